@@ -1,0 +1,195 @@
+//! The journal: every state change that matters to a person, as a typed
+//! [`SimEvent`], in the order it happened. Written as JSON Lines; it is the
+//! replay and the audit trail (DESIGN §3).
+//!
+//! The event vocabulary lives here so every crate speaks it; what causes the
+//! events lives in `qilian-models`.
+
+use crate::ids::{CrewId, DepotId, EdgeId, FacilityId, TaskId, ZoneId};
+use crate::scenario::{CrewKind, DamageState, WorkKind};
+use crate::units::SimTime;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::sync::Arc;
+
+/// A service a zone gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    /// Grid power.
+    Power,
+    /// Piped water.
+    Water,
+    /// Communications.
+    Telecom,
+}
+
+impl Service {
+    /// All services, in a fixed order.
+    pub const ALL: [Service; 3] = [Service::Power, Service::Water, Service::Telecom];
+
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Power => "power",
+            Service::Water => "water",
+            Service::Telecom => "telecom",
+        }
+    }
+}
+
+/// One journal entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimEvent {
+    /// When, seconds since the scenario start.
+    pub t_s: u64,
+    /// What.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum EventKind {
+    /// A facility was damaged.
+    FacilityDamaged {
+        /// Which.
+        facility: FacilityId,
+        /// Its damage state now.
+        state: DamageState,
+    },
+    /// A facility was repaired.
+    FacilityRepaired {
+        /// Which.
+        facility: FacilityId,
+    },
+    /// A road link closed.
+    EdgeClosed {
+        /// Which.
+        edge: EdgeId,
+        /// Why.
+        reason: Arc<str>,
+    },
+    /// A road link was damaged but stays open at reduced speed.
+    EdgeDamaged {
+        /// Which.
+        edge: EdgeId,
+        /// Why.
+        reason: Arc<str>,
+    },
+    /// A road link reopened.
+    EdgeOpened {
+        /// Which.
+        edge: EdgeId,
+    },
+    /// A zone needs cleanup.
+    ZoneContaminated {
+        /// Which.
+        zone: ZoneId,
+        /// Why.
+        reason: Arc<str>,
+    },
+    /// A zone was cleaned up.
+    ZoneCleaned {
+        /// Which.
+        zone: ZoneId,
+    },
+    /// Work became necessary.
+    TaskCreated {
+        /// The task.
+        task: TaskId,
+        /// What kind of work.
+        work: WorkKind,
+        /// The facility, edge or zone id it is about.
+        subject: u32,
+        /// Damage state behind it.
+        state: DamageState,
+    },
+    /// A crew was sent to a task.
+    CrewDispatched {
+        /// The crew.
+        crew: CrewId,
+        /// The task.
+        task: TaskId,
+        /// Expected travel time, hours.
+        eta_h: f64,
+    },
+    /// A crew's route was blocked and it took another.
+    CrewRerouted {
+        /// The crew.
+        crew: CrewId,
+    },
+    /// A crew reached its task and started work.
+    CrewArrived {
+        /// The crew.
+        crew: CrewId,
+        /// The task.
+        task: TaskId,
+    },
+    /// A crew finished a task.
+    TaskFinished {
+        /// The crew.
+        crew: CrewId,
+        /// The task.
+        task: TaskId,
+    },
+    /// A crew is back at its depot.
+    CrewReturned {
+        /// The crew.
+        crew: CrewId,
+        /// The depot.
+        depot: DepotId,
+    },
+    /// Crews arrived as mutual aid.
+    MutualAidArrived {
+        /// Crew group.
+        group: u32,
+        /// Kind.
+        crew_kind: CrewKind,
+        /// How many.
+        count: u32,
+    },
+    /// A telecom site ran out of battery.
+    BatteryDepleted {
+        /// Which.
+        facility: FacilityId,
+    },
+    /// A zone lost a service.
+    ServiceLost {
+        /// Which zone.
+        zone: ZoneId,
+        /// Which service.
+        service: Service,
+    },
+    /// A zone got a service back.
+    ServiceRestored {
+        /// Which zone.
+        zone: ZoneId,
+        /// Which service.
+        service: Service,
+    },
+}
+
+/// The journal of one replicate: events in the order they happened.
+#[derive(Clone, Debug, Default, bevy_ecs::resource::Resource)]
+pub struct Journal {
+    /// The events.
+    pub events: Vec<SimEvent>,
+}
+
+impl Journal {
+    /// Record `kind` at `t`.
+    pub fn record(&mut self, t: SimTime, kind: EventKind) {
+        self.events.push(SimEvent { t_s: t.0, kind });
+    }
+}
+
+/// Write events as JSON Lines.
+pub fn write_jsonl(out: &mut impl Write, events: &[SimEvent]) -> std::io::Result<()> {
+    for e in events {
+        serde_json::to_writer(&mut *out, e)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

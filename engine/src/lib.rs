@@ -1,0 +1,31 @@
+//! # qilian-engine
+//!
+//! The core every other crate builds on: time ([`SimTime`], ticks, horizon), the
+//! nine schedule [`Phase`]s, seeded random streams ([`SimRng`], [`Streams`]),
+//! stable ids, the typed [`journal`], the scenario file format with its loader
+//! and validation ([`scenario`]), and the road [`network`] with routing.
+//!
+//! Data flow (DESIGN §2): `scenario.ron` → [`scenario::load`] → an immutable
+//! [`Scenario`] shared through `Arc` → [`Sim::new`] builds one replicate's
+//! `World` → models add their systems → [`Sim::run`] → [`RunResult`].
+//!
+//! The engine knows no hazard and no agent behaviour: it declares the data
+//! vocabulary (scenario types, journal events) and runs the clock.
+
+pub mod dist;
+pub mod ids;
+pub mod journal;
+pub mod network;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod units;
+
+pub use dist::Dist;
+pub use ids::*;
+pub use journal::{EventKind, Journal, Service, SimEvent};
+pub use network::{EdgeState, EdgeStates, Network};
+pub use rng::{SimRng, StreamTag, Streams};
+pub use scenario::{Scenario, Targets, load};
+pub use sim::{Clock, EngineSet, Kpis, Phase, RunResult, ScenarioRes, Series, Sim, SimPlugin};
+pub use units::*;

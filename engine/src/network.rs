@@ -1,0 +1,397 @@
+//! The road network: a static graph built once from the region and shared by
+//! every replicate, the dynamic state of its links (open, damaged, closed), and
+//! travel-time routing that respects that state.
+//!
+//! Links are stored twice in compressed adjacency arrays (out-links by tail,
+//! in-links by head) for fast Dijkstra; the same graph is also available as a
+//! petgraph [`DiGraph`] with identical indices for graph algorithms.
+//!
+//! Glossary: a *shortest-path tree toward* a node gives, for every node, the
+//! travel time to that node and the first link to take — one search serves every
+//! agent bound there.
+
+use crate::ids::{EdgeId, NodeId};
+use crate::scenario::{DamageState, Region, RoadClass};
+use crate::units::{Kmh, Metres, VehPerHour};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
+
+/// Dense index of a node (position in [`Network::nodes`]).
+pub type NodeIx = u32;
+/// Dense index of a link (position in [`Network::links`]).
+pub type LinkIx = u32;
+/// "No link" in a [`PathTree`].
+pub const NO_LINK: LinkIx = u32::MAX;
+
+/// Speed factor on a link with slight damage that stays open. An assumption:
+/// Hazus gives no speed reduction; half speed is a common planning figure.
+pub const DAMAGED_SPEED_FACTOR: f64 = 0.5;
+
+/// A node of the network.
+#[derive(Clone, Debug)]
+pub struct NetNode {
+    /// Its stable id.
+    pub id: NodeId,
+    /// Easting, metres.
+    pub x: f64,
+    /// Northing, metres.
+    pub y: f64,
+}
+
+/// A directed link with its static attributes.
+#[derive(Clone, Debug)]
+pub struct Link {
+    /// Stable id.
+    pub id: EdgeId,
+    /// Tail.
+    pub from: NodeIx,
+    /// Head.
+    pub to: NodeIx,
+    /// Length.
+    pub length: Metres,
+    /// Free-flow speed.
+    pub speed: Kmh,
+    /// Lanes.
+    pub lanes: u32,
+    /// Flow capacity.
+    pub capacity: VehPerHour,
+    /// Class.
+    pub class: RoadClass,
+    /// Counts toward the main-roads target.
+    pub main_road: bool,
+    /// Bridge fragility class, when on a bridge.
+    pub bridge: Option<String>,
+    /// Free-flow travel time, seconds.
+    pub free_time_s: f64,
+    /// The link the other way between the same nodes, if any.
+    pub twin: Option<LinkIx>,
+}
+
+/// The static road network.
+#[derive(Debug)]
+pub struct Network {
+    /// Nodes by dense index.
+    pub nodes: Vec<NetNode>,
+    /// Links by dense index.
+    pub links: Vec<Link>,
+    /// The same graph in petgraph form (node and edge indices as ours).
+    pub graph: DiGraph<NodeId, EdgeId>,
+    node_ix: BTreeMap<NodeId, NodeIx>,
+    link_ix: BTreeMap<EdgeId, LinkIx>,
+    out_start: Vec<u32>,
+    out_links: Vec<LinkIx>,
+    in_start: Vec<u32>,
+    in_links: Vec<LinkIx>,
+}
+
+fn csr(n: usize, links: &[Link], key: impl Fn(&Link) -> NodeIx) -> (Vec<u32>, Vec<LinkIx>) {
+    let mut start = vec![0u32; n + 1];
+    for l in links {
+        start[key(l) as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut out = vec![0; links.len()];
+    for (i, l) in links.iter().enumerate() {
+        let k = key(l) as usize;
+        out[fill[k] as usize] = i as LinkIx;
+        fill[k] += 1;
+    }
+    (start, out)
+}
+
+impl Network {
+    /// Build from a validated region. Links whose ends are missing are skipped
+    /// (validation reports them; this keeps the builder total).
+    pub fn from_region(region: &Region) -> Network {
+        let node_ix: BTreeMap<NodeId, NodeIx> = region
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id, i as NodeIx))
+            .collect();
+        let nodes = region
+            .nodes
+            .iter()
+            .map(|n| NetNode {
+                id: n.id,
+                x: n.x,
+                y: n.y,
+            })
+            .collect();
+        let mut links = Vec::with_capacity(region.edges.len());
+        for e in &region.edges {
+            let (Some(&from), Some(&to)) = (node_ix.get(&e.from), node_ix.get(&e.to)) else {
+                continue;
+            };
+            links.push(Link {
+                id: e.id,
+                from,
+                to,
+                length: e.length_m,
+                speed: e.speed_kmh,
+                lanes: e.lanes,
+                capacity: e.capacity_vph,
+                class: e.class,
+                main_road: e.main_road,
+                bridge: e.bridge.as_ref().map(|b| b.fragility.clone()),
+                free_time_s: e.length_m.0 / e.speed_kmh.mps(),
+                twin: None,
+            });
+        }
+        Network::from_parts(nodes, links)
+    }
+
+    /// Build from nodes and links directly (generated test and bench graphs).
+    pub fn from_parts(nodes: Vec<NetNode>, mut links: Vec<Link>) -> Network {
+        let node_ix = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id, i as NodeIx))
+            .collect();
+        let link_ix: BTreeMap<EdgeId, LinkIx> = links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id, i as LinkIx))
+            .collect();
+        let (out_start, out_links) = csr(nodes.len(), &links, |l| l.from);
+        let (in_start, in_links) = csr(nodes.len(), &links, |l| l.to);
+        for i in 0..links.len() {
+            let (a, b) = (links[i].from, links[i].to);
+            links[i].twin = out_links
+                [out_start[b as usize] as usize..out_start[b as usize + 1] as usize]
+                .iter()
+                .copied()
+                .find(|&j| links[j as usize].to == a);
+        }
+        let mut graph = DiGraph::with_capacity(nodes.len(), links.len());
+        for n in &nodes {
+            graph.add_node(n.id);
+        }
+        for l in &links {
+            graph.add_edge(
+                NodeIndex::new(l.from as usize),
+                NodeIndex::new(l.to as usize),
+                l.id,
+            );
+        }
+        Network {
+            nodes,
+            links,
+            graph,
+            node_ix,
+            link_ix,
+            out_start,
+            out_links,
+            in_start,
+            in_links,
+        }
+    }
+
+    /// Dense index of a node id.
+    pub fn node(&self, id: NodeId) -> Option<NodeIx> {
+        self.node_ix.get(&id).copied()
+    }
+
+    /// Dense index of an edge id.
+    pub fn link(&self, id: EdgeId) -> Option<LinkIx> {
+        self.link_ix.get(&id).copied()
+    }
+
+    /// Links leaving node `n`.
+    pub fn out_links(&self, n: NodeIx) -> &[LinkIx] {
+        &self.out_links
+            [self.out_start[n as usize] as usize..self.out_start[n as usize + 1] as usize]
+    }
+
+    /// Links entering node `n`.
+    pub fn in_links(&self, n: NodeIx) -> &[LinkIx] {
+        &self.in_links[self.in_start[n as usize] as usize..self.in_start[n as usize + 1] as usize]
+    }
+
+    /// Total length of main-road links.
+    pub fn main_road_length(&self) -> Metres {
+        Metres(
+            self.links
+                .iter()
+                .filter(|l| l.main_road)
+                .map(|l| l.length.0)
+                .sum(),
+        )
+    }
+
+    /// Travel time of link `l` in its current state (`None` when impassable).
+    pub fn travel_time(&self, l: LinkIx, states: &EdgeStates) -> Option<f64> {
+        let t = self.links[l as usize].free_time_s;
+        match states.get(l) {
+            EdgeState::Open => Some(t),
+            EdgeState::Damaged { .. } => Some(t / DAMAGED_SPEED_FACTOR),
+            EdgeState::Closed { .. } => None,
+        }
+    }
+
+    /// Shortest-time tree toward `dest` under the current link states.
+    pub fn tree_to(&self, dest: NodeIx, states: &EdgeStates) -> PathTree {
+        self.search(dest, Toward::Root, |l| self.travel_time(l, states))
+    }
+
+    /// Shortest-time tree from `origin` under the current link states.
+    pub fn tree_from(&self, origin: NodeIx, states: &EdgeStates) -> PathTree {
+        self.search(origin, Toward::Leaves, |l| self.travel_time(l, states))
+    }
+
+    /// Dijkstra with any link cost (`None` = impassable). Ties on time are
+    /// broken by node index, so trees are the same on every run.
+    pub fn search(
+        &self,
+        root: NodeIx,
+        toward: Toward,
+        cost: impl Fn(LinkIx) -> Option<f64>,
+    ) -> PathTree {
+        let n = self.nodes.len();
+        let mut time = vec![f64::INFINITY; n];
+        let mut via = vec![NO_LINK; n];
+        let mut done = vec![false; n];
+        let mut heap = BinaryHeap::new();
+        time[root as usize] = 0.0;
+        heap.push(Reverse((0u64, root)));
+        while let Some(Reverse((tbits, u))) = heap.pop() {
+            if done[u as usize] {
+                continue;
+            }
+            done[u as usize] = true;
+            let tu = f64::from_bits(tbits);
+            let (adjacent, far_end): (&[LinkIx], fn(&Link) -> NodeIx) = match toward {
+                Toward::Root => (self.in_links(u), |l| l.from),
+                Toward::Leaves => (self.out_links(u), |l| l.to),
+            };
+            for &l in adjacent {
+                let Some(c) = cost(l) else { continue };
+                let v = far_end(&self.links[l as usize]) as usize;
+                let tv = tu + c;
+                if tv < time[v] || (tv == time[v] && !done[v] && l < via[v]) {
+                    time[v] = tv;
+                    via[v] = l;
+                    heap.push(Reverse((tv.to_bits(), v as NodeIx)));
+                }
+            }
+        }
+        PathTree {
+            root,
+            toward,
+            time,
+            via,
+        }
+    }
+}
+
+/// Which way a [`PathTree`] points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Toward {
+    /// Times are *to* the root; `via[v]` is the first link on the way from `v`.
+    Root,
+    /// Times are *from* the root; `via[v]` is the last link on the way to `v`.
+    Leaves,
+}
+
+/// The result of one shortest-path search.
+#[derive(Clone, Debug)]
+pub struct PathTree {
+    /// The node searched from or toward.
+    pub root: NodeIx,
+    /// Direction.
+    pub toward: Toward,
+    /// Travel time, seconds (`INFINITY` when unreachable).
+    pub time: Vec<f64>,
+    /// Tree link at each node ([`NO_LINK`] at the root and unreachable nodes).
+    pub via: Vec<LinkIx>,
+}
+
+impl PathTree {
+    /// The links from `node` to the root (tree toward) or from the root to
+    /// `node` (tree from), in travel order; `None` if unreachable.
+    pub fn path(&self, net: &Network, node: NodeIx) -> Option<Vec<LinkIx>> {
+        if !self.time[node as usize].is_finite() {
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut v = node;
+        while v != self.root {
+            let l = self.via[v as usize];
+            out.push(l);
+            let link = &net.links[l as usize];
+            v = match self.toward {
+                Toward::Root => link.to,
+                Toward::Leaves => link.from,
+            };
+        }
+        if self.toward == Toward::Leaves {
+            out.reverse();
+        }
+        Some(out)
+    }
+}
+
+/// The state of one link.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum EdgeState {
+    /// Open at free speed.
+    #[default]
+    Open,
+    /// Passable at reduced speed ([`DAMAGED_SPEED_FACTOR`]).
+    Damaged {
+        /// How badly.
+        state: DamageState,
+        /// Why.
+        reason: Arc<str>,
+    },
+    /// Impassable.
+    Closed {
+        /// The damage behind it (`None` for an operational closure).
+        state: DamageState,
+        /// Why.
+        reason: Arc<str>,
+    },
+}
+
+/// Dynamic state of every link in one replicate.
+#[derive(Clone, Debug, bevy_ecs::resource::Resource)]
+pub struct EdgeStates {
+    states: Vec<EdgeState>,
+    /// Bumped on every change, so route caches know when to recompute.
+    pub version: u64,
+}
+
+impl EdgeStates {
+    /// All links open.
+    pub fn new(net: &Network) -> EdgeStates {
+        EdgeStates {
+            states: vec![EdgeState::Open; net.links.len()],
+            version: 0,
+        }
+    }
+
+    /// State of link `l`.
+    pub fn get(&self, l: LinkIx) -> &EdgeState {
+        &self.states[l as usize]
+    }
+
+    /// Set the state of link `l`; returns whether it changed.
+    pub fn set(&mut self, l: LinkIx, s: EdgeState) -> bool {
+        if self.states[l as usize] == s {
+            return false;
+        }
+        self.states[l as usize] = s;
+        self.version += 1;
+        true
+    }
+
+    /// Whether link `l` can be driven.
+    pub fn passable(&self, l: LinkIx) -> bool {
+        !matches!(self.states[l as usize], EdgeState::Closed { .. })
+    }
+}

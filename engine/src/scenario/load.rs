@@ -1,0 +1,231 @@
+//! Reading scenario files: RON parsing with positions, resolving parts relative
+//! to the file that names them, then semantic validation. Every problem found is
+//! reported, not just the first (see [`LoadError`]).
+
+use super::types::{Part, Plan, Region, ScenarioFile};
+use super::validate;
+use super::{Problem, Scenario};
+use crate::network::Network;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything wrong with a scenario, one [`Problem`] per line.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct LoadError {
+    /// The problems, in the order found (file by file).
+    pub problems: Vec<Problem>,
+}
+
+/// Where scenario files come from: the file system, or files embedded in the
+/// binary (the stock scenarios behind `qilian demo`).
+pub trait Source: Sync {
+    /// The text of `path`, or a message saying why it cannot be read.
+    fn read(&self, path: &Path) -> Result<String, String>;
+}
+
+/// Files on disk.
+pub struct FileSystem;
+
+impl Source for FileSystem {
+    fn read(&self, path: &Path) -> Result<String, String> {
+        if path.is_dir() {
+            return Err("is a directory, not a scenario file".into());
+        }
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        })?;
+        String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })
+    }
+}
+
+/// Files held in memory, keyed by normalised path.
+pub struct Embedded(pub BTreeMap<PathBuf, &'static str>);
+
+impl Source for Embedded {
+    fn read(&self, path: &Path) -> Result<String, String> {
+        self.0
+            .get(&normalize(path))
+            .map(|s| s.to_string())
+            .ok_or_else(|| "no such embedded file".to_string())
+    }
+}
+
+/// Lexically normalise a path: drop `.`, fold `dir/..`.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    out.iter().collect()
+}
+
+/// Load, resolve and validate a scenario from disk.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    load_from(&FileSystem, path)
+}
+
+/// Load, resolve and validate a scenario from `source`.
+pub fn load_from(source: &dyn Source, path: &Path) -> Result<Scenario, LoadError> {
+    let mut files = Files::default();
+    let file: Option<ScenarioFile> = files.parse(source, path);
+    let Some(file) = file else {
+        return Err(LoadError {
+            problems: files.problems,
+        });
+    };
+    let region = files.part(source, path, &file.region);
+    let plan = files.part(source, path, &file.plan);
+    let (Some((region_path, region)), Some((plan_path, plan))) = (region, plan) else {
+        return Err(LoadError {
+            problems: files.problems,
+        });
+    };
+    let mut problems = files.problems;
+    problems.extend(validate::scenario(
+        path,
+        &file,
+        &region_path,
+        &region,
+        &plan_path,
+        &plan,
+    ));
+    if !problems.is_empty() {
+        return Err(LoadError { problems });
+    }
+    let mut hash = Sha256::new();
+    for text in &files.texts {
+        hash.update((text.len() as u64).to_le_bytes());
+        hash.update(text.as_bytes());
+    }
+    let network = Network::from_region(&region);
+    Ok(Scenario {
+        name: file.name.clone(),
+        path: path.to_path_buf(),
+        sha256: hex(&hash.finalize()),
+        region: Arc::new(region),
+        network: Arc::new(network),
+        plan: Arc::new(plan),
+        file,
+    })
+}
+
+/// Check one file of any kind (scenario, region or plan, told apart by its
+/// first identifier). Returns every problem found.
+pub fn validate_file(source: &dyn Source, path: &Path) -> Vec<Problem> {
+    let text = match source.read(path) {
+        Ok(t) => t,
+        Err(e) => return vec![Problem::new(path, e)],
+    };
+    match first_ident(&text) {
+        Some("Region") => {
+            let mut files = Files::default();
+            match files.parse_text::<Region>(path, &text) {
+                Some(region) => validate::region(path, &region),
+                None => files.problems,
+            }
+        }
+        Some("Plan") => {
+            let mut files = Files::default();
+            match files.parse_text::<Plan>(path, &text) {
+                Some(plan) => validate::plan(path, &plan, None),
+                None => files.problems,
+            }
+        }
+        _ => match load_from(source, path) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems,
+        },
+    }
+}
+
+fn first_ident(text: &str) -> Option<&str> {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map(|x| x.1).unwrap_or("");
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map(|x| x.1).unwrap_or("");
+        } else if rest.starts_with("#![") {
+            rest = rest.split_once(']').map(|x| x.1).unwrap_or("");
+        } else {
+            break;
+        }
+    }
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+#[derive(Default)]
+struct Files {
+    problems: Vec<Problem>,
+    texts: Vec<String>,
+}
+
+impl Files {
+    fn parse<T: DeserializeOwned>(&mut self, source: &dyn Source, path: &Path) -> Option<T> {
+        match source.read(path) {
+            Ok(text) => self.parse_text(path, &text),
+            Err(e) => {
+                self.problems.push(Problem::new(path, e));
+                None
+            }
+        }
+    }
+
+    fn parse_text<T: DeserializeOwned>(&mut self, path: &Path, text: &str) -> Option<T> {
+        self.texts.push(text.to_string());
+        match ron::Options::default().from_str::<T>(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.problems.push(Problem {
+                    file: path.to_path_buf(),
+                    at: Some((e.span.start.line, e.span.start.col)),
+                    message: e.code.to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    fn part<T: DeserializeOwned + Clone>(
+        &mut self,
+        source: &dyn Source,
+        parent: &Path,
+        part: &Part<T>,
+    ) -> Option<(PathBuf, T)> {
+        match part {
+            Part::Inline(v) => Some((parent.to_path_buf(), v.clone())),
+            Part::Path(p) => {
+                let path = normalize(&parent.parent().unwrap_or(Path::new("")).join(p));
+                let v = self.parse(source, &path)?;
+                Some((path, v))
+            }
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

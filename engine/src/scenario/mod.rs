@@ -1,0 +1,100 @@
+//! Scenario files (DESIGN §4): the serde types, the loader and validation.
+//!
+//! A [`Scenario`] is the loaded, validated, immutable static part of a run. It is
+//! shared through `Arc` by every replicate; a replicate never copies it.
+
+mod load;
+mod part;
+mod types;
+mod validate;
+
+pub use load::{
+    Embedded, FileSystem, LoadError, Source, load, load_from, normalize, validate_file,
+};
+pub use types::*;
+
+use crate::network::Network;
+use crate::units::SimTime;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A loaded and validated scenario.
+#[derive(Debug)]
+pub struct Scenario {
+    /// Its name.
+    pub name: String,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// SHA-256 of every file read to build it, in reading order.
+    pub sha256: String,
+    /// The region.
+    pub region: Arc<Region>,
+    /// The road network built from the region.
+    pub network: Arc<Network>,
+    /// The response plan.
+    pub plan: Arc<Plan>,
+    /// The scenario file itself (targets, injects, horizon…).
+    pub file: ScenarioFile,
+}
+
+impl Scenario {
+    /// Seconds per tick.
+    pub fn tick_s(&self) -> u64 {
+        self.file.tick_s
+    }
+
+    /// End of the simulated period.
+    pub fn horizon(&self) -> SimTime {
+        SimTime::from_hours(self.file.horizon_h)
+    }
+
+    /// The targets.
+    pub fn targets(&self) -> &Targets {
+        &self.file.targets
+    }
+
+    /// The same region and network with another plan (for plan comparison).
+    /// The plan must have been validated against this region.
+    pub fn with_plan(&self, plan: Arc<Plan>) -> Scenario {
+        Scenario {
+            name: self.name.clone(),
+            path: self.path.clone(),
+            sha256: self.sha256.clone(),
+            region: self.region.clone(),
+            network: self.network.clone(),
+            plan,
+            file: self.file.clone(),
+        }
+    }
+}
+
+/// One thing wrong with an input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file.
+    pub file: PathBuf,
+    /// Line and column (1-based), for syntax and type errors.
+    pub at: Option<(usize, usize)>,
+    /// What is wrong, naming the item's kind and id where there is one.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with no position.
+    pub fn new(file: &Path, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.to_path_buf(),
+            at: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.at {
+            Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}

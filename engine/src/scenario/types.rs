@@ -1,0 +1,505 @@
+//! The scenario file format (DESIGN §4) as serde types. Every struct denies
+//! unknown fields, so a misspelt field is an error with its line and column.
+//!
+//! These types are plain data: they describe a region, a plan, targets and
+//! injects; behaviour lives in `qilian-models`.
+
+use crate::dist::Dist;
+use crate::ids::{DepotId, EdgeId, FacilityId, NodeId, ZoneId};
+use crate::units::{Hours, Kmh, Metres, VehPerHour};
+use serde::{Deserialize, Serialize};
+
+/// A scenario file as written: parts may be inline or paths to other files.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Scenario")]
+pub struct ScenarioFile {
+    /// Human-readable name.
+    pub name: String,
+    /// The region, inline or a path relative to this file.
+    pub region: Part<Region>,
+    /// Wall-clock start (ISO 8601); informative only.
+    #[serde(default)]
+    pub start: Option<String>,
+    /// Simulated duration.
+    pub horizon_h: Hours,
+    /// Seconds per tick (default 60).
+    #[serde(default = "default_tick_s")]
+    pub tick_s: u64,
+    /// Default seed; `--seed` overrides it.
+    #[serde(default)]
+    pub seed: u64,
+    /// The response plan, inline or a path relative to this file.
+    pub plan: Part<Plan>,
+    /// Restoration targets.
+    pub targets: Targets,
+    /// Scripted events.
+    #[serde(default)]
+    pub injects: Vec<ScheduledInject>,
+}
+
+fn default_tick_s() -> u64 {
+    60
+}
+
+/// A part of a scenario given inline or as a path to its own RON file.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Part<T> {
+    /// A path, relative to the file that names it.
+    Path(String),
+    /// The part itself.
+    Inline(T),
+}
+
+/// A region: the road graph, population zones and facilities.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Human-readable name.
+    pub name: String,
+    /// Geographic origin of the local metric projection, when known.
+    #[serde(default)]
+    pub origin: Option<GeoOrigin>,
+    /// Road-graph nodes.
+    pub nodes: Vec<Node>,
+    /// Directed road-graph edges (a two-way road is two edges).
+    pub edges: Vec<Edge>,
+    /// Population zones.
+    pub zones: Vec<Zone>,
+    /// Facilities.
+    pub facilities: Vec<Facility>,
+}
+
+/// WGS84 coordinates of the local frame's (0, 0).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeoOrigin {
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
+}
+
+/// A road-graph node in the region's local metric frame.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// Stable id.
+    pub id: NodeId,
+    /// Easting, metres.
+    pub x: f64,
+    /// Northing, metres.
+    pub y: f64,
+    /// Elevation, metres.
+    #[serde(default)]
+    pub z: f64,
+}
+
+/// Road class, used for defaults and for drawing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RoadClass {
+    /// Expressway.
+    Motorway,
+    /// National road.
+    Trunk,
+    /// Provincial road.
+    Primary,
+    /// County road.
+    Secondary,
+    /// Township road.
+    Tertiary,
+    /// Village or city street.
+    #[default]
+    Local,
+}
+
+/// A directed road link.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edge {
+    /// Stable id.
+    pub id: EdgeId,
+    /// Tail node.
+    pub from: NodeId,
+    /// Head node.
+    pub to: NodeId,
+    /// Length.
+    pub length_m: Metres,
+    /// Free-flow speed.
+    pub speed_kmh: Kmh,
+    /// Lanes in this direction.
+    #[serde(default = "one")]
+    pub lanes: u32,
+    /// Flow capacity.
+    pub capacity_vph: VehPerHour,
+    /// Road class.
+    #[serde(default)]
+    pub class: RoadClass,
+    /// Counts toward the main-roads target.
+    #[serde(default)]
+    pub main_road: bool,
+    /// Set when the link is (on) a bridge.
+    #[serde(default)]
+    pub bridge: Option<Bridge>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A bridge carrying an edge.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bridge {
+    /// Hazus fragility class, e.g. `"HWB.GS.5"`.
+    pub fragility: String,
+}
+
+/// A population zone (village, township or city district).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    /// Stable id.
+    pub id: ZoneId,
+    /// Name.
+    pub name: String,
+    /// Residents.
+    pub population: u32,
+    /// Households.
+    pub households: u32,
+    /// The node its traffic enters the network at.
+    pub node: NodeId,
+    /// Substation that feeds it, if it has grid power.
+    #[serde(default)]
+    pub power: Option<FacilityId>,
+    /// Water plant that serves it, if it has piped water.
+    #[serde(default)]
+    pub water: Option<FacilityId>,
+    /// Telecom site that covers it.
+    #[serde(default)]
+    pub telecom: Option<FacilityId>,
+}
+
+/// What a facility is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum FacilityKind {
+    /// Electrical substation.
+    Substation,
+    /// Water treatment or pumping plant.
+    WaterPlant,
+    /// Mobile or fixed telecom site.
+    TelecomSite,
+    /// Hospital.
+    Hospital,
+    /// Fire station.
+    FireStation,
+    /// Shelter (school, gymnasium, assembly point).
+    Shelter,
+    /// Chemical plant or store.
+    ChemicalPlant,
+    /// Anything else worth locating.
+    Other,
+}
+
+/// A facility on the road graph.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    /// Stable id.
+    pub id: FacilityId,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: FacilityKind,
+    /// Where crews reach it.
+    pub node: NodeId,
+    /// Hazus fragility class, e.g. `"EP.S.M.A"`.
+    #[serde(default)]
+    pub fragility: Option<String>,
+    /// Capacity in the kind's unit (shelter places, hospital beds…).
+    #[serde(default)]
+    pub capacity: Option<f64>,
+    /// Facilities this one needs to work (a water plant needs its substation).
+    #[serde(default)]
+    pub needs: Vec<FacilityId>,
+    /// Hours a telecom site runs on battery without grid power.
+    #[serde(default)]
+    pub battery_h: Hours,
+}
+
+/// Hazus damage states.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum DamageState {
+    /// DS0.
+    #[default]
+    None,
+    /// DS1.
+    Slight,
+    /// DS2.
+    Moderate,
+    /// DS3.
+    Extensive,
+    /// DS4.
+    Complete,
+}
+
+impl DamageState {
+    /// The four damaged states, slight to complete.
+    pub const DAMAGED: [DamageState; 4] = [
+        DamageState::Slight,
+        DamageState::Moderate,
+        DamageState::Extensive,
+        DamageState::Complete,
+    ];
+}
+
+/// Kinds of crews.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum CrewKind {
+    /// Power-line and substation repair.
+    Power,
+    /// Water-plant and main repair.
+    Water,
+    /// Telecom repair.
+    Telecom,
+    /// Road clearance and bridge repair.
+    Road,
+    /// Fire fighting.
+    Fire,
+    /// Hazardous materials and decontamination.
+    Hazmat,
+    /// Search and rescue.
+    Rescue,
+    /// Medical.
+    Medical,
+}
+
+impl CrewKind {
+    /// Every crew kind, in a fixed order.
+    pub const ALL: [CrewKind; 8] = [
+        CrewKind::Power,
+        CrewKind::Water,
+        CrewKind::Telecom,
+        CrewKind::Road,
+        CrewKind::Fire,
+        CrewKind::Hazmat,
+        CrewKind::Rescue,
+        CrewKind::Medical,
+    ];
+
+    /// Lower-case name for columns and JSON keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            CrewKind::Power => "power",
+            CrewKind::Water => "water",
+            CrewKind::Telecom => "telecom",
+            CrewKind::Road => "road",
+            CrewKind::Fire => "fire",
+            CrewKind::Hazmat => "hazmat",
+            CrewKind::Rescue => "rescue",
+            CrewKind::Medical => "medical",
+        }
+    }
+}
+
+/// What a piece of work is about, for repair rules and dispatch priorities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum WorkKind {
+    /// Repair a facility of this kind.
+    Facility(FacilityKind),
+    /// Clear or repair a road link that is not a main road.
+    Road,
+    /// Clear or repair a main road link.
+    MainRoad,
+    /// Repair a bridge.
+    Bridge,
+    /// Clean up a contaminated or debris-covered zone.
+    Cleanup,
+}
+
+/// A response plan.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Human-readable name.
+    pub name: String,
+    /// Depots where crews start and return.
+    pub depots: Vec<Depot>,
+    /// Crews, in groups of one kind at one depot.
+    pub crews: Vec<CrewGroup>,
+    /// Dispatch order: work kinds earlier in the list go first. A facility that
+    /// others need inherits the rank of the most urgent one that needs it.
+    #[serde(default)]
+    pub priorities: Vec<WorkKind>,
+    /// Who repairs what and for how long.
+    #[serde(default)]
+    pub repairs: Vec<RepairRule>,
+    /// Crews arriving later from elsewhere.
+    #[serde(default)]
+    pub mutual_aid: Vec<MutualAid>,
+}
+
+/// A depot.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Depot {
+    /// Stable id.
+    pub id: DepotId,
+    /// Name.
+    pub name: String,
+    /// Where it is.
+    pub node: NodeId,
+}
+
+/// `count` crews of one kind based at one depot.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrewGroup {
+    /// Group id; crew `k` of the group has [`crate::ids::CrewId::of_group`]`(id, k)`.
+    pub id: u32,
+    /// What the crews can do.
+    pub kind: CrewKind,
+    /// Home depot.
+    pub depot: DepotId,
+    /// Number of crews (1–999).
+    pub count: u32,
+}
+
+/// Crews that arrive at a depot at a planned hour.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MutualAid {
+    /// Arrival, hours after the scenario start.
+    pub at_h: Hours,
+    /// The arriving crews.
+    pub crews: CrewGroup,
+}
+
+/// Which crew kind does a kind of work, and the hours it takes by damage state.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepairRule {
+    /// The work.
+    pub work: WorkKind,
+    /// The crew kind that does it.
+    pub crew: CrewKind,
+    /// Hours on site, by damage state.
+    pub hours: ByState,
+}
+
+/// One distribution per damaged state.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByState {
+    /// DS1.
+    pub slight: Dist,
+    /// DS2.
+    pub moderate: Dist,
+    /// DS3.
+    pub extensive: Dist,
+    /// DS4.
+    pub complete: Dist,
+}
+
+impl ByState {
+    /// The distribution for a damaged state (`None` counts as slight).
+    pub fn get(&self, s: DamageState) -> &Dist {
+        match s {
+            DamageState::None | DamageState::Slight => &self.slight,
+            DamageState::Moderate => &self.moderate,
+            DamageState::Extensive => &self.extensive,
+            DamageState::Complete => &self.complete,
+        }
+    }
+
+    /// All four with their state, slight to complete.
+    pub fn iter(&self) -> impl Iterator<Item = (DamageState, &Dist)> {
+        DamageState::DAMAGED.into_iter().map(|s| (s, self.get(s)))
+    }
+}
+
+/// Restoration targets (hours after the onset) and the service fraction that
+/// counts as "fully restored".
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Every affected zone cleaned up.
+    pub cleanup_h: Hours,
+    /// Power restored.
+    pub power_h: Hours,
+    /// Water restored.
+    pub water_h: Hours,
+    /// Communications restored.
+    pub telecom_h: Hours,
+    /// Main roads open.
+    pub main_roads_h: Hours,
+    /// Fraction that counts as restored (default 1.0).
+    #[serde(default = "full")]
+    pub service_fraction: f64,
+}
+
+fn full() -> f64 {
+    1.0
+}
+
+/// An inject at a scripted time.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledInject {
+    /// When, hours after the scenario start.
+    pub at_h: Hours,
+    /// What happens.
+    pub event: Inject,
+}
+
+/// Something that happens to the world from outside the models: scripted
+/// damage, a controller's inject, a player's order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Inject {
+    /// A facility takes damage (a lower state than it has is ignored).
+    Damage {
+        /// The facility.
+        facility: FacilityId,
+        /// Its new damage state.
+        state: DamageState,
+    },
+    /// A road link is blocked.
+    CloseEdge {
+        /// The link.
+        edge: EdgeId,
+        /// Why, for the journal.
+        reason: String,
+        /// Also close the link the other way between the same nodes.
+        #[serde(default = "yes")]
+        both_ways: bool,
+        /// Damage behind the closure; `None` is an operational closure that
+        /// no crew needs to clear.
+        #[serde(default = "moderate")]
+        state: DamageState,
+    },
+    /// A road link reopens.
+    OpenEdge {
+        /// The link.
+        edge: EdgeId,
+        /// Also open the link the other way.
+        #[serde(default = "yes")]
+        both_ways: bool,
+    },
+    /// A zone is covered in debris, flood deposits or contamination.
+    Contaminate {
+        /// The zone.
+        zone: ZoneId,
+        /// Why, for the journal.
+        reason: String,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn moderate() -> DamageState {
+    DamageState::Moderate
+}

@@ -1,0 +1,320 @@
+//! Semantic checks on parsed scenario files: dangling and duplicate ids,
+//! non-positive quantities, impossible times. Each check adds a [`Problem`]
+//! naming the file, the item's kind and id, and what is wrong; nothing stops at
+//! the first problem.
+
+use super::Problem;
+use super::types::*;
+use crate::ids::{FacilityId, NodeId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Longest horizon accepted: one year. Longer runs are almost surely a typo
+/// (hours given as seconds) and would run for a very long time.
+const MAX_HORIZON_H: f64 = 8760.0;
+
+struct Report<'a> {
+    file: &'a Path,
+    problems: Vec<Problem>,
+}
+
+impl Report<'_> {
+    fn add(&mut self, message: String) {
+        self.problems.push(Problem::new(self.file, message));
+    }
+
+    /// Report ids that occur more than once in `ids`.
+    fn unique<T: Ord + std::fmt::Display + Copy>(
+        &mut self,
+        what: &str,
+        ids: impl Iterator<Item = T>,
+    ) {
+        let mut seen = BTreeSet::new();
+        let mut dup = BTreeSet::new();
+        for id in ids {
+            if !seen.insert(id) {
+                dup.insert(id);
+            }
+        }
+        for id in dup {
+            self.add(format!("{what} {id}: duplicate id"));
+        }
+    }
+
+    fn positive(&mut self, item: &str, field: &str, v: f64) {
+        if !(v.is_finite() && v > 0.0) {
+            self.add(format!(
+                "{item}: {field} must be a positive number, got {v}"
+            ));
+        }
+    }
+}
+
+/// Check a region on its own.
+pub(super) fn region(file: &Path, r: &Region) -> Vec<Problem> {
+    let mut rep = Report {
+        file,
+        problems: Vec::new(),
+    };
+    rep.unique("node", r.nodes.iter().map(|n| n.id.0));
+    rep.unique("edge", r.edges.iter().map(|e| e.id.0));
+    rep.unique("zone", r.zones.iter().map(|z| z.id.0));
+    rep.unique("facility", r.facilities.iter().map(|f| f.id.0));
+    if r.nodes.is_empty() {
+        rep.add("region has no nodes".into());
+    }
+    let nodes: BTreeSet<NodeId> = r.nodes.iter().map(|n| n.id).collect();
+    let facilities: BTreeMap<FacilityId, &Facility> =
+        r.facilities.iter().map(|f| (f.id, f)).collect();
+    for n in &r.nodes {
+        if !(n.x.is_finite() && n.y.is_finite() && n.z.is_finite()) {
+            rep.add(format!("node {}: coordinates must be finite", n.id.0));
+        }
+    }
+    for e in &r.edges {
+        let item = format!("edge {}", e.id.0);
+        for (end, n) in [("from", e.from), ("to", e.to)] {
+            if !nodes.contains(&n) {
+                rep.add(format!("{item}: {end} refers to missing node {}", n.0));
+            }
+        }
+        if e.from == e.to {
+            rep.add(format!("{item}: starts and ends at node {}", e.from.0));
+        }
+        rep.positive(&item, "length_m", e.length_m.0);
+        rep.positive(&item, "speed_kmh", e.speed_kmh.0);
+        rep.positive(&item, "capacity_vph", e.capacity_vph.0);
+        if e.lanes == 0 {
+            rep.add(format!("{item}: lanes must be at least 1"));
+        }
+    }
+    for z in &r.zones {
+        let item = format!("zone {}", z.id.0);
+        if !nodes.contains(&z.node) {
+            rep.add(format!("{item}: node refers to missing node {}", z.node.0));
+        }
+        if z.population > 0 && z.households == 0 {
+            rep.add(format!(
+                "{item}: has {} people but no households",
+                z.population
+            ));
+        }
+        if z.households > z.population {
+            rep.add(format!(
+                "{item}: more households ({}) than people ({})",
+                z.households, z.population
+            ));
+        }
+        let served = [
+            ("power", z.power, FacilityKind::Substation),
+            ("water", z.water, FacilityKind::WaterPlant),
+            ("telecom", z.telecom, FacilityKind::TelecomSite),
+        ];
+        for (field, id, kind) in served {
+            let Some(id) = id else { continue };
+            match facilities.get(&id) {
+                None => rep.add(format!(
+                    "{item}: {field} refers to missing facility {}",
+                    id.0
+                )),
+                Some(f) if f.kind != kind => rep.add(format!(
+                    "{item}: {field} refers to facility {} which is a {:?}, not a {kind:?}",
+                    id.0, f.kind
+                )),
+                _ => {}
+            }
+        }
+    }
+    for f in &r.facilities {
+        let item = format!("facility {}", f.id.0);
+        if !nodes.contains(&f.node) {
+            rep.add(format!("{item}: node refers to missing node {}", f.node.0));
+        }
+        for n in &f.needs {
+            if !facilities.contains_key(n) {
+                rep.add(format!("{item}: needs missing facility {}", n.0));
+            }
+        }
+        if let Some(c) = f.capacity {
+            rep.positive(&item, "capacity", c);
+        }
+        if !(f.battery_h.0.is_finite() && f.battery_h.0 >= 0.0) {
+            rep.add(format!(
+                "{item}: battery_h must be ≥ 0, got {}",
+                f.battery_h.0
+            ));
+        }
+    }
+    // A dependency cycle would make "is it powered?" undefined.
+    for f in &r.facilities {
+        if needs_cycle(f.id, &facilities) {
+            rep.add(format!("facility {}: is part of a `needs` cycle", f.id.0));
+        }
+    }
+    rep.problems
+}
+
+fn needs_cycle(start: FacilityId, all: &BTreeMap<FacilityId, &Facility>) -> bool {
+    let mut stack: Vec<FacilityId> = all.get(&start).map(|f| f.needs.clone()).unwrap_or_default();
+    let mut seen = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if id == start {
+            return true;
+        }
+        if seen.insert(id)
+            && let Some(f) = all.get(&id)
+        {
+            stack.extend(f.needs.iter().copied());
+        }
+    }
+    false
+}
+
+/// Check a plan, against its region when there is one.
+pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Problem> {
+    let mut rep = Report {
+        file,
+        problems: Vec::new(),
+    };
+    rep.unique("depot", p.depots.iter().map(|d| d.id.0));
+    let groups = p.crews.iter().chain(p.mutual_aid.iter().map(|m| &m.crews));
+    rep.unique("crew group", groups.clone().map(|g| g.id));
+    let depots: BTreeSet<_> = p.depots.iter().map(|d| d.id).collect();
+    if let Some(r) = region {
+        let nodes: BTreeSet<NodeId> = r.nodes.iter().map(|n| n.id).collect();
+        for d in &p.depots {
+            if !nodes.contains(&d.node) {
+                rep.add(format!(
+                    "depot {}: node refers to missing node {}",
+                    d.id.0, d.node.0
+                ));
+            }
+        }
+    }
+    for g in groups {
+        let item = format!("crew group {}", g.id);
+        if !depots.contains(&g.depot) {
+            rep.add(format!(
+                "{item}: depot refers to missing depot {}",
+                g.depot.0
+            ));
+        }
+        if !(1..=999).contains(&g.count) {
+            rep.add(format!("{item}: count must be 1–999, got {}", g.count));
+        }
+        if g.id > 4_000_000 {
+            rep.add(format!("{item}: group id must be at most 4000000"));
+        }
+    }
+    for m in &p.mutual_aid {
+        if !(m.at_h.0.is_finite() && m.at_h.0 >= 0.0) {
+            rep.add(format!(
+                "crew group {}: mutual aid at_h must be ≥ 0",
+                m.crews.id
+            ));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for w in &p.priorities {
+        if !seen.insert(*w) {
+            rep.add(format!("priorities: {w:?} is listed twice"));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for rule in &p.repairs {
+        let item = format!("repair rule for {:?}", rule.work);
+        if !seen.insert(rule.work) {
+            rep.add(format!("{item}: duplicate rule"));
+        }
+        for (state, d) in rule.hours.iter() {
+            if let Some(msg) = d.problem() {
+                rep.add(format!("{item}: {state:?} hours: {msg}"));
+            } else if !d.always_positive() && !matches!(d, crate::dist::Dist::Normal { .. }) {
+                // A normal draw below zero is clamped to zero at use.
+                rep.add(format!("{item}: {state:?} hours must be positive"));
+            }
+        }
+    }
+    rep.problems
+}
+
+/// Check a whole scenario: the scenario file, its region and its plan.
+pub(super) fn scenario(
+    file: &Path,
+    s: &ScenarioFile,
+    region_file: &Path,
+    r: &Region,
+    plan_file: &Path,
+    p: &Plan,
+) -> Vec<Problem> {
+    let mut problems = region(region_file, r);
+    problems.extend(plan(plan_file, p, Some(r)));
+    let mut rep = Report {
+        file,
+        problems: Vec::new(),
+    };
+    let h = s.horizon_h.0;
+    if !(h.is_finite() && h > 0.0) {
+        rep.add(format!("horizon_h must be a positive number, got {h}"));
+    } else if h > MAX_HORIZON_H {
+        rep.add(format!(
+            "horizon_h {h} is longer than one year ({MAX_HORIZON_H} h)"
+        ));
+    } else if s.tick_s > 0 && h * 3600.0 < s.tick_s as f64 {
+        rep.add(format!(
+            "horizon_h {h} is shorter than one tick ({} s)",
+            s.tick_s
+        ));
+    }
+    if s.tick_s == 0 || s.tick_s > 86_400 {
+        rep.add(format!("tick_s must be 1–86400, got {}", s.tick_s));
+    }
+    let t = &s.targets;
+    for (name, v) in [
+        ("cleanup_h", t.cleanup_h),
+        ("power_h", t.power_h),
+        ("water_h", t.water_h),
+        ("telecom_h", t.telecom_h),
+        ("main_roads_h", t.main_roads_h),
+    ] {
+        if !(v.0.is_finite() && v.0 > 0.0) {
+            rep.add(format!(
+                "targets: {name} deadline must be positive, got {}",
+                v.0
+            ));
+        }
+    }
+    if !(t.service_fraction > 0.0 && t.service_fraction <= 1.0) {
+        rep.add(format!(
+            "targets: service_fraction must be in (0, 1], got {}",
+            t.service_fraction
+        ));
+    }
+    let facilities: BTreeSet<_> = r.facilities.iter().map(|f| f.id).collect();
+    let edges: BTreeSet<_> = r.edges.iter().map(|e| e.id).collect();
+    let zones: BTreeSet<_> = r.zones.iter().map(|z| z.id).collect();
+    for (i, inj) in s.injects.iter().enumerate() {
+        let item = format!("inject {} (at {} h)", i + 1, inj.at_h.0);
+        if !(inj.at_h.0.is_finite() && inj.at_h.0 >= 0.0) {
+            rep.add(format!("{item}: at_h must be ≥ 0"));
+        } else if h.is_finite() && inj.at_h.0 > h {
+            rep.add(format!("{item}: is after the horizon ({h} h)"));
+        }
+        match &inj.event {
+            Inject::Damage { facility, .. } if !facilities.contains(facility) => {
+                rep.add(format!("{item}: refers to missing facility {}", facility.0))
+            }
+            Inject::CloseEdge { edge, .. } | Inject::OpenEdge { edge, .. }
+                if !edges.contains(edge) =>
+            {
+                rep.add(format!("{item}: refers to missing edge {}", edge.0))
+            }
+            Inject::Contaminate { zone, .. } if !zones.contains(zone) => {
+                rep.add(format!("{item}: refers to missing zone {}", zone.0))
+            }
+            _ => {}
+        }
+    }
+    problems.extend(rep.problems);
+    problems
+}

@@ -1,0 +1,27 @@
+//! # qilian-models
+//!
+//! The models that run inside a [`Sim`]: each is a [`SimPlugin`] adding its
+//! resources, entities and systems to the engine's phases.
+//!
+//! - [`infrastructure`]: facility damage, power/water/telecom service per zone;
+//! - [`responders`]: tasks from damage, dispatch, crews driving and working;
+//! - [`measure`]: the per-tick series and the run's KPIs.
+//!
+//! Models never read files, the wall clock, environment variables or a thread
+//! RNG: everything comes from the World (DESIGN §1).
+
+pub mod infrastructure;
+pub mod measure;
+pub mod responders;
+
+use qilian_engine::{Scenario, Sim};
+use std::sync::Arc;
+
+/// A simulation of `replicate` of `scenario` with every standard model.
+pub fn standard_sim(scenario: Arc<Scenario>, replicate: u32) -> Sim {
+    let mut sim = Sim::new(scenario, replicate);
+    sim.add_plugin(infrastructure::InfrastructurePlugin)
+        .add_plugin(responders::RespondersPlugin)
+        .add_plugin(measure::MeasurePlugin);
+    sim
+}

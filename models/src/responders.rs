@@ -1,0 +1,754 @@
+//! Repair crews (DESIGN §5): tasks arise from damage, crews are dispatched by the
+//! plan's priorities to the nearest capable idle crew, drive the damaged network
+//! (detouring around closures), work for a duration drawn from the plan, then
+//! take the next task or head home.
+//!
+//! Glossary: a *task* is one piece of work on one subject (a facility, a road
+//! link pair, a zone); its *rank* is its dispatch priority (lower first); a crew
+//! is *available* when idle or driving home.
+
+use crate::infrastructure::{Facilities, Zones};
+use bevy_ecs::prelude::*;
+use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, NodeIx, PathTree};
+use qilian_engine::scenario::{CrewGroup, CrewKind, DamageState, WorkKind};
+use qilian_engine::sim::set_edge;
+use qilian_engine::{
+    Clock, CrewId, DepotId, EventKind, Journal, Phase, ScenarioRes, SimPlugin, SimTime, StreamTag,
+    Streams, TaskId,
+};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+const REPAIR_TIME: StreamTag = StreamTag::new("repair duration");
+
+/// What a task is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    /// A facility, by dense index.
+    Facility(usize),
+    /// A road link (and its twin), by dense index of the lower of the pair.
+    Link(LinkIx),
+    /// A zone, by dense index.
+    Zone(usize),
+}
+
+impl Subject {
+    fn tag(self) -> u8 {
+        match self {
+            Subject::Facility(_) => 1,
+            Subject::Link(_) => 2,
+            Subject::Zone(_) => 3,
+        }
+    }
+}
+
+/// One piece of work.
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// Stable id.
+    pub id: TaskId,
+    /// What it is about.
+    pub subject: Subject,
+    /// Kind of work.
+    pub work: WorkKind,
+    /// Damage behind it.
+    pub state: DamageState,
+    /// Nodes a crew can work from.
+    pub sites: Vec<NodeIx>,
+    /// Dispatch rank (lower first).
+    pub rank: usize,
+    /// When it appeared.
+    pub created: SimTime,
+    /// The crew on it.
+    pub crew: Option<CrewId>,
+}
+
+/// Open tasks and the repair rules.
+#[derive(Debug, Default, Resource)]
+pub struct TaskBoard {
+    /// Open tasks by id.
+    pub tasks: BTreeMap<TaskId, Task>,
+    /// Open task per subject.
+    open: BTreeMap<Subject, TaskId>,
+    /// How many tasks each subject has had (for stable ids).
+    generation: BTreeMap<Subject, u16>,
+    /// Tasks created and finished, for KPIs.
+    pub created: u64,
+    /// Tasks finished.
+    pub finished: u64,
+}
+
+/// A crew's fixed attributes.
+#[derive(Clone, Debug, Component)]
+pub struct Crew {
+    /// Stable id.
+    pub id: CrewId,
+    /// Kind.
+    pub kind: CrewKind,
+    /// Home depot.
+    pub depot: DepotId,
+    /// Depot node.
+    pub home: NodeIx,
+    /// Arrival time (mutual aid); zero for crews on hand.
+    pub from: SimTime,
+}
+
+/// What a crew is doing.
+#[derive(Clone, Debug, Component)]
+pub enum Activity {
+    /// Not arrived yet (mutual aid).
+    Away,
+    /// At a node with nothing to do.
+    Idle {
+        /// Where.
+        at: NodeIx,
+    },
+    /// Driving a path; `task` is `None` when heading home.
+    Driving {
+        /// The task it drives to.
+        task: Option<TaskId>,
+        /// Links to drive, in order.
+        path: Vec<LinkIx>,
+        /// Index of the current link in `path`.
+        step: usize,
+        /// Seconds left on the current link.
+        left_s: f64,
+    },
+    /// On site.
+    Working {
+        /// The task.
+        task: TaskId,
+        /// Where.
+        at: NodeIx,
+        /// Seconds of work left.
+        left_s: f64,
+    },
+}
+
+impl Activity {
+    /// Busy means driving to or working on a task.
+    pub fn busy(&self) -> bool {
+        matches!(
+            self,
+            Activity::Working { .. } | Activity::Driving { task: Some(_), .. }
+        )
+    }
+}
+
+/// Per-kind busy crew-seconds and crew-seconds on hand, for utilisation.
+#[derive(Debug, Default, Resource)]
+pub struct CrewUse {
+    /// Kind → (busy crew-seconds, crew-seconds present).
+    pub by_kind: BTreeMap<CrewKind, (f64, f64)>,
+}
+
+/// Static dispatch data derived from the plan.
+#[derive(Debug, Resource)]
+struct Rules {
+    /// Which crew kind does which work, and hours by damage state.
+    repair: BTreeMap<WorkKind, (CrewKind, qilian_engine::scenario::ByState)>,
+    /// Rank of each work kind.
+    rank: BTreeMap<WorkKind, usize>,
+    /// Rank of each facility: its kind's rank, or that of the most urgent
+    /// facility that (transitively) needs it.
+    facility_rank: Vec<usize>,
+}
+
+/// Crews, tasks, dispatch, driving and work.
+pub struct RespondersPlugin;
+
+impl SimPlugin for RespondersPlugin {
+    fn build(&self, sim: &mut qilian_engine::Sim) {
+        let scenario = sim.world().resource::<ScenarioRes>().0.clone();
+        let plan = &scenario.plan;
+        let region = &scenario.region;
+        let net = &scenario.network;
+        let rank: BTreeMap<WorkKind, usize> = plan
+            .priorities
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (*w, i))
+            .collect();
+        let last = plan.priorities.len();
+        let mut facility_rank: Vec<usize> = region
+            .facilities
+            .iter()
+            .map(|f| {
+                rank.get(&WorkKind::Facility(f.kind))
+                    .copied()
+                    .unwrap_or(last)
+            })
+            .collect();
+        // Propagate urgency down `needs` until nothing changes (depth ≤ n).
+        let index: BTreeMap<_, _> = region
+            .facilities
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id, i))
+            .collect();
+        for _ in 0..region.facilities.len() {
+            let mut changed = false;
+            for (i, f) in region.facilities.iter().enumerate() {
+                for n in &f.needs {
+                    if let Some(&j) = index.get(n)
+                        && facility_rank[i] < facility_rank[j]
+                    {
+                        facility_rank[j] = facility_rank[i];
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let repair = plan
+            .repairs
+            .iter()
+            .map(|r| (r.work, (r.crew, r.hours.clone())))
+            .collect();
+        let depots: BTreeMap<DepotId, NodeIx> = plan
+            .depots
+            .iter()
+            .map(|d| {
+                (
+                    d.id,
+                    net.node(d.node).expect("validated: depot node exists"),
+                )
+            })
+            .collect();
+        let world = sim.world_mut();
+        world.insert_resource(Rules {
+            repair,
+            rank,
+            facility_rank,
+        });
+        world.insert_resource(TaskBoard::default());
+        world.insert_resource(CrewUse::default());
+        world.insert_resource(RouteCache::default());
+        let groups = plan.crews.iter().map(|g| (g, SimTime::ZERO)).chain(
+            plan.mutual_aid
+                .iter()
+                .map(|m| (&m.crews, SimTime::from_hours(m.at_h))),
+        );
+        for (g, from) in groups {
+            spawn_group(world, g, depots[&g.depot], from);
+        }
+        sim.schedule_mut().add_systems((
+            mutual_aid_arrives.in_set(Phase::Inject),
+            create_tasks.in_set(Phase::Tasks),
+            dispatch.in_set(Phase::Decide),
+            drive.in_set(Phase::Move),
+            work.in_set(Phase::Work),
+        ));
+    }
+}
+
+fn spawn_group(world: &mut World, g: &CrewGroup, home: NodeIx, from: SimTime) {
+    for k in 1..=g.count {
+        let activity = if from == SimTime::ZERO {
+            Activity::Idle { at: home }
+        } else {
+            Activity::Away
+        };
+        world.spawn((
+            Crew {
+                id: CrewId::of_group(g.id, k),
+                kind: g.kind,
+                depot: g.depot,
+                home,
+                from,
+            },
+            activity,
+        ));
+    }
+}
+
+fn mutual_aid_arrives(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    mut crews: Query<(&Crew, &mut Activity)>,
+    mut journal: ResMut<Journal>,
+) {
+    let mut arrived = false;
+    for (crew, mut act) in &mut crews {
+        if matches!(*act, Activity::Away) && crew.from < clock.tick_end() {
+            *act = Activity::Idle { at: crew.home };
+            arrived = true;
+        }
+    }
+    if !arrived {
+        return;
+    }
+    for m in &scenario.0.plan.mutual_aid {
+        let at = SimTime::from_hours(m.at_h);
+        if at >= clock.now && at < clock.tick_end() {
+            journal.record(
+                clock.now,
+                EventKind::MutualAidArrived {
+                    group: m.crews.id,
+                    crew_kind: m.crews.kind,
+                    count: m.crews.count,
+                },
+            );
+        }
+    }
+}
+
+/// Open a task for every damaged facility, blocked road and dirty zone that
+/// has none.
+fn create_tasks(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    rules: Res<Rules>,
+    fac: Res<Facilities>,
+    zones: Res<Zones>,
+    edges: Res<EdgeStates>,
+    mut board: ResMut<TaskBoard>,
+    mut journal: ResMut<Journal>,
+) {
+    let net = scenario.net();
+    let last = rules.rank.len();
+    let mut new: Vec<(Subject, WorkKind, DamageState, Vec<NodeIx>, usize, u32)> = Vec::new();
+    for f in 0..fac.ids.len() {
+        if fac.damage[f] != DamageState::None && !board.open.contains_key(&Subject::Facility(f)) {
+            let work = WorkKind::Facility(fac.kinds[f]);
+            let sites = vec![fac.nodes[f]];
+            new.push((
+                Subject::Facility(f),
+                work,
+                fac.damage[f],
+                sites,
+                rules.facility_rank[f],
+                fac.ids[f].0,
+            ));
+        }
+    }
+    if edges.version > 0 {
+        for (l, link) in net.links.iter().enumerate() {
+            let l = l as LinkIx;
+            let canonical = link.twin.map_or(l, |t| t.min(l));
+            let damage = match edges.get(l) {
+                EdgeState::Closed { state, .. } | EdgeState::Damaged { state, .. } => *state,
+                EdgeState::Open => DamageState::None,
+            };
+            if damage == DamageState::None || board.open.contains_key(&Subject::Link(canonical)) {
+                continue;
+            }
+            if new.iter().any(|t| t.0 == Subject::Link(canonical)) {
+                continue;
+            }
+            let work = if link.bridge.is_some() {
+                WorkKind::Bridge
+            } else if link.main_road {
+                WorkKind::MainRoad
+            } else {
+                WorkKind::Road
+            };
+            let mut r = rules.rank.get(&work).copied().unwrap_or(last);
+            if link.main_road {
+                r = r.min(rules.rank.get(&WorkKind::MainRoad).copied().unwrap_or(last));
+            }
+            let c = &net.links[canonical as usize];
+            new.push((
+                Subject::Link(canonical),
+                work,
+                damage,
+                vec![c.from, c.to],
+                r,
+                c.id.0,
+            ));
+        }
+    }
+    for z in 0..zones.ids.len() {
+        if zones.contaminated[z] && !board.open.contains_key(&Subject::Zone(z)) {
+            let node = scenario.0.region.zones[z].node;
+            let site = net.node(node).expect("validated: zone node exists");
+            let r = rules.rank.get(&WorkKind::Cleanup).copied().unwrap_or(last);
+            new.push((
+                Subject::Zone(z),
+                WorkKind::Cleanup,
+                DamageState::Moderate,
+                vec![site],
+                r,
+                zones.ids[z].0,
+            ));
+        }
+    }
+    for (subject, work, state, sites, rank, raw_id) in new {
+        let generation = board.generation.entry(subject).or_insert(0);
+        let id = TaskId::new(subject.tag(), raw_id, *generation);
+        *generation = generation.wrapping_add(1);
+        board.open.insert(subject, id);
+        board.created += 1;
+        board.tasks.insert(
+            id,
+            Task {
+                id,
+                subject,
+                work,
+                state,
+                sites,
+                rank,
+                created: clock.now,
+                crew: None,
+            },
+        );
+        journal.record(
+            clock.now,
+            EventKind::TaskCreated {
+                task: id,
+                work,
+                subject: raw_id,
+                state,
+            },
+        );
+    }
+}
+
+/// Shortest-path trees toward task sites, valid for one version of the link
+/// states.
+#[derive(Debug, Default, Resource)]
+struct RouteCache {
+    version: u64,
+    trees: BTreeMap<NodeIx, Arc<PathTree>>,
+}
+
+/// Where an available crew is, for dispatch: the node it is at or driving
+/// toward, and the seconds until it gets there.
+fn position(act: &Activity, net: &qilian_engine::Network) -> Option<(NodeIx, f64)> {
+    match act {
+        Activity::Idle { at } => Some((*at, 0.0)),
+        Activity::Driving {
+            task: None,
+            path,
+            step,
+            left_s,
+        } => path
+            .get(*step)
+            .map(|&l| (net.links[l as usize].to, *left_s)),
+        _ => None,
+    }
+}
+
+/// Send the nearest capable available crew to each unassigned task, most
+/// urgent task first.
+fn dispatch(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    rules: Res<Rules>,
+    edges: Res<EdgeStates>,
+    mut cache: ResMut<RouteCache>,
+    mut board: ResMut<TaskBoard>,
+    mut crews: Query<(&Crew, &mut Activity)>,
+    mut journal: ResMut<Journal>,
+) {
+    let net = scenario.net();
+    // Available crews, by id.
+    let mut avail: BTreeMap<CrewId, (CrewKind, NodeIx, f64)> = crews
+        .iter()
+        .filter_map(|(c, a)| position(a, net).map(|(n, off)| (c.id, (c.kind, n, off))))
+        .collect();
+    if avail.is_empty() {
+        return;
+    }
+    let mut todo: Vec<(usize, SimTime, TaskId, CrewKind)> = board
+        .tasks
+        .values()
+        .filter(|t| t.crew.is_none())
+        .filter_map(|t| {
+            let (kind, _) = rules.repair.get(&t.work)?;
+            avail
+                .values()
+                .any(|a| a.0 == *kind)
+                .then_some((t.rank, t.created, t.id, *kind))
+        })
+        .collect();
+    if todo.is_empty() {
+        return;
+    }
+    todo.sort();
+    if cache.version != edges.version {
+        cache.trees.clear();
+        cache.version = edges.version;
+    }
+    let mut sites: Vec<NodeIx> = todo
+        .iter()
+        .flat_map(|t| board.tasks[&t.2].sites.iter().copied())
+        .collect();
+    sites.sort_unstable();
+    sites.dedup();
+    sites.retain(|s| !cache.trees.contains_key(s));
+    let trees: Vec<(NodeIx, Arc<PathTree>)> = sites
+        .par_iter()
+        .map(|&s| (s, Arc::new(net.tree_to(s, &edges))))
+        .collect();
+    cache.trees.extend(trees);
+
+    let mut assigned: BTreeMap<CrewId, (TaskId, Vec<LinkIx>, f64)> = BTreeMap::new();
+    for (_, _, task_id, kind) in todo {
+        let task = &board.tasks[&task_id];
+        let mut best: Option<(f64, CrewId, NodeIx)> = None;
+        for (&crew, &(k, at, off)) in &avail {
+            if k != kind {
+                continue;
+            }
+            for &site in &task.sites {
+                let t = off + cache.trees[&site].time[at as usize];
+                if t.is_finite() && best.is_none_or(|b| t < b.0) {
+                    best = Some((t, crew, site));
+                }
+            }
+        }
+        let Some((eta, crew, site)) = best else {
+            continue;
+        };
+        let (_, at, _) = avail.remove(&crew).expect("crew is available");
+        let path = cache.trees[&site]
+            .path(net, at)
+            .expect("finite time has a path");
+        assigned.insert(crew, (task_id, path, eta));
+    }
+    for (crew, mut act) in &mut crews {
+        let Some((task_id, path, eta)) = assigned.remove(&crew.id) else {
+            continue;
+        };
+        // A crew driving home finishes its current link first.
+        let (mut full, step, left_s) = match &*act {
+            Activity::Driving {
+                path: p,
+                step,
+                left_s,
+                ..
+            } => (vec![p[*step]], 0, *left_s),
+            _ => (Vec::new(), 0, 0.0),
+        };
+        full.extend(path);
+        let left_s = if full.is_empty() {
+            0.0
+        } else if left_s > 0.0 {
+            left_s
+        } else {
+            net.travel_time(full[0], &edges).unwrap_or(0.0)
+        };
+        *act = Activity::Driving {
+            task: Some(task_id),
+            path: full,
+            step,
+            left_s,
+        };
+        if let Some(t) = board.tasks.get_mut(&task_id) {
+            t.crew = Some(crew.id);
+        }
+        journal.record(
+            clock.now,
+            EventKind::CrewDispatched {
+                crew: crew.id,
+                task: task_id,
+                eta_h: crate::measure::round6(eta / 3600.0),
+            },
+        );
+    }
+}
+
+/// Advance every driving crew by one tick; reroute around closures met on the
+/// way; start work on arrival.
+#[allow(clippy::too_many_arguments)]
+fn drive(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    streams: Res<Streams>,
+    rules: Res<Rules>,
+    edges: Res<EdgeStates>,
+    mut board: ResMut<TaskBoard>,
+    mut crews: Query<(&Crew, &mut Activity)>,
+    mut journal: ResMut<Journal>,
+) {
+    let net = scenario.net();
+    let mut order: Vec<(CrewId, Mut<Activity>, &Crew)> =
+        crews.iter_mut().map(|(c, a)| (c.id, a, c)).collect();
+    order.sort_by_key(|x| x.0);
+    for (_, mut act, crew) in order {
+        let Activity::Driving {
+            task,
+            path,
+            step,
+            left_s,
+        } = &mut *act
+        else {
+            continue;
+        };
+        let mut budget = clock.tick_s as f64;
+        let mut arrived = path.is_empty();
+        let mut stuck = None;
+        while budget > 0.0 && !arrived {
+            if *left_s > budget {
+                *left_s -= budget;
+                budget = 0.0;
+                break;
+            }
+            budget -= *left_s;
+            let at = net.links[path[*step] as usize].to;
+            *step += 1;
+            if *step == path.len() {
+                arrived = true;
+                break;
+            }
+            match net.travel_time(path[*step], &edges) {
+                Some(t) => *left_s = t,
+                None => {
+                    // Blocked ahead: find another way from here.
+                    let dest = net.links[*path.last().expect("non-empty") as usize].to;
+                    let tree = net.tree_to(dest, &edges);
+                    match tree.path(net, at) {
+                        Some(p) if !p.is_empty() => {
+                            *left_s = net.travel_time(p[0], &edges).unwrap_or(0.0);
+                            *path = p;
+                            *step = 0;
+                            journal.record(clock.now, EventKind::CrewRerouted { crew: crew.id });
+                        }
+                        _ => {
+                            stuck = Some(at);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(at) = stuck {
+            // No way through: give the task back and wait here.
+            if let Some(t) = task.and_then(|t| board.tasks.get_mut(&t)) {
+                t.crew = None;
+            }
+            *act = Activity::Idle { at };
+            continue;
+        }
+        if !arrived {
+            continue;
+        }
+        let at = path.last().map_or(crew.home, |&l| net.links[l as usize].to);
+        match *task {
+            None => {
+                *act = Activity::Idle { at };
+                journal.record(
+                    clock.now,
+                    EventKind::CrewReturned {
+                        crew: crew.id,
+                        depot: crew.depot,
+                    },
+                );
+            }
+            Some(task_id) => {
+                let Some(t) = board.tasks.get(&task_id) else {
+                    *act = Activity::Idle { at };
+                    continue;
+                };
+                let hours = rules
+                    .repair
+                    .get(&t.work)
+                    .map(|(_, h)| {
+                        h.get(t.state)
+                            .sample(&mut streams.stream(REPAIR_TIME, task_id.0))
+                    })
+                    .unwrap_or(0.0)
+                    .max(0.0);
+                *act = Activity::Working {
+                    task: task_id,
+                    at,
+                    left_s: hours * 3600.0 - budget,
+                };
+                journal.record(
+                    clock.now,
+                    EventKind::CrewArrived {
+                        crew: crew.id,
+                        task: task_id,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Progress work; on completion repair the subject and send the crew home
+/// (dispatch may give it a new task on the way).
+#[allow(clippy::too_many_arguments)]
+fn work(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    mut edges: ResMut<EdgeStates>,
+    mut fac: ResMut<Facilities>,
+    mut zones: ResMut<Zones>,
+    mut board: ResMut<TaskBoard>,
+    mut crews: Query<(&Crew, &mut Activity)>,
+    mut usage: ResMut<CrewUse>,
+    mut journal: ResMut<Journal>,
+) {
+    let net = scenario.net();
+    let dt = clock.tick_s as f64;
+    let mut order: Vec<(CrewId, Mut<Activity>, &Crew)> =
+        crews.iter_mut().map(|(c, a)| (c.id, a, c)).collect();
+    order.sort_by_key(|x| x.0);
+    for (_, mut act, crew) in order {
+        if !matches!(*act, Activity::Away) {
+            let u = usage.by_kind.entry(crew.kind).or_default();
+            u.1 += dt;
+            if act.busy() {
+                u.0 += dt;
+            }
+        }
+        let Activity::Working { task, at, left_s } = &mut *act else {
+            continue;
+        };
+        *left_s -= dt;
+        if *left_s > 0.0 {
+            continue;
+        }
+        let (task_id, here) = (*task, *at);
+        let Some(t) = board.tasks.remove(&task_id) else {
+            continue;
+        };
+        board.open.remove(&t.subject);
+        board.finished += 1;
+        match t.subject {
+            Subject::Facility(f) => {
+                fac.damage[f] = DamageState::None;
+                journal.record(
+                    clock.now,
+                    EventKind::FacilityRepaired {
+                        facility: fac.ids[f],
+                    },
+                );
+            }
+            Subject::Link(l) => {
+                for l in std::iter::once(l).chain(net.links[l as usize].twin) {
+                    set_edge(net, &mut edges, &mut journal, clock.now, l, EdgeState::Open);
+                }
+            }
+            Subject::Zone(z) => {
+                zones.contaminated[z] = false;
+                journal.record(clock.now, EventKind::ZoneCleaned { zone: zones.ids[z] });
+            }
+        }
+        journal.record(
+            clock.now,
+            EventKind::TaskFinished {
+                crew: crew.id,
+                task: task_id,
+            },
+        );
+        let tree = net.tree_to(crew.home, &edges);
+        *act = match tree.path(net, here) {
+            Some(p) if !p.is_empty() => {
+                let left_s = net.travel_time(p[0], &edges).unwrap_or(0.0);
+                Activity::Driving {
+                    task: None,
+                    path: p,
+                    step: 0,
+                    left_s,
+                }
+            }
+            _ => Activity::Idle { at: here },
+        };
+    }
+}

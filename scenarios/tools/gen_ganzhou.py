@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Generate scenarios/regions/ganzhou.ron, the stock region modelled on Ganzhou
+district, Zhangye, Gansu.
+
+The layout is schematic, not surveyed: a city street grid, the G312 and G30
+corridors running east-west, the G227 running south-east toward Minle, the Heihe
+river west of the city (crossed by bridges), and the district's townships on
+county roads. Populations, facility placements and capacities are ASSUMPTIONS
+chosen to be plausible (district population about half a million); they are
+stated as such in the generated file. Re-run after editing:
+
+    python3 scenarios/tools/gen_ganzhou.py > scenarios/regions/ganzhou.ron
+"""
+import math
+
+nodes = {}   # id -> (x, y, z)
+edges = []   # (id, from, to, length, speed, lanes, cap, class, main, bridge)
+RIVER_X = -6100.0  # the Heihe, schematically a north-south line west of the city
+
+
+def node(i, x, y):
+    # Elevation falls gently to the north-west, as the Heihe valley does (~1480 m at the city).
+    z = 1480.0 - 0.004 * y + 0.002 * x
+    nodes[i] = (round(x, 1), round(y, 1), round(z, 1))
+    return i
+
+
+def crosses_river(a, b):
+    return (nodes[a][0] - RIVER_X) * (nodes[b][0] - RIVER_X) < 0
+
+
+next_shape_node = [1000]
+MAX_SEGMENT_M = 2500.0
+
+
+def road(a, b, speed, lanes, cap, cls, main=False, bridge=None):
+    """A two-way road, split into segments of at most 2.5 km by shape nodes."""
+    ax, ay, _ = nodes[a]
+    bx, by, _ = nodes[b]
+    n = max(1, math.ceil(math.hypot(bx - ax, by - ay) / MAX_SEGMENT_M))
+    points = [a]
+    for k in range(1, n):
+        points.append(node(next_shape_node[0], ax + (bx - ax) * k / n, ay + (by - ay) * k / n))
+        next_shape_node[0] += 1
+    points.append(b)
+    for p, q in zip(points, points[1:]):
+        segment(p, q, speed, lanes, cap, cls, main, bridge)
+
+
+def segment(a, b, speed, lanes, cap, cls, main, bridge):
+    """A two-way link: two directed edges with consecutive ids."""
+    ax, ay, _ = nodes[a]
+    bx, by, _ = nodes[b]
+    length = round(math.hypot(bx - ax, by - ay), 1)
+    if bridge is None and crosses_river(a, b):
+        bridge = "HWB.GS.5"  # assumption: multi-span concrete, conventional design
+    for f, t in ((a, b), (b, a)):
+        eid = len(edges) + 1
+        edges.append((eid, f, t, length, speed, lanes, cap, cls, main, bridge))
+
+
+# City: 9 x 9 street grid, 600 m spacing, centred on the drum tower.
+SP = 600.0
+for r in range(9):
+    for c in range(9):
+        node(1 + r * 9 + c, (c - 4) * SP, (r - 4) * SP)
+for r in range(9):
+    for c in range(9):
+        i = 1 + r * 9 + c
+        arterial_row = r in (0, 4, 8)
+        arterial_col = c in (0, 4, 8)
+        if c < 8:
+            road(i, i + 1, 50 if arterial_row else 30, 2 if arterial_row else 1,
+                 1800 if arterial_row else 700, "Primary" if arterial_row else "Local",
+                 main=(r == 4))
+        if r < 8:
+            road(i, i + 9, 50 if arterial_col else 30, 2 if arterial_col else 1,
+                 1800 if arterial_col else 700, "Primary" if arterial_col else "Local")
+
+CITY_W, CITY_E = 1 + 4 * 9, 1 + 4 * 9 + 8          # middle row, west and east ends
+CITY_N, CITY_S = 1 + 8 * 9 + 4, 1 + 4               # middle column, north and south ends
+
+# G312: east-west through the city, nodes every 2 km.
+def corridor(first_id, points, speed, lanes, cap, cls, join_start=None, join_end=None):
+    ids = [node(first_id + k, x, y) for k, (x, y) in enumerate(points)]
+    if join_start is not None:
+        ids.insert(0, join_start)
+    if join_end is not None:
+        ids.append(join_end)
+    for a, b in zip(ids, ids[1:]):
+        road(a, b, speed, lanes, cap, cls, main=True)
+    return ids
+
+g312_w = corridor(201, [(-2400 - 2000 * k, 0) for k in range(1, 14)][::-1], 80, 2, 2000, "Trunk",
+                  join_end=CITY_W)
+g312_e = corridor(231, [(2400 + 2000 * k, 0) for k in range(1, 14)], 80, 2, 2000, "Trunk",
+                  join_start=CITY_E)
+# G30 Lianhuo expressway: 5 km north, nodes every 3 km.
+g30 = corridor(301, [(-27000 + 3000 * k, 5000 + 0.04 * (3000 * k)) for k in range(19)],
+               100, 2, 3600, "Motorway")
+# Interchange: city north end to the G30.
+road(CITY_N, node(350, 0, 3600), 60, 2, 1800, "Primary")
+nearest_g30 = min(g30, key=lambda i: math.hypot(nodes[i][0], nodes[i][1] - 5000))
+road(350, nearest_g30, 60, 2, 1800, "Primary", main=True)
+# G227: south-east from the city toward Minle, nodes every ~2 km.
+g227 = corridor(401, [(800 * k, -2400 - 1900 * k) for k in range(1, 14)], 70, 1, 1500, "Trunk",
+                join_start=CITY_S)
+
+# Townships: (id, name, x, y, population, households). ASSUMPTION: schematic
+# positions; populations rounded planning figures, not census counts.
+townships = [
+    (501, "Liangjiadun", 3000, 3200, 26000, 8600),
+    (502, "Shangqin", 5200, -1500, 24000, 7900),
+    (503, "Daman", -3500, -9000, 31000, 10200),
+    (504, "Shajing", -9000, 9000, 35000, 11500),
+    (505, "Wujiang", -14000, 13000, 21000, 6900),
+    (506, "Ganjun", -16000, -3000, 27000, 8900),
+    (507, "Xindun", -2600, 2800, 38000, 12500),
+    (508, "Dangzhai", 6500, -7000, 33000, 10900),
+    (509, "Jiantan", 8000, 6500, 22000, 7300),
+    (510, "Sanzha", -5200, 5400, 20000, 6600),
+    (511, "Xiaoman", -7000, -6000, 23000, 7600),
+    (512, "Mingyong", -20000, 6000, 18000, 5900),
+    (513, "Chang'an", 4000, -4200, 25000, 8200),
+    (514, "Longqu", -11000, -14000, 14000, 4600),
+    (515, "Anyang", 2000, -18000, 17000, 5600),
+    (516, "Huazhai", 9000, -16000, 12000, 4000),
+    (517, "Jing'an", 14000, 4000, 15000, 4900),
+    (518, "Pingshanhu", 22000, 24000, 3000, 1000),
+]
+corridor_nodes = g312_w + g312_e + g30 + g227 + [350]
+for tid, name, x, y, *_ in townships:
+    node(tid, x, y)
+    # Link to the nearest corridor node on the same river bank if possible,
+    # through a midpoint node so the road has some shape.
+    same_bank = [i for i in corridor_nodes if (nodes[i][0] - RIVER_X) * (x - RIVER_X) > 0]
+    cands = same_bank or corridor_nodes
+    j = min(cands, key=lambda i: math.hypot(nodes[i][0] - x, nodes[i][1] - y))
+    mid = node(tid + 100, (x + nodes[j][0]) / 2 + 300, (y + nodes[j][1]) / 2 - 200)
+    road(tid, mid, 60, 1, 900, "Secondary")
+    road(mid, j, 60, 1, 900, "Secondary")
+    # Also a county road to the nearest city edge node (gives alternatives).
+    city_edge = [1 + r * 9 + c for r in range(9) for c in range(9) if r in (0, 8) or c in (0, 8)]
+    k = min(city_edge, key=lambda i: math.hypot(nodes[i][0] - x, nodes[i][1] - y))
+    if math.hypot(nodes[k][0] - x, nodes[k][1] - y) < 12000:
+        road(tid, k, 40, 1, 600, "Tertiary")
+# West-bank county road linking the western townships, with its own bridge.
+road(506, 511, 50, 1, 800, "Tertiary")
+road(511, 514, 50, 1, 800, "Tertiary")
+road(504, 512, 50, 1, 800, "Tertiary")
+road(512, 506, 50, 1, 800, "Tertiary")
+road(504, 505, 50, 1, 800, "Tertiary")
+
+# City districts (zones on the street grid). ASSUMPTION: rounded figures.
+districts = [
+    (1, "Dongjie (east)", 1 + 4 * 9 + 7, 62000, 21000),
+    (2, "Xijie (west)", 1 + 4 * 9 + 1, 58000, 19500),
+    (3, "Nanjie (south)", 1 + 1 * 9 + 4, 55000, 18500),
+    (4, "Beijie (north)", 1 + 7 * 9 + 4, 52000, 17500),
+    (5, "Huochezhan (station)", 1 + 7 * 9 + 7, 30000, 10000),
+    (6, "Xinjian (new town)", 1 + 1 * 9 + 1, 36000, 12000),
+]
+
+# Facilities. ASSUMPTION: placements, fragility classes, capacities and battery
+# hours are plausible values, not records.
+F = []
+def fac(i, name, kind, at, fragility=None, capacity=None, needs=(), battery_h=0.0):
+    F.append((i, name, kind, at, fragility, capacity, list(needs), battery_h))
+
+fac(1, "Zhangye 330 kV substation", "Substation", 361, "EP.S.H.A")
+node(361, 7000, 2500); road(361, 235, 40, 1, 600, "Tertiary")
+fac(2, "Ganzhou east 110 kV", "Substation", 1 + 5 * 9 + 8, "EP.S.M.A", needs=[1])
+fac(3, "Ganzhou west 110 kV", "Substation", 1 + 3 * 9 + 0, "EP.S.M.U", needs=[1])
+fac(4, "Shajing 110 kV", "Substation", 504, "EP.S.M.U", needs=[1])
+fac(5, "Dangzhai 110 kV", "Substation", 508, "EP.S.M.U", needs=[1])
+fac(6, "Ganjun 35 kV", "Substation", 506, "EP.S.L.U", needs=[3])
+fac(10, "No. 1 water plant", "WaterPlant", 1 + 6 * 9 + 6, needs=[2])
+fac(11, "Heihe well-field plant", "WaterPlant", 1 + 2 * 9 + 0, needs=[3])
+fac(12, "Shajing water works", "WaterPlant", 504, needs=[4])
+for k, (at, sub) in enumerate([(1 + 4 * 9 + 4, 2), (1 + 4 * 9 + 1, 3), (1 + 1 * 9 + 4, 3),
+                               (1 + 7 * 9 + 4, 2), (504, 4), (508, 5), (506, 6), (503, 3),
+                               (517, 2), (515, 5)]):
+    fac(20 + k, f"Telecom site T{k + 1}", "TelecomSite", at, needs=[sub], battery_h=[4, 6, 8][k % 3])
+fac(40, "Zhangye People's Hospital", "Hospital", 1 + 5 * 9 + 3, capacity=1200, needs=[2])
+fac(41, "Ganzhou District Hospital", "Hospital", 1 + 3 * 9 + 5, capacity=600, needs=[3])
+fac(42, "Dangzhai health centre", "Hospital", 508, capacity=80, needs=[5])
+for k, (at, cap) in enumerate([(1 + 8 * 9 + 2, 6000), (1 + 0 * 9 + 6, 5000), (1 + 6 * 9 + 1, 4000),
+                               (501, 2500), (513, 2500), (509, 2000)]):
+    fac(50 + k, f"Shelter S{k + 1}", "Shelter", at, capacity=cap)
+fac(60, "Ganzhou fire rescue station", "FireStation", 1 + 4 * 9 + 5)
+fac(61, "Zhangye chemical industrial park", "ChemicalPlant", 362)
+node(362, -10500, 10500); road(362, 504, 40, 1, 600, "Tertiary")
+
+def supplier_for(x, y):
+    subs = {2: (2400, 600), 3: (-2400, -600), 4: (-9000, 9000), 5: (6500, -7000), 6: (-16000, -3000)}
+    water = {10: (1200, 1200), 11: (-2400, -1200), 12: (-9000, 9000)}
+    tele = {20 + k: nodes[at][:2] for k, at in enumerate([1 + 4 * 9 + 4, 1 + 4 * 9 + 1, 1 + 1 * 9 + 4,
+            1 + 7 * 9 + 4, 504, 508, 506, 503, 517, 515])}
+    near = lambda d: min(d, key=lambda i: math.hypot(d[i][0] - x, d[i][1] - y))
+    return near(subs), near(water), near(tele)
+
+print("// Stock region: Ganzhou district, Zhangye (schematic). Generated by")
+print("// scenarios/tools/gen_ganzhou.py — edit the script, not this file.")
+print("// Local metric frame centred on the city (origin below). Populations,")
+print("// facility placements, capacities, fragility classes and battery hours are")
+print("// ASSUMPTIONS chosen to be plausible, not surveyed or census values.")
+print("Region(")
+print('    name: "Ganzhou district, Zhangye (schematic)",')
+print("    origin: Some((lon: 100.455, lat: 38.933)),")
+print("    nodes: [")
+for i in sorted(nodes):
+    x, y, z = nodes[i]
+    print(f"        (id: {i}, x: {x}, y: {y}, z: {z}),")
+print("    ],")
+print("    // Two-way roads are pairs of directed edges with consecutive ids.")
+print("    // Capacities per direction: ASSUMPTION from lane counts (~900 veh/h/lane rural).")
+print("    edges: [")
+for (eid, f, t, length, speed, lanes, cap, cls, main, bridge) in edges:
+    extra = ", main_road: true" if main else ""
+    if bridge:
+        extra += f', bridge: Some((fragility: "{bridge}"))'
+    print(f"        (id: {eid}, from: {f}, to: {t}, length_m: {length}, speed_kmh: {speed}.0, "
+          f"lanes: {lanes}, capacity_vph: {cap}.0, class: {cls}{extra}),")
+print("    ],")
+print("    zones: [")
+zones = [(zid, name, at, pop, hh) for zid, name, at, pop, hh in districts]
+zones += [(100 + k, name, tid, pop, hh) for k, (tid, name, x, y, pop, hh) in enumerate(townships)]
+for zid, name, at, pop, hh in zones:
+    x, y, _ = nodes[at]
+    p, w, t = supplier_for(x, y)
+    # ASSUMPTION: the remote Pingshanhu township has no piped water.
+    water = "None" if name == "Pingshanhu" else f"Some({w})"
+    print(f'        (id: {zid}, name: "{name}", population: {pop}, households: {hh}, node: {at}, '
+          f"power: Some({p}), water: {water}, telecom: Some({t})),")
+print("    ],")
+print("    facilities: [")
+for (i, name, kind, at, fragility, capacity, needs, battery) in F:
+    extra = ""
+    if fragility:
+        extra += f', fragility: Some("{fragility}")'
+    if capacity:
+        extra += f", capacity: Some({capacity}.0)"
+    if needs:
+        extra += f", needs: {needs}"
+    if battery:
+        extra += f", battery_h: {battery}.0"
+    print(f'        (id: {i}, name: "{name}", kind: {kind}, node: {at}{extra}),')
+print("    ],")
+print(")")

@@ -1,0 +1,169 @@
+//! The `qilian` command line: a thin layer over the library crates. It parses
+//! arguments, reads and writes files, and maps failures to exit codes:
+//! 0 success, 2 bad input (with one line per problem), 1 anything else.
+
+mod output;
+mod stock;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use qilian_engine::scenario::{self, FileSystem, Source};
+use qilian_engine::{RunResult, Scenario};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "qilian",
+    version,
+    about = "Disaster drills and emergency-plan evaluation"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the built-in Ganzhou scenario and write its results.
+    Demo {
+        /// Output directory.
+        #[arg(long, default_value = "qilian-out")]
+        out: PathBuf,
+        /// Seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Run one scenario once.
+    Run {
+        /// Scenario file (RON).
+        scenario: PathBuf,
+        /// Seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output directory for summary.json, timeseries.csv and journal.jsonl.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check scenario, region or plan files; print every problem.
+    Validate {
+        /// Files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Why the command failed.
+enum Failure {
+    /// The user's input is wrong: print and exit 2.
+    Input(String),
+    /// Something else went wrong: exit 1.
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Demo { out, seed, threads } => {
+            set_threads(threads)?;
+            let scenario = load(&stock::embedded(), Path::new(stock::DEMO), seed)?;
+            run_and_report(scenario, Some(&out))
+        }
+        Command::Run {
+            scenario,
+            seed,
+            threads,
+            out,
+        } => {
+            set_threads(threads)?;
+            let scenario = load(&FileSystem, &scenario, seed)?;
+            run_and_report(scenario, out.as_deref())
+        }
+        Command::Validate { files } => {
+            let mut problems = Vec::new();
+            for f in &files {
+                problems.extend(scenario::validate_file(&FileSystem, f));
+            }
+            if problems.is_empty() {
+                for f in &files {
+                    println!("{}: ok", f.display());
+                }
+                Ok(())
+            } else {
+                let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                Err(Failure::Input(lines.join("\n")))
+            }
+        }
+    }
+}
+
+fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err(Failure::Input("--threads must be at least 1".into()));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("setting up the thread pool")?;
+    }
+    Ok(())
+}
+
+fn load(source: &dyn Source, path: &Path, seed: Option<u64>) -> Result<Arc<Scenario>, Failure> {
+    let mut s = scenario::load_from(source, path).map_err(|e| Failure::Input(e.to_string()))?;
+    if let Some(seed) = seed {
+        s.file.seed = seed;
+    }
+    Ok(Arc::new(s))
+}
+
+fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Failure> {
+    let run: RunResult = qilian_models::standard_sim(scenario, 0).run();
+    let summary = qilian_evaluator::summarize(&run);
+    print!("{}", output::table(&summary));
+    if let Some(dir) = out {
+        let files = output::render(&run, &summary)?;
+        output::write_dir(dir, &files)
+            .with_context(|| format!("writing results to {}", dir.display()))?;
+        println!("wrote {}", dir.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! The stock scenario files, embedded so `qilian demo` works from any directory.
+
+use qilian_engine::scenario::Embedded;
+use std::path::PathBuf;
+
+/// Path of the demo scenario inside the embedded set.
+pub const DEMO: &str = "scenarios/ganzhou-demo.ron";
+
+const FILES: [(&str, &str); 3] = [
+    (DEMO, include_str!("../scenarios/ganzhou-demo.ron")),
+    (
+        "scenarios/regions/ganzhou.ron",
+        include_str!("../scenarios/regions/ganzhou.ron"),
+    ),
+    (
+        "scenarios/plans/ganzhou-baseline.ron",
+        include_str!("../scenarios/plans/ganzhou-baseline.ron"),
+    ),
+];
+
+/// The embedded stock files.
+pub fn embedded() -> Embedded {
+    Embedded(FILES.iter().map(|(p, t)| (PathBuf::from(p), *t)).collect())
+}
