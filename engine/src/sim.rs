@@ -104,7 +104,7 @@ impl InjectQueue {
     pub fn push(&mut self, at: SimTime, inject: Inject) {
         self.pending.push((at, self.next_seq, inject));
         self.next_seq += 1;
-        self.pending.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        self.pending.sort_by_key(|p| std::cmp::Reverse((p.0, p.1)));
     }
 }
 

@@ -11,7 +11,7 @@
 //! the first time from which its measure stays at or above the fraction until
 //! the horizon.
 
-use qilian_engine::{RunResult, Targets};
+use qilian_engine::{RunResult, Series, Targets};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -21,8 +21,11 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Slack for comparing fractions computed as ratios of sums.
 const EPS: f64 = 1e-9;
 
-/// The targets, in report order: name, series column, deadline accessor.
-pub const TARGETS: [(&str, fn(&Targets) -> f64); 5] = [
+/// Reads one target's deadline, in hours, from the targets.
+pub type Deadline = fn(&Targets) -> f64;
+
+/// The targets, in report order: name (also the series column), deadline.
+pub const TARGETS: [(&str, Deadline); 5] = [
     ("cleanup", |t| t.cleanup_h.0),
     ("power", |t| t.power_h.0),
     ("water", |t| t.water_h.0),
@@ -74,12 +77,28 @@ fn round6(x: f64) -> f64 {
 
 /// Judge a run against its scenario's targets.
 pub fn summarize(run: &RunResult) -> Summary {
-    let targets = run.scenario.targets();
+    let (onset_h, targets) = judge(run.scenario.targets(), &run.series);
+    Summary {
+        scenario: run.scenario.name.clone(),
+        seed: run.seed,
+        replicate: run.replicate,
+        version: VERSION.to_string(),
+        scenario_sha256: run.scenario.sha256.clone(),
+        horizon_h: run.scenario.horizon().hours(),
+        onset_h,
+        targets,
+        kpis: run.kpis.clone(),
+    }
+}
+
+/// The onset (hours from the start) and each target's result, from the
+/// target columns of `series` (a missing column counts as always met).
+pub fn judge(targets: &Targets, series: &Series) -> (Option<f64>, Vec<TargetResult>) {
     let thr = targets.service_fraction - EPS;
-    let t_h: Vec<f64> = run.series.t.iter().map(|t| t.hours()).collect();
+    let t_h: Vec<f64> = series.t.iter().map(|t| t.hours()).collect();
     let columns: Vec<Vec<f64>> = TARGETS
         .iter()
-        .map(|(name, _)| run.series.get(name).unwrap_or_else(|| vec![1.0; t_h.len()]))
+        .map(|(name, _)| series.get(name).unwrap_or_else(|| vec![1.0; t_h.len()]))
         .collect();
     let onset = (0..t_h.len())
         .find(|&i| columns.iter().any(|c| c[i] < thr))
@@ -103,15 +122,73 @@ pub fn summarize(run: &RunResult) -> Summary {
             }
         })
         .collect();
-    Summary {
-        scenario: run.scenario.name.clone(),
-        seed: run.seed,
-        replicate: run.replicate,
-        version: VERSION.to_string(),
-        scenario_sha256: run.scenario.sha256.clone(),
-        horizon_h: run.scenario.horizon().hours(),
-        onset_h: onset.map(round6),
-        targets: results,
-        kpis: run.kpis.clone(),
+    (onset.map(round6), results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qilian_engine::{Hours, SimTime};
+
+    fn targets() -> Targets {
+        Targets {
+            cleanup_h: Hours(48.0),
+            power_h: Hours(2.0),
+            water_h: Hours(72.0),
+            telecom_h: Hours(72.0),
+            main_roads_h: Hours(120.0),
+            service_fraction: 1.0,
+        }
+    }
+
+    /// A series with a `power` column sampled every hour.
+    fn power(values: &[f64]) -> Series {
+        let mut s = Series::default();
+        s.column("power");
+        for (i, v) in values.iter().enumerate() {
+            s.push(SimTime(i as u64 * 3600), &[*v]);
+        }
+        s
+    }
+
+    fn result(values: &[f64]) -> (Option<f64>, TargetResult) {
+        let (onset, r) = judge(&targets(), &power(values));
+        (onset, r.into_iter().find(|t| t.name == "power").unwrap())
+    }
+
+    #[test]
+    fn met_at_counts_from_onset_to_lasting_recovery() {
+        // Lost at 1 h, back at 2 h, lost again at 3 h, back for good at 4 h.
+        let (onset, r) = result(&[1.0, 0.5, 1.0, 0.9, 1.0, 1.0]);
+        assert_eq!(onset, Some(1.0));
+        assert_eq!(r.met_at_h, Some(3.0));
+        assert!(!r.met); // deadline 2 h
+        let (_, r) = result(&[1.0, 0.5, 1.0, 1.0]);
+        assert_eq!(r.met_at_h, Some(1.0));
+        assert!(r.met);
+    }
+
+    #[test]
+    fn never_restored_is_null_and_missed() {
+        let (_, r) = result(&[1.0, 0.5, 0.5]);
+        assert_eq!(r.met_at_h, None);
+        assert!(!r.met);
+    }
+
+    #[test]
+    fn undisturbed_is_met_at_zero() {
+        let (onset, r) = result(&[1.0, 1.0]);
+        assert_eq!(onset, None);
+        assert_eq!(r.met_at_h, Some(0.0));
+        assert!(r.met);
+    }
+
+    #[test]
+    fn lower_fraction_accepts_partial_service() {
+        let mut t = targets();
+        t.service_fraction = 0.9;
+        let (_, r) = judge(&t, &power(&[1.0, 0.5, 0.95, 0.95]));
+        let p = r.iter().find(|t| t.name == "power").unwrap();
+        assert_eq!(p.met_at_h, Some(1.0));
     }
 }

@@ -3,7 +3,7 @@
 //! run's KPIs.
 
 use crate::infrastructure::{Facilities, Zones};
-use crate::responders::{Activity, Crew, CrewUse, TaskBoard};
+use crate::responders::{Activity, Crew, TaskBoard};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::EdgeStates;
 use qilian_engine::scenario::CrewKind;
@@ -27,7 +27,11 @@ pub struct MeasurePlugin;
 struct Layout {
     crew_kinds: Vec<CrewKind>,
     main_total_m: f64,
+    /// Main-road metres open, and the link-state version it was summed at.
+    open_m: (Option<u64>, f64),
     row: Vec<f64>,
+    /// Per crew kind (indexed `kind as usize`): busy and present crew-seconds.
+    use_s: [(f64, f64); CrewKind::ALL.len()],
 }
 
 impl SimPlugin for MeasurePlugin {
@@ -54,14 +58,15 @@ impl SimPlugin for MeasurePlugin {
         sim.world_mut().insert_resource(Layout {
             crew_kinds,
             main_total_m: scenario.network.main_road_length().0,
+            open_m: (None, 0.0),
             row: vec![0.0; width],
+            use_s: Default::default(),
         });
         sim.schedule_mut()
             .add_systems(measure.in_set(Phase::Measure));
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn measure(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
@@ -69,7 +74,6 @@ fn measure(
     edges: Res<EdgeStates>,
     crews: Query<(&Crew, &Activity)>,
     board: Res<TaskBoard>,
-    usage: Res<CrewUse>,
     fac: Res<Facilities>,
     mut layout: ResMut<Layout>,
     mut series: ResMut<Series>,
@@ -77,13 +81,17 @@ fn measure(
 ) {
     let net = scenario.net();
     let layout = &mut *layout;
-    let open_m: f64 = net
-        .links
-        .iter()
-        .enumerate()
-        .filter(|(l, link)| link.main_road && edges.passable(*l as u32))
-        .map(|(_, link)| link.length.0)
-        .sum();
+    if layout.open_m.0 != Some(edges.version) {
+        let open_m: f64 = net
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(l, link)| link.main_road && edges.passable(*l as u32))
+            .map(|(_, link)| link.length.0)
+            .sum();
+        layout.open_m = (Some(edges.version), open_m);
+    }
+    let open_m = layout.open_m.1;
     let row = &mut layout.row;
     row[0] = zones.fraction(Service::Power);
     row[1] = zones.fraction(Service::Water);
@@ -95,20 +103,30 @@ fn measure(
     };
     row[4] = open_m / 1000.0;
     row[5] = zones.cleanup_fraction();
+    let mut busy = [0u32; CrewKind::ALL.len()];
+    let mut present = [0u32; CrewKind::ALL.len()];
+    for (c, a) in &crews {
+        if !matches!(a, Activity::Away) {
+            present[c.kind as usize] += 1;
+            busy[c.kind as usize] += u32::from(a.busy());
+        }
+    }
+    let dt = clock.tick_s as f64;
     for (i, k) in layout.crew_kinds.iter().enumerate() {
-        row[COLUMNS.len() + i] = crews
-            .iter()
-            .filter(|(c, a)| c.kind == *k && a.busy())
-            .count() as f64;
+        let k = *k as usize;
+        row[COLUMNS.len() + i] = busy[k] as f64;
+        layout.use_s[k].0 += busy[k] as f64 * dt;
+        layout.use_s[k].1 += present[k] as f64 * dt;
     }
     series.push(clock.now, row);
 
     if clock.tick_end() >= clock.horizon {
-        let utilisation: serde_json::Map<String, serde_json::Value> = usage
-            .by_kind
+        let utilisation: serde_json::Map<String, serde_json::Value> = layout
+            .crew_kinds
             .iter()
-            .map(|(k, (busy, present))| {
-                let u = if *present > 0.0 { busy / present } else { 0.0 };
+            .map(|k| {
+                let (busy, present) = layout.use_s[*k as usize];
+                let u = if present > 0.0 { busy / present } else { 0.0 };
                 (k.name().to_string(), json!(round6(u)))
             })
             .collect();

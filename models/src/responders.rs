@@ -77,6 +77,8 @@ pub struct TaskBoard {
     pub created: u64,
     /// Tasks finished.
     pub finished: u64,
+    /// Link-state version last scanned for blocked roads.
+    scanned_version: u64,
 }
 
 /// A crew's fixed attributes.
@@ -134,13 +136,6 @@ impl Activity {
             Activity::Working { .. } | Activity::Driving { task: Some(_), .. }
         )
     }
-}
-
-/// Per-kind busy crew-seconds and crew-seconds on hand, for utilisation.
-#[derive(Debug, Default, Resource)]
-pub struct CrewUse {
-    /// Kind → (busy crew-seconds, crew-seconds present).
-    pub by_kind: BTreeMap<CrewKind, (f64, f64)>,
 }
 
 /// Static dispatch data derived from the plan.
@@ -225,7 +220,6 @@ impl SimPlugin for RespondersPlugin {
             facility_rank,
         });
         world.insert_resource(TaskBoard::default());
-        world.insert_resource(CrewUse::default());
         world.insert_resource(RouteCache::default());
         let groups = plan.crews.iter().map(|g| (g, SimTime::ZERO)).chain(
             plan.mutual_aid
@@ -325,7 +319,10 @@ fn create_tasks(
             ));
         }
     }
-    if edges.version > 0 {
+    // Links only need a scan when their states changed: a link that stays
+    // blocked already has its open task.
+    if edges.version != board.scanned_version {
+        board.scanned_version = edges.version;
         for (l, link) in net.links.iter().enumerate() {
             let l = l as LinkIx;
             let canonical = link.twin.map_or(l, |t| t.min(l));
@@ -444,6 +441,9 @@ fn dispatch(
     mut crews: Query<(&Crew, &mut Activity)>,
     mut journal: ResMut<Journal>,
 ) {
+    if board.tasks.values().all(|t| t.crew.is_some()) {
+        return;
+    }
     let net = scenario.net();
     // Available crews, by id.
     let mut avail: BTreeMap<CrewId, (CrewKind, NodeIx, f64)> = crews
@@ -554,7 +554,6 @@ fn dispatch(
 
 /// Advance every driving crew by one tick; reroute around closures met on the
 /// way; start work on arrival.
-#[allow(clippy::too_many_arguments)]
 fn drive(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
@@ -566,8 +565,11 @@ fn drive(
     mut journal: ResMut<Journal>,
 ) {
     let net = scenario.net();
-    let mut order: Vec<(CrewId, Mut<Activity>, &Crew)> =
-        crews.iter_mut().map(|(c, a)| (c.id, a, c)).collect();
+    let mut order: Vec<(CrewId, Mut<Activity>, &Crew)> = crews
+        .iter_mut()
+        .filter(|(_, a)| matches!(**a, Activity::Driving { .. }))
+        .map(|(c, a)| (c.id, a, c))
+        .collect();
     order.sort_by_key(|x| x.0);
     for (_, mut act, crew) in order {
         let Activity::Driving {
@@ -653,10 +655,12 @@ fn drive(
                     })
                     .unwrap_or(0.0)
                     .max(0.0);
+                // The Work phase of this tick takes a whole tick off; only
+                // `budget` seconds of it are spent on site.
                 *act = Activity::Working {
                     task: task_id,
                     at,
-                    left_s: hours * 3600.0 - budget,
+                    left_s: hours * 3600.0 + (clock.tick_s as f64 - budget),
                 };
                 journal.record(
                     clock.now,
@@ -672,7 +676,6 @@ fn drive(
 
 /// Progress work; on completion repair the subject and send the crew home
 /// (dispatch may give it a new task on the way).
-#[allow(clippy::too_many_arguments)]
 fn work(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
@@ -681,22 +684,17 @@ fn work(
     mut zones: ResMut<Zones>,
     mut board: ResMut<TaskBoard>,
     mut crews: Query<(&Crew, &mut Activity)>,
-    mut usage: ResMut<CrewUse>,
     mut journal: ResMut<Journal>,
 ) {
     let net = scenario.net();
     let dt = clock.tick_s as f64;
-    let mut order: Vec<(CrewId, Mut<Activity>, &Crew)> =
-        crews.iter_mut().map(|(c, a)| (c.id, a, c)).collect();
+    let mut order: Vec<(CrewId, Mut<Activity>, &Crew)> = crews
+        .iter_mut()
+        .filter(|(_, a)| matches!(**a, Activity::Working { .. }))
+        .map(|(c, a)| (c.id, a, c))
+        .collect();
     order.sort_by_key(|x| x.0);
     for (_, mut act, crew) in order {
-        if !matches!(*act, Activity::Away) {
-            let u = usage.by_kind.entry(crew.kind).or_default();
-            u.1 += dt;
-            if act.busy() {
-                u.0 += dt;
-            }
-        }
         let Activity::Working { task, at, left_s } = &mut *act else {
             continue;
         };

@@ -1,0 +1,102 @@
+//! Routing on small graphs with hand-computed answers.
+
+use super::{PLAN, REGION, SCENARIO, files};
+use qilian_engine::network::{EdgeState, EdgeStates, Toward};
+use qilian_engine::scenario::{DamageState, load_from};
+use qilian_engine::{EdgeId, NodeId};
+use std::path::Path;
+use std::sync::Arc;
+
+fn square() -> Arc<qilian_engine::Scenario> {
+    Arc::new(load_from(&files(SCENARIO, REGION, PLAN), Path::new("s/scenario.ron")).unwrap())
+}
+
+#[test]
+fn attributes_and_twins() {
+    let s = square();
+    let net = &s.network;
+    let l1 = net.link(EdgeId(1)).unwrap();
+    let link = &net.links[l1 as usize];
+    assert_eq!(link.free_time_s, 100.0); // 1000 m at 36 km/h = 10 m/s
+    assert_eq!(net.links[link.twin.unwrap() as usize].id, EdgeId(2));
+    assert!(
+        net.links[net.link(EdgeId(5)).unwrap() as usize]
+            .twin
+            .is_none()
+    );
+    assert_eq!(net.main_road_length().0, 2000.0);
+    assert_eq!(net.graph.node_count(), 4);
+    assert_eq!(net.graph.edge_count(), 6);
+}
+
+#[test]
+fn shortest_time_not_shortest_distance() {
+    // 1 → 3: via 2 takes 100 + 100 s; via 4 (72 km/h) takes 50 + 50 s.
+    let s = square();
+    let net = &s.network;
+    let states = EdgeStates::new(net);
+    let (n1, n3) = (net.node(NodeId(1)).unwrap(), net.node(NodeId(3)).unwrap());
+    let tree = net.tree_to(n3, &states);
+    assert_eq!(tree.time[n1 as usize], 100.0);
+    let ids: Vec<u32> = tree
+        .path(net, n1)
+        .unwrap()
+        .iter()
+        .map(|&l| net.links[l as usize].id.0)
+        .collect();
+    assert_eq!(ids, vec![5, 6]);
+    let from = net.tree_from(n1, &states);
+    assert_eq!(from.toward, Toward::Leaves);
+    assert_eq!(from.time[n3 as usize], 100.0);
+    assert_eq!(from.path(net, n3), tree.path(net, n1));
+}
+
+#[test]
+fn closures_detour_and_damage_slows() {
+    let s = square();
+    let net = &s.network;
+    let mut states = EdgeStates::new(net);
+    let (n1, n3) = (net.node(NodeId(1)).unwrap(), net.node(NodeId(3)).unwrap());
+    let l6 = net.link(EdgeId(6)).unwrap();
+    states.set(
+        l6,
+        EdgeState::Closed {
+            state: DamageState::Moderate,
+            reason: "test".into(),
+        },
+    );
+    assert_eq!(states.version, 1);
+    assert_eq!(net.tree_to(n3, &states).time[n1 as usize], 200.0);
+    let l3 = net.link(EdgeId(3)).unwrap();
+    states.set(
+        l3,
+        EdgeState::Damaged {
+            state: DamageState::Slight,
+            reason: "cracks".into(),
+        },
+    );
+    // 100 s + 100 s at half speed.
+    assert_eq!(net.tree_to(n3, &states).time[n1 as usize], 300.0);
+    states.set(
+        l3,
+        EdgeState::Closed {
+            state: DamageState::Moderate,
+            reason: "x".into(),
+        },
+    );
+    let tree = net.tree_to(n3, &states);
+    assert!(tree.time[n1 as usize].is_infinite());
+    assert!(tree.path(net, n1).is_none());
+}
+
+#[test]
+fn one_tree_serves_every_origin() {
+    let s = square();
+    let net = &s.network;
+    let states = EdgeStates::new(net);
+    let n3 = net.node(NodeId(3)).unwrap();
+    let tree = net.tree_to(n3, &states);
+    let times: Vec<f64> = (0..4).map(|n| tree.time[n]).collect();
+    // nodes 1, 2, 3, 4 → 3: 100, 100, 0, 50.
+    assert_eq!(times, vec![100.0, 100.0, 0.0, 50.0]);
+}

@@ -1,0 +1,175 @@
+//! Damage → task → dispatch → drive → repair, with hand-computed times.
+
+use super::{first, run, scenario};
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
+use qilian_engine::{CrewId, EdgeId, EventKind, FacilityId};
+
+#[test]
+fn no_ambiguities_with_every_model() {
+    let mut sim = qilian_models::standard_sim(scenario("", "[]"), 0);
+    let settings = ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..Default::default()
+    };
+    sim.check_schedule(settings).unwrap();
+}
+
+#[test]
+fn crew_takes_fastest_route_and_repairs_for_drawn_hours() {
+    // Damage at 1 h; crew at node 1; fastest route 1→5→3 = 100 s; work 2 h.
+    let r = run(scenario(
+        "(at_h: 1.0, event: Damage(facility: 10, state: Moderate))",
+        "[]",
+    ));
+    let d = first(&r, |k| matches!(k, EventKind::CrewDispatched { .. })).unwrap();
+    assert_eq!(d.t_s, 3600);
+    let EventKind::CrewDispatched { crew, eta_h, .. } = d.kind else {
+        unreachable!()
+    };
+    assert_eq!(crew, CrewId(1001));
+    assert!((eta_h * 3600.0 - 100.0).abs() < 0.01, "eta {eta_h}");
+    // Arrives during the tick starting at 3660 (3600 + 100 s).
+    let a = first(&r, |k| matches!(k, EventKind::CrewArrived { .. })).unwrap();
+    assert_eq!(a.t_s, 3660);
+    // Finishes 2 h after arriving at 3700 s: during the tick starting 10860.
+    let f = first(&r, |k| matches!(k, EventKind::FacilityRepaired { .. })).unwrap();
+    assert_eq!(f.t_s, 10_860);
+    // Then drives home.
+    let home = first(&r, |k| matches!(k, EventKind::CrewReturned { .. })).unwrap();
+    assert!(home.t_s > f.t_s && home.t_s <= f.t_s + 180);
+}
+
+#[test]
+fn closure_makes_crew_detour() {
+    // Bypass closed: 1→2→3 = 200 s.
+    let r = run(scenario(
+        "(at_h: 0.5, event: CloseEdge(edge: 8, reason: \"rockfall\", state: None)),
+         (at_h: 1.0, event: Damage(facility: 10, state: Moderate))",
+        "[]",
+    ));
+    let d = first(&r, |k| {
+        matches!(
+            k,
+            EventKind::CrewDispatched {
+                crew: CrewId(1001),
+                ..
+            }
+        )
+    });
+    let EventKind::CrewDispatched { eta_h, .. } = d.unwrap().kind else {
+        unreachable!()
+    };
+    assert!((eta_h * 3600.0 - 200.0).abs() < 0.01, "eta {eta_h}");
+    // An operational closure (state None) creates no road task.
+    assert!(
+        first(&r, |k| matches!(
+            k,
+            EventKind::TaskCreated { subject: 8, .. }
+        ))
+        .is_none()
+    );
+}
+
+#[test]
+fn blocked_only_path_waits_for_road_crew() {
+    // Substation 11 at node 4 is reachable only over 3→4, which is blocked.
+    let r = run(scenario(
+        "(at_h: 1.0, event: CloseEdge(edge: 5, reason: \"landslide\")),
+         (at_h: 1.0, event: Damage(facility: 11, state: Slight))",
+        "[]",
+    ));
+    let opened = first(&r, |k| {
+        matches!(k, EventKind::EdgeOpened { edge: EdgeId(5) })
+    })
+    .unwrap();
+    let power = first(&r, |k| {
+        matches!(
+            k,
+            EventKind::CrewDispatched {
+                crew: CrewId(1001),
+                ..
+            }
+        )
+    })
+    .unwrap();
+    assert!(
+        power.t_s > opened.t_s,
+        "power crew sent at {} before road opened at {}",
+        power.t_s,
+        opened.t_s
+    );
+    assert!(
+        first(&r, |k| matches!(
+            k,
+            EventKind::FacilityRepaired {
+                facility: FacilityId(11)
+            }
+        ))
+        .is_some()
+    );
+}
+
+#[test]
+fn priorities_put_the_hospital_feed_first() {
+    // One power crew, two damaged substations: 11 feeds the hospital, so it
+    // goes first although 10 is nearer.
+    let r = run(scenario(
+        "(at_h: 1.0, event: Damage(facility: 10, state: Moderate)),
+         (at_h: 1.0, event: Damage(facility: 11, state: Moderate))",
+        "[]",
+    ));
+    let repaired: Vec<FacilityId> = r
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::FacilityRepaired { facility } => Some(facility),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(repaired, vec![FacilityId(11), FacilityId(10)]);
+}
+
+#[test]
+fn mutual_aid_arrives_and_works() {
+    let r = run(scenario(
+        "(at_h: 1.0, event: Damage(facility: 10, state: Moderate)),
+         (at_h: 1.0, event: Damage(facility: 11, state: Moderate))",
+        "[(at_h: 2.0, crews: (id: 9, kind: Power, depot: 1, count: 1))]",
+    ));
+    let arrived = first(&r, |k| {
+        matches!(k, EventKind::MutualAidArrived { group: 9, .. })
+    })
+    .unwrap();
+    assert_eq!(arrived.t_s, 7200);
+    let d = first(&r, |k| {
+        matches!(
+            k,
+            EventKind::CrewDispatched {
+                crew: CrewId(9001),
+                ..
+            }
+        )
+    })
+    .unwrap();
+    assert_eq!(d.t_s, 7200);
+}
+
+#[test]
+fn same_seed_same_journal_for_any_thread_count() {
+    let s = scenario(
+        "(at_h: 1.0, event: Damage(facility: 10, state: Extensive)),
+         (at_h: 1.0, event: CloseEdge(edge: 5, reason: \"x\"))",
+        "[]",
+    );
+    let in_pool = |n: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap();
+        pool.install(|| run(s.clone()))
+    };
+    let (a, b) = (in_pool(1), in_pool(2));
+    assert_eq!(a.events, b.events);
+    assert_eq!(a.series.values, b.series.values);
+    assert!(!a.events.is_empty());
+}

@@ -1,0 +1,182 @@
+//! `demo`, `run` and `validate` as a new user meets them.
+
+use super::{qilian, repo, scratch, text};
+
+const DEMO: &str = "scenarios/ganzhou-demo.ron";
+
+#[test]
+fn demo_works_from_any_directory() {
+    let dir = scratch("demo");
+    let o = qilian(&dir, &["demo"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("power"), "{out}");
+    for f in ["summary.json", "timeseries.csv", "journal.jsonl"] {
+        assert!(dir.join("qilian-out").join(f).is_file(), "{f} missing");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("qilian-out/summary.json")).unwrap())
+            .unwrap();
+    for key in [
+        "scenario",
+        "seed",
+        "replicate",
+        "version",
+        "scenario_sha256",
+        "targets",
+        "kpis",
+    ] {
+        assert!(summary.get(key).is_some(), "summary lacks {key}");
+    }
+    let names: Vec<&str> = summary["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["cleanup", "power", "water", "telecom", "main_roads"]
+    );
+    for t in summary["targets"].as_array().unwrap() {
+        for key in ["deadline_h", "fraction", "met_at_h", "met"] {
+            assert!(t.get(key).is_some(), "target lacks {key}");
+        }
+    }
+    let csv = std::fs::read_to_string(dir.join("qilian-out/timeseries.csv")).unwrap();
+    assert!(csv.starts_with("t_h,power,water,telecom,main_roads,"));
+    assert_eq!(csv.lines().count(), 1 + 168 * 60);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn same_seed_is_byte_identical_for_any_thread_count() {
+    let dir = scratch("threads");
+    let scenario = repo(DEMO);
+    for n in ["1", "2"] {
+        let o = qilian(
+            &dir,
+            &["run", &scenario, "--seed", "3", "--threads", n, "--out", n],
+        );
+        assert!(o.status.success(), "{}", text(&o).1);
+    }
+    for f in ["summary.json", "journal.jsonl", "timeseries.csv"] {
+        let a = std::fs::read(dir.join("1").join(f)).unwrap();
+        let b = std::fs::read(dir.join("2").join(f)).unwrap();
+        assert!(a == b, "{f} differs between --threads 1 and 2");
+    }
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("1/summary.json")).unwrap()).unwrap();
+    assert_eq!(s["seed"], 3);
+    // A different seed draws different repair times.
+    let o = qilian(&dir, &["run", &scenario, "--seed", "4", "--out", "4"]);
+    assert!(o.status.success());
+    assert_ne!(
+        std::fs::read(dir.join("1/journal.jsonl")).unwrap(),
+        std::fs::read(dir.join("4/journal.jsonl")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn validate_accepts_the_stock_files() {
+    let dir = scratch("validate-ok");
+    let files = [
+        DEMO,
+        "scenarios/regions/ganzhou.ron",
+        "scenarios/plans/ganzhou-baseline.ron",
+    ];
+    let args: Vec<String> = std::iter::once("validate".to_string())
+        .chain(files.iter().map(|f| repo(f)))
+        .collect();
+    let args: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    let o = qilian(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert_eq!(text(&o).0.lines().count(), 3);
+}
+
+/// Bad input: exit 2, one line per problem naming the file, no panic, and no
+/// output directory.
+fn rejects(name: &str, file_text: Option<&str>, expect: &[&str]) {
+    let dir = scratch(name);
+    let path = dir.join("bad.ron");
+    match file_text {
+        Some(t) => std::fs::write(&path, t).unwrap(),
+        None if name == "directory" => std::fs::create_dir(&path).unwrap(),
+        None => {}
+    }
+    let o = qilian(&dir, &["run", "bad.ron", "--out", "out"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{name}: {err}"
+    );
+    for e in expect {
+        assert!(err.contains(e), "{name}: expected {e:?} in\n{err}");
+    }
+    assert!(
+        !dir.join("out").exists(),
+        "{name}: output directory was created"
+    );
+    let o = qilian(&dir, &["validate", "bad.ron"]);
+    assert_eq!(o.status.code(), Some(2), "{name}: validate");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn bad_input_exits_2_with_every_problem() {
+    rejects("missing", None, &["bad.ron: no such file"]);
+    rejects("directory", None, &["bad.ron: is a directory"]);
+    rejects("syntax", Some("Scenario(name: \"x\",, )"), &["bad.ron:1:"]);
+    rejects("empty", Some(""), &["bad.ron:"]);
+    let stock = std::fs::read_to_string(repo(DEMO)).unwrap();
+    let region = repo("scenarios/regions/ganzhou.ron");
+    let plan = repo("scenarios/plans/ganzhou-baseline.ron");
+    let absolute = stock
+        .replace("\"regions/ganzhou.ron\"", &format!("{region:?}"))
+        .replace("\"plans/ganzhou-baseline.ron\"", &format!("{plan:?}"));
+    rejects(
+        "unknown field",
+        Some(&absolute.replace("tick_s: 60", "tick_secs: 60")),
+        &["tick_secs"],
+    );
+    rejects(
+        "wrong type",
+        Some(&absolute.replace("seed: 7", "seed: \"seven\"")),
+        &["bad.ron:10:10: Expected integer"],
+    );
+    rejects(
+        "semantic",
+        Some(
+            &absolute
+                .replace("horizon_h: 168.0", "horizon_h: 0.001")
+                .replace("power_h: 72.0", "power_h: -1.0")
+                .replace("facility: 3,", "facility: 333,")
+                .replace("edge: 311", "edge: 99999"),
+        ),
+        &[
+            "bad.ron: horizon_h 0.001 is shorter than one tick (60 s)",
+            "bad.ron: targets: power_h deadline must be positive, got -1",
+            "refers to missing facility 333",
+            "refers to missing edge 99999",
+        ],
+    );
+}
+
+#[test]
+fn unknown_command_and_bad_flag_exit_2() {
+    let dir = scratch("flags");
+    assert_eq!(qilian(&dir, &["fly"]).status.code(), Some(2));
+    assert_eq!(
+        qilian(&dir, &["run", "x.ron", "--threads", "many"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        qilian(&dir, &["demo", "--threads", "0"]).status.code(),
+        Some(2)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
