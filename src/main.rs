@@ -4,6 +4,7 @@
 
 mod output;
 mod stock;
+mod stress;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -52,6 +53,61 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Run a plan many times on randomised replicates; P(met) per target.
+    Stress {
+        /// Scenario file (RON).
+        scenario: PathBuf,
+        /// Plan file(s) to stress instead of the scenario's own (repeatable).
+        #[arg(long = "plan")]
+        plans: Vec<PathBuf>,
+        /// Replicates in the whole run.
+        #[arg(long, default_value_t = 100)]
+        runs: u32,
+        /// Seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Run only replicates K, K+N, K+2N… (0 ≤ K < N); merge the shards later.
+        #[arg(long)]
+        shard: Option<stress::Shard>,
+        /// Also report crew utilisation and the gain from one more crew of each kind.
+        #[arg(long)]
+        bottleneck: bool,
+        /// Output directory.
+        #[arg(long, default_value = "qilian-out")]
+        out: PathBuf,
+    },
+    /// Merge the shard directories of one stress run into its stress.json.
+    Merge {
+        /// Shard output directories (each holds shard.json).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Compare two plans on the same replicates (common random numbers).
+    Compare {
+        /// Scenario file (RON).
+        scenario: PathBuf,
+        /// Plan A.
+        #[arg(long = "plan", num_args = 1, required = true)]
+        plans: Vec<PathBuf>,
+        /// Replicates.
+        #[arg(long, default_value_t = 100)]
+        runs: u32,
+        /// Seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output directory for compare.json.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Check scenario, region or plan files; print every problem.
     Validate {
         /// Files to check.
@@ -61,7 +117,7 @@ enum Command {
 }
 
 /// Why the command failed.
-enum Failure {
+pub(crate) enum Failure {
     /// The user's input is wrong: print and exit 2.
     Input(String),
     /// Something else went wrong: exit 1.
@@ -115,6 +171,44 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             set_threads(threads)?;
             let scenario = load(&FileSystem, &scenario, seed)?;
             run_and_report(scenario, out.as_deref())
+        }
+        Command::Stress {
+            scenario,
+            plans,
+            runs,
+            seed,
+            threads,
+            shard,
+            bottleneck,
+            out,
+        } => {
+            set_threads(threads)?;
+            let base = load(&FileSystem, &scenario, seed)?;
+            let scenarios = stress::plans(base, &plans)?;
+            stress::stress(scenarios, runs, shard, bottleneck, &out)
+        }
+        Command::Merge { dirs, out } => stress::merge(&dirs, &out),
+        Command::Compare {
+            scenario,
+            plans,
+            runs,
+            seed,
+            threads,
+            out,
+        } => {
+            if plans.len() != 2 {
+                return Err(Failure::Input(
+                    "compare needs exactly two --plan files".into(),
+                ));
+            }
+            set_threads(threads)?;
+            let base = load(&FileSystem, &scenario, seed)?;
+            let mut both = stress::plans(base, &plans)?.into_iter();
+            let (a, b) = (
+                both.next().expect("two plans"),
+                both.next().expect("two plans"),
+            );
+            stress::compare(a, b, runs, out.as_deref())
         }
         Command::Validate { files } => {
             let mut problems = Vec::new();

@@ -12,6 +12,9 @@
 //! the horizon.
 
 use qilian_engine::{RunResult, Series, Targets};
+
+pub mod stats;
+pub mod stress;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

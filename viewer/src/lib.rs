@@ -25,3 +25,41 @@ pub fn write_series_csv(out: &mut impl Write, series: &Series) -> std::io::Resul
     }
     Ok(())
 }
+
+/// Write stress-test rows as CSV: `replicate`, then `<target>_met` and
+/// `<target>_met_at_h` per target, then every numeric KPI (empty when absent).
+pub fn write_replicates_csv(
+    out: &mut impl Write,
+    rows: &[qilian_evaluator::stress::ReplicateRow],
+) -> std::io::Result<()> {
+    let mut kpis: Vec<&String> = rows.iter().flat_map(|r| r.kpis.keys()).collect();
+    kpis.sort();
+    kpis.dedup();
+    write!(out, "replicate")?;
+    if let Some(first) = rows.first() {
+        for t in &first.targets {
+            write!(out, ",{0}_met,{0}_met_at_h", t.name)?;
+        }
+    }
+    for k in &kpis {
+        write!(out, ",{k}")?;
+    }
+    writeln!(out)?;
+    for r in rows {
+        write!(out, "{}", r.replicate)?;
+        for t in &r.targets {
+            write!(out, ",{},", u8::from(t.met))?;
+            if let Some(h) = t.met_at_h {
+                write!(out, "{h}")?;
+            }
+        }
+        for k in &kpis {
+            write!(out, ",")?;
+            if let Some(v) = r.kpis.get(*k) {
+                write!(out, "{v}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}

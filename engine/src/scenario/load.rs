@@ -229,3 +229,32 @@ impl Files {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The scenario with the plan in `path` instead of its own (for stress tests
+/// of several plans and for plan comparison). The plan is validated against
+/// the scenario's region; the scenario hash then covers the new plan too.
+pub fn with_plan_file(
+    source: &dyn Source,
+    path: &Path,
+    scenario: &Scenario,
+) -> Result<Scenario, LoadError> {
+    let mut files = Files::default();
+    let Some(plan) = files.parse::<Plan>(source, path) else {
+        return Err(LoadError {
+            problems: files.problems,
+        });
+    };
+    let problems = validate::plan(path, &plan, Some(&scenario.region));
+    if !problems.is_empty() {
+        return Err(LoadError { problems });
+    }
+    let mut hash = Sha256::new();
+    hash.update(scenario.sha256.as_bytes());
+    for text in &files.texts {
+        hash.update((text.len() as u64).to_le_bytes());
+        hash.update(text.as_bytes());
+    }
+    let mut s = scenario.with_plan(Arc::new(plan));
+    s.sha256 = hex(&hash.finalize());
+    Ok(s)
+}

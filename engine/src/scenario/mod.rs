@@ -10,6 +10,7 @@ mod validate;
 
 pub use load::{
     Embedded, FileSystem, LoadError, Source, load, load_from, normalize, validate_file,
+    with_plan_file,
 };
 pub use types::*;
 

@@ -1,0 +1,770 @@
+//! Monte Carlo stress tests (DESIGN §6): replicates in parallel, results in
+//! replicate order, the chance of meeting each target with a Wilson interval,
+//! and P10/P50/P90 of restoration times and KPIs. Also shards (a fixed slice
+//! of replicates per job) and their merge, plan comparison on common random
+//! numbers, and bottleneck analysis.
+//!
+//! Glossary: a *replicate* is one run with its own random streams
+//! (`Streams::new(seed, replicate)`), so replicate k draws the same numbers
+//! whatever else runs; *common random numbers* means two plans run on the same
+//! replicates, so their differences are paired.
+
+use crate::stats::{mean_ci95, percentile, wilson95};
+use crate::{Summary, TargetResult, VERSION, summarize};
+use qilian_engine::scenario::{CrewKind, Plan};
+use qilian_engine::{RunResult, Scenario};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One replicate's outcome, as stored in shard files and `replicates.csv`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplicateRow {
+    /// Replicate number.
+    pub replicate: u32,
+    /// Per target, in report order.
+    pub targets: Vec<TargetOutcome>,
+    /// Numeric KPIs, flattened to dotted names (`crews.power`).
+    pub kpis: BTreeMap<String, f64>,
+}
+
+/// One target in one replicate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetOutcome {
+    /// Target name.
+    pub name: String,
+    /// Met within its deadline.
+    pub met: bool,
+    /// Hours after the onset when met for good (`None`: not by the horizon).
+    pub met_at_h: Option<f64>,
+}
+
+impl ReplicateRow {
+    /// The row of a run's summary.
+    pub fn of(summary: &Summary) -> ReplicateRow {
+        let mut kpis = BTreeMap::new();
+        for (k, v) in &summary.kpis {
+            flatten(k, v, &mut kpis);
+        }
+        ReplicateRow {
+            replicate: summary.replicate,
+            targets: summary.targets.iter().map(TargetOutcome::of).collect(),
+            kpis,
+        }
+    }
+}
+
+impl TargetOutcome {
+    fn of(t: &TargetResult) -> TargetOutcome {
+        TargetOutcome {
+            name: t.name.clone(),
+            met: t.met,
+            met_at_h: t.met_at_h,
+        }
+    }
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, f64>) {
+    match v {
+        serde_json::Value::Number(n) => {
+            if let Some(x) = n.as_f64() {
+                out.insert(prefix.to_string(), x);
+            }
+        }
+        serde_json::Value::Bool(b) => {
+            out.insert(prefix.to_string(), f64::from(u8::from(*b)));
+        }
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                flatten(&format!("{prefix}.{k}"), v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replicates `k, k+n, k+2n, …` below `runs` (shard `k` of `n`, 0-based).
+pub fn shard_replicates(runs: u32, k: u32, n: u32) -> Vec<u32> {
+    (k..runs).step_by(n.max(1) as usize).collect()
+}
+
+/// Run `scenario` once per replicate in parallel (one thread each) and map
+/// each result with `f`; results come back in the order of `replicates`.
+/// `done` is called after each replicate (for a progress bar).
+pub fn run_each<T: Send>(
+    scenario: &Arc<Scenario>,
+    replicates: &[u32],
+    done: &(dyn Fn() + Sync),
+    f: impl Fn(&RunResult) -> T + Sync,
+) -> Vec<T> {
+    replicates
+        .par_iter()
+        .map(|&r| {
+            let run = qilian_models::standard_sim(scenario.clone(), r).run();
+            let out = f(&run);
+            done();
+            out
+        })
+        .collect()
+}
+
+/// Run the replicates and keep their rows.
+pub fn run_rows(
+    scenario: &Arc<Scenario>,
+    replicates: &[u32],
+    done: &(dyn Fn() + Sync),
+) -> Vec<ReplicateRow> {
+    run_each(scenario, replicates, done, |run| {
+        ReplicateRow::of(&summarize(run))
+    })
+}
+
+/// What identifies a stress run: every shard of it carries the same.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StressMeta {
+    /// Scenario name.
+    pub scenario: String,
+    /// SHA-256 of the scenario's files.
+    pub scenario_sha256: String,
+    /// Plan name.
+    pub plan: String,
+    /// Qilian version.
+    pub version: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replicates in the whole run.
+    pub runs: u32,
+    /// Each target's deadline (hours after the onset), in report order.
+    pub deadlines_h: Vec<f64>,
+}
+
+impl StressMeta {
+    /// The meta of a run of `runs` replicates of `scenario`.
+    pub fn of(scenario: &Scenario, runs: u32) -> StressMeta {
+        StressMeta {
+            scenario: scenario.name.clone(),
+            scenario_sha256: scenario.sha256.clone(),
+            plan: scenario.plan.name.clone(),
+            version: VERSION.to_string(),
+            seed: scenario.file.seed,
+            runs,
+            deadlines_h: crate::TARGETS
+                .iter()
+                .map(|(_, d)| d(scenario.targets()))
+                .collect(),
+        }
+    }
+}
+
+/// P10, P50 and P90.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pcts {
+    /// 10th percentile.
+    pub p10: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+}
+
+impl Pcts {
+    /// Percentiles of values where `None` means "beyond every number".
+    pub fn of(values: &[Option<f64>]) -> Pcts {
+        let r = |p| percentile(values, p).map(round6);
+        Pcts {
+            p10: r(10.0),
+            p50: r(50.0),
+            p90: r(90.0),
+        }
+    }
+}
+
+/// One target over all replicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetStats {
+    /// Target name.
+    pub name: String,
+    /// Deadline, hours after the onset.
+    pub deadline_h: f64,
+    /// Fraction of replicates that met it.
+    pub p_met: f64,
+    /// Wilson 95 % interval of `p_met`.
+    pub p_met_ci95: [f64; 2],
+    /// Percentiles of the time it was met (never-met replicates sort last).
+    pub met_at_h: Pcts,
+}
+
+/// `stress.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StressReport {
+    /// What ran.
+    #[serde(flatten)]
+    pub meta: StressMeta,
+    /// Per target.
+    pub targets: Vec<TargetStats>,
+    /// Percentiles of every numeric KPI.
+    pub kpis: BTreeMap<String, Pcts>,
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Statistics over `rows` (any order; sorted by replicate first).
+pub fn report(meta: StressMeta, rows: &[ReplicateRow]) -> StressReport {
+    let mut rows: Vec<&ReplicateRow> = rows.iter().collect();
+    rows.sort_by_key(|r| r.replicate);
+    let n = rows.len() as u64;
+    let stats = crate::TARGETS
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let met = rows.iter().filter(|r| r.targets[i].met).count() as u64;
+            let (lo, hi) = wilson95(met, n);
+            let at: Vec<Option<f64>> = rows.iter().map(|r| r.targets[i].met_at_h).collect();
+            TargetStats {
+                name: name.to_string(),
+                deadline_h: meta.deadlines_h.get(i).copied().unwrap_or(f64::NAN),
+                p_met: if n > 0 {
+                    round6(met as f64 / n as f64)
+                } else {
+                    0.0
+                },
+                p_met_ci95: [round6(lo), round6(hi)],
+                met_at_h: Pcts::of(&at),
+            }
+        })
+        .collect();
+    let mut keys: Vec<&String> = rows.iter().flat_map(|r| r.kpis.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let kpis = keys
+        .into_iter()
+        .map(|k| {
+            let v: Vec<Option<f64>> = rows
+                .iter()
+                .filter_map(|r| r.kpis.get(k))
+                .map(|x| Some(*x))
+                .collect();
+            (k.clone(), Pcts::of(&v))
+        })
+        .collect();
+    StressReport {
+        meta,
+        targets: stats,
+        kpis,
+    }
+}
+
+/// What a shard writes: its meta, which shard it is, and its rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShardFile {
+    /// The whole run's meta.
+    #[serde(flatten)]
+    pub meta: StressMeta,
+    /// `[k, n]`: shard k (0-based) of n.
+    pub shard: [u32; 2],
+    /// Rows, in replicate order.
+    pub rows: Vec<ReplicateRow>,
+}
+
+/// Why shards cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// No shards given.
+    #[error("no shards to merge")]
+    Empty,
+    /// Shards of different runs.
+    #[error("shard {0} is from a different run (scenario, plan, seed, runs or version differ)")]
+    Mismatch(String),
+    /// A replicate is missing or duplicated.
+    #[error("replicate {0} is {1}")]
+    Coverage(u32, &'static str),
+}
+
+/// Merge shards (named for messages) into the rows of the whole run, checking
+/// that they belong together and cover every replicate exactly once.
+pub fn merge(
+    shards: &[(String, ShardFile)],
+) -> Result<(StressMeta, Vec<ReplicateRow>), MergeError> {
+    let Some((_, first)) = shards.first() else {
+        return Err(MergeError::Empty);
+    };
+    let meta = first.meta.clone();
+    let mut rows: Vec<ReplicateRow> = Vec::new();
+    for (name, s) in shards {
+        if s.meta != meta || s.shard[1] != first.shard[1] {
+            return Err(MergeError::Mismatch(name.clone()));
+        }
+        rows.extend(s.rows.iter().cloned());
+    }
+    rows.sort_by_key(|r| r.replicate);
+    for (i, w) in rows.windows(2).enumerate() {
+        if w[0].replicate == w[1].replicate {
+            return Err(MergeError::Coverage(
+                rows[i].replicate,
+                "in more than one shard",
+            ));
+        }
+    }
+    for r in 0..meta.runs {
+        if rows.binary_search_by_key(&r, |x| x.replicate).is_err() {
+            return Err(MergeError::Coverage(r, "missing"));
+        }
+    }
+    if let Some(extra) = rows.iter().find(|r| r.replicate >= meta.runs) {
+        return Err(MergeError::Coverage(
+            extra.replicate,
+            "beyond the run's replicate count",
+        ));
+    }
+    Ok((meta, rows))
+}
+
+/// A paired difference B − A with its 95 % interval.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diff {
+    /// Mean difference.
+    pub mean: f64,
+    /// Lower 95 % bound.
+    pub lo: f64,
+    /// Upper 95 % bound.
+    pub hi: f64,
+    /// Number of pairs.
+    pub pairs: usize,
+}
+
+impl Diff {
+    fn of(diffs: &[f64]) -> Option<Diff> {
+        mean_ci95(diffs).map(|(mean, lo, hi)| Diff {
+            mean: round6(mean),
+            lo: round6(lo),
+            hi: round6(hi),
+            pairs: diffs.len(),
+        })
+    }
+
+    /// The interval excludes zero.
+    pub fn clear(&self) -> bool {
+        self.lo > 0.0 || self.hi < 0.0
+    }
+}
+
+/// One target compared between two plans.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetDiff {
+    /// Target name.
+    pub name: String,
+    /// P(met) under plan A.
+    pub p_met_a: f64,
+    /// P(met) under plan B.
+    pub p_met_b: f64,
+    /// Paired difference in "met" (1/0), B − A.
+    pub met: Option<Diff>,
+    /// Paired difference in `met_at_h`, B − A, over replicates where both met it.
+    pub met_at_h: Option<Diff>,
+}
+
+/// `compare.json`: plan B against plan A on the same replicates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Scenario.
+    pub scenario: String,
+    /// Plan A's name.
+    pub plan_a: String,
+    /// Plan B's name.
+    pub plan_b: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replicates.
+    pub runs: u32,
+    /// Per target.
+    pub targets: Vec<TargetDiff>,
+    /// Per numeric KPI, B − A.
+    pub kpis: BTreeMap<String, Diff>,
+    /// Plain statements of which plan is better on what.
+    pub statements: Vec<String>,
+}
+
+/// Compare the rows of two plans run on the same replicates (same order).
+pub fn compare(
+    a_name: &str,
+    a: &[ReplicateRow],
+    b_name: &str,
+    b: &[ReplicateRow],
+    meta: &StressMeta,
+) -> Comparison {
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "compare needs rows of the same replicates"
+    );
+    let n = a.len().max(1) as f64;
+    let mut statements = Vec::new();
+    let targets: Vec<TargetDiff> = crate::TARGETS
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let met: Vec<f64> = a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| {
+                    f64::from(u8::from(y.targets[i].met)) - f64::from(u8::from(x.targets[i].met))
+                })
+                .collect();
+            let at: Vec<f64> = a
+                .iter()
+                .zip(b)
+                .filter_map(|(x, y)| Some(y.targets[i].met_at_h? - x.targets[i].met_at_h?))
+                .collect();
+            let d = TargetDiff {
+                name: name.to_string(),
+                p_met_a: round6(a.iter().filter(|r| r.targets[i].met).count() as f64 / n),
+                p_met_b: round6(b.iter().filter(|r| r.targets[i].met).count() as f64 / n),
+                met: Diff::of(&met),
+                met_at_h: Diff::of(&at),
+            };
+            statements.push(statement(&d, a_name, b_name));
+            d
+        })
+        .collect();
+    let mut kpis = BTreeMap::new();
+    let keys: std::collections::BTreeSet<&String> =
+        a.iter().chain(b).flat_map(|r| r.kpis.keys()).collect();
+    for k in keys {
+        let diffs: Vec<f64> = a
+            .iter()
+            .zip(b)
+            .filter_map(|(x, y)| Some(y.kpis.get(k)? - x.kpis.get(k)?))
+            .collect();
+        if let Some(d) = Diff::of(&diffs) {
+            kpis.insert(k.clone(), d);
+        }
+    }
+    Comparison {
+        scenario: meta.scenario.clone(),
+        plan_a: a_name.to_string(),
+        plan_b: b_name.to_string(),
+        seed: meta.seed,
+        runs: meta.runs,
+        targets,
+        kpis,
+        statements,
+    }
+}
+
+fn statement(d: &TargetDiff, a: &str, b: &str) -> String {
+    let name = &d.name;
+    if let Some(m) = d.met.as_ref().filter(|m| m.clear()) {
+        let (better, pts) = if m.mean > 0.0 {
+            (b, m.mean)
+        } else {
+            (a, -m.mean)
+        };
+        return format!(
+            "{name}: {better} meets the target in {:.0} % more runs (95 % CI {:.0}–{:.0} %)",
+            pts * 100.0,
+            m.lo.abs().min(m.hi.abs()) * 100.0,
+            m.lo.abs().max(m.hi.abs()) * 100.0
+        );
+    }
+    if let Some(t) = d.met_at_h.as_ref().filter(|t| t.clear()) {
+        let (better, h) = if t.mean < 0.0 {
+            (b, -t.mean)
+        } else {
+            (a, t.mean)
+        };
+        return format!(
+            "{name}: {better} restores it {h:.1} h sooner on average (95 % CI {:.1}–{:.1} h)",
+            t.lo.abs().min(t.hi.abs()),
+            t.lo.abs().max(t.hi.abs())
+        );
+    }
+    format!("{name}: no clear difference between {a} and {b}")
+}
+
+/// One crew kind in a bottleneck analysis.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KindReport {
+    /// Crew kind.
+    pub kind: CrewKind,
+    /// Crews of this kind in the plan (incl. mutual aid).
+    pub crews: u32,
+    /// Median over replicates of the busy fraction, per hour from the start.
+    pub utilisation_by_hour: Vec<f64>,
+    /// Change from one more crew of this kind, per target.
+    pub one_more_crew: Vec<CrewGain>,
+}
+
+/// The effect of one more crew on one target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrewGain {
+    /// Target name.
+    pub name: String,
+    /// Paired change in P(met).
+    pub p_met: Option<Diff>,
+    /// Change in median `met_at_h` (hours; negative is faster). `None` when
+    /// either median is beyond the horizon.
+    pub median_met_at_h: Option<f64>,
+}
+
+/// `bottleneck.json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bottleneck {
+    /// Per crew kind in the plan.
+    pub kinds: Vec<KindReport>,
+    /// The kind whose extra crew helps the targets most, if any helps.
+    pub limiting: Option<CrewKind>,
+}
+
+/// Busy fraction per hour for each crew kind in one run.
+fn hourly_use(run: &RunResult, kinds: &[(CrewKind, u32)]) -> Vec<Vec<f64>> {
+    let per_hour = (3600 / run.scenario.tick_s()).max(1) as usize;
+    kinds
+        .iter()
+        .map(|(k, n)| {
+            let col = run
+                .series
+                .get(&format!("crews_busy_{}", k.name()))
+                .unwrap_or_default();
+            col.chunks(per_hour)
+                .map(|c| c.iter().sum::<f64>() / (c.len() as f64 * f64::from(*n).max(1.0)))
+                .collect()
+        })
+        .collect()
+}
+
+/// The plan with one more crew of `kind` (added to its first group of that kind).
+pub fn with_one_more(plan: &Plan, kind: CrewKind) -> Plan {
+    let mut p = plan.clone();
+    if let Some(g) = p.crews.iter_mut().find(|g| g.kind == kind) {
+        g.count += 1;
+    } else if let Some(m) = p.mutual_aid.iter_mut().find(|m| m.crews.kind == kind) {
+        m.crews.count += 1;
+    }
+    p.name = format!("{} + 1 {}", plan.name, kind.name());
+    p
+}
+
+/// For each crew kind: utilisation over time and the paired gain from one
+/// more crew. `base` are the rows of `scenario` on `replicates`.
+pub fn bottleneck(
+    scenario: &Arc<Scenario>,
+    replicates: &[u32],
+    done: &(dyn Fn() + Sync),
+) -> (Vec<ReplicateRow>, Bottleneck) {
+    let plan = &scenario.plan;
+    let mut kinds: BTreeMap<CrewKind, u32> = BTreeMap::new();
+    for g in plan
+        .crews
+        .iter()
+        .chain(plan.mutual_aid.iter().map(|m| &m.crews))
+    {
+        *kinds.entry(g.kind).or_default() += g.count;
+    }
+    let kinds: Vec<(CrewKind, u32)> = kinds.into_iter().collect();
+    let base: Vec<(ReplicateRow, Vec<Vec<f64>>)> = run_each(scenario, replicates, done, |run| {
+        (ReplicateRow::of(&summarize(run)), hourly_use(run, &kinds))
+    });
+    let base_rows: Vec<ReplicateRow> = base.iter().map(|b| b.0.clone()).collect();
+    let mut reports = Vec::new();
+    let mut best: Option<(f64, f64, CrewKind)> = None;
+    for (ki, (kind, crews)) in kinds.iter().enumerate() {
+        let hours = base.iter().map(|b| b.1[ki].len()).max().unwrap_or(0);
+        let utilisation_by_hour = (0..hours)
+            .map(|h| {
+                let v: Vec<Option<f64>> = base.iter().map(|b| b.1[ki].get(h).copied()).collect();
+                percentile(&v, 50.0).map(round6).unwrap_or(0.0)
+            })
+            .collect();
+        let more = Arc::new(scenario.with_plan(Arc::new(with_one_more(plan, *kind))));
+        let rows = run_rows(&more, replicates, done);
+        let mut gain_p = 0.0;
+        let mut gain_t = 0.0;
+        let one_more_crew = crate::TARGETS
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| {
+                let d: Vec<f64> = base_rows
+                    .iter()
+                    .zip(&rows)
+                    .map(|(x, y)| {
+                        f64::from(u8::from(y.targets[i].met))
+                            - f64::from(u8::from(x.targets[i].met))
+                    })
+                    .collect();
+                let p_met = Diff::of(&d);
+                let med = |rs: &[ReplicateRow]| {
+                    percentile(
+                        &rs.iter().map(|r| r.targets[i].met_at_h).collect::<Vec<_>>(),
+                        50.0,
+                    )
+                };
+                let median_met_at_h = match (med(&base_rows), med(&rows)) {
+                    (Some(x), Some(y)) => Some(round6(y - x)),
+                    _ => None,
+                };
+                gain_p += p_met.as_ref().map_or(0.0, |d| d.mean);
+                gain_t -= median_met_at_h.unwrap_or(0.0);
+                CrewGain {
+                    name: name.to_string(),
+                    p_met,
+                    median_met_at_h,
+                }
+            })
+            .collect();
+        if (gain_p > 0.0 || gain_t > 0.0) && best.is_none_or(|(p, t, _)| (gain_p, gain_t) > (p, t))
+        {
+            best = Some((gain_p, gain_t, *kind));
+        }
+        reports.push(KindReport {
+            kind: *kind,
+            crews: *crews,
+            utilisation_by_hour,
+            one_more_crew,
+        });
+    }
+    (
+        base_rows,
+        Bottleneck {
+            kinds: reports,
+            limiting: best.map(|b| b.2),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(replicate: u32, power_at: Option<f64>, x: f64) -> ReplicateRow {
+        let targets = crate::TARGETS
+            .iter()
+            .map(|(name, _)| {
+                let at = if *name == "power" {
+                    power_at
+                } else {
+                    Some(0.0)
+                };
+                TargetOutcome {
+                    name: name.to_string(),
+                    met: at.is_some_and(|h| h <= 72.0),
+                    met_at_h: at,
+                }
+            })
+            .collect();
+        ReplicateRow {
+            replicate,
+            targets,
+            kpis: BTreeMap::from([("x".to_string(), x)]),
+        }
+    }
+
+    fn meta(runs: u32) -> StressMeta {
+        StressMeta {
+            scenario: "s".into(),
+            scenario_sha256: "h".into(),
+            plan: "p".into(),
+            version: VERSION.into(),
+            seed: 1,
+            runs,
+            deadlines_h: vec![48.0, 72.0, 72.0, 72.0, 120.0],
+        }
+    }
+
+    #[test]
+    fn report_on_a_constructed_case() {
+        // Power met at 10, 20, …, 80 h in 8 replicates (80 > 72: missed) plus
+        // two never restored: P(met) = 7/10, P50 of met_at = 50 h.
+        let mut rows: Vec<ReplicateRow> = (0..8)
+            .map(|i| row(i, Some(10.0 * (i + 1) as f64), i as f64))
+            .collect();
+        rows.push(row(8, None, 8.0));
+        rows.push(row(9, None, 9.0));
+        rows.reverse(); // order must not matter
+        let r = report(meta(10), &rows);
+        let power = &r.targets[1];
+        assert_eq!(power.name, "power");
+        assert_eq!(power.p_met, 0.7);
+        let (lo, hi) = wilson95(7, 10);
+        assert_eq!(power.p_met_ci95, [round6(lo), round6(hi)]);
+        assert_eq!(power.met_at_h.p50, Some(55.0)); // between 50 and 60
+        assert_eq!(power.met_at_h.p10, Some(19.0));
+        assert_eq!(power.met_at_h.p90, None); // falls among the never-met
+        assert_eq!(r.kpis["x"].p50, Some(4.5));
+        assert_eq!(r.targets[0].p_met, 1.0);
+    }
+
+    #[test]
+    fn shards_cover_and_merge_checks() {
+        assert_eq!(shard_replicates(10, 1, 3), vec![1, 4, 7]);
+        let all: Vec<u32> = (0..3)
+            .flat_map(|k| shard_replicates(10, k, 3))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+        let shard = |k: u32| ShardFile {
+            meta: meta(4),
+            shard: [k, 2],
+            rows: shard_replicates(4, k, 2)
+                .into_iter()
+                .map(|r| row(r, Some(1.0), 0.0))
+                .collect(),
+        };
+        let (_, rows) = merge(&[("b".into(), shard(1)), ("a".into(), shard(0))]).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.replicate).collect::<Vec<_>>(),
+            vec![0, 1, 2, 3]
+        );
+        assert!(matches!(
+            merge(&[("a".into(), shard(0))]),
+            Err(MergeError::Coverage(1, _))
+        ));
+        assert!(matches!(
+            merge(&[
+                ("a".into(), shard(0)),
+                ("a2".into(), shard(0)),
+                ("b".into(), shard(1))
+            ]),
+            Err(MergeError::Coverage(0, _))
+        ));
+        let mut other = shard(1);
+        other.meta.seed = 2;
+        assert!(matches!(
+            merge(&[("a".into(), shard(0)), ("b".into(), other)]),
+            Err(MergeError::Mismatch(_))
+        ));
+    }
+
+    #[test]
+    fn comparing_a_plan_with_itself_shows_no_difference() {
+        let rows: Vec<ReplicateRow> = (0..5)
+            .map(|i| row(i, Some(10.0 * i as f64), i as f64))
+            .collect();
+        let c = compare("A", &rows, "B", &rows, &meta(5));
+        for t in &c.targets {
+            assert_eq!(t.met.as_ref().unwrap().mean, 0.0);
+            assert!(!t.met.as_ref().unwrap().clear());
+        }
+        assert!(
+            c.statements
+                .iter()
+                .all(|s| s.contains("no clear difference")),
+            "{:?}",
+            c.statements
+        );
+        // B restores power 5 h later in every replicate: a clear difference for A.
+        let later: Vec<ReplicateRow> = (0..5)
+            .map(|i| row(i, Some(10.0 * i as f64 + 5.0), i as f64))
+            .collect();
+        let c = compare("A", &rows, "B", &later, &meta(5));
+        assert_eq!(c.targets[1].met_at_h.as_ref().unwrap().mean, 5.0);
+        assert!(
+            c.statements[1].starts_with("power: A restores it 5.0 h sooner"),
+            "{}",
+            c.statements[1]
+        );
+    }
+}

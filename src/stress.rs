@@ -1,0 +1,263 @@
+//! `stress`, `merge` and `compare`: Monte Carlo runs of a plan, shards and
+//! their merge, and plan comparison on common random numbers.
+
+use crate::Failure;
+use crate::output::write_dir;
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+use qilian_engine::Scenario;
+use qilian_engine::scenario::{FileSystem, with_plan_file};
+use qilian_evaluator::stress::{self, ReplicateRow, ShardFile, StressMeta};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// `K/N` of `--shard`.
+#[derive(Clone, Copy, Debug)]
+pub struct Shard {
+    /// This shard, 0-based.
+    pub k: u32,
+    /// Shards in all.
+    pub n: u32,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 0/4")?;
+        let k: u32 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad shard index {k:?}"))?;
+        let n: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad shard count {n:?}"))?;
+        if n == 0 || k >= n {
+            return Err(format!("shard {k}/{n}: need 0 ≤ K < N"));
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+/// A progress bar on a terminal (hidden otherwise).
+fn progress(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn json(v: &impl serde::Serialize) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(v)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn csv(rows: &[ReplicateRow]) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    qilian_viewer::write_replicates_csv(&mut bytes, rows)?;
+    Ok(bytes)
+}
+
+/// The scenarios to stress: its own plan, or each `--plan`.
+pub fn plans(
+    base: Arc<Scenario>,
+    plans: &[PathBuf],
+) -> Result<Vec<(String, Arc<Scenario>)>, Failure> {
+    if plans.is_empty() {
+        return Ok(vec![(String::new(), base)]);
+    }
+    plans
+        .iter()
+        .map(|p| {
+            let s =
+                with_plan_file(&FileSystem, p, &base).map_err(|e| Failure::Input(e.to_string()))?;
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok((stem, Arc::new(s)))
+        })
+        .collect()
+}
+
+/// `qilian stress`.
+pub fn stress(
+    scenarios: Vec<(String, Arc<Scenario>)>,
+    runs: u32,
+    shard: Option<Shard>,
+    with_bottleneck: bool,
+    out: &Path,
+) -> Result<(), Failure> {
+    if runs == 0 {
+        return Err(Failure::Input("--runs must be at least 1".into()));
+    }
+    if shard.is_some() && with_bottleneck {
+        return Err(Failure::Input(
+            "--bottleneck needs the whole run, not a shard".into(),
+        ));
+    }
+    let many = scenarios.len() > 1;
+    for (stem, scenario) in scenarios {
+        let dir = if many {
+            out.join(&stem)
+        } else {
+            out.to_path_buf()
+        };
+        let replicates = match shard {
+            Some(s) => stress::shard_replicates(runs, s.k, s.n),
+            None => (0..runs).collect(),
+        };
+        let meta = StressMeta::of(&scenario, runs);
+        let extra = if with_bottleneck {
+            crew_kinds(&scenario)
+        } else {
+            0
+        };
+        let bar = progress((replicates.len() * (1 + extra)) as u64);
+        let done = || bar.inc(1);
+        let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+        let rows = if with_bottleneck {
+            let (rows, b) = stress::bottleneck(&scenario, &replicates, &done);
+            files.push(("bottleneck.json", json(&b)?));
+            rows
+        } else {
+            stress::run_rows(&scenario, &replicates, &done)
+        };
+        bar.finish_and_clear();
+        files.push(("replicates.csv", csv(&rows)?));
+        match shard {
+            Some(s) => {
+                let file = ShardFile {
+                    meta,
+                    shard: [s.k, s.n],
+                    rows,
+                };
+                files.push(("shard.json", json(&file)?));
+                println!(
+                    "{}: shard {}/{} — {} replicates",
+                    scenario.plan.name,
+                    s.k,
+                    s.n,
+                    replicates.len()
+                );
+            }
+            None => {
+                let report = stress::report(meta, &rows);
+                print_report(&report);
+                files.push(("stress.json", json(&report)?));
+            }
+        }
+        write_dir(&dir, &files).with_context(|| format!("writing {}", dir.display()))?;
+        println!("wrote {}", dir.display());
+    }
+    Ok(())
+}
+
+/// Crew kinds in the plan (the bottleneck analysis runs once more per kind).
+fn crew_kinds(s: &Scenario) -> usize {
+    let mut kinds: Vec<_> = s
+        .plan
+        .crews
+        .iter()
+        .chain(s.plan.mutual_aid.iter().map(|m| &m.crews))
+        .map(|g| g.kind)
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds.len()
+}
+
+fn print_report(r: &stress::StressReport) {
+    println!(
+        "{} — plan {}, {} runs, seed {}",
+        r.meta.scenario, r.meta.plan, r.meta.runs, r.meta.seed
+    );
+    println!(
+        "{:<12} {:>8} {:>17} {:>24}",
+        "target", "P(met)", "95 % interval", "met at P10/P50/P90 (h)"
+    );
+    let f = |x: Option<f64>| x.map_or("—".to_string(), |h| format!("{h:.1}"));
+    for t in &r.targets {
+        println!(
+            "{:<12} {:>8.3} {:>8.3}–{:<8.3} {:>24}",
+            t.name,
+            t.p_met,
+            t.p_met_ci95[0],
+            t.p_met_ci95[1],
+            format!(
+                "{}/{}/{}",
+                f(t.met_at_h.p10),
+                f(t.met_at_h.p50),
+                f(t.met_at_h.p90)
+            )
+        );
+    }
+}
+
+/// `qilian merge`.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
+    let mut shards = Vec::new();
+    for d in dirs {
+        let path = d.join("shard.json");
+        let bytes =
+            std::fs::read(&path).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+        let shard: ShardFile = serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::Input(format!("{}: not a shard file: {e}", path.display())))?;
+        shards.push((path.display().to_string(), shard));
+    }
+    let (meta, rows) = stress::merge(&shards).map_err(|e| Failure::Input(e.to_string()))?;
+    let report = stress::report(meta, &rows);
+    print_report(&report);
+    write_dir(
+        out,
+        &[
+            ("stress.json", json(&report)?),
+            ("replicates.csv", csv(&rows)?),
+        ],
+    )
+    .with_context(|| format!("writing {}", out.display()))?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+/// `qilian compare`.
+pub fn compare(
+    a: (String, Arc<Scenario>),
+    b: (String, Arc<Scenario>),
+    runs: u32,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    if runs == 0 {
+        return Err(Failure::Input("--runs must be at least 1".into()));
+    }
+    let replicates: Vec<u32> = (0..runs).collect();
+    let bar = progress(2 * runs as u64);
+    let done = || bar.inc(1);
+    let rows_a = stress::run_rows(&a.1, &replicates, &done);
+    let rows_b = stress::run_rows(&b.1, &replicates, &done);
+    bar.finish_and_clear();
+    let meta = StressMeta::of(&a.1, runs);
+    let c = stress::compare(&a.1.plan.name, &rows_a, &b.1.plan.name, &rows_b, &meta);
+    println!(
+        "{} — {} runs, seed {}: {} (A) against {} (B)",
+        c.scenario, c.runs, c.seed, c.plan_a, c.plan_b
+    );
+    for t in &c.targets {
+        println!(
+            "  P(met) {:<11} A {:.3}  B {:.3}",
+            t.name, t.p_met_a, t.p_met_b
+        );
+    }
+    for s in &c.statements {
+        println!("{s}");
+    }
+    if let Some(dir) = out {
+        write_dir(dir, &[("compare.json", json(&c)?)])
+            .with_context(|| format!("writing {}", dir.display()))?;
+        println!("wrote {}", dir.display());
+    }
+    Ok(())
+}

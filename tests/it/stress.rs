@@ -1,0 +1,184 @@
+//! `stress`, `merge` and `compare` end to end.
+
+use super::{qilian, repo, scratch, text};
+use std::path::Path;
+
+/// The stock demo scenario and baseline plan copied into `dir` with absolute
+/// part paths, optionally edited.
+fn stock(
+    dir: &Path,
+    edit_scenario: impl Fn(String) -> String,
+    edit_plan: impl Fn(String) -> String,
+) {
+    let s = std::fs::read_to_string(repo("scenarios/ganzhou-demo.ron")).unwrap();
+    let s = s
+        .replace(
+            "\"regions/ganzhou.ron\"",
+            &format!("{:?}", repo("scenarios/regions/ganzhou.ron")),
+        )
+        .replace("\"plans/ganzhou-baseline.ron\"", "\"plan.ron\"");
+    std::fs::write(dir.join("s.ron"), edit_scenario(s)).unwrap();
+    let p = std::fs::read_to_string(repo("scenarios/plans/ganzhou-baseline.ron")).unwrap();
+    std::fs::write(dir.join("plan.ron"), edit_plan(p)).unwrap();
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = qilian(dir, args);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{args:?}: {err}");
+    out
+}
+
+#[test]
+fn shards_and_threads_give_the_same_stress_json() {
+    let dir = scratch("shards");
+    stock(&dir, |s| s, |p| p);
+    ok(
+        &dir,
+        &[
+            "stress",
+            "s.ron",
+            "--runs",
+            "6",
+            "--threads",
+            "1",
+            "--out",
+            "t1",
+        ],
+    );
+    ok(
+        &dir,
+        &[
+            "stress",
+            "s.ron",
+            "--runs",
+            "6",
+            "--threads",
+            "2",
+            "--out",
+            "t2",
+        ],
+    );
+    for k in 0..3 {
+        let shard = format!("{k}/3");
+        let out = format!("s{k}");
+        ok(
+            &dir,
+            &[
+                "stress", "s.ron", "--runs", "6", "--shard", &shard, "--out", &out,
+            ],
+        );
+    }
+    ok(&dir, &["merge", "s2", "s0", "s1", "--out", "merged"]);
+    let read = |p: &str| std::fs::read(dir.join(p)).unwrap();
+    assert!(
+        read("t1/stress.json") == read("t2/stress.json"),
+        "threads differ"
+    );
+    assert!(
+        read("t1/stress.json") == read("merged/stress.json"),
+        "merge differs"
+    );
+    assert!(read("t1/replicates.csv") == read("merged/replicates.csv"));
+    let csv = String::from_utf8(read("t1/replicates.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 7);
+    assert!(csv.starts_with("replicate,cleanup_met,cleanup_met_at_h,power_met"));
+    // An incomplete set of shards is refused.
+    let o = qilian(&dir, &["merge", "s0", "s1", "--out", "bad"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).1.contains("replicate 2 is missing"),
+        "{}",
+        text(&o).1
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn comparing_a_plan_with_itself_gives_zero_differences() {
+    let dir = scratch("compare");
+    stock(&dir, |s| s, |p| p);
+    std::fs::copy(dir.join("plan.ron"), dir.join("same.ron")).unwrap();
+    let out = ok(
+        &dir,
+        &[
+            "compare", "s.ron", "--plan", "plan.ron", "--plan", "same.ron", "--runs", "4", "--out",
+            "c",
+        ],
+    );
+    assert!(out.contains("no clear difference"), "{out}");
+    let c: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("c/compare.json")).unwrap()).unwrap();
+    for t in c["targets"].as_array().unwrap() {
+        assert_eq!(t["met"]["mean"], 0.0, "{t}");
+        if !t["met_at_h"].is_null() {
+            assert_eq!(t["met_at_h"]["mean"], 0.0, "{t}");
+        }
+    }
+    for (k, d) in c["kpis"].as_object().unwrap() {
+        assert_eq!(d["mean"], 0.0, "{k}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_missing_crew_kind_is_the_bottleneck() {
+    // Five damaged substations and a single power crew without mutual aid;
+    // every other kind has crews to spare.
+    let dir = scratch("bottleneck");
+    stock(
+        &dir,
+        |s| {
+            s.replace(
+                "injects: [",
+                "injects: [
+        (at_h: 1.0, event: Damage(facility: 4, state: Extensive)),
+        (at_h: 1.0, event: Damage(facility: 6, state: Extensive)),
+        (at_h: 1.0, event: Damage(facility: 1, state: Moderate)),",
+            )
+        },
+        |p| {
+            p.replace(
+                "(id: 1, kind: Power, depot: 1, count: 4)",
+                "(id: 1, kind: Power, depot: 1, count: 1)",
+            )
+            .replace(
+                "(at_h: 24.0, crews: (id: 11, kind: Power, depot: 1, count: 2)),",
+                "",
+            )
+            .replace("count: 2)", "count: 4)")
+            .replace(
+                "kind: Road, depot: 4, count: 3)",
+                "kind: Road, depot: 4, count: 4)",
+            )
+            .replace(
+                "kind: Hazmat, depot: 5, count: 1)",
+                "kind: Hazmat, depot: 5, count: 3)",
+            )
+        },
+    );
+    ok(
+        &dir,
+        &[
+            "stress",
+            "s.ron",
+            "--runs",
+            "4",
+            "--bottleneck",
+            "--out",
+            "b",
+        ],
+    );
+    let b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("b/bottleneck.json")).unwrap()).unwrap();
+    assert_eq!(b["limiting"], "Power", "{b:#}");
+    let power = b["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "Power")
+        .unwrap();
+    assert_eq!(power["crews"], 1);
+    assert!(!power["utilisation_by_hour"].as_array().unwrap().is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}
