@@ -108,6 +108,17 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Check a plan against the regional emergency plan's figures.
+    Audit {
+        /// Plan file (RON).
+        plan: PathBuf,
+        /// Region file the plan is for.
+        #[arg(long)]
+        region: PathBuf,
+        /// Print the checks as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check scenario, region or plan files; print every problem.
     Validate {
         /// Files to check.
@@ -209,6 +220,30 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 both.next().expect("two plans"),
             );
             stress::compare(a, b, runs, out.as_deref())
+        }
+        Command::Audit { plan, region, json } => {
+            let (region, plan) = scenario::load_region_and_plan(&FileSystem, &region, &plan)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            let checks = qilian_evaluator::audit::audit(&plan, &region);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&checks).context("encoding checks")?
+                );
+            } else {
+                println!("audit of {} for {}", plan.name, region.name);
+                for c in &checks {
+                    let mark = if c.passed { "pass" } else { "FAIL" };
+                    println!("{mark}  {:<48} {}", c.name, c.detail);
+                }
+                let failed = checks.iter().filter(|c| !c.passed).count();
+                println!(
+                    "{} of {} checks passed",
+                    checks.len() - failed,
+                    checks.len()
+                );
+            }
+            Ok(())
         }
         Command::Validate { files } => {
             let mut problems = Vec::new();

@@ -13,6 +13,7 @@
 
 use qilian_engine::{RunResult, Series, Targets};
 
+pub mod audit;
 pub mod stats;
 pub mod stress;
 use serde::Serialize;

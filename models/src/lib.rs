@@ -15,6 +15,8 @@ pub mod measure;
 pub mod responders;
 
 use qilian_engine::{Scenario, Sim};
+
+pub(crate) use qilian_engine::dist::unit as dist_unit;
 use std::sync::Arc;
 
 /// A simulation of `replicate` of `scenario` with every standard model.

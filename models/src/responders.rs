@@ -239,8 +239,18 @@ impl SimPlugin for RespondersPlugin {
     }
 }
 
+const SHOW_UP: StreamTag = StreamTag::new("crew show-up");
+
+/// Spawn the crews of a group that turn up in this replicate.
 fn spawn_group(world: &mut World, g: &CrewGroup, home: NodeIx, from: SimTime) {
+    let streams = *world.resource::<Streams>();
     for k in 1..=g.count {
+        let id = CrewId::of_group(g.id, k);
+        if g.show_up < 1.0
+            && crate::dist_unit(&mut streams.stream(SHOW_UP, id.0 as u64)) >= g.show_up
+        {
+            continue;
+        }
         let activity = if from == SimTime::ZERO {
             Activity::Idle { at: home }
         } else {
@@ -248,7 +258,7 @@ fn spawn_group(world: &mut World, g: &CrewGroup, home: NodeIx, from: SimTime) {
         };
         world.spawn((
             Crew {
-                id: CrewId::of_group(g.id, k),
+                id,
                 kind: g.kind,
                 depot: g.depot,
                 home,

@@ -180,3 +180,62 @@ fn unknown_command_and_bad_flag_exit_2() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn audit_reports_each_check_with_its_numbers() {
+    let dir = scratch("audit");
+    let o = qilian(
+        &dir,
+        &[
+            "audit",
+            &repo("scenarios/plans/ganzhou-baseline.ron"),
+            "--region",
+            &repo("scenarios/regions/ganzhou.ron"),
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let by_name = |n: &str| {
+        checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(checks.as_array().unwrap().len(), 8);
+    assert_eq!(by_name("relocation supplies (15 days)")["passed"], true);
+    let fire = by_name("fire-team staffing");
+    assert_eq!(fire["passed"], false);
+    assert!(
+        fire["detail"]
+            .as_str()
+            .unwrap()
+            .contains("zone 105 has 7 (needs 9)")
+    );
+    // A plan naming a zone the region lacks is bad input.
+    let plan = std::fs::read_to_string(repo("scenarios/plans/ganzhou-baseline.ron"))
+        .unwrap()
+        .replace("(zone: 105, key_town: false", "(zone: 999, key_town: false");
+    std::fs::write(dir.join("p.ron"), plan).unwrap();
+    let o = qilian(
+        &dir,
+        &[
+            "audit",
+            "p.ron",
+            "--region",
+            &repo("scenarios/regions/ganzhou.ron"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o)
+            .1
+            .contains("p.ron: preparedness: fire team refers to missing zone 999"),
+        "{}",
+        text(&o).1
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

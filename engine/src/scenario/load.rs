@@ -258,3 +258,27 @@ pub fn with_plan_file(
     s.sha256 = hex(&hash.finalize());
     Ok(s)
 }
+
+/// Load a region file and a plan file on their own, validating the plan
+/// against the region (for `qilian audit`).
+pub fn load_region_and_plan(
+    source: &dyn Source,
+    region_path: &Path,
+    plan_path: &Path,
+) -> Result<(Region, Plan), LoadError> {
+    let mut files = Files::default();
+    let region = files.parse::<Region>(source, region_path);
+    let plan = files.parse::<Plan>(source, plan_path);
+    let (Some(region), Some(plan)) = (region, plan) else {
+        return Err(LoadError {
+            problems: files.problems,
+        });
+    };
+    let mut problems = validate::region(region_path, &region);
+    problems.extend(validate::plan(plan_path, &plan, Some(&region)));
+    if problems.is_empty() {
+        Ok((region, plan))
+    } else {
+        Err(LoadError { problems })
+    }
+}

@@ -9,8 +9,8 @@ mod types;
 mod validate;
 
 pub use load::{
-    Embedded, FileSystem, LoadError, Source, load, load_from, normalize, validate_file,
-    with_plan_file,
+    Embedded, FileSystem, LoadError, Source, load, load_from, load_region_and_plan, normalize,
+    validate_file, with_plan_file,
 };
 pub use types::*;
 

@@ -339,6 +339,87 @@ pub struct Plan {
     /// Crews arriving later from elsewhere.
     #[serde(default)]
     pub mutual_aid: Vec<MutualAid>,
+    /// Stocks, teams and equipment, checked by `qilian audit`.
+    #[serde(default)]
+    pub preparedness: Option<Preparedness>,
+}
+
+/// What a plan holds in reserve, for the static audit against the regional
+/// plan's figures (DESIGN §6, reference §7).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preparedness {
+    /// People the plan expects to relocate (the regional plan says 40,000–60,000).
+    #[serde(default)]
+    pub displaced_people: u32,
+    /// Relocation supplies held, in person-days.
+    #[serde(default)]
+    pub relocation_supplies_person_days: f64,
+    /// Class I medical stocks, in person-days.
+    #[serde(default)]
+    pub medical_class1_person_days: f64,
+    /// Class II medical stocks, in person-days.
+    #[serde(default)]
+    pub medical_class2_person_days: f64,
+    /// Township fire teams.
+    #[serde(default)]
+    pub fire_teams: Vec<FireTeam>,
+    /// Emergency kits per village (zone).
+    #[serde(default)]
+    pub village_kits: Vec<VillageKit>,
+    /// Rescue service stations.
+    #[serde(default)]
+    pub rescue_stations: Vec<RescueStation>,
+    /// Warning channels reaching each zone (loudspeakers, SMS, sirens…).
+    #[serde(default)]
+    pub warning_channels: Vec<WarningChannels>,
+}
+
+/// A township fire team.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FireTeam {
+    /// The zone it covers.
+    pub zone: ZoneId,
+    /// Whether the township is a key town (needs ≥ 15 full-time staff, else ≥ 9).
+    #[serde(default)]
+    pub key_town: bool,
+    /// Full-time staff.
+    pub full_time_staff: u32,
+}
+
+/// Emergency equipment held in one village (zone).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VillageKit {
+    /// The zone.
+    pub zone: ZoneId,
+    /// Satellite phones.
+    #[serde(default)]
+    pub satellite_phones: u32,
+    /// Generators.
+    #[serde(default)]
+    pub generators: u32,
+}
+
+/// A rescue service station.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RescueStation {
+    /// Name.
+    pub name: String,
+    /// Floor area, m².
+    pub area_m2: f64,
+}
+
+/// The warning channels that reach one zone.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarningChannels {
+    /// The zone.
+    pub zone: ZoneId,
+    /// Channel names.
+    pub channels: Vec<String>,
 }
 
 /// A depot.
@@ -365,6 +446,9 @@ pub struct CrewGroup {
     pub depot: DepotId,
     /// Number of crews (1–999).
     pub count: u32,
+    /// Chance that each crew turns up (drawn per crew and replicate; default 1).
+    #[serde(default = "full")]
+    pub show_up: f64,
 }
 
 /// Crews that arrive at a depot at a planned hour.

@@ -202,6 +202,12 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
         if !(1..=999).contains(&g.count) {
             rep.add(format!("{item}: count must be 1–999, got {}", g.count));
         }
+        if !(g.show_up > 0.0 && g.show_up <= 1.0) {
+            rep.add(format!(
+                "{item}: show_up must be in (0, 1], got {}",
+                g.show_up
+            ));
+        }
         if g.id > 4_000_000 {
             rep.add(format!("{item}: group id must be at most 4000000"));
         }
@@ -212,6 +218,27 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
                 "crew group {}: mutual aid at_h must be ≥ 0",
                 m.crews.id
             ));
+        }
+    }
+    if let (Some(prep), Some(r)) = (&p.preparedness, region) {
+        let zones: BTreeSet<_> = r.zones.iter().map(|z| z.id).collect();
+        let named = prep
+            .fire_teams
+            .iter()
+            .map(|t| ("fire team", t.zone))
+            .chain(prep.village_kits.iter().map(|k| ("village kit", k.zone)))
+            .chain(
+                prep.warning_channels
+                    .iter()
+                    .map(|w| ("warning channels", w.zone)),
+            );
+        for (what, z) in named {
+            if !zones.contains(&z) {
+                rep.add(format!(
+                    "preparedness: {what} refers to missing zone {}",
+                    z.0
+                ));
+            }
         }
     }
     let mut seen = BTreeSet::new();

@@ -173,3 +173,24 @@ fn same_seed_same_journal_for_any_thread_count() {
     assert_eq!(a.series.values, b.series.values);
     assert!(!a.events.is_empty());
 }
+
+#[test]
+fn crews_that_fail_to_show_up_are_drawn_per_replicate() {
+    let s = super::scenario(
+        "",
+        "[(at_h: 0.0, crews: (id: 9, kind: Water, depot: 1, count: 100, show_up: 0.7))]",
+    );
+    let count = |replicate| {
+        let mut sim = qilian_models::standard_sim(s.clone(), replicate);
+        let world = sim.world_mut();
+        let mut q = world.query::<&qilian_models::responders::Crew>();
+        q.iter(world)
+            .filter(|c| c.id.0 / 1000 == 9)
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (count(0), count(1));
+    assert!((55..=85).contains(&a.len()), "{} of 100 showed up", a.len());
+    assert_ne!(a, b, "replicates draw independently");
+    assert_eq!(a, count(0), "a replicate always draws the same");
+}
