@@ -32,6 +32,8 @@ struct Layout {
     row: Vec<f64>,
     /// Per crew kind (indexed `kind as usize`): busy and present crew-seconds.
     use_s: [(f64, f64); CrewKind::ALL.len()],
+    /// Zone-seconds without any working means of communication.
+    comms_zone_s: f64,
 }
 
 impl SimPlugin for MeasurePlugin {
@@ -61,6 +63,7 @@ impl SimPlugin for MeasurePlugin {
             open_m: (None, 0.0),
             row: vec![0.0; width],
             use_s: Default::default(),
+            comms_zone_s: 0.0,
         });
         sim.schedule_mut()
             .add_systems(measure.in_set(Phase::Measure));
@@ -103,6 +106,12 @@ fn measure(
     };
     row[4] = open_m / 1000.0;
     row[5] = zones.cleanup_fraction();
+    layout.comms_zone_s += zones
+        .served
+        .iter()
+        .filter(|s| !s[Service::Telecom as usize])
+        .count() as f64
+        * clock.tick_s as f64;
     let mut busy = [0u32; CrewKind::ALL.len()];
     let mut present = [0u32; CrewKind::ALL.len()];
     for (c, a) in &crews {
@@ -135,6 +144,10 @@ fn measure(
         kpis.0.insert(
             "tasks".into(),
             json!({"created": board.created, "finished": board.finished, "open": board.tasks.len()}),
+        );
+        kpis.0.insert(
+            "zone_hours_without_comms".into(),
+            json!(round6(layout.comms_zone_s / 3600.0)),
         );
         let damaged = fac
             .damage

@@ -449,6 +449,20 @@ pub struct CrewGroup {
     /// Chance that each crew turns up (drawn per crew and replicate; default 1).
     #[serde(default = "full")]
     pub show_up: f64,
+    /// Work-rest cycle; crews work without rest when absent.
+    #[serde(default)]
+    pub shift: Option<Shift>,
+}
+
+/// A crew's work-rest cycle: after `on_h` on duty a crew finishes its task
+/// and rests `rest_h` where it is.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    /// Hours on duty before a rest.
+    pub on_h: Hours,
+    /// Hours of rest.
+    pub rest_h: Hours,
 }
 
 /// Crews that arrive at a depot at a planned hour.

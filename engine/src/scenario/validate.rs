@@ -202,6 +202,10 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
         if !(1..=999).contains(&g.count) {
             rep.add(format!("{item}: count must be 1–999, got {}", g.count));
         }
+        if let Some(shift) = g.shift {
+            rep.positive(&item, "shift on_h", shift.on_h.0);
+            rep.positive(&item, "shift rest_h", shift.rest_h.0);
+        }
         if !(g.show_up > 0.0 && g.show_up <= 1.0) {
             rep.add(format!(
                 "{item}: show_up must be in (0, 1], got {}",
