@@ -119,11 +119,37 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Make a region file from outside data.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Check scenario, region or plan files; print every problem.
     Validate {
         /// Files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import an OpenStreetMap extract (.osm.pbf) as a region RON file.
+    Osm {
+        /// The extract.
+        file: PathBuf,
+        /// Keep only what lies in minlon,minlat,maxlon,maxlat (degrees).
+        #[arg(long, allow_hyphen_values = true)]
+        bbox: Option<String>,
+        /// Zones CSV (`name,lon,lat,population[,households]`) instead of place nodes or a grid.
+        #[arg(long)]
+        zones: Option<PathBuf>,
+        /// Region name (default: from the file name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The region file to write.
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -245,6 +271,16 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Import {
+            what:
+                ImportCommand::Osm {
+                    file,
+                    bbox,
+                    zones,
+                    name,
+                    out,
+                },
+        } => import_osm(&file, bbox.as_deref(), zones, name, &out),
         Command::Validate { files } => {
             let mut problems = Vec::new();
             for f in &files {
@@ -261,6 +297,33 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             }
         }
     }
+}
+
+fn import_osm(
+    file: &Path,
+    bbox: Option<&str>,
+    zones: Option<PathBuf>,
+    name: Option<String>,
+    out: &Path,
+) -> Result<(), Failure> {
+    let bbox = bbox
+        .map(|b| b.parse::<qilian_osm::BBox>())
+        .transpose()
+        .map_err(|m| Failure::Input(format!("--bbox: {m}")))?;
+    let opts = qilian_osm::Options { bbox, zones, name };
+    let import = qilian_osm::import(file, &opts).map_err(|e| Failure::Input(e.to_string()))?;
+    qilian_osm::write_atomic(out, &import.to_ron())
+        .map_err(|e| Failure::Other(anyhow::Error::new(e)))?;
+    eprintln!("{}", import.report);
+    println!(
+        "wrote {} ({} nodes, {} links, {} zones, {} facilities)",
+        out.display(),
+        import.region.nodes.len(),
+        import.region.edges.len(),
+        import.region.zones.len(),
+        import.region.facilities.len()
+    );
+    Ok(())
 }
 
 fn set_threads(threads: Option<usize>) -> Result<(), Failure> {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `qilian` binary: what a user types, what they get.
 
 mod cli;
+mod osm;
 mod stress;
 
 use std::path::{Path, PathBuf};

@@ -3,8 +3,8 @@
 //! reported, not just the first (see [`LoadError`]).
 
 use super::types::{Part, Plan, Region, ScenarioFile};
-use super::validate;
 use super::{Problem, Scenario};
+use super::{cache, validate};
 use crate::network::Network;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -25,6 +25,16 @@ pub struct LoadError {
 pub trait Source: Sync {
     /// The text of `path`, or a message saying why it cannot be read.
     fn read(&self, path: &Path) -> Result<String, String>;
+
+    /// The bytes of the binary cache kept for region file `path`, if this
+    /// source keeps caches and there is one (see [`super::cache`]).
+    fn read_cache(&self, _path: &Path) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Keep `bytes` as the binary cache of region file `path`. Best effort:
+    /// a failure is ignored.
+    fn write_cache(&self, _path: &Path, _bytes: &[u8]) {}
 }
 
 /// Files on disk.
@@ -45,6 +55,14 @@ impl Source for FileSystem {
                 e.utf8_error().valid_up_to()
             )
         })
+    }
+
+    fn read_cache(&self, path: &Path) -> Option<Vec<u8>> {
+        std::fs::read(cache::cache_path(path)).ok()
+    }
+
+    fn write_cache(&self, path: &Path, bytes: &[u8]) {
+        cache::write(path, bytes);
     }
 }
 
@@ -92,7 +110,7 @@ pub fn load_from(source: &dyn Source, path: &Path) -> Result<Scenario, LoadError
             problems: files.problems,
         });
     };
-    let region = files.part(source, path, &file.region);
+    let region = files.region_part(source, path, &file.region);
     let plan = files.part(source, path, &file.plan);
     let (Some((region_path, region)), Some((plan_path, plan))) = (region, plan) else {
         return Err(LoadError {
@@ -111,16 +129,17 @@ pub fn load_from(source: &dyn Source, path: &Path) -> Result<Scenario, LoadError
     if !problems.is_empty() {
         return Err(LoadError { problems });
     }
-    let mut hash = Sha256::new();
-    for text in &files.texts {
-        hash.update((text.len() as u64).to_le_bytes());
-        hash.update(text.as_bytes());
+    if let Some(key) = files.uncached_region
+        && region.nodes.len() >= cache::CACHE_MIN_NODES
+        && let Some(bytes) = cache::encode(&region, &key)
+    {
+        source.write_cache(&region_path, &bytes);
     }
     let network = Network::from_region(&region);
     Ok(Scenario {
         name: file.name.clone(),
         path: path.to_path_buf(),
-        sha256: hex(&hash.finalize()),
+        sha256: hex(&files.hash.finalize()),
         region: Arc::new(region),
         network: Arc::new(network),
         plan: Arc::new(plan),
@@ -180,7 +199,10 @@ fn first_ident(text: &str) -> Option<&str> {
 #[derive(Default)]
 struct Files {
     problems: Vec<Problem>,
-    texts: Vec<String>,
+    /// SHA-256 over every text read, each preceded by its length.
+    hash: Sha256,
+    /// The cache key of a region parsed from RON (not from its cache).
+    uncached_region: Option<[u8; 32]>,
 }
 
 impl Files {
@@ -195,7 +217,8 @@ impl Files {
     }
 
     fn parse_text<T: DeserializeOwned>(&mut self, path: &Path, text: &str) -> Option<T> {
-        self.texts.push(text.to_string());
+        self.hash.update((text.len() as u64).to_le_bytes());
+        self.hash.update(text.as_bytes());
         match ron::Options::default().from_str::<T>(text) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -226,6 +249,41 @@ impl Files {
     }
 }
 
+impl Files {
+    /// Like [`Files::part`] for the region, through its binary cache when
+    /// the source keeps one and it matches the text (see [`super::cache`]).
+    fn region_part(
+        &mut self,
+        source: &dyn Source,
+        parent: &Path,
+        part: &Part<Region>,
+    ) -> Option<(PathBuf, Region)> {
+        let Part::Path(p) = part else {
+            return self.part(source, parent, part);
+        };
+        let path = normalize(&parent.parent().unwrap_or(Path::new("")).join(p));
+        let text = match source.read(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.problems.push(Problem::new(&path, e));
+                return None;
+            }
+        };
+        let key = cache::key(&text);
+        if let Some(region) = source
+            .read_cache(&path)
+            .and_then(|bytes| cache::decode(&bytes, &key))
+        {
+            self.hash.update((text.len() as u64).to_le_bytes());
+            self.hash.update(text.as_bytes());
+            return Some((path, region));
+        }
+        let region = self.parse_text(&path, &text)?;
+        self.uncached_region = Some(key);
+        Some((path, region))
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -238,7 +296,11 @@ pub fn with_plan_file(
     path: &Path,
     scenario: &Scenario,
 ) -> Result<Scenario, LoadError> {
-    let mut files = Files::default();
+    // The hash goes on from the scenario's: sha(scenario hash, len, plan text).
+    let mut files = Files {
+        hash: Sha256::new_with_prefix(scenario.sha256.as_bytes()),
+        ..Files::default()
+    };
     let Some(plan) = files.parse::<Plan>(source, path) else {
         return Err(LoadError {
             problems: files.problems,
@@ -248,12 +310,7 @@ pub fn with_plan_file(
     if !problems.is_empty() {
         return Err(LoadError { problems });
     }
-    let mut hash = Sha256::new();
-    hash.update(scenario.sha256.as_bytes());
-    for text in &files.texts {
-        hash.update((text.len() as u64).to_le_bytes());
-        hash.update(text.as_bytes());
-    }
+    let hash = files.hash;
     let mut s = scenario.with_plan(Arc::new(plan));
     s.sha256 = hex(&hash.finalize());
     Ok(s)

@@ -3,6 +3,7 @@
 //! A [`Scenario`] is the loaded, validated, immutable static part of a run. It is
 //! shared through `Arc` by every replicate; a replicate never copies it.
 
+pub mod cache;
 mod load;
 mod part;
 mod types;
