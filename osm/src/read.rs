@@ -179,6 +179,9 @@ fn frames(bytes: &[u8]) -> Result<Vec<Frame>, String> {
     while pos < bytes.len() {
         let start = pos;
         let Some(len) = bytes.get(pos..pos + 4) else {
+            if out.is_empty() {
+                return Err(format!("not an OSM PBF file (only {} bytes)", bytes.len()));
+            }
             return Err(format!(
                 "truncated: {} stray bytes at the end (offset {pos})",
                 bytes.len() - pos
@@ -436,7 +439,7 @@ mod tests {
         let e = read(b"this is a text file, not a PBF\n").unwrap_err();
         assert!(e.contains("not an OSM PBF"), "{e}");
         let e = read(&[0, 0, 0]).unwrap_err();
-        assert!(e.contains("truncated"), "{e}");
+        assert!(e.contains("not an OSM PBF"), "{e}");
         // A plausible header length but a header that is not protobuf.
         let e = read(&[0, 0, 0, 2, 0xff, 0xff]).unwrap_err();
         assert!(e.contains("not an OSM PBF"), "{e}");
