@@ -102,9 +102,11 @@ impl InjectQueue {
     /// Queue `inject` for time `at`. Injects at the same time apply in the order
     /// they were queued.
     pub fn push(&mut self, at: SimTime, inject: Inject) {
-        self.pending.push((at, self.next_seq, inject));
+        // Kept sorted soonest-last, so release pops from the end.
+        let key = (at, self.next_seq);
+        let pos = self.pending.partition_point(|p| (p.0, p.1) > key);
+        self.pending.insert(pos, (at, self.next_seq, inject));
         self.next_seq += 1;
-        self.pending.sort_by_key(|p| std::cmp::Reverse((p.0, p.1)));
     }
 }
 
@@ -377,5 +379,26 @@ pub fn set_edge(
     };
     if states.set(l, new) {
         journal.record(now, kind);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ZoneId;
+
+    fn warn(z: u32) -> Inject {
+        Inject::Contaminate { zone: ZoneId(z), reason: String::new() }
+    }
+
+    #[test]
+    fn injects_release_by_time_then_queue_order() {
+        let mut q = InjectQueue::default();
+        q.push(SimTime(120), warn(3));
+        q.push(SimTime(0), warn(1));
+        q.push(SimTime(120), warn(4));
+        q.push(SimTime(30), warn(2));
+        let order: Vec<Inject> = std::iter::from_fn(|| q.pending.pop().map(|p| p.2)).collect();
+        assert_eq!(order, vec![warn(1), warn(2), warn(3), warn(4)]);
     }
 }
