@@ -1,1 +1,3 @@
+//! Engine benchmarks (placeholder until the engine has some).
+
 fn main() {}

@@ -102,7 +102,7 @@ impl Dist {
                     "LogNormal needs median > 0 and beta ≥ 0, got {median}, {beta}"
                 ))
             }
-            Dist::Triangular(a, c, b) if !finite(&[*a, *b, *c]) || !(a <= c && c <= b) => {
+            Dist::Triangular(a, c, b) if !(finite(&[*a, *b, *c]) && a <= c && c <= b) => {
                 Some(format!("Triangular({a}, {c}, {b}) needs min ≤ mode ≤ max"))
             }
             Dist::Choice(items)

@@ -104,7 +104,7 @@ impl InjectQueue {
     pub fn push(&mut self, at: SimTime, inject: Inject) {
         self.pending.push((at, self.next_seq, inject));
         self.next_seq += 1;
-        self.pending.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        self.pending.sort_by_key(|p| std::cmp::Reverse((p.0, p.1)));
     }
 }
 
@@ -136,6 +136,19 @@ impl Series {
         );
         self.columns.push(name.to_string());
         self.columns.len() - 1
+    }
+
+    /// Set column `col` of the row at time `t`, starting that row (every
+    /// value NaN until set) if the last row is for an earlier time. Models
+    /// that share the table each set their own columns once per tick.
+    pub fn set(&mut self, t: SimTime, col: usize, value: f64) {
+        if self.t.last() != Some(&t) {
+            self.t.push(t);
+            self.values
+                .extend(std::iter::repeat_n(f64::NAN, self.columns.len()));
+        }
+        let row = self.t.len() - 1;
+        self.values[row * self.columns.len() + col] = value;
     }
 
     /// Append a row.

@@ -21,8 +21,11 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Slack for comparing fractions computed as ratios of sums.
 const EPS: f64 = 1e-9;
 
+/// Reads a target's deadline, hours.
+pub type Deadline = fn(&Targets) -> f64;
+
 /// The targets, in report order: name, series column, deadline accessor.
-pub const TARGETS: [(&str, fn(&Targets) -> f64); 5] = [
+pub const TARGETS: [(&str, Deadline); 5] = [
     ("cleanup", |t| t.cleanup_h.0),
     ("power", |t| t.power_h.0),
     ("water", |t| t.water_h.0),

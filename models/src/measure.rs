@@ -24,9 +24,11 @@ pub const COLUMNS: [&str; 6] = [
 pub struct MeasurePlugin;
 
 #[derive(Resource)]
-struct Layout {
+pub(crate) struct Layout {
     crew_kinds: Vec<CrewKind>,
     main_total_m: f64,
+    /// Series column of each value in `row`.
+    columns: Vec<usize>,
     row: Vec<f64>,
 }
 
@@ -42,18 +44,17 @@ impl SimPlugin for MeasurePlugin {
             .collect();
         crew_kinds.sort();
         crew_kinds.dedup();
-        let mut series = Series::default();
-        for c in COLUMNS {
-            series.column(c);
-        }
+        // Other models add their own columns to the same table.
+        let mut series = sim.world_mut().resource_mut::<Series>();
+        let mut columns: Vec<usize> = COLUMNS.iter().map(|c| series.column(c)).collect();
         for k in &crew_kinds {
-            series.column(&format!("crews_busy_{}", k.name()));
+            columns.push(series.column(&format!("crews_busy_{}", k.name())));
         }
-        let width = series.columns.len();
-        sim.world_mut().insert_resource(series);
+        let width = columns.len();
         sim.world_mut().insert_resource(Layout {
             crew_kinds,
             main_total_m: scenario.network.main_road_length().0,
+            columns,
             row: vec![0.0; width],
         });
         sim.schedule_mut()
@@ -62,7 +63,7 @@ impl SimPlugin for MeasurePlugin {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn measure(
+pub(crate) fn measure(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
     zones: Res<Zones>,
@@ -101,7 +102,9 @@ fn measure(
             .filter(|(c, a)| c.kind == *k && a.busy())
             .count() as f64;
     }
-    series.push(clock.now, row);
+    for (&col, &v) in layout.columns.iter().zip(row.iter()) {
+        series.set(clock.now, col, v);
+    }
 
     if clock.tick_end() >= clock.horizon {
         let utilisation: serde_json::Map<String, serde_json::Value> = usage

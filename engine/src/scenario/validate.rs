@@ -5,7 +5,7 @@
 
 use super::Problem;
 use super::types::*;
-use crate::ids::{FacilityId, NodeId};
+use crate::ids::{FacilityId, NodeId, ZoneId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -220,6 +220,7 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
             rep.add(format!("priorities: {w:?} is listed twice"));
         }
     }
+    evacuation(&mut rep, p, region);
     let mut seen = BTreeSet::new();
     for rule in &p.repairs {
         let item = format!("repair rule for {:?}", rule.work);
@@ -236,6 +237,115 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
         }
     }
     rep.problems
+}
+
+/// Check the plan's shelters and evacuation rules.
+fn evacuation(rep: &mut Report, p: &Plan, region: Option<&Region>) {
+    let e = &p.evacuation;
+    let mut seen = BTreeSet::new();
+    for id in &p.shelters {
+        if !seen.insert(*id) {
+            rep.add(format!("shelters: facility {} is listed twice", id.0));
+        }
+    }
+    if let Some(r) = region {
+        let facilities: BTreeMap<FacilityId, &Facility> =
+            r.facilities.iter().map(|f| (f.id, f)).collect();
+        for id in &p.shelters {
+            match facilities.get(id) {
+                None => rep.add(format!("shelters: refers to missing facility {}", id.0)),
+                Some(f) if f.kind != FacilityKind::Shelter => rep.add(format!(
+                    "shelters: facility {} is a {:?}, not a Shelter",
+                    id.0, f.kind
+                )),
+                Some(f) if f.capacity.is_none() => rep.add(format!(
+                    "shelters: facility {} has no capacity (places for people)",
+                    id.0
+                )),
+                _ => {}
+            }
+        }
+    }
+    if !e.rules.is_empty() && p.shelters.is_empty() {
+        rep.add("evacuation: rules given but no shelter is opened (`shelters` is empty)".into());
+    }
+    if !(e.stuck_timeout_s.is_finite() && e.stuck_timeout_s > 0.0) {
+        rep.add(format!(
+            "evacuation: stuck_timeout_s must be a positive number, got {}",
+            e.stuck_timeout_s
+        ));
+    }
+    if let Some(m) = e.route_interval_min {
+        rep.positive("evacuation", "route_interval_min", m);
+    }
+    let zones: Option<BTreeSet<ZoneId>> = region.map(|r| r.zones.iter().map(|z| z.id).collect());
+    let mut named: BTreeMap<ZoneId, usize> = BTreeMap::new();
+    for (i, rule) in e.rules.iter().enumerate() {
+        let item = format!("evacuation rule {}", i + 1);
+        if rule.zones.is_empty() {
+            rep.add(format!("{item}: names no zone"));
+        }
+        for z in &rule.zones {
+            if let Some(zs) = &zones
+                && !zs.contains(z)
+            {
+                rep.add(format!("{item}: refers to missing zone {}", z.0));
+            }
+            if let Some(first) = named.insert(*z, i + 1)
+                && first != i + 1
+            {
+                rep.add(format!(
+                    "{item}: zone {} is already named by evacuation rule {first}",
+                    z.0
+                ));
+            }
+        }
+        match &rule.trigger {
+            Trigger::AtHour(h) if !(h.0.is_finite() && h.0 >= 0.0) => {
+                rep.add(format!("{item}: AtHour must be ≥ 0, got {}", h.0))
+            }
+            Trigger::HazardWithin(_) => rep.add(format!(
+                "{item}: trigger HazardWithin needs a hazard forecast, which no hazard \
+                 model provides yet; use AtHour or OnOrder with Warn injects"
+            )),
+            _ => {}
+        }
+        let ppv = rule.persons_per_vehicle;
+        if !(ppv.is_finite() && ppv >= 1.0) {
+            rep.add(format!(
+                "{item}: persons_per_vehicle must be at least 1, got {ppv}"
+            ));
+        }
+        if !(0.0..=1.0).contains(&rule.compliance) {
+            rep.add(format!(
+                "{item}: compliance must be in [0, 1], got {}",
+                rule.compliance
+            ));
+        }
+        match &rule.departure {
+            DepartureCurve::Logistic {
+                alpha_per_h,
+                half_h,
+            } => {
+                rep.positive(&item, "Logistic alpha_per_h", *alpha_per_h);
+                if !(half_h.0.is_finite() && half_h.0 >= 0.0) {
+                    rep.add(format!(
+                        "{item}: Logistic half_h must be ≥ 0, got {}",
+                        half_h.0
+                    ));
+                }
+            }
+            DepartureCurve::Rayleigh { sigma_h } => {
+                rep.positive(&item, "Rayleigh sigma_h", sigma_h.0)
+            }
+            DepartureCurve::LogNormal { median_h, beta } => {
+                rep.positive(&item, "LogNormal median_h", median_h.0);
+                if !(beta.is_finite() && *beta >= 0.0) {
+                    rep.add(format!("{item}: LogNormal beta must be ≥ 0, got {beta}"));
+                }
+            }
+        }
+    }
 }
 
 /// Check a whole scenario: the scenario file, its region and its plan.
@@ -309,8 +419,17 @@ pub(super) fn scenario(
             {
                 rep.add(format!("{item}: refers to missing edge {}", edge.0))
             }
-            Inject::Contaminate { zone, .. } if !zones.contains(zone) => {
+            Inject::Contaminate { zone, .. } | Inject::Warn { zone } | Inject::Expose { zone }
+                if !zones.contains(zone) =>
+            {
                 rep.add(format!("{item}: refers to missing zone {}", zone.0))
+            }
+            Inject::Warn { zone } if !p.evacuation.rules.iter().any(|r| r.zones.contains(zone)) => {
+                rep.add(format!(
+                    "{item}: warns zone {}, which no evacuation rule of the plan names \
+                     (the rule says how its households leave)",
+                    zone.0
+                ))
             }
             _ => {}
         }
