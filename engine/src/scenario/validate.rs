@@ -437,3 +437,164 @@ pub(super) fn scenario(
     problems.extend(rep.problems);
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::Hours;
+
+    fn region() -> Region {
+        ron::from_str(
+            r#"(name: "r", nodes: [(id: 1, x: 0.0, y: 0.0)], edges: [],
+               zones: [(id: 7, name: "z", population: 10, households: 4, node: 1)],
+               facilities: [
+                 (id: 50, name: "s", kind: Shelter, node: 1, capacity: Some(100.0)),
+                 (id: 51, name: "no places", kind: Shelter, node: 1),
+                 (id: 52, name: "h", kind: Hospital, node: 1, capacity: Some(10.0)),
+               ])"#,
+        )
+        .unwrap()
+    }
+
+    fn problems(p: &Plan) -> Vec<String> {
+        plan(Path::new("plan.ron"), p, Some(&region()))
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    fn rule(zones: &[u32], trigger: Trigger, departure: DepartureCurve) -> EvacuationRule {
+        EvacuationRule {
+            zones: zones.iter().map(|&z| ZoneId(z)).collect(),
+            trigger,
+            persons_per_vehicle: 3.0,
+            departure,
+            compliance: 1.0,
+        }
+    }
+
+    #[test]
+    fn plans_without_evacuation_still_parse() {
+        let p: Plan = ron::from_str(r#"(name: "p", depots: [], crews: [])"#).unwrap();
+        assert!(p.shelters.is_empty());
+        assert_eq!(p.evacuation, Evacuation::default());
+        assert_eq!(p.evacuation.stuck_timeout_s, 10.0);
+        assert!(problems(&p).is_empty());
+    }
+
+    #[test]
+    fn evacuation_problems_are_all_named() {
+        let ok = DepartureCurve::Rayleigh {
+            sigma_h: Hours(1.0),
+        };
+        let mut bad_ppv = rule(&[7], Trigger::OnOrder, ok.clone());
+        bad_ppv.persons_per_vehicle = 0.5;
+        bad_ppv.compliance = 1.5;
+        let p = Plan {
+            name: "p".into(),
+            shelters: vec![
+                FacilityId(50),
+                FacilityId(50),
+                FacilityId(51),
+                FacilityId(52),
+                FacilityId(99),
+            ],
+            evacuation: Evacuation {
+                rules: vec![
+                    rule(&[7, 8], Trigger::AtHour(Hours(-1.0)), ok.clone()),
+                    rule(
+                        &[],
+                        Trigger::HazardWithin(Hours(3.0)),
+                        DepartureCurve::Logistic {
+                            alpha_per_h: 0.0,
+                            half_h: Hours(1.0),
+                        },
+                    ),
+                    bad_ppv,
+                    rule(
+                        &[],
+                        Trigger::OnOrder,
+                        DepartureCurve::LogNormal {
+                            median_h: Hours(1.0),
+                            beta: -1.0,
+                        },
+                    ),
+                ],
+                route_interval_min: Some(0.0),
+                stuck_timeout_s: 0.0,
+            },
+            ..Plan::default()
+        };
+        let got = problems(&p).join("\n");
+        for want in [
+            "plan.ron: shelters: facility 50 is listed twice",
+            "shelters: facility 51 has no capacity",
+            "shelters: facility 52 is a Hospital, not a Shelter",
+            "shelters: refers to missing facility 99",
+            "evacuation: stuck_timeout_s must be a positive number, got 0",
+            "evacuation: route_interval_min must be a positive number, got 0",
+            "evacuation rule 1: refers to missing zone 8",
+            "evacuation rule 1: AtHour must be ≥ 0, got -1",
+            "evacuation rule 2: names no zone",
+            "evacuation rule 2: trigger HazardWithin needs a hazard forecast",
+            "evacuation rule 2: Logistic alpha_per_h must be a positive number, got 0",
+            "evacuation rule 3: zone 7 is already named by evacuation rule 1",
+            "evacuation rule 3: persons_per_vehicle must be at least 1, got 0.5",
+            "evacuation rule 3: compliance must be in [0, 1], got 1.5",
+            "evacuation rule 4: LogNormal beta must be ≥ 0, got -1",
+        ] {
+            assert!(got.contains(want), "missing {want:?} in\n{got}");
+        }
+        let none = Plan {
+            name: "p".into(),
+            evacuation: Evacuation {
+                rules: vec![rule(&[7], Trigger::OnOrder, ok)],
+                ..Evacuation::default()
+            },
+            ..Plan::default()
+        };
+        assert!(problems(&none).join("\n").contains("no shelter is opened"));
+    }
+
+    #[test]
+    fn warn_and_expose_injects_are_checked() {
+        let file: ScenarioFile = ron::from_str(
+            r#"(name: "s", region: "r.ron", horizon_h: 10.0, plan: "p.ron",
+               targets: (cleanup_h: 1.0, power_h: 1.0, water_h: 1.0, telecom_h: 1.0, main_roads_h: 1.0),
+               injects: [
+                 (at_h: 1.0, event: Warn(zone: 7)),
+                 (at_h: 1.0, event: Warn(zone: 9)),
+                 (at_h: 2.0, event: Expose(zone: 9)),
+               ])"#,
+        )
+        .unwrap();
+        let p = Plan {
+            name: "p".into(),
+            ..Plan::default()
+        };
+        let got: Vec<String> = scenario(
+            Path::new("s.ron"),
+            &file,
+            Path::new("r.ron"),
+            &region(),
+            Path::new("p.ron"),
+            &p,
+        )
+        .into_iter()
+        .map(|p| p.to_string())
+        .collect();
+        let got = got.join("\n");
+        assert!(
+            got.contains("s.ron: inject 1 (at 1 h): warns zone 7, which no evacuation rule"),
+            "{got}"
+        );
+        assert!(
+            got.contains("inject 2 (at 1 h): refers to missing zone 9"),
+            "{got}"
+        );
+        assert!(
+            got.contains("inject 3 (at 2 h): refers to missing zone 9"),
+            "{got}"
+        );
+    }
+}

@@ -321,6 +321,15 @@ impl Traffic {
         self.walk(self.origins[o as usize].first)
     }
 
+    /// Every vehicle waiting at an origin, origins in index order.
+    pub fn all_waiting(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        for q in self.origins.iter().filter(|q| q.count > 0) {
+            out.extend(self.walk(q.first));
+        }
+        out
+    }
+
     fn walk(&self, mut v: u32) -> Vec<u32> {
         let mut out = Vec::new();
         while v != NONE {

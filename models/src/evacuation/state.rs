@@ -407,23 +407,34 @@ impl Evacuation {
                 now.0,
             );
             self.traffic.wake_blocked(t0);
+            // Vehicles still waiting at their origin have not committed to a
+            // road yet: they choose again with the new times (this is what
+            // spreads a queue over several exits).
+            let waiting = self.traffic.all_waiting();
+            self.choose_for(&waiting);
         }
-        // Per-vehicle shelter choice for this tick's departures, in parallel:
-        // each reads only shared state.
+        // This tick's departures choose their shelter.
         if self.routes.ready() {
             let end = self.pending[self.cursor..].partition_point(|d| d.0 < t1) + self.cursor;
-            let (agents, routes) = (&self.agents, &self.routes);
-            let zone_node = &self.zone_node;
-            let chosen: Vec<u32> = self.pending[self.cursor..end]
-                .par_iter()
-                .map(|&(_, v)| {
-                    let at = zone_node[agents.zone[v as usize] as usize];
-                    agents.choose(routes, at).map_or(NONE, |s| s as u32)
-                })
-                .collect();
-            for (&(_, v), d) in self.pending[self.cursor..end].iter().zip(chosen) {
-                self.agents.dest[v as usize] = d;
-            }
+            let leaving: Vec<u32> = self.pending[self.cursor..end].iter().map(|d| d.1).collect();
+            self.choose_for(&leaving);
+        }
+    }
+
+    /// Each of `vehicles` (at its origin) picks the nearest shelter with
+    /// room. Per-vehicle decisions in parallel: each reads only shared state.
+    fn choose_for(&mut self, vehicles: &[u32]) {
+        let (agents, routes) = (&self.agents, &self.routes);
+        let zone_node = &self.zone_node;
+        let chosen: Vec<u32> = vehicles
+            .par_iter()
+            .map(|&v| {
+                let at = zone_node[agents.zone[v as usize] as usize];
+                agents.choose(routes, at).map_or(NONE, |s| s as u32)
+            })
+            .collect();
+        for (&v, d) in vehicles.iter().zip(chosen) {
+            self.agents.dest[v as usize] = d;
         }
     }
 
