@@ -11,7 +11,7 @@ use super::departure::{self, load_vehicles};
 use super::exposure::HazardReach;
 use super::queue::{NONE, Router, Step, Traffic};
 use super::routing::Routes;
-use qilian_engine::network::{EdgeState, EdgeStates, Network, NodeIx};
+use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, Network, NodeIx};
 use qilian_engine::scenario::{DamageState, EvacuationRule, Trigger};
 use qilian_engine::{EventKind, FacilityId, Scenario, SimTime, Streams, ZoneId};
 use rayon::prelude::*;
@@ -60,7 +60,6 @@ impl Counts {
 struct Agents {
     zone: Vec<u32>,
     people: Vec<u32>,
-    dest: Vec<u32>,
     status: Vec<Status>,
     zones: Vec<Counts>,
     /// Vehicles of each zone not yet departed.
@@ -162,10 +161,10 @@ impl Router for Drive<'_> {
         true
     }
 
-    fn next(&mut self, v: u32, at: NodeIx, t: f64) -> Step {
+    fn next(&mut self, v: u32, dest: &mut u32, at: NodeIx, t: f64) -> Step {
         let a = &mut *self.agents;
         let v = v as usize;
-        let mut d = a.dest[v];
+        let mut d = *dest;
         // Re-target when the shelter filled (while others have room) or the
         // routes no longer reach it from here.
         let stale = d == NONE
@@ -180,7 +179,7 @@ impl Router for Drive<'_> {
                 a.retargeted += 1;
             }
             d = s as u32;
-            a.dest[v] = d;
+            *dest = d;
         }
         let s = d as usize;
         if at == a.shelter_node[s] {
@@ -191,6 +190,12 @@ impl Router for Drive<'_> {
             Some(l) => Step::Link(l),
             None => Step::Wait,
         }
+    }
+
+    fn peek(&self, dest: u32, at: NodeIx) -> Option<LinkIx> {
+        (dest != NONE)
+            .then(|| self.routes.first_link(dest as usize, at))
+            .flatten()
     }
 }
 
@@ -251,7 +256,6 @@ impl Evacuation {
         let agents = Agents {
             zone: Vec::new(),
             people: Vec::new(),
-            dest: Vec::new(),
             status: Vec::new(),
             zones: region
                 .zones
@@ -434,7 +438,7 @@ impl Evacuation {
             })
             .collect();
         for (&v, d) in vehicles.iter().zip(chosen) {
-            self.agents.dest[v as usize] = d;
+            self.traffic.set_dest(v, d);
         }
     }
 
@@ -470,7 +474,6 @@ impl Evacuation {
                 todo.push((z, k as u32, at, rule.unwrap_or(0)));
                 self.agents.zone.push(z as u32);
                 self.agents.people.push(p);
-                self.agents.dest.push(NONE);
                 self.agents.status.push(Status::Waiting);
             }
         }
@@ -542,7 +545,7 @@ impl Evacuation {
 
     /// Where vehicle `v` (dense index) is, and the shelter it is bound to.
     pub fn vehicle(&self, v: usize) -> (Status, Option<FacilityId>) {
-        let d = self.agents.dest[v];
+        let d = self.traffic.dest(v as u32);
         (
             self.agents.status[v],
             (d != NONE).then(|| self.agents.shelter_ids[d as usize]),
