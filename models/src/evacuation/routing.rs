@@ -157,13 +157,16 @@ fn search(start: &[u32], arcs: &[Arc], root: NodeIx) -> Tree {
 #[derive(Debug, Default)]
 pub(crate) struct Routes {
     incoming: Incoming,
+    /// Link costs the trees were computed with, in [`Incoming`] order.
+    costs: Vec<f32>,
     trees: Vec<Tree>,
     /// Link-state version the trees were computed for.
     pub version: Option<u64>,
-    /// When they were computed, seconds.
+    /// When they were last brought up to date, seconds.
     pub at_s: u64,
-    /// How many times they were computed.
-    pub recomputed: u64,
+    /// Trees computed so far (a recomputation that finds the link costs
+    /// unchanged computes none).
+    pub trees_computed: u64,
 }
 
 impl Routes {
@@ -172,24 +175,28 @@ impl Routes {
         !self.trees.is_empty()
     }
 
-    /// Recompute the trees toward `shelters` (nodes), in parallel.
+    /// Bring the trees toward `shelters` (nodes) up to date, in parallel.
+    /// Only shelters with `wanted[s]` are searched again when the trees exist
+    /// already (the others — full shelters — keep their last tree, which
+    /// only a vehicle with nowhere else to go still reads); none is when the
+    /// link costs have not changed since the last time.
     pub fn recompute(
         &mut self,
         net: &Network,
         states: &EdgeStates,
         traffic: Option<&Traffic>,
         shelters: &[NodeIx],
+        wanted: &[bool],
         now_s: u64,
     ) {
         if self.incoming.start.is_empty() {
             self.incoming = Incoming::new(net);
         }
         let incoming = &self.incoming;
-        let arcs: Vec<Arc> = incoming
+        let costs: Vec<f32> = incoming
             .adj
             .par_iter()
-            .map(|&(tail, link)| {
-                let l = link;
+            .map(|&(_, l)| {
                 let cost = match net.travel_time(l, states) {
                     None => f64::INFINITY,
                     Some(free) => match traffic {
@@ -197,21 +204,39 @@ impl Routes {
                         None => free,
                     },
                 };
-                Arc {
-                    cost: cost as f32,
-                    tail,
-                    link,
-                }
+                cost as f32
             })
-            .collect();
-        self.trees = shelters
-            .par_iter()
-            .map(|&s| search(&incoming.start, &arcs, s))
             .collect();
         self.version = Some(states.version);
         self.at_s = now_s;
-        self.recomputed += 1;
+        let fresh = self.trees.len() != shelters.len();
+        if !fresh && costs == self.costs {
+            return;
+        }
+        let arcs: Vec<Arc> = incoming
+            .adj
+            .iter()
+            .zip(&costs)
+            .map(|(&(tail, link), &cost)| Arc { cost, tail, link })
+            .collect();
+        let todo: Vec<usize> = (0..shelters.len())
+            .filter(|&s| fresh || wanted[s])
+            .collect();
+        let trees: Vec<Tree> = todo
+            .par_iter()
+            .map(|&s| search(&incoming.start, &arcs, shelters[s]))
+            .collect();
+        self.trees_computed += trees.len() as u64;
+        if fresh {
+            self.trees = trees;
+        } else {
+            for (s, tree) in todo.into_iter().zip(trees) {
+                self.trees[s] = tree;
+            }
+        }
+        self.costs = costs;
     }
+
     /// Travel time from `node` to shelter `s`, seconds (`INFINITY` if cut off).
     #[inline]
     pub fn time(&self, s: usize, node: NodeIx) -> f64 {

@@ -403,11 +403,16 @@ impl Evacuation {
                 .is_some_and(|i| now.0 >= self.routes.at_s + i);
         if active && (stale || !self.routes.ready()) {
             let congestion = self.interval_s.map(|_| &self.traffic);
+            // Full shelters need fresh trees only when links changed or when
+            // every shelter is full (then vehicles go to the nearest anyway).
+            let all = self.routes.version != Some(states.version) || self.agents.with_room == 0;
+            let wanted: Vec<bool> = self.agents.full.iter().map(|&f| all || !f).collect();
             self.routes.recompute(
                 &scenario.network,
                 states,
                 congestion,
                 &self.agents.shelter_node,
+                &wanted,
                 now.0,
             );
             self.traffic.wake_blocked(t0);
@@ -577,9 +582,9 @@ impl Evacuation {
         self.traffic.traversals
     }
 
-    /// Times the shared route trees were computed.
-    pub fn route_recomputations(&self) -> u64 {
-        self.routes.recomputed
+    /// Shortest-path trees computed so far.
+    pub fn route_trees(&self) -> u64 {
+        self.routes.trees_computed
     }
 
     /// Take the journal events produced since the last call, in time order.
@@ -687,7 +692,7 @@ impl Evacuation {
             "retargeted": a.retargeted,
             "stuck_releases": self.traffic.forced,
             "link_traversals": self.traffic.traversals,
-            "route_recomputations": self.routes.recomputed,
+            "route_trees": self.routes.trees_computed,
         })
     }
 }
