@@ -140,6 +140,19 @@ impl Series {
         self.columns.len() - 1
     }
 
+    /// Set column `col` of the row at time `t`, starting that row (every
+    /// value NaN until set) if the last row is for an earlier time. Models
+    /// that share the table each set their own columns once per tick.
+    pub fn set(&mut self, t: SimTime, col: usize, value: f64) {
+        if self.t.last() != Some(&t) {
+            self.t.push(t);
+            self.values
+                .extend(std::iter::repeat_n(f64::NAN, self.columns.len()));
+        }
+        let row = self.t.len() - 1;
+        self.values[row * self.columns.len() + col] = value;
+    }
+
     /// Append a row.
     pub fn push(&mut self, t: SimTime, row: &[f64]) {
         assert_eq!(row.len(), self.columns.len(), "series row width");
@@ -388,7 +401,10 @@ mod tests {
     use crate::ids::ZoneId;
 
     fn warn(z: u32) -> Inject {
-        Inject::Contaminate { zone: ZoneId(z), reason: String::new() }
+        Inject::Contaminate {
+            zone: ZoneId(z),
+            reason: String::new(),
+        }
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //!
 //! - [`infrastructure`]: facility damage, power/water/telecom service per zone;
 //! - [`responders`]: tasks from damage, dispatch, crews driving and working;
+//! - [`evacuation`]: warnings, departures, queued traffic to shelters, exposure;
 //! - [`measure`]: the per-tick series and the run's KPIs.
 //!
 //! Models never read files, the wall clock, environment variables or a thread
 //! RNG: everything comes from the World (DESIGN §1).
 
+pub mod evacuation;
 pub mod infrastructure;
 pub mod measure;
 pub mod responders;
@@ -24,6 +26,7 @@ pub fn standard_sim(scenario: Arc<Scenario>, replicate: u32) -> Sim {
     let mut sim = Sim::new(scenario, replicate);
     sim.add_plugin(infrastructure::InfrastructurePlugin)
         .add_plugin(responders::RespondersPlugin)
-        .add_plugin(measure::MeasurePlugin);
+        .add_plugin(measure::MeasurePlugin)
+        .add_plugin(evacuation::EvacuationPlugin);
     sim
 }
