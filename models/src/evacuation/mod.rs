@@ -12,9 +12,9 @@
 //! One mechanic per file:
 //!
 //! - [`departure`]: households → vehicles, departure times from the curve;
-//! - [`queue`] (crate-private): links as queues — free-flow time, flow and
+//! - `queue` (crate-private): links as queues — free-flow time, flow and
 //!   storage capacity, spillback, stuck timeout — with exact event times;
-//! - [`routing`] (crate-private): shortest-path trees toward each shelter,
+//! - `routing` (crate-private): shortest-path trees toward each shelter,
 //!   shared by every vehicle bound there, computed in parallel;
 //! - [`exposure`]: the [`HazardReach`] hook and who counts as exposed;
 //! - [`state`]: the [`Evacuation`] resource tying them together.

@@ -27,13 +27,19 @@
 //! processed in `(time, kind, id)` order — link heads (kind 0, link index),
 //! departures (kind 1, vehicle index), origin heads (kind 2, zone index) — so a
 //! run does not depend on the tick length. Events sit in a calendar of
-//! one-second buckets (a heap only for the current second and for events more
-//! than [`RING_S`] seconds ahead), which keeps scheduling O(1) for the
-//! hundreds of thousands of events in flight.
+//! one-second buckets: scheduling is a push onto a bucket; when its second
+//! comes the bucket is sorted once, and the few events scheduled into the
+//! running second are merged in from a small heap (events more than
+//! [`RING_S`] seconds ahead wait in another heap).
 //!
-//! Layout: the hot per-link state is one 64-byte [`Lane`] (one cache line);
-//! queues are intrusive singly linked lists through a per-vehicle `next`
-//! array, so a queue costs 12 bytes and never allocates.
+//! Layout: the hot per-link state is one 64-byte `Lane` (one cache line);
+//! queues are intrusive singly linked lists through a per-vehicle `Car`
+//! (ready time, next vehicle, destination: 16 bytes), so a queue costs
+//! 12 bytes and never allocates. The movement is bound by memory latency
+//! (the link, its head vehicle, the route tree, the next link — each a
+//! likely cache miss on a city-sized network), so each second's links and
+//! head vehicles are first loaded in independent passes
+//! (`Traffic::warm_up`), letting the processor overlap the misses.
 //!
 //! Glossary: the *head* of a queue is its first vehicle; a *source* is a link
 //! or an origin whose head wants to move; a source is *blocked* when the link
@@ -133,15 +139,23 @@ struct Origin {
     next_attempt: f64,
 }
 
-/// The event calendar: one-second buckets, ordered within a second.
+/// The event calendar: one-second buckets. When a second starts, its bucket
+/// is sorted once; events scheduled into the current second while it runs
+/// (wake-ups, origin heads) go to a small heap, and the two are merged.
 #[derive(Debug)]
 struct Calendar {
-    /// The second whose events are in `now`.
+    /// The second being processed.
     second: u64,
-    now: BinaryHeap<Reverse<u128>>,
-    ring: Vec<Vec<Reverse<u128>>>,
+    /// Its events, sorted, from `pos` on.
+    sorted: Vec<u128>,
+    pos: usize,
+    /// Events added to it after it started.
+    late: BinaryHeap<Reverse<u128>>,
+    /// Later seconds, `RING_S` of them.
+    ring: Vec<Vec<u128>>,
+    /// Events beyond the ring.
     far: BinaryHeap<Reverse<u128>>,
-    /// A new second's events were just loaded into `now`.
+    /// A new second's events were just loaded.
     fresh: bool,
 }
 
@@ -159,7 +173,9 @@ impl Calendar {
     fn new() -> Calendar {
         Calendar {
             second: 0,
-            now: BinaryHeap::new(),
+            sorted: Vec::new(),
+            pos: 0,
+            late: BinaryHeap::new(),
             ring: (0..RING_S).map(|_| Vec::new()).collect(),
             far: BinaryHeap::new(),
             fresh: false,
@@ -170,23 +186,43 @@ impl Calendar {
         let k = key(t, kind, id);
         let s = t as u64;
         if s <= self.second {
-            self.now.push(Reverse(k));
+            self.late.push(Reverse(k));
         } else if s < self.second + RING_S {
-            self.ring[(s % RING_S) as usize].push(Reverse(k));
+            self.ring[(s % RING_S) as usize].push(k);
         } else {
             self.far.push(Reverse(k));
         }
     }
 
+    /// The pending events of the current second (in no particular order).
+    fn current(&self) -> impl Iterator<Item = u128> + '_ {
+        self.sorted[self.pos..]
+            .iter()
+            .copied()
+            .chain(self.late.iter().map(|r| r.0))
+    }
+
     /// The next event before `end`, in `(time, kind, id)` order.
     fn pop_before(&mut self, end: f64) -> Option<(f64, u32, u32)> {
         loop {
-            if let Some(&Reverse(k)) = self.now.peek() {
+            let a = self.sorted.get(self.pos).copied();
+            let b = self.late.peek().map(|r| r.0);
+            let next_event = match (a, b) {
+                (Some(a), Some(b)) if b < a => Some((b, true)),
+                (Some(a), _) => Some((a, false)),
+                (None, Some(b)) => Some((b, true)),
+                (None, None) => None,
+            };
+            if let Some((k, late)) = next_event {
                 let t = time_of(k);
                 if t >= end {
                     return None;
                 }
-                self.now.pop();
+                if late {
+                    self.late.pop();
+                } else {
+                    self.pos += 1;
+                }
                 let kid = k as u32;
                 return Some((t, kid >> ID_BITS, kid & ID_MASK));
             }
@@ -195,20 +231,21 @@ impl Calendar {
                 return None;
             }
             self.second = next;
-            // Swap the bucket in as the heap of this second; the bucket keeps
-            // the old heap's allocation.
-            let slot = &mut self.ring[(next % RING_S) as usize];
-            let mut now = std::mem::take(&mut self.now).into_vec();
+            // The bucket becomes this second's sorted list; it keeps the old
+            // list's allocation.
+            let mut now = std::mem::take(&mut self.sorted);
             now.clear();
-            std::mem::swap(&mut now, slot);
+            std::mem::swap(&mut now, &mut self.ring[(next % RING_S) as usize]);
             while let Some(&Reverse(k)) = self.far.peek() {
                 if time_of(k) as u64 > next {
                     break;
                 }
                 self.far.pop();
-                now.push(Reverse(k));
+                now.push(k);
             }
-            self.now = BinaryHeap::from(now);
+            now.sort_unstable();
+            self.sorted = now;
+            self.pos = 0;
             self.fresh = true;
         }
     }
@@ -497,9 +534,8 @@ impl Traffic {
         let mut sum = 0u32;
         let links: Vec<usize> = self
             .cal
-            .now
-            .iter()
-            .map(|&Reverse(k)| k as u32)
+            .current()
+            .map(|k| k as u32)
             .filter(|kid| kid >> ID_BITS == K_LINK)
             .map(|kid| (kid & ID_MASK) as usize)
             .collect();

@@ -4,9 +4,11 @@
 //! and the first link to take; every vehicle bound there reads the same tree
 //! at each node it reaches — never one search per vehicle. Trees are computed
 //! in parallel (rayon, order-preserving `collect`, so the result does not
-//! depend on the thread count) and recomputed when link states change
+//! depend on the thread count) when link states change
 //! ([`EdgeStates::version`]) and, when the plan asks, every
-//! `route_interval_min` while vehicles are on the road.
+//! `route_interval_min` while vehicles are on the road — skipping the search
+//! when no link cost changed, and the trees of full shelters unless links
+//! changed or every shelter is full.
 //!
 //! Link cost, seconds: the free-flow time in the link's current state
 //! (damaged links are slower, closed links impassable), and — when the plan
@@ -14,6 +16,11 @@
 //! need to discharge at its flow capacity, `n / C`. The congested cost is an
 //! estimate at the moment of the recomputation (en-route diversion), not a
 //! dynamic traffic assignment.
+//!
+//! The search is Dijkstra's on the reversed graph, stored compactly for this
+//! purpose (arcs with their costs in node order, `f32` times, a radix heap),
+//! rather than the engine's general `Network::search`: it runs 50 times per
+//! recomputation on the benchmark city, and is memory-bound.
 
 use super::queue::Traffic;
 use qilian_engine::network::{EdgeStates, LinkIx, NO_LINK, Network, NodeIx};

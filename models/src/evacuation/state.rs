@@ -2,10 +2,17 @@
 //! can be driven directly by benchmarks: [`Evacuation::expose`] (Damage
 //! phase), [`Evacuation::decide`] (Decide) and [`Evacuation::advance`] (Move).
 //!
-//! Vehicles are dense indices into flat arrays (zone, people, destination,
-//! status) plus the queue model's own arrays; nothing here is per-vehicle ECS
-//! entities: 200,000 entities with change detection would cost more memory and
-//! time than a few `Vec`s, and the queue model needs vehicles by index anyway.
+//! Vehicles are dense indices into flat arrays (zone, people, status) plus
+//! the queue model's own per-vehicle record (ready time, next in queue,
+//! destination). They are not ECS entities: 200,000 entities with change
+//! detection would cost more memory and time than a few `Vec`s, and the queue
+//! model needs vehicles by index anyway. The ECS sees one resource,
+//! [`Evacuation`].
+//!
+//! Parallel work (rayon, order-preserving, so results do not depend on the
+//! thread count): departure-time draws when zones are warned, the route
+//! trees, and each departing vehicle's choice of shelter. Movement is
+//! sequential, in `(time, kind, id)` order.
 
 use super::departure::{self, load_vehicles};
 use super::exposure::HazardReach;

@@ -457,3 +457,36 @@ fn vehicles_and_statuses_are_reported() {
         (Status::Sheltered, Some(FacilityId(10)))
     );
 }
+
+#[test]
+fn hazard_within_warns_from_the_forecast_hook() {
+    // Validation rejects HazardWithin while no hazard model forecasts, so the
+    // plan is swapped in after loading; the forecast is what a hazard model
+    // would write into HazardReach.
+    let mut b = Builder::new();
+    b.node(1, 0.0, 0.0).node(2, 1000.0, 0.0);
+    b.link(1, 2, 1000.0, 10.0, 1, 1800.0);
+    b.zone(1, 1, 3, 1).shelter(10, 2, 100.0);
+    b.rule(&[1], Trigger::OnOrder, 3.0, all_at(60.0), 1.0);
+    let loaded = b.build();
+    let mut plan = (*loaded.plan).clone();
+    plan.evacuation.rules[0].trigger = Trigger::HazardWithin(Hours(0.5));
+    let scenario = std::sync::Arc::new(loaded.with_plan(std::sync::Arc::new(plan)));
+    let mut sim = standard_sim(scenario, 0);
+    sim.world_mut()
+        .resource_mut::<qilian_models::evacuation::HazardReach>()
+        .forecast_s[0] = Some(qilian_engine::SimTime(3600));
+    let run = sim.run();
+    let warned: Vec<u64> = run
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ZoneWarned { .. }))
+        .map(|e| e.t_s)
+        .collect();
+    assert_eq!(
+        warned,
+        vec![1800],
+        "half an hour before the forecast arrival"
+    );
+    assert_eq!(run.kpis["evacuation"]["sheltered"], 3);
+}
