@@ -2,6 +2,7 @@
 
 mod cli;
 mod stress;
+mod model;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

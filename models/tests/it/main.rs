@@ -1,6 +1,8 @@
 //! Integration tests of qilian-models: the first vertical slice (damage →
-//! tasks → dispatch → driving → repair → services) on hand-built worlds.
+//! tasks → dispatch → driving → repair → services) on hand-built worlds, and
+//! the hazard models against published reference cases (`hazard/`).
 
+mod hazard;
 mod services;
 mod slice;
 
