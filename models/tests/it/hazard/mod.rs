@@ -11,6 +11,7 @@ mod fragility;
 mod gmpe;
 mod normal;
 mod plume;
+mod runs;
 mod tables;
 mod toxic;
 
