@@ -1,8 +1,8 @@
 //! End-to-end tests of the `qilian` binary: what a user types, what they get.
 
 mod cli;
-mod stress;
 mod model;
+mod stress;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -13,7 +13,8 @@
 //!   with C multiplied by the plan's `shelter_factor` in zones told to shelter
 //!   in place (from the start of the release);
 //! - the zone's AEGL level is the highest tier whose 60-min AEGL its
-//!   concentration has exceeded (ALOHA draws threat zones the same way);
+//!   outdoor concentration has exceeded (ALOHA draws threat zones the same
+//!   way; sheltering lowers the dose, not the threat zone);
 //!   reaching AEGL-2 counts as the hazard reaching the zone
 //!   ([`super::HazardArrival`]) and leaves the zone needing decontamination
 //!   (a cleanup task);
@@ -351,7 +352,8 @@ pub(crate) fn advance(
             lk.peak_ppm[z] = lk.peak_ppm[z].max(ppm);
             let inside = if lk.sheltered[z] { ppm * factor } else { ppm };
             lk.load[z] += inside.powf(lk.probit.n) * dt_min;
-            let level = lk.aegl60.iter().filter(|&&a| inside > a).count() as u8;
+            // Threat zones are drawn on outdoor air; sheltering lowers the dose.
+            let level = lk.aegl60.iter().filter(|&&a| ppm > a).count() as u8;
             if level > lk.level[z] {
                 lk.level[z] = level;
                 lk.news.push((z, level));
