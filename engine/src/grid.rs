@@ -726,6 +726,40 @@ mod tests {
     }
 
     #[test]
+    fn mutated_inputs_never_panic() {
+        // Deterministic byte-level mutations of a valid grid: replace, insert
+        // and delete characters from an alphabet of digits, signs, letters
+        // and whitespace. Every result must be Ok or Err, never a panic.
+        let alphabet = b"0123456789.-+eE \n\tnNaAiIfF#x";
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut bytes = SMALL.as_bytes().to_vec();
+            for _ in 0..1 + next() % 4 {
+                let pos = (next() as usize) % (bytes.len() + 1);
+                let ch = alphabet[(next() as usize) % alphabet.len()];
+                match next() % 3 {
+                    0 if pos < bytes.len() => bytes[pos] = ch,
+                    1 => bytes.insert(pos, ch),
+                    _ if pos < bytes.len() => {
+                        bytes.remove(pos);
+                    }
+                    _ => {}
+                }
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            if let Ok(g) = Grid::parse(&text) {
+                assert_eq!(g.data().len(), g.ncols() * g.nrows());
+            }
+        }
+    }
+
+    #[test]
     fn new_validates() {
         assert!(Grid::new(2, 2, 0., 0., 1., -9999., vec![0.; 3]).is_err());
         assert!(Grid::new(0, 2, 0., 0., 1., -9999., vec![]).is_err());

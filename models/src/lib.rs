@@ -22,6 +22,8 @@
 //! - [`toxic`]: chlorine AEGLs, toxic load, Withers & Lees probit;
 //! - [`fire`]: Rothermel surface spread (BehavePlus conventions), fuel
 //!   models, arrival times over a raster;
+//! - [`flood`]: the local-inertial flood solver (Bates et al. 2010) on a
+//!   DEM, hydrographs, the dam-break harness;
 //! - [`depth_damage`]: JRC (Huizinga et al. 2017) flood depth–damage curves;
 //! - [`cases`]: the CSV table driver behind `qilian model NAME`;
 //! - [`normal`], [`units`]: Φ and erf; unit newtypes of the hazard models.
@@ -32,6 +34,7 @@
 pub mod cases;
 pub mod depth_damage;
 pub mod fire;
+pub mod flood;
 pub mod fragility;
 pub mod gmpe;
 pub mod hazard;

@@ -31,11 +31,11 @@ def terrain(x, y):
     dx = abs(x - RIVER_X)
     # The Heihe alluvial plain falls ~4 m/km to the north (~1480 m at the city).
     z = 1480.0 - 0.004 * y
-    # Valley floor: 0.5 m/km away from the river for 4 km, then 3 m/km.
-    z += 0.0005 * min(dx, 4000.0) + 0.003 * max(dx - 4000.0, 0.0)
-    # The channel: 2.5 m below its banks within 300 m of the river line.
+    # Valley floor: 0.3 m/km away from the river for 5 km, then 3 m/km.
+    z += 0.0003 * min(dx, 5000.0) + 0.003 * max(dx - 5000.0, 0.0)
+    # The channel: 1.5 m below its banks within 300 m of the river line.
     if dx < 300.0:
-        z -= 2.5
+        z -= 1.5
     # Qilian foothills and mountains south of y = -12 km (6 % average rise,
     # ridges and valleys); the Heihe keeps a low gorge through them.
     if y < -12000.0:

@@ -84,6 +84,9 @@ pub struct Flood {
     pub inflows: Vec<Inflow>,
     /// Manning's roughness n, s/m^(1/3), over the whole grid.
     pub manning_n: f64,
+    /// Water-surface slope (m/m) with which water leaves the grid at its
+    /// edges (free outflow on every side), e.g. the valley's bed slope.
+    pub boundary_slope: f64,
     /// Water depth at a facility's node (m) from which it fails (Moderate).
     pub facility_fail_depth_m: f64,
     /// Water depth at a zone's node (m) from which the zone counts as flooded.

@@ -486,6 +486,7 @@ fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g
         }
         Hazard::Flood(f) => {
             range(rep, &item, "manning_n", f.manning_n, 0.005, 0.5);
+            range(rep, &item, "boundary_slope", f.boundary_slope, 0.0, 0.5);
             range(
                 rep,
                 &item,

@@ -386,9 +386,36 @@ fn other_models_register_through_the_same_list() {
         Err(CaseError::UnknownModel { known, .. }) => {
             assert_eq!(
                 known,
-                "gmpe, fragility, plume, probit, fire-spread, depth-damage, double"
+                "gmpe, fragility, plume, probit, fire-spread, depth-damage, dambreak, double"
             )
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// `dambreak` runs the flood solver: the Ritter cases inside the rarefaction
+/// fan within 0.03 m (the tolerance), through the table driver.
+#[test]
+fn dambreak_table_matches_ritter_in_the_fan() {
+    let cases = include_str!("../../data/dambreak_cases.csv")
+        .replace(",h_m,u_m_per_s", ",expected_h_m,expected_u_m_s");
+    let out = run_model("dambreak", &cases).expect("table runs");
+    let recs = parse_csv(&out).unwrap();
+    let header: Vec<&str> = recs[0].fields.iter().map(|f| f.value.as_str()).collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let mut checked = 0;
+    for rec in &recs[1..] {
+        let v = |n: &str| rec.fields[col(n)].value.parse::<f64>().unwrap();
+        if rec.fields[col("case")].value != "ritter_dry" {
+            continue;
+        }
+        let (h_l, x0, x, t) = (v("h_left_m"), v("x0_m"), v("x_m"), v("t_s"));
+        let c0 = (9.81 * h_l).sqrt();
+        if x > x0 - c0 * t && x < x0 + 2.0 * c0 * t {
+            let err = (v("h_m") - v("expected_h_m")).abs();
+            assert!(err < 0.03, "x {x}: h {} vs {}", v("h_m"), v("expected_h_m"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3);
 }

@@ -7,6 +7,7 @@
 mod cases;
 mod depth_damage;
 mod fire;
+mod flood;
 mod fragility;
 mod gmpe;
 mod normal;

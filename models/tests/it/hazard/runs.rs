@@ -168,7 +168,12 @@ const FIRE: &str = r#"Fire((at_h: 1.0, ignition_x: 1000.0, ignition_y: 300.0, wi
 
 #[test]
 fn no_ambiguities_with_every_hazard() {
-    let s = valley(&[QUAKE, CHLORINE, FIRE].join(", "), ALL_CREWS, "", 2.0);
+    let s = valley(
+        &[QUAKE, CHLORINE, FIRE, FLOOD].join(", "),
+        ALL_CREWS,
+        "",
+        2.0,
+    );
     let mut sim = qilian_models::standard_sim(s, 0);
     let settings = ScheduleBuildSettings {
         ambiguity_detection: LogLevel::Error,
@@ -335,4 +340,38 @@ fn fire_closes_roads_reaches_zones_and_fire_lines_hold_it() {
         reached(&fought) < reached(&free),
         "fire lines hold some zones"
     );
+}
+
+const FLOOD: &str = r#"Flood((at_h: 0.5, manning_n: 0.035, boundary_slope: 0.001,
+    facility_fail_depth_m: 0.5, zone_flood_depth_m: 0.1,
+    inflows: [(x: 1000.0, y: 2150.0, hydrograph: [(0.0, 0.0), (1.0, 100.0), (4.0, 100.0), (6.0, 0.0)])]))"#;
+
+#[test]
+fn flood_closes_roads_then_crews_reopen_them_and_zones_are_reached() {
+    let s = valley(FLOOD, ALL_CREWS, "road_close_depth_m: 0.3", 30.0);
+    let r = run_threads(s.clone(), 2);
+    let closed = |why: &str| {
+        count(
+            &r,
+            |k| matches!(k, EventKind::EdgeClosed { reason, .. } if &**reason == why),
+        )
+    };
+    assert!(
+        closed("flooded") >= 2,
+        "the overflowing river floods the road"
+    );
+    assert!(
+        closed("flood mud and debris") >= 2,
+        "receded roads need a crew"
+    );
+    assert!(count(&r, |k| matches!(k, EventKind::EdgeOpened { .. })) >= 2);
+    assert!(count(&r, |k| matches!(k, EventKind::HazardReachedZone { .. })) >= 1);
+    let inflow = kpi(&r, "1 flood", "inflow_m3").as_f64().unwrap();
+    // 100 m³/s for 3 h plus 1-h and 2-h ramps at half: 4.5 h of peak flow.
+    assert!(
+        (inflow / (100.0 * 3600.0 * 4.5) - 1.0).abs() < 1e-9,
+        "{inflow}"
+    );
+    // Same on one thread.
+    assert_eq!(run_threads(s, 1).events, r.events);
 }
