@@ -164,7 +164,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         {
             out.push(Problem::new(
                 &region_file,
-                format!("facility {}: {e}", f.id.0),
+                format!("region: facility {}: {e}", f.id.0),
             ));
         }
     }
@@ -174,7 +174,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         {
             out.push(Problem::new(
                 &region_file,
-                format!("edge {}: {err}", e.id.0),
+                format!("region: edge {}: {err}", e.id.0),
             ));
         }
     }
