@@ -32,23 +32,15 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "qilian-out")]
         out: PathBuf,
-        /// Seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        common: Common,
     },
     /// Run one scenario once.
     Run {
         /// Scenario file (RON).
         scenario: PathBuf,
-        /// Seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        common: Common,
         /// Output directory for summary.json, timeseries.csv and journal.jsonl.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -63,12 +55,8 @@ enum Command {
         /// Replicates in the whole run.
         #[arg(long, default_value_t = 100)]
         runs: u32,
-        /// Seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        common: Common,
         /// Run only replicates K, K+N, K+2N… (0 ≤ K < N); merge the shards later.
         #[arg(long)]
         shard: Option<stress::Shard>,
@@ -98,12 +86,8 @@ enum Command {
         /// Replicates.
         #[arg(long, default_value_t = 100)]
         runs: u32,
-        /// Seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        common: Common,
         /// Output directory for compare.json.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -135,6 +119,17 @@ enum Command {
         #[arg(long)]
         input: Option<PathBuf>,
     },
+}
+
+/// Options every simulating command takes.
+#[derive(clap::Args)]
+struct Common {
+    /// Seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 /// Why the command failed.
@@ -178,33 +173,25 @@ fn main() -> ExitCode {
 
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Demo { out, seed, threads } => {
-            set_threads(threads)?;
-            let scenario = load(&stock::embedded(), Path::new(stock::DEMO), seed)?;
+        Command::Demo { out, common } => {
+            let scenario = common.load(&stock::embedded(), Path::new(stock::DEMO))?;
             run_and_report(scenario, Some(&out))
         }
         Command::Run {
             scenario,
-            seed,
-            threads,
+            common,
             out,
-        } => {
-            set_threads(threads)?;
-            let scenario = load(&FileSystem, &scenario, seed)?;
-            run_and_report(scenario, out.as_deref())
-        }
+        } => run_and_report(common.load(&FileSystem, &scenario)?, out.as_deref()),
         Command::Stress {
             scenario,
             plans,
             runs,
-            seed,
-            threads,
+            common,
             shard,
             bottleneck,
             out,
         } => {
-            set_threads(threads)?;
-            let base = load(&FileSystem, &scenario, seed)?;
+            let base = common.load(&FileSystem, &scenario)?;
             let scenarios = stress::plans(base, &plans)?;
             stress::stress(scenarios, runs, shard, bottleneck, &out)
         }
@@ -213,8 +200,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             scenario,
             plans,
             runs,
-            seed,
-            threads,
+            common,
             out,
         } => {
             if plans.len() != 2 {
@@ -222,8 +208,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                     "compare needs exactly two --plan files".into(),
                 ));
             }
-            set_threads(threads)?;
-            let base = load(&FileSystem, &scenario, seed)?;
+            let base = common.load(&FileSystem, &scenario)?;
             let mut both = stress::plans(base, &plans)?.into_iter();
             let (a, b) = (
                 both.next().expect("two plans"),
@@ -310,30 +295,29 @@ fn model(name: &str, input: Option<&Path>) -> Result<(), Failure> {
     }
 }
 
-fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
-    if let Some(n) = threads {
-        if n == 0 {
-            return Err(Failure::Input("--threads must be at least 1".into()));
+impl Common {
+    /// Set up the thread pool and load the scenario with the seed applied.
+    fn load(&self, source: &dyn Source, path: &Path) -> Result<Arc<Scenario>, Failure> {
+        if let Some(n) = self.threads {
+            if n == 0 {
+                return Err(Failure::Input("--threads must be at least 1".into()));
+            }
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global()
+                .context("setting up the thread pool")?;
         }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .context("setting up the thread pool")?;
+        let mut s = scenario::load_from(source, path).map_err(|e| Failure::Input(e.to_string()))?;
+        let problems = qilian_models::hazard::validate(&s);
+        if !problems.is_empty() {
+            let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            return Err(Failure::Input(lines.join("\n")));
+        }
+        if let Some(seed) = self.seed {
+            s.file.seed = seed;
+        }
+        Ok(Arc::new(s))
     }
-    Ok(())
-}
-
-fn load(source: &dyn Source, path: &Path, seed: Option<u64>) -> Result<Arc<Scenario>, Failure> {
-    let mut s = scenario::load_from(source, path).map_err(|e| Failure::Input(e.to_string()))?;
-    let problems = qilian_models::hazard::validate(&s);
-    if !problems.is_empty() {
-        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        return Err(Failure::Input(lines.join("\n")));
-    }
-    if let Some(seed) = seed {
-        s.file.seed = seed;
-    }
-    Ok(Arc::new(s))
 }
 
 fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Failure> {

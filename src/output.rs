@@ -38,6 +38,27 @@ pub fn table(s: &Summary) -> String {
             r.name, r.deadline_h, at
         );
     }
+    if let Some(e) = s.kpis.get("evacuation")
+        && e["people"].as_u64().is_some_and(|p| p > 0)
+    {
+        let h = |k: &str| {
+            e[k].as_f64()
+                .map_or("—".to_string(), |h| format!("{h:.2} h"))
+        };
+        let _ = writeln!(
+            t,
+            "evacuation: {} people in {} vehicles; sheltered 50 % {}, 90 % {}, 100 % {} after \
+             the first warning; {} sheltered, {} over capacity, {} exposed",
+            e["people"],
+            e["vehicles"],
+            h("t50_h"),
+            h("t90_h"),
+            h("t100_h"),
+            e["sheltered"],
+            e["shelter_overflow"],
+            e["exposed"],
+        );
+    }
     t
 }
 

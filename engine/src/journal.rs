@@ -169,6 +169,43 @@ pub enum EventKind {
         /// Which service.
         service: Service,
     },
+    /// A zone was warned to evacuate.
+    ZoneWarned {
+        /// Which zone.
+        zone: ZoneId,
+        /// People who will leave (the complying households).
+        people: u32,
+        /// Vehicles they leave in.
+        vehicles: u32,
+    },
+    /// The last leaving vehicle of a zone has set off.
+    ZoneEvacuated {
+        /// Which zone.
+        zone: ZoneId,
+    },
+    /// The hazard reached a zone with people still in it.
+    ZoneExposed {
+        /// Which zone.
+        zone: ZoneId,
+        /// People exposed: at home, or in vehicles still waiting to leave.
+        people: u32,
+    },
+    /// Evacuating vehicles were caught on a road link that closed under them.
+    VehiclesCaught {
+        /// Which link.
+        edge: EdgeId,
+        /// How many vehicles.
+        vehicles: u32,
+        /// People in them.
+        people: u32,
+    },
+    /// A shelter has no more room; vehicles bound there look for another.
+    ShelterFull {
+        /// Which shelter.
+        facility: FacilityId,
+    },
+    /// Every shelter is full: from now on people are taken in over capacity.
+    SheltersOverflowing,
     /// A hazard of the scenario began.
     HazardStarted {
         /// 1-based position in the scenario's `hazards`.

@@ -406,13 +406,7 @@ pub fn compare(
         .iter()
         .enumerate()
         .map(|(i, (name, _))| {
-            let met: Vec<f64> = a
-                .iter()
-                .zip(b)
-                .map(|(x, y)| {
-                    f64::from(u8::from(y.targets[i].met)) - f64::from(u8::from(x.targets[i].met))
-                })
-                .collect();
+            let met = met_diffs(a, b, i);
             let at: Vec<f64> = a
                 .iter()
                 .zip(b)
@@ -452,6 +446,12 @@ pub fn compare(
         kpis,
         statements,
     }
+}
+
+/// Paired differences B − A in "met" (1 or 0) of target `i`.
+fn met_diffs(a: &[ReplicateRow], b: &[ReplicateRow], i: usize) -> Vec<f64> {
+    let met = |r: &ReplicateRow| f64::from(u8::from(r.targets[i].met));
+    a.iter().zip(b).map(|(x, y)| met(y) - met(x)).collect()
 }
 
 fn statement(d: &TargetDiff, a: &str, b: &str) -> String {
@@ -586,15 +586,7 @@ pub fn bottleneck(
             .iter()
             .enumerate()
             .map(|(i, (name, _))| {
-                let d: Vec<f64> = base_rows
-                    .iter()
-                    .zip(&rows)
-                    .map(|(x, y)| {
-                        f64::from(u8::from(y.targets[i].met))
-                            - f64::from(u8::from(x.targets[i].met))
-                    })
-                    .collect();
-                let p_met = Diff::of(&d);
+                let p_met = Diff::of(&met_diffs(&base_rows, &rows, i));
                 let med = |rs: &[ReplicateRow]| {
                     percentile(
                         &rs.iter().map(|r| r.targets[i].met_at_h).collect::<Vec<_>>(),

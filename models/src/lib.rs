@@ -6,6 +6,7 @@
 //! - [`infrastructure`]: facility damage, power/water/telecom service per zone;
 //! - [`responders`]: tasks from damage, dispatch, crews driving and working;
 //! - [`hazard`]: earthquake, flood, fire and chemical release inside a run;
+//! - [`evacuation`]: warnings, departures, queued traffic to shelters, exposure;
 //! - [`measure`]: the per-tick series and the run's KPIs.
 //!
 //! Pure hazard models (functions of their arguments, no World, each file
@@ -33,6 +34,7 @@
 
 pub mod cases;
 pub mod depth_damage;
+pub mod evacuation;
 pub mod fire;
 pub mod flood;
 pub mod fragility;
@@ -58,7 +60,8 @@ pub fn standard_sim(scenario: Arc<Scenario>, replicate: u32) -> Sim {
     sim.add_plugin(infrastructure::InfrastructurePlugin)
         .add_plugin(responders::RespondersPlugin)
         .add_plugin(hazard::HazardPlugin)
-        .add_plugin(measure::MeasurePlugin);
+        .add_plugin(measure::MeasurePlugin)
+        .add_plugin(evacuation::EvacuationPlugin);
     sim
 }
 

@@ -24,14 +24,18 @@ pub const COLUMNS: [&str; 6] = [
 pub struct MeasurePlugin;
 
 #[derive(Resource)]
-struct Layout {
+pub(crate) struct Layout {
     crew_kinds: Vec<CrewKind>,
     main_total_m: f64,
     /// Main-road metres open, and the link-state version it was summed at.
     open_m: (Option<u64>, f64),
+    /// Series column of each value in `row`.
+    columns: Vec<usize>,
     row: Vec<f64>,
     /// Per crew kind (indexed `kind as usize`): busy and present crew-seconds.
     use_s: [(f64, f64); CrewKind::ALL.len()],
+    /// Zone-seconds without any working means of communication.
+    comms_zone_s: f64,
 }
 
 impl SimPlugin for MeasurePlugin {
@@ -46,28 +50,28 @@ impl SimPlugin for MeasurePlugin {
             .collect();
         crew_kinds.sort();
         crew_kinds.dedup();
-        let mut series = Series::default();
-        for c in COLUMNS {
-            series.column(c);
-        }
+        // Other models add their own columns to the same table.
+        let mut series = sim.world_mut().resource_mut::<Series>();
+        let mut columns: Vec<usize> = COLUMNS.iter().map(|c| series.column(c)).collect();
         for k in &crew_kinds {
-            series.column(&format!("crews_busy_{}", k.name()));
+            columns.push(series.column(&format!("crews_busy_{}", k.name())));
         }
-        let width = series.columns.len();
-        sim.world_mut().insert_resource(series);
+        let width = columns.len();
         sim.world_mut().insert_resource(Layout {
             crew_kinds,
             main_total_m: scenario.network.main_road_length().0,
             open_m: (None, 0.0),
+            columns,
             row: vec![0.0; width],
             use_s: Default::default(),
+            comms_zone_s: 0.0,
         });
         sim.schedule_mut()
             .add_systems(measure.in_set(Phase::Measure));
     }
 }
 
-fn measure(
+pub(crate) fn measure(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
     zones: Res<Zones>,
@@ -103,6 +107,12 @@ fn measure(
     };
     row[4] = open_m / 1000.0;
     row[5] = zones.cleanup_fraction();
+    layout.comms_zone_s += zones
+        .served
+        .iter()
+        .filter(|s| !s[Service::Telecom as usize])
+        .count() as f64
+        * clock.tick_s as f64;
     let mut busy = [0u32; CrewKind::ALL.len()];
     let mut present = [0u32; CrewKind::ALL.len()];
     for (c, a) in &crews {
@@ -118,7 +128,9 @@ fn measure(
         layout.use_s[k].0 += busy[k] as f64 * dt;
         layout.use_s[k].1 += present[k] as f64 * dt;
     }
-    series.push(clock.now, row);
+    for (&col, &v) in layout.columns.iter().zip(row.iter()) {
+        series.set(clock.now, col, v);
+    }
 
     if clock.tick_end() >= clock.horizon {
         let utilisation: serde_json::Map<String, serde_json::Value> = layout
@@ -135,6 +147,10 @@ fn measure(
         kpis.0.insert(
             "tasks".into(),
             json!({"created": board.created, "finished": board.finished, "open": board.tasks.len()}),
+        );
+        kpis.0.insert(
+            "zone_hours_without_comms".into(),
+            json!(round6(layout.comms_zone_s / 3600.0)),
         );
         let damaged = fac
             .damage

@@ -140,7 +140,13 @@ pub struct Crew {
     pub home: NodeIx,
     /// Arrival time (mutual aid); zero for crews on hand.
     pub from: SimTime,
+    /// Seconds on duty and of rest per cycle, when the crew works shifts.
+    pub shift_s: Option<(f64, f64)>,
 }
+
+/// Seconds a crew has been on duty since its last rest.
+#[derive(Clone, Copy, Debug, Default, Component)]
+pub struct Duty(pub f64);
 
 /// What a crew is doing.
 #[derive(Clone, Debug, Component)]
@@ -162,6 +168,13 @@ pub enum Activity {
         step: usize,
         /// Seconds left on the current link.
         left_s: f64,
+    },
+    /// Resting between shifts.
+    Resting {
+        /// Where.
+        at: NodeIx,
+        /// Back on duty at.
+        until: SimTime,
     },
     /// On site.
     Working {
@@ -278,7 +291,7 @@ impl SimPlugin for RespondersPlugin {
         sim.schedule_mut().add_systems((
             mutual_aid_arrives.in_set(Phase::Inject),
             create_tasks.in_set(Phase::Tasks),
-            dispatch.in_set(Phase::Decide),
+            (shifts, dispatch).chain().in_set(Phase::Decide),
             drive.in_set(Phase::Move),
             work.in_set(Phase::Work),
         ));
@@ -307,10 +320,12 @@ fn spawn_group(world: &mut World, g: &CrewGroup, home: NodeIx, from: SimTime) {
                 id,
                 kind: g.kind,
                 depot: g.depot,
+                shift_s: g.shift.map(|s| (s.on_h.0 * 3600.0, s.rest_h.0 * 3600.0)),
                 home,
                 from,
             },
             activity,
+            Duty::default(),
         ));
     }
 }
@@ -342,6 +357,42 @@ fn mutual_aid_arrives(
                     count: m.crews.count,
                 },
             );
+        }
+    }
+}
+
+/// Count duty time; send crews that reached the end of their shift to rest
+/// once they have no task, and bring rested crews back on duty.
+fn shifts(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    mut crews: Query<(&Crew, &mut Activity, &mut Duty)>,
+) {
+    let net = scenario.net();
+    let dt = clock.tick_s as f64;
+    for (crew, mut act, mut duty) in &mut crews {
+        let Some((on_s, rest_s)) = crew.shift_s else {
+            continue;
+        };
+        match *act {
+            Activity::Away => {}
+            Activity::Resting { at, until } => {
+                if until <= clock.now {
+                    *act = Activity::Idle { at };
+                    duty.0 = 0.0;
+                }
+            }
+            _ => {
+                duty.0 += dt;
+                if duty.0 >= on_s
+                    && let Some((at, _)) = position(&act, net)
+                {
+                    *act = Activity::Resting {
+                        at,
+                        until: clock.now.plus(rest_s.round() as u64),
+                    };
+                }
+            }
         }
     }
 }

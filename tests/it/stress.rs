@@ -139,21 +139,21 @@ fn the_missing_crew_kind_is_the_bottleneck() {
         },
         |p| {
             p.replace(
-                "(id: 1, kind: Power, depot: 1, count: 4)",
-                "(id: 1, kind: Power, depot: 1, count: 1)",
+                "kind: Power, depot: 1, count: 4,",
+                "kind: Power, depot: 1, count: 1,",
             )
             .replace(
                 "(at_h: 24.0, crews: (id: 11, kind: Power, depot: 1, count: 2)),",
                 "",
             )
-            .replace("count: 2)", "count: 4)")
+            .replace("count: 2,", "count: 4,")
             .replace(
-                "kind: Road, depot: 4, count: 3)",
-                "kind: Road, depot: 4, count: 4)",
+                "kind: Road, depot: 4, count: 3,",
+                "kind: Road, depot: 4, count: 4,",
             )
             .replace(
-                "kind: Hazmat, depot: 5, count: 1)",
-                "kind: Hazmat, depot: 5, count: 3)",
+                "kind: Hazmat, depot: 5, count: 1,",
+                "kind: Hazmat, depot: 5, count: 3,",
             )
         },
     );

@@ -22,8 +22,9 @@ use crate::units::SimTime;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A loaded and validated scenario.
-#[derive(Debug)]
+/// A loaded and validated scenario. Cloning shares the region, network and
+/// plan (`Arc`s); change one with `Arc::make_mut`.
+#[derive(Clone, Debug)]
 pub struct Scenario {
     /// Its name.
     pub name: String,
@@ -63,14 +64,8 @@ impl Scenario {
     /// The plan must have been validated against this region.
     pub fn with_plan(&self, plan: Arc<Plan>) -> Scenario {
         Scenario {
-            name: self.name.clone(),
-            path: self.path.clone(),
-            sha256: self.sha256.clone(),
-            region: self.region.clone(),
-            network: self.network.clone(),
             plan,
-            rasters: self.rasters.clone(),
-            file: self.file.clone(),
+            ..self.clone()
         }
     }
 }

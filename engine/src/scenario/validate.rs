@@ -7,7 +7,7 @@ use super::hazard::*;
 use super::types::*;
 use super::{Problem, RasterSet};
 use crate::grid::Grid;
-use crate::ids::{FacilityId, NodeId};
+use crate::ids::{FacilityId, NodeId, ZoneId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -204,6 +204,10 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
         if !(1..=999).contains(&g.count) {
             rep.add(format!("{item}: count must be 1–999, got {}", g.count));
         }
+        if let Some(shift) = g.shift {
+            rep.positive(&item, "shift on_h", shift.on_h.0);
+            rep.positive(&item, "shift rest_h", shift.rest_h.0);
+        }
         if !(g.show_up > 0.0 && g.show_up <= 1.0) {
             rep.add(format!(
                 "{item}: show_up must be in (0, 1], got {}",
@@ -285,6 +289,7 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
             rep.add(format!("priorities: {w:?} is listed twice"));
         }
     }
+    evacuation(&mut rep, p, region);
     let mut seen = BTreeSet::new();
     for rule in &p.repairs {
         let item = format!("repair rule for {:?}", rule.work);
@@ -301,6 +306,115 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
         }
     }
     rep.problems
+}
+
+/// Check the plan's shelters and evacuation rules.
+fn evacuation(rep: &mut Report, p: &Plan, region: Option<&Region>) {
+    let e = &p.evacuation;
+    let mut seen = BTreeSet::new();
+    for id in &p.shelters {
+        if !seen.insert(*id) {
+            rep.add(format!("shelters: facility {} is listed twice", id.0));
+        }
+    }
+    if let Some(r) = region {
+        let facilities: BTreeMap<FacilityId, &Facility> =
+            r.facilities.iter().map(|f| (f.id, f)).collect();
+        for id in &p.shelters {
+            match facilities.get(id) {
+                None => rep.add(format!("shelters: refers to missing facility {}", id.0)),
+                Some(f) if f.kind != FacilityKind::Shelter => rep.add(format!(
+                    "shelters: facility {} is a {:?}, not a Shelter",
+                    id.0, f.kind
+                )),
+                Some(f) if f.capacity.is_none() => rep.add(format!(
+                    "shelters: facility {} has no capacity (places for people)",
+                    id.0
+                )),
+                _ => {}
+            }
+        }
+    }
+    if !e.rules.is_empty() && p.shelters.is_empty() {
+        rep.add("evacuation: rules given but no shelter is opened (`shelters` is empty)".into());
+    }
+    if !(e.stuck_timeout_s.is_finite() && e.stuck_timeout_s > 0.0) {
+        rep.add(format!(
+            "evacuation: stuck_timeout_s must be a positive number, got {}",
+            e.stuck_timeout_s
+        ));
+    }
+    if let Some(m) = e.route_interval_min {
+        rep.positive("evacuation", "route_interval_min", m);
+    }
+    let zones: Option<BTreeSet<ZoneId>> = region.map(|r| r.zones.iter().map(|z| z.id).collect());
+    let mut named: BTreeMap<ZoneId, usize> = BTreeMap::new();
+    for (i, rule) in e.rules.iter().enumerate() {
+        let item = format!("evacuation rule {}", i + 1);
+        if rule.zones.is_empty() {
+            rep.add(format!("{item}: names no zone"));
+        }
+        for z in &rule.zones {
+            if let Some(zs) = &zones
+                && !zs.contains(z)
+            {
+                rep.add(format!("{item}: refers to missing zone {}", z.0));
+            }
+            if let Some(first) = named.insert(*z, i + 1)
+                && first != i + 1
+            {
+                rep.add(format!(
+                    "{item}: zone {} is already named by evacuation rule {first}",
+                    z.0
+                ));
+            }
+        }
+        match &rule.trigger {
+            Trigger::AtHour(h) if !(h.0.is_finite() && h.0 >= 0.0) => {
+                rep.add(format!("{item}: AtHour must be ≥ 0, got {}", h.0))
+            }
+            Trigger::HazardWithin(_) => rep.add(format!(
+                "{item}: trigger HazardWithin needs a hazard forecast, which no hazard \
+                 model provides yet; use AtHour or OnOrder with Warn injects"
+            )),
+            _ => {}
+        }
+        let ppv = rule.persons_per_vehicle;
+        if !(ppv.is_finite() && ppv >= 1.0) {
+            rep.add(format!(
+                "{item}: persons_per_vehicle must be at least 1, got {ppv}"
+            ));
+        }
+        if !(0.0..=1.0).contains(&rule.compliance) {
+            rep.add(format!(
+                "{item}: compliance must be in [0, 1], got {}",
+                rule.compliance
+            ));
+        }
+        match &rule.departure {
+            DepartureCurve::Logistic {
+                alpha_per_h,
+                half_h,
+            } => {
+                rep.positive(&item, "Logistic alpha_per_h", *alpha_per_h);
+                if !(half_h.0.is_finite() && half_h.0 >= 0.0) {
+                    rep.add(format!(
+                        "{item}: Logistic half_h must be ≥ 0, got {}",
+                        half_h.0
+                    ));
+                }
+            }
+            DepartureCurve::Rayleigh { sigma_h } => {
+                rep.positive(&item, "Rayleigh sigma_h", sigma_h.0)
+            }
+            DepartureCurve::LogNormal { median_h, beta } => {
+                rep.positive(&item, "LogNormal median_h", median_h.0);
+                if !(beta.is_finite() && *beta >= 0.0) {
+                    rep.add(format!("{item}: LogNormal beta must be ≥ 0, got {beta}"));
+                }
+            }
+        }
+    }
 }
 
 /// Check a whole scenario: the scenario file, its region and its plan.
@@ -376,8 +490,17 @@ pub(super) fn scenario(
             {
                 rep.add(format!("{item}: refers to missing edge {}", edge.0))
             }
-            Inject::Contaminate { zone, .. } if !zones.contains(zone) => {
+            Inject::Contaminate { zone, .. } | Inject::Warn { zone } | Inject::Expose { zone }
+                if !zones.contains(zone) =>
+            {
                 rep.add(format!("{item}: refers to missing zone {}", zone.0))
+            }
+            Inject::Warn { zone } if !p.evacuation.rules.iter().any(|r| r.zones.contains(zone)) => {
+                rep.add(format!(
+                    "{item}: warns zone {}, which no evacuation rule of the plan names \
+                     (the rule says how its households leave)",
+                    zone.0
+                ))
             }
             _ => {}
         }
@@ -630,5 +753,167 @@ fn hydrograph(rep: &mut Report, item: &str, points: &[(f64, f64)]) {
                 k + 1
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::Hours;
+
+    fn region() -> Region {
+        ron::from_str(
+            r#"(name: "r", nodes: [(id: 1, x: 0.0, y: 0.0)], edges: [],
+               zones: [(id: 7, name: "z", population: 10, households: 4, node: 1)],
+               facilities: [
+                 (id: 50, name: "s", kind: Shelter, node: 1, capacity: Some(100.0)),
+                 (id: 51, name: "no places", kind: Shelter, node: 1),
+                 (id: 52, name: "h", kind: Hospital, node: 1, capacity: Some(10.0)),
+               ])"#,
+        )
+        .unwrap()
+    }
+
+    fn problems(p: &Plan) -> Vec<String> {
+        plan(Path::new("plan.ron"), p, Some(&region()))
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    fn rule(zones: &[u32], trigger: Trigger, departure: DepartureCurve) -> EvacuationRule {
+        EvacuationRule {
+            zones: zones.iter().map(|&z| ZoneId(z)).collect(),
+            trigger,
+            persons_per_vehicle: 3.0,
+            departure,
+            compliance: 1.0,
+        }
+    }
+
+    #[test]
+    fn plans_without_evacuation_still_parse() {
+        let p: Plan = ron::from_str(r#"(name: "p", depots: [], crews: [])"#).unwrap();
+        assert!(p.shelters.is_empty());
+        assert_eq!(p.evacuation, Evacuation::default());
+        assert_eq!(p.evacuation.stuck_timeout_s, 10.0);
+        assert!(problems(&p).is_empty());
+    }
+
+    #[test]
+    fn evacuation_problems_are_all_named() {
+        let ok = DepartureCurve::Rayleigh {
+            sigma_h: Hours(1.0),
+        };
+        let mut bad_ppv = rule(&[7], Trigger::OnOrder, ok.clone());
+        bad_ppv.persons_per_vehicle = 0.5;
+        bad_ppv.compliance = 1.5;
+        let p = Plan {
+            name: "p".into(),
+            shelters: vec![
+                FacilityId(50),
+                FacilityId(50),
+                FacilityId(51),
+                FacilityId(52),
+                FacilityId(99),
+            ],
+            evacuation: Evacuation {
+                rules: vec![
+                    rule(&[7, 8], Trigger::AtHour(Hours(-1.0)), ok.clone()),
+                    rule(
+                        &[],
+                        Trigger::HazardWithin(Hours(3.0)),
+                        DepartureCurve::Logistic {
+                            alpha_per_h: 0.0,
+                            half_h: Hours(1.0),
+                        },
+                    ),
+                    bad_ppv,
+                    rule(
+                        &[],
+                        Trigger::OnOrder,
+                        DepartureCurve::LogNormal {
+                            median_h: Hours(1.0),
+                            beta: -1.0,
+                        },
+                    ),
+                ],
+                route_interval_min: Some(0.0),
+                stuck_timeout_s: 0.0,
+            },
+            ..Plan::default()
+        };
+        let got = problems(&p).join("\n");
+        for want in [
+            "plan.ron: shelters: facility 50 is listed twice",
+            "shelters: facility 51 has no capacity",
+            "shelters: facility 52 is a Hospital, not a Shelter",
+            "shelters: refers to missing facility 99",
+            "evacuation: stuck_timeout_s must be a positive number, got 0",
+            "evacuation: route_interval_min must be a positive number, got 0",
+            "evacuation rule 1: refers to missing zone 8",
+            "evacuation rule 1: AtHour must be ≥ 0, got -1",
+            "evacuation rule 2: names no zone",
+            "evacuation rule 2: trigger HazardWithin needs a hazard forecast",
+            "evacuation rule 2: Logistic alpha_per_h must be a positive number, got 0",
+            "evacuation rule 3: zone 7 is already named by evacuation rule 1",
+            "evacuation rule 3: persons_per_vehicle must be at least 1, got 0.5",
+            "evacuation rule 3: compliance must be in [0, 1], got 1.5",
+            "evacuation rule 4: LogNormal beta must be ≥ 0, got -1",
+        ] {
+            assert!(got.contains(want), "missing {want:?} in\n{got}");
+        }
+        let none = Plan {
+            name: "p".into(),
+            evacuation: Evacuation {
+                rules: vec![rule(&[7], Trigger::OnOrder, ok)],
+                ..Evacuation::default()
+            },
+            ..Plan::default()
+        };
+        assert!(problems(&none).join("\n").contains("no shelter is opened"));
+    }
+
+    #[test]
+    fn warn_and_expose_injects_are_checked() {
+        let file: ScenarioFile = ron::from_str(
+            r#"(name: "s", region: "r.ron", horizon_h: 10.0, plan: "p.ron",
+               targets: (cleanup_h: 1.0, power_h: 1.0, water_h: 1.0, telecom_h: 1.0, main_roads_h: 1.0),
+               injects: [
+                 (at_h: 1.0, event: Warn(zone: 7)),
+                 (at_h: 1.0, event: Warn(zone: 9)),
+                 (at_h: 2.0, event: Expose(zone: 9)),
+               ])"#,
+        )
+        .unwrap();
+        let p = Plan {
+            name: "p".into(),
+            ..Plan::default()
+        };
+        let got: Vec<String> = scenario(
+            Path::new("s.ron"),
+            &file,
+            Path::new("r.ron"),
+            &region(),
+            Path::new("p.ron"),
+            &p,
+            &RasterSet::default(),
+        )
+        .into_iter()
+        .map(|p| p.to_string())
+        .collect();
+        let got = got.join("\n");
+        assert!(
+            got.contains("s.ron: inject 1 (at 1 h): warns zone 7, which no evacuation rule"),
+            "{got}"
+        );
+        assert!(
+            got.contains("inject 2 (at 1 h): refers to missing zone 9"),
+            "{got}"
+        );
+        assert!(
+            got.contains("inject 3 (at 2 h): refers to missing zone 9"),
+            "{got}"
+        );
     }
 }

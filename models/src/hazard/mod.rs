@@ -15,9 +15,10 @@
 //! - [`fire`]: Rothermel arrival times over the fuel raster; roads close and
 //!   zones are reached as the front arrives; fire crews hold lines that stop it.
 //!
-//! Shared state: [`HazardArrival`] (when a hazard reached each zone, for
-//! evacuation) and the `hazards` KPI object in `summary.json`, one entry per
-//! hazard. Every random draw comes from a stream keyed by the hazard's number
+//! Shared state: [`HazardArrival`] (when a hazard reached each zone, and
+//! forecasts; copied into the evacuation's `HazardReach` every tick so its
+//! exposure counts and `HazardWithin` triggers follow the hazards) and the
+//! `hazards` KPI object in `summary.json`, one entry per hazard. Every random draw comes from a stream keyed by the hazard's number
 //! and a stable site id; grids are computed with order-preserving rayon
 //! iterators, so results do not depend on the thread count.
 //!
@@ -119,11 +120,13 @@ impl SimPlugin for HazardPlugin {
                 flood::damage,
                 fire::damage,
                 publish,
+                feed_evacuation,
             )
                 .chain()
                 .in_set(Phase::Damage)
                 .after(qilian_engine::EngineSet)
-                .after(after),
+                .after(after)
+                .before(crate::evacuation::expose),
         ));
     }
 }
@@ -135,6 +138,25 @@ pub(crate) fn node_xy(
 ) -> (f64, f64) {
     let node = &net.nodes[n as usize];
     (node.x, node.y)
+}
+
+/// Tell the evacuation where the hazards are: zones reached so far, and the
+/// earliest forecast arrival (its `HazardWithin` trigger reads it).
+fn feed_evacuation(
+    arrival: Res<HazardArrival>,
+    reach: Option<ResMut<crate::evacuation::HazardReach>>,
+) {
+    let Some(mut reach) = reach else { return };
+    for z in 0..arrival.zones.len().min(reach.reached.len()) {
+        if arrival.zones[z].is_some() {
+            reach.reached[z] = true;
+        }
+        if let Some(f) = arrival.forecast[z]
+            && reach.forecast_s[z].is_none_or(|old| f < old)
+        {
+            reach.forecast_s[z] = Some(f);
+        }
+    }
 }
 
 /// Copy changed hazard KPIs into the run's [`Kpis`].

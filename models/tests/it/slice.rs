@@ -194,3 +194,57 @@ fn crews_that_fail_to_show_up_are_drawn_per_replicate() {
     assert_ne!(a, b, "replicates draw independently");
     assert_eq!(a, count(0), "a replicate always draws the same");
 }
+
+#[test]
+fn crews_rest_between_shifts() {
+    // One power crew working 1 h shifts with 2 h rests: after its first
+    // repair (2 h, longer than the shift) it rests before the next task.
+    let mut s = (*super::scenario(
+        "(at_h: 1.0, event: Damage(facility: 10, state: Moderate)),
+         (at_h: 1.0, event: Damage(facility: 11, state: Moderate))",
+        "[]",
+    ))
+    .clone();
+    let plan = std::sync::Arc::make_mut(&mut s.plan);
+    plan.crews[0].shift = Some(qilian_engine::scenario::Shift {
+        on_h: qilian_engine::Hours(1.0),
+        rest_h: qilian_engine::Hours(2.0),
+    });
+    let r = run(std::sync::Arc::new(s));
+    let finished: Vec<u64> = r
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::TaskFinished {
+                    crew: CrewId(1001),
+                    ..
+                }
+            )
+        })
+        .map(|e| e.t_s)
+        .collect();
+    let dispatched: Vec<u64> = r
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::CrewDispatched {
+                    crew: CrewId(1001),
+                    ..
+                }
+            )
+        })
+        .map(|e| e.t_s)
+        .collect();
+    assert_eq!(finished.len(), 2, "{finished:?}");
+    assert_eq!(dispatched.len(), 2);
+    assert!(
+        dispatched[1] >= finished[0] + 7200,
+        "rested {} s",
+        dispatched[1] - finished[0]
+    );
+    assert!(dispatched[1] <= finished[0] + 7200 + 120);
+}
