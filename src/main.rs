@@ -109,6 +109,16 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run one hazard model on a CSV table of cases and print the table with
+    /// the model's output columns appended.
+    Model {
+        /// The model: gmpe, fragility, plume, probit, fire-spread,
+        /// depth-damage or dambreak.
+        name: String,
+        /// CSV file of cases (default: standard input).
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
 }
 
 /// Options every simulating command takes.
@@ -233,7 +243,15 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Validate { files } => {
             let mut problems = Vec::new();
             for f in &files {
-                problems.extend(scenario::validate_file(&FileSystem, f));
+                let found = scenario::validate_file(&FileSystem, f);
+                // A scenario that loads is also checked against the models'
+                // tables (GMPE names, fragility classes, chemicals, fuels).
+                if found.is_empty()
+                    && let Ok(s) = scenario::load(f)
+                {
+                    problems.extend(qilian_models::hazard::validate(&s));
+                }
+                problems.extend(found);
             }
             if problems.is_empty() {
                 for f in &files {
@@ -245,6 +263,35 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 Err(Failure::Input(lines.join("\n")))
             }
         }
+        Command::Model { name, input } => model(&name, input.as_deref()),
+    }
+}
+
+/// `qilian model NAME [--input CASES.csv]`: bad tables and unreadable files
+/// are the user's input errors (exit 2), named by file and row.
+fn model(name: &str, input: Option<&Path>) -> Result<(), Failure> {
+    let (what, text) = match input {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+            (path.display().to_string(), text)
+        }
+        None => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| Failure::Input(format!("standard input: {e}")))?;
+            ("standard input".to_string(), text)
+        }
+    };
+    match qilian_models::cases::run_model(name, &text) {
+        Ok(out) => {
+            print!("{out}");
+            Ok(())
+        }
+        Err(e @ qilian_models::cases::CaseError::UnknownModel { .. }) => {
+            Err(Failure::Input(e.to_string()))
+        }
+        Err(e) => Err(Failure::Input(format!("{what}: {e}"))),
     }
 }
 
@@ -261,6 +308,11 @@ impl Common {
                 .context("setting up the thread pool")?;
         }
         let mut s = scenario::load_from(source, path).map_err(|e| Failure::Input(e.to_string()))?;
+        let problems = qilian_models::hazard::validate(&s);
+        if !problems.is_empty() {
+            let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            return Err(Failure::Input(lines.join("\n")));
+        }
         if let Some(seed) = self.seed {
             s.file.seed = seed;
         }

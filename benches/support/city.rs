@@ -165,6 +165,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
         edges,
         zones: zone_list,
         facilities,
+        rasters: Default::default(),
     };
     let plan = Plan {
         name: "evacuate everyone".into(),
@@ -201,6 +202,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
             service_fraction: 1.0,
         },
         injects: Vec::new(),
+        hazards: Vec::new(),
     };
     let network = Network::from_region(&region);
     Arc::new(Scenario {
@@ -210,6 +212,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
         region: Arc::new(region),
         network: Arc::new(network),
         plan: Arc::new(plan),
+        rasters: Default::default(),
         file,
     })
 }

@@ -206,6 +206,29 @@ pub enum EventKind {
     },
     /// Every shelter is full: from now on people are taken in over capacity.
     SheltersOverflowing,
+    /// A hazard of the scenario began.
+    HazardStarted {
+        /// 1-based position in the scenario's `hazards`.
+        hazard: u32,
+        /// What it is.
+        what: Arc<str>,
+    },
+    /// A hazard reached a zone (flood water, fire front, toxic gas).
+    HazardReachedZone {
+        /// Which zone.
+        zone: ZoneId,
+        /// 1-based position in the scenario's `hazards`.
+        hazard: u32,
+        /// What reached it, e.g. "flood 0.1 m", "fire front", "AEGL-2".
+        what: Arc<str>,
+    },
+    /// A hazard ended (a release stopped, a flood receded).
+    HazardEnded {
+        /// 1-based position in the scenario's `hazards`.
+        hazard: u32,
+        /// Why.
+        why: Arc<str>,
+    },
 }
 
 /// The journal of one replicate: events in the order they happened.

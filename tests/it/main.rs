@@ -1,6 +1,8 @@
 //! End-to-end tests of the `qilian` binary: what a user types, what they get.
 
 mod cli;
+mod hazards;
+mod model;
 mod stress;
 
 use std::path::{Path, PathBuf};

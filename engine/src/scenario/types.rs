@@ -35,6 +35,9 @@ pub struct ScenarioFile {
     /// Scripted events.
     #[serde(default)]
     pub injects: Vec<ScheduledInject>,
+    /// Hazards that strike the region.
+    #[serde(default)]
+    pub hazards: Vec<super::Hazard>,
 }
 
 fn default_tick_s() -> u64 {
@@ -68,6 +71,9 @@ pub struct Region {
     pub zones: Vec<Zone>,
     /// Facilities.
     pub facilities: Vec<Facility>,
+    /// Raster layers (DEM, fuel, Vs30) as ESRI ASCII grid paths.
+    #[serde(default)]
+    pub rasters: super::Rasters,
 }
 
 /// WGS84 coordinates of the local frame's (0, 0).
@@ -317,6 +323,10 @@ pub enum WorkKind {
     Bridge,
     /// Clean up a contaminated or debris-covered zone.
     Cleanup,
+    /// Stop a chemical release at its source.
+    StopLeak,
+    /// Hold a fire line around a threatened place.
+    FireLine,
 }
 
 /// A response plan.
@@ -339,6 +349,9 @@ pub struct Plan {
     /// Crews arriving later from elsewhere.
     #[serde(default)]
     pub mutual_aid: Vec<MutualAid>,
+    /// Thresholds and protective actions against hazards.
+    #[serde(default)]
+    pub hazard_response: super::HazardResponse,
     /// Stocks, teams and equipment, checked by `qilian audit`.
     #[serde(default)]
     pub preparedness: Option<Preparedness>,

@@ -1,6 +1,7 @@
 //! Integration tests of qilian-engine: the loader, the road network and the
 //! schedule.
 
+mod hazards;
 mod loader;
 mod network;
 mod schedule;

@@ -99,7 +99,7 @@ impl SimPlugin for EvacuationPlugin {
     }
 }
 
-fn expose(
+pub(crate) fn expose(
     clock: Res<Clock>,
     reach: Res<HazardReach>,
     states: Res<EdgeStates>,

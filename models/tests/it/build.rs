@@ -157,6 +157,7 @@ impl Builder {
                 service_fraction: 1.0,
             },
             injects: self.injects.clone(),
+            hazards: Vec::new(),
         };
         let text = ron::to_string(&file).expect("serialises");
         match qilian_engine::scenario::load_from(&Mem(text), Path::new("test.ron")) {
