@@ -49,7 +49,7 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Output directory for summary.json, timeseries.csv and journal.jsonl.
+        /// Output directory for summary.json, timeseries.csv, journal.jsonl, charts, maps, report.html, GeoJSON and CSV.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -104,7 +104,7 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Output directory for compare.json.
+        /// Output directory for compare.json, its charts and report.html.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -133,6 +133,12 @@ pub(crate) enum Failure {
     Input(String),
     /// Something else went wrong: exit 1.
     Other(anyhow::Error),
+}
+
+impl From<qilian_viewer::DrawError> for Failure {
+    fn from(e: qilian_viewer::DrawError) -> Self {
+        Failure::Other(e.into())
+    }
 }
 
 impl From<anyhow::Error> for Failure {

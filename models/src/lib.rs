@@ -1,6 +1,6 @@
 //! # qilian-models
 //!
-//! The models that run inside a [`Sim`]: each is a [`SimPlugin`] adding its
+//! The models that run inside a [`Sim`]: each is a [`SimPlugin`](qilian_engine::SimPlugin) adding its
 //! resources, entities and systems to the engine's phases.
 //!
 //! - [`infrastructure`]: facility damage, power/water/telecom service per zone;

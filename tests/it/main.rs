@@ -1,7 +1,9 @@
 //! End-to-end tests of the `qilian` binary: what a user types, what they get.
 
+mod browser;
 mod cli;
 mod stress;
+mod viewer;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
