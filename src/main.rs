@@ -41,7 +41,7 @@ enum Command {
         scenario: PathBuf,
         #[command(flatten)]
         common: Common,
-        /// Output directory for summary.json, timeseries.csv and journal.jsonl.
+        /// Output directory for summary.json, timeseries.csv, journal.jsonl, charts, maps, report.html, GeoJSON and CSV.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -88,7 +88,7 @@ enum Command {
         runs: u32,
         #[command(flatten)]
         common: Common,
-        /// Output directory for compare.json.
+        /// Output directory for compare.json, its charts and report.html.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -138,6 +138,12 @@ pub(crate) enum Failure {
     Input(String),
     /// Something else went wrong: exit 1.
     Other(anyhow::Error),
+}
+
+impl From<qilian_viewer::DrawError> for Failure {
+    fn from(e: qilian_viewer::DrawError) -> Self {
+        Failure::Other(e.into())
+    }
 }
 
 impl From<anyhow::Error> for Failure {

@@ -9,6 +9,7 @@
 //! whatever else runs; *common random numbers* means two plans run on the same
 //! replicates, so their differences are paired.
 
+use crate::curves::Curves;
 use crate::stats::{mean_ci95, percentile, wilson95};
 use crate::{Summary, TargetResult, VERSION, summarize};
 use qilian_engine::scenario::{CrewKind, Plan};
@@ -27,6 +28,11 @@ pub struct ReplicateRow {
     pub targets: Vec<TargetOutcome>,
     /// Numeric KPIs, flattened to dotted names (`crews.power`).
     pub kpis: BTreeMap<String, f64>,
+    /// Hourly service curves and zone restore times, for fan charts and risk
+    /// maps. [`report`] never reads them, so `stress.json` does not depend on
+    /// them; shard files carry them so a merged run can still be drawn.
+    #[serde(default)]
+    pub curves: Curves,
 }
 
 /// One target in one replicate.
@@ -41,7 +47,15 @@ pub struct TargetOutcome {
 }
 
 impl ReplicateRow {
-    /// The row of a run's summary.
+    /// The row of a run and its summary, with the run's curves.
+    pub fn of_run(run: &RunResult, summary: &Summary) -> ReplicateRow {
+        ReplicateRow {
+            curves: Curves::of(run, summary.onset_h),
+            ..ReplicateRow::of(summary)
+        }
+    }
+
+    /// The row of a run's summary (without curves).
     pub fn of(summary: &Summary) -> ReplicateRow {
         let mut kpis = BTreeMap::new();
         for (k, v) in &summary.kpis {
@@ -51,6 +65,7 @@ impl ReplicateRow {
             replicate: summary.replicate,
             targets: summary.targets.iter().map(TargetOutcome::of).collect(),
             kpis,
+            curves: Curves::default(),
         }
     }
 }
@@ -116,7 +131,7 @@ pub fn run_rows(
     done: &(dyn Fn() + Sync),
 ) -> Vec<ReplicateRow> {
     run_each(scenario, replicates, done, |run| {
-        ReplicateRow::of(&summarize(run))
+        ReplicateRow::of_run(run, &summarize(run))
     })
 }
 
@@ -565,7 +580,10 @@ pub fn bottleneck(
     }
     let kinds: Vec<(CrewKind, u32)> = kinds.into_iter().collect();
     let base: Vec<(ReplicateRow, Vec<Vec<f64>>)> = run_each(scenario, replicates, done, |run| {
-        (ReplicateRow::of(&summarize(run)), hourly_use(run, &kinds))
+        (
+            ReplicateRow::of_run(run, &summarize(run)),
+            hourly_use(run, &kinds),
+        )
     });
     let base_rows: Vec<ReplicateRow> = base.iter().map(|b| b.0.clone()).collect();
     let mut reports = Vec::new();
@@ -650,6 +668,7 @@ mod tests {
             replicate,
             targets,
             kpis: BTreeMap::from([("x".to_string(), x)]),
+            curves: Curves::default(),
         }
     }
 
