@@ -32,24 +32,16 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "qilian-out")]
         out: PathBuf,
-        /// Seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        common: Common,
     },
     /// Run one scenario once.
     Run {
         /// Scenario file (RON).
         scenario: PathBuf,
-        /// Seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Output directory for summary.json, timeseries.csv and journal.jsonl.
+        #[command(flatten)]
+        common: Common,
+        /// Output directory for summary.json, timeseries.csv, journal.jsonl, charts, maps, report.html, GeoJSON and CSV.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -63,12 +55,8 @@ enum Command {
         /// Replicates in the whole run.
         #[arg(long, default_value_t = 100)]
         runs: u32,
-        /// Seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        common: Common,
         /// Run only replicates K, K+N, K+2N… (0 ≤ K < N); merge the shards later.
         #[arg(long)]
         shard: Option<stress::Shard>,
@@ -98,13 +86,9 @@ enum Command {
         /// Replicates.
         #[arg(long, default_value_t = 100)]
         runs: u32,
-        /// Seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Output directory for compare.json.
+        #[command(flatten)]
+        common: Common,
+        /// Output directory for compare.json, its charts and report.html.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -130,6 +114,27 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run one hazard model on a CSV table of cases and print the table with
+    /// the model's output columns appended.
+    Model {
+        /// The model: gmpe, fragility, plume, probit, fire-spread,
+        /// depth-damage or dambreak.
+        name: String,
+        /// CSV file of cases (default: standard input).
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
+}
+
+/// Options every simulating command takes.
+#[derive(clap::Args)]
+struct Common {
+    /// Seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -159,6 +164,12 @@ pub(crate) enum Failure {
     Input(String),
     /// Something else went wrong: exit 1.
     Other(anyhow::Error),
+}
+
+impl From<qilian_viewer::DrawError> for Failure {
+    fn from(e: qilian_viewer::DrawError) -> Self {
+        Failure::Other(e.into())
+    }
 }
 
 impl From<anyhow::Error> for Failure {
@@ -194,33 +205,25 @@ fn main() -> ExitCode {
 
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Demo { out, seed, threads } => {
-            set_threads(threads)?;
-            let scenario = load(&stock::embedded(), Path::new(stock::DEMO), seed)?;
+        Command::Demo { out, common } => {
+            let scenario = common.load(&stock::embedded(), Path::new(stock::DEMO))?;
             run_and_report(scenario, Some(&out))
         }
         Command::Run {
             scenario,
-            seed,
-            threads,
+            common,
             out,
-        } => {
-            set_threads(threads)?;
-            let scenario = load(&FileSystem, &scenario, seed)?;
-            run_and_report(scenario, out.as_deref())
-        }
+        } => run_and_report(common.load(&FileSystem, &scenario)?, out.as_deref()),
         Command::Stress {
             scenario,
             plans,
             runs,
-            seed,
-            threads,
+            common,
             shard,
             bottleneck,
             out,
         } => {
-            set_threads(threads)?;
-            let base = load(&FileSystem, &scenario, seed)?;
+            let base = common.load(&FileSystem, &scenario)?;
             let scenarios = stress::plans(base, &plans)?;
             stress::stress(scenarios, runs, shard, bottleneck, &out)
         }
@@ -229,8 +232,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             scenario,
             plans,
             runs,
-            seed,
-            threads,
+            common,
             out,
         } => {
             if plans.len() != 2 {
@@ -238,8 +240,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                     "compare needs exactly two --plan files".into(),
                 ));
             }
-            set_threads(threads)?;
-            let base = load(&FileSystem, &scenario, seed)?;
+            let base = common.load(&FileSystem, &scenario)?;
             let mut both = stress::plans(base, &plans)?.into_iter();
             let (a, b) = (
                 both.next().expect("two plans"),
@@ -284,7 +285,15 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Validate { files } => {
             let mut problems = Vec::new();
             for f in &files {
-                problems.extend(scenario::validate_file(&FileSystem, f));
+                let found = scenario::validate_file(&FileSystem, f);
+                // A scenario that loads is also checked against the models'
+                // tables (GMPE names, fragility classes, chemicals, fuels).
+                if found.is_empty()
+                    && let Ok(s) = scenario::load(f)
+                {
+                    problems.extend(qilian_models::hazard::validate(&s));
+                }
+                problems.extend(found);
             }
             if problems.is_empty() {
                 for f in &files {
@@ -296,6 +305,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 Err(Failure::Input(lines.join("\n")))
             }
         }
+        Command::Model { name, input } => model(&name, input.as_deref()),
     }
 }
 
@@ -326,25 +336,57 @@ fn import_osm(
     Ok(())
 }
 
-fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
-    if let Some(n) = threads {
-        if n == 0 {
-            return Err(Failure::Input("--threads must be at least 1".into()));
+/// `qilian model NAME [--input CASES.csv]`: bad tables and unreadable files
+/// are the user's input errors (exit 2), named by file and row.
+fn model(name: &str, input: Option<&Path>) -> Result<(), Failure> {
+    let (what, text) = match input {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+            (path.display().to_string(), text)
         }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .context("setting up the thread pool")?;
+        None => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| Failure::Input(format!("standard input: {e}")))?;
+            ("standard input".to_string(), text)
+        }
+    };
+    match qilian_models::cases::run_model(name, &text) {
+        Ok(out) => {
+            print!("{out}");
+            Ok(())
+        }
+        Err(e @ qilian_models::cases::CaseError::UnknownModel { .. }) => {
+            Err(Failure::Input(e.to_string()))
+        }
+        Err(e) => Err(Failure::Input(format!("{what}: {e}"))),
     }
-    Ok(())
 }
 
-fn load(source: &dyn Source, path: &Path, seed: Option<u64>) -> Result<Arc<Scenario>, Failure> {
-    let mut s = scenario::load_from(source, path).map_err(|e| Failure::Input(e.to_string()))?;
-    if let Some(seed) = seed {
-        s.file.seed = seed;
+impl Common {
+    /// Set up the thread pool and load the scenario with the seed applied.
+    fn load(&self, source: &dyn Source, path: &Path) -> Result<Arc<Scenario>, Failure> {
+        if let Some(n) = self.threads {
+            if n == 0 {
+                return Err(Failure::Input("--threads must be at least 1".into()));
+            }
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global()
+                .context("setting up the thread pool")?;
+        }
+        let mut s = scenario::load_from(source, path).map_err(|e| Failure::Input(e.to_string()))?;
+        let problems = qilian_models::hazard::validate(&s);
+        if !problems.is_empty() {
+            let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            return Err(Failure::Input(lines.join("\n")));
+        }
+        if let Some(seed) = self.seed {
+            s.file.seed = seed;
+        }
+        Ok(Arc::new(s))
     }
-    Ok(Arc::new(s))
 }
 
 fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Failure> {

@@ -38,26 +38,50 @@ pub fn table(s: &Summary) -> String {
             r.name, r.deadline_h, at
         );
     }
+    if let Some(e) = s.kpis.get("evacuation")
+        && e["people"].as_u64().is_some_and(|p| p > 0)
+    {
+        let h = |k: &str| {
+            e[k].as_f64()
+                .map_or("—".to_string(), |h| format!("{h:.2} h"))
+        };
+        let _ = writeln!(
+            t,
+            "evacuation: {} people in {} vehicles; sheltered 50 % {}, 90 % {}, 100 % {} after \
+             the first warning; {} sheltered, {} over capacity, {} exposed",
+            e["people"],
+            e["vehicles"],
+            h("t50_h"),
+            h("t90_h"),
+            h("t100_h"),
+            e["sheltered"],
+            e["shelter_overflow"],
+            e["exposed"],
+        );
+    }
     t
 }
 
-/// Render the output files: (name, bytes).
-pub fn render(run: &RunResult, summary: &Summary) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+/// Render the output files: (name, bytes). Our own three first, then the
+/// viewer's charts, maps, report, GeoJSON and CSV.
+pub fn render(run: &RunResult, summary: &Summary) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut summary_json = serde_json::to_vec_pretty(summary)?;
     summary_json.push(b'\n');
     let mut csv = Vec::new();
     qilian_viewer::write_series_csv(&mut csv, &run.series)?;
     let mut journal = Vec::new();
     qilian_engine::journal::write_jsonl(&mut journal, &run.events)?;
-    Ok(vec![
-        ("summary.json", summary_json),
-        ("timeseries.csv", csv),
-        ("journal.jsonl", journal),
-    ])
+    let mut files = vec![
+        ("summary.json".to_string(), summary_json),
+        ("timeseries.csv".to_string(), csv),
+        ("journal.jsonl".to_string(), journal),
+    ];
+    files.extend(qilian_viewer::bundle::run(run, summary, None)?);
+    Ok(files)
 }
 
 /// Write `files` into `dir` through a sibling temporary directory.
-pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> anyhow::Result<()> {
+pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::Result<()> {
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!("{} exists and is not a directory", dir.display());
     }
@@ -74,10 +98,12 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> anyhow::Result<()> {
     let result = (|| -> anyhow::Result<()> {
         std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         for (f, bytes) in files {
+            let f = f.as_ref();
             std::fs::write(tmp.join(f), bytes).with_context(|| format!("writing {f}"))?;
         }
         if dir.exists() {
             for (f, _) in files {
+                let f = f.as_ref();
                 std::fs::rename(tmp.join(f), dir.join(f))?;
             }
             std::fs::remove_dir(&tmp)?;

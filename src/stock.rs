@@ -6,11 +6,19 @@ use std::path::PathBuf;
 /// Path of the demo scenario inside the embedded set.
 pub const DEMO: &str = "scenarios/ganzhou-demo.ron";
 
-const FILES: [(&str, &str); 3] = [
+const FILES: [(&str, &str); 5] = [
     (DEMO, include_str!("../scenarios/ganzhou-demo.ron")),
     (
         "scenarios/regions/ganzhou.ron",
         include_str!("../scenarios/regions/ganzhou.ron"),
+    ),
+    (
+        "scenarios/regions/ganzhou-dem.asc",
+        include_str!("../scenarios/regions/ganzhou-dem.asc"),
+    ),
+    (
+        "scenarios/regions/ganzhou-fuel.asc",
+        include_str!("../scenarios/regions/ganzhou-fuel.asc"),
     ),
     (
         "scenarios/plans/ganzhou-baseline.ron",

@@ -118,16 +118,16 @@ pub fn stress(
         };
         let bar = progress((replicates.len() * (1 + extra)) as u64);
         let done = || bar.inc(1);
-        let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let rows = if with_bottleneck {
             let (rows, b) = stress::bottleneck(&scenario, &replicates, &done);
-            files.push(("bottleneck.json", json(&b)?));
+            files.push(("bottleneck.json".into(), json(&b)?));
             rows
         } else {
             stress::run_rows(&scenario, &replicates, &done)
         };
         bar.finish_and_clear();
-        files.push(("replicates.csv", csv(&rows)?));
+        files.push(("replicates.csv".into(), csv(&rows)?));
         match shard {
             Some(s) => {
                 let file = ShardFile {
@@ -135,7 +135,7 @@ pub fn stress(
                     shard: [s.k, s.n],
                     rows,
                 };
-                files.push(("shard.json", json(&file)?));
+                files.push(("shard.json".into(), json(&file)?));
                 println!(
                     "{}: shard {}/{} — {} replicates",
                     scenario.plan.name,
@@ -147,7 +147,12 @@ pub fn stress(
             None => {
                 let report = stress::report(meta, &rows);
                 print_report(&report);
-                files.push(("stress.json", json(&report)?));
+                files.push(("stress.json".into(), json(&report)?));
+                files.extend(qilian_viewer::bundle::stress(
+                    Some(&scenario),
+                    &report,
+                    &rows,
+                )?);
             }
         }
         write_dir(&dir, &files).with_context(|| format!("writing {}", dir.display()))?;
@@ -211,14 +216,13 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let (meta, rows) = stress::merge(&shards).map_err(|e| Failure::Input(e.to_string()))?;
     let report = stress::report(meta, &rows);
     print_report(&report);
-    write_dir(
-        out,
-        &[
-            ("stress.json", json(&report)?),
-            ("replicates.csv", csv(&rows)?),
-        ],
-    )
-    .with_context(|| format!("writing {}", out.display()))?;
+    // Shards carry no region, so a merged run gets charts but no maps.
+    let mut files = vec![
+        ("stress.json".to_string(), json(&report)?),
+        ("replicates.csv".to_string(), csv(&rows)?),
+    ];
+    files.extend(qilian_viewer::bundle::stress(None, &report, &rows)?);
+    write_dir(out, &files).with_context(|| format!("writing {}", out.display()))?;
     println!("wrote {}", out.display());
     Ok(())
 }
@@ -255,8 +259,15 @@ pub fn compare(
         println!("{s}");
     }
     if let Some(dir) = out {
-        write_dir(dir, &[("compare.json", json(&c)?)])
-            .with_context(|| format!("writing {}", dir.display()))?;
+        let mut files = vec![("compare.json".to_string(), json(&c)?)];
+        files.extend(qilian_viewer::bundle::compare(
+            &c,
+            &rows_a,
+            &rows_b,
+            a.1.horizon().hours(),
+            qilian_evaluator::VERSION,
+        )?);
+        write_dir(dir, &files).with_context(|| format!("writing {}", dir.display()))?;
         println!("wrote {}", dir.display());
     }
     Ok(())

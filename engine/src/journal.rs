@@ -169,6 +169,66 @@ pub enum EventKind {
         /// Which service.
         service: Service,
     },
+    /// A zone was warned to evacuate.
+    ZoneWarned {
+        /// Which zone.
+        zone: ZoneId,
+        /// People who will leave (the complying households).
+        people: u32,
+        /// Vehicles they leave in.
+        vehicles: u32,
+    },
+    /// The last leaving vehicle of a zone has set off.
+    ZoneEvacuated {
+        /// Which zone.
+        zone: ZoneId,
+    },
+    /// The hazard reached a zone with people still in it.
+    ZoneExposed {
+        /// Which zone.
+        zone: ZoneId,
+        /// People exposed: at home, or in vehicles still waiting to leave.
+        people: u32,
+    },
+    /// Evacuating vehicles were caught on a road link that closed under them.
+    VehiclesCaught {
+        /// Which link.
+        edge: EdgeId,
+        /// How many vehicles.
+        vehicles: u32,
+        /// People in them.
+        people: u32,
+    },
+    /// A shelter has no more room; vehicles bound there look for another.
+    ShelterFull {
+        /// Which shelter.
+        facility: FacilityId,
+    },
+    /// Every shelter is full: from now on people are taken in over capacity.
+    SheltersOverflowing,
+    /// A hazard of the scenario began.
+    HazardStarted {
+        /// 1-based position in the scenario's `hazards`.
+        hazard: u32,
+        /// What it is.
+        what: Arc<str>,
+    },
+    /// A hazard reached a zone (flood water, fire front, toxic gas).
+    HazardReachedZone {
+        /// Which zone.
+        zone: ZoneId,
+        /// 1-based position in the scenario's `hazards`.
+        hazard: u32,
+        /// What reached it, e.g. "flood 0.1 m", "fire front", "AEGL-2".
+        what: Arc<str>,
+    },
+    /// A hazard ended (a release stopped, a flood receded).
+    HazardEnded {
+        /// 1-based position in the scenario's `hazards`.
+        hazard: u32,
+        /// Why.
+        why: Arc<str>,
+    },
 }
 
 /// The journal of one replicate: events in the order they happened.

@@ -3,16 +3,19 @@
 //! The core every other crate builds on: time ([`SimTime`], ticks, horizon), the
 //! nine schedule [`Phase`]s, seeded random streams ([`SimRng`], [`Streams`]),
 //! stable ids, the typed [`journal`], the scenario file format with its loader
-//! and validation ([`scenario`]), and the road [`network`] with routing.
+//! and validation ([`scenario`]), ESRI ASCII raster layers ([`grid`]), and
+//! the road [`network`] with routing.
 //!
 //! Data flow (DESIGN §2): `scenario.ron` → [`scenario::load`] → an immutable
 //! [`Scenario`] shared through `Arc` → [`Sim::new`] builds one replicate's
 //! `World` → models add their systems → [`Sim::run`] → [`RunResult`].
 //!
-//! The engine knows no hazard and no agent behaviour: it declares the data
-//! vocabulary (scenario types, journal events) and runs the clock.
+//! The engine knows no hazard model and no agent behaviour: it declares the
+//! data vocabulary (scenario types including hazard parameters, journal
+//! events) and runs the clock.
 
 pub mod dist;
+pub mod grid;
 pub mod ids;
 pub mod journal;
 pub mod network;

@@ -102,9 +102,11 @@ impl InjectQueue {
     /// Queue `inject` for time `at`. Injects at the same time apply in the order
     /// they were queued.
     pub fn push(&mut self, at: SimTime, inject: Inject) {
-        self.pending.push((at, self.next_seq, inject));
+        // Kept sorted soonest-last, so release pops from the end.
+        let key = (at, self.next_seq);
+        let pos = self.pending.partition_point(|p| (p.0, p.1) > key);
+        self.pending.insert(pos, (at, self.next_seq, inject));
         self.next_seq += 1;
-        self.pending.sort_by_key(|p| std::cmp::Reverse((p.0, p.1)));
     }
 }
 
@@ -136,6 +138,19 @@ impl Series {
         );
         self.columns.push(name.to_string());
         self.columns.len() - 1
+    }
+
+    /// Set column `col` of the row at time `t`, starting that row (every
+    /// value NaN until set) if the last row is for an earlier time. Models
+    /// that share the table each set their own columns once per tick.
+    pub fn set(&mut self, t: SimTime, col: usize, value: f64) {
+        if self.t.last() != Some(&t) {
+            self.t.push(t);
+            self.values
+                .extend(std::iter::repeat_n(f64::NAN, self.columns.len()));
+        }
+        let row = self.t.len() - 1;
+        self.values[row * self.columns.len() + col] = value;
     }
 
     /// Append a row.
@@ -377,5 +392,29 @@ pub fn set_edge(
     };
     if states.set(l, new) {
         journal.record(now, kind);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ZoneId;
+
+    fn warn(z: u32) -> Inject {
+        Inject::Contaminate {
+            zone: ZoneId(z),
+            reason: String::new(),
+        }
+    }
+
+    #[test]
+    fn injects_release_by_time_then_queue_order() {
+        let mut q = InjectQueue::default();
+        q.push(SimTime(120), warn(3));
+        q.push(SimTime(0), warn(1));
+        q.push(SimTime(120), warn(4));
+        q.push(SimTime(30), warn(2));
+        let order: Vec<Inject> = std::iter::from_fn(|| q.pending.pop().map(|p| p.2)).collect();
+        assert_eq!(order, vec![warn(1), warn(2), warn(3), warn(4)]);
     }
 }

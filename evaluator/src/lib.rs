@@ -1,8 +1,10 @@
 //! # qilian-evaluator
 //!
 //! Turns runs into judgements: for each restoration target, when it was met and
-//! whether within its deadline ([`summarize`] → [`Summary`]). Later: Monte Carlo
-//! statistics, plan comparison, bottlenecks and plan audits.
+//! whether within its deadline ([`summarize`] → [`Summary`]); Monte Carlo
+//! statistics, shards, plan comparison and bottlenecks ([`stress`]); hourly
+//! service curves, fan charts' percentiles and zone risk ([`curves`]); plan
+//! audits ([`audit`]).
 //!
 //! It returns data; drawing and file formats are the viewer's and the CLI's.
 //!
@@ -14,6 +16,7 @@
 use qilian_engine::{RunResult, Series, Targets};
 
 pub mod audit;
+pub mod curves;
 pub mod stats;
 pub mod stress;
 use serde::Serialize;

@@ -9,6 +9,7 @@
 //! whatever else runs; *common random numbers* means two plans run on the same
 //! replicates, so their differences are paired.
 
+use crate::curves::Curves;
 use crate::stats::{mean_ci95, percentile, wilson95};
 use crate::{Summary, TargetResult, VERSION, summarize};
 use qilian_engine::scenario::{CrewKind, Plan};
@@ -27,6 +28,11 @@ pub struct ReplicateRow {
     pub targets: Vec<TargetOutcome>,
     /// Numeric KPIs, flattened to dotted names (`crews.power`).
     pub kpis: BTreeMap<String, f64>,
+    /// Hourly service curves and zone restore times, for fan charts and risk
+    /// maps. [`report`] never reads them, so `stress.json` does not depend on
+    /// them; shard files carry them so a merged run can still be drawn.
+    #[serde(default)]
+    pub curves: Curves,
 }
 
 /// One target in one replicate.
@@ -41,7 +47,15 @@ pub struct TargetOutcome {
 }
 
 impl ReplicateRow {
-    /// The row of a run's summary.
+    /// The row of a run and its summary, with the run's curves.
+    pub fn of_run(run: &RunResult, summary: &Summary) -> ReplicateRow {
+        ReplicateRow {
+            curves: Curves::of(run, summary.onset_h),
+            ..ReplicateRow::of(summary)
+        }
+    }
+
+    /// The row of a run's summary (without curves).
     pub fn of(summary: &Summary) -> ReplicateRow {
         let mut kpis = BTreeMap::new();
         for (k, v) in &summary.kpis {
@@ -51,6 +65,7 @@ impl ReplicateRow {
             replicate: summary.replicate,
             targets: summary.targets.iter().map(TargetOutcome::of).collect(),
             kpis,
+            curves: Curves::default(),
         }
     }
 }
@@ -116,7 +131,7 @@ pub fn run_rows(
     done: &(dyn Fn() + Sync),
 ) -> Vec<ReplicateRow> {
     run_each(scenario, replicates, done, |run| {
-        ReplicateRow::of(&summarize(run))
+        ReplicateRow::of_run(run, &summarize(run))
     })
 }
 
@@ -406,13 +421,7 @@ pub fn compare(
         .iter()
         .enumerate()
         .map(|(i, (name, _))| {
-            let met: Vec<f64> = a
-                .iter()
-                .zip(b)
-                .map(|(x, y)| {
-                    f64::from(u8::from(y.targets[i].met)) - f64::from(u8::from(x.targets[i].met))
-                })
-                .collect();
+            let met = met_diffs(a, b, i);
             let at: Vec<f64> = a
                 .iter()
                 .zip(b)
@@ -452,6 +461,12 @@ pub fn compare(
         kpis,
         statements,
     }
+}
+
+/// Paired differences B − A in "met" (1 or 0) of target `i`.
+fn met_diffs(a: &[ReplicateRow], b: &[ReplicateRow], i: usize) -> Vec<f64> {
+    let met = |r: &ReplicateRow| f64::from(u8::from(r.targets[i].met));
+    a.iter().zip(b).map(|(x, y)| met(y) - met(x)).collect()
 }
 
 fn statement(d: &TargetDiff, a: &str, b: &str) -> String {
@@ -565,7 +580,10 @@ pub fn bottleneck(
     }
     let kinds: Vec<(CrewKind, u32)> = kinds.into_iter().collect();
     let base: Vec<(ReplicateRow, Vec<Vec<f64>>)> = run_each(scenario, replicates, done, |run| {
-        (ReplicateRow::of(&summarize(run)), hourly_use(run, &kinds))
+        (
+            ReplicateRow::of_run(run, &summarize(run)),
+            hourly_use(run, &kinds),
+        )
     });
     let base_rows: Vec<ReplicateRow> = base.iter().map(|b| b.0.clone()).collect();
     let mut reports = Vec::new();
@@ -586,15 +604,7 @@ pub fn bottleneck(
             .iter()
             .enumerate()
             .map(|(i, (name, _))| {
-                let d: Vec<f64> = base_rows
-                    .iter()
-                    .zip(&rows)
-                    .map(|(x, y)| {
-                        f64::from(u8::from(y.targets[i].met))
-                            - f64::from(u8::from(x.targets[i].met))
-                    })
-                    .collect();
-                let p_met = Diff::of(&d);
+                let p_met = Diff::of(&met_diffs(&base_rows, &rows, i));
                 let med = |rs: &[ReplicateRow]| {
                     percentile(
                         &rs.iter().map(|r| r.targets[i].met_at_h).collect::<Vec<_>>(),
@@ -658,6 +668,7 @@ mod tests {
             replicate,
             targets,
             kpis: BTreeMap::from([("x".to_string(), x)]),
+            curves: Curves::default(),
         }
     }
 

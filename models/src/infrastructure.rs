@@ -207,7 +207,7 @@ fn dependency_order(needs: &[Vec<usize>]) -> Vec<usize> {
     order
 }
 
-fn apply_damage_injects(
+pub(crate) fn apply_damage_injects(
     clock: Res<Clock>,
     due: Res<DueInjects>,
     mut fac: ResMut<Facilities>,

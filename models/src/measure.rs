@@ -24,11 +24,13 @@ pub const COLUMNS: [&str; 6] = [
 pub struct MeasurePlugin;
 
 #[derive(Resource)]
-struct Layout {
+pub(crate) struct Layout {
     crew_kinds: Vec<CrewKind>,
     main_total_m: f64,
     /// Main-road metres open, and the link-state version it was summed at.
     open_m: (Option<u64>, f64),
+    /// Series column of each value in `row`.
+    columns: Vec<usize>,
     row: Vec<f64>,
     /// Per crew kind (indexed `kind as usize`): busy and present crew-seconds.
     use_s: [(f64, f64); CrewKind::ALL.len()],
@@ -48,19 +50,18 @@ impl SimPlugin for MeasurePlugin {
             .collect();
         crew_kinds.sort();
         crew_kinds.dedup();
-        let mut series = Series::default();
-        for c in COLUMNS {
-            series.column(c);
-        }
+        // Other models add their own columns to the same table.
+        let mut series = sim.world_mut().resource_mut::<Series>();
+        let mut columns: Vec<usize> = COLUMNS.iter().map(|c| series.column(c)).collect();
         for k in &crew_kinds {
-            series.column(&format!("crews_busy_{}", k.name()));
+            columns.push(series.column(&format!("crews_busy_{}", k.name())));
         }
-        let width = series.columns.len();
-        sim.world_mut().insert_resource(series);
+        let width = columns.len();
         sim.world_mut().insert_resource(Layout {
             crew_kinds,
             main_total_m: scenario.network.main_road_length().0,
             open_m: (None, 0.0),
+            columns,
             row: vec![0.0; width],
             use_s: Default::default(),
             comms_zone_s: 0.0,
@@ -70,7 +71,7 @@ impl SimPlugin for MeasurePlugin {
     }
 }
 
-fn measure(
+pub(crate) fn measure(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
     zones: Res<Zones>,
@@ -127,7 +128,9 @@ fn measure(
         layout.use_s[k].0 += busy[k] as f64 * dt;
         layout.use_s[k].1 += present[k] as f64 * dt;
     }
-    series.push(clock.now, row);
+    for (&col, &v) in layout.columns.iter().zip(row.iter()) {
+        series.set(clock.now, col, v);
+    }
 
     if clock.tick_end() >= clock.horizon {
         let utilisation: serde_json::Map<String, serde_json::Value> = layout

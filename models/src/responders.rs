@@ -31,6 +31,9 @@ pub enum Subject {
     Link(LinkIx),
     /// A zone, by dense index.
     Zone(usize),
+    /// A hazard itself at a site: stop a leak, hold a fire line. Holds the
+    /// hazard's 1-based number in the scenario and the site node.
+    Hazard(u32, NodeIx),
 }
 
 impl Subject {
@@ -39,8 +42,34 @@ impl Subject {
             Subject::Facility(_) => 1,
             Subject::Link(_) => 2,
             Subject::Zone(_) => 3,
+            // One tag per hazard keeps task ids of two hazards at one site apart.
+            Subject::Hazard(h, _) => 8u8.saturating_add(h.min(247) as u8),
         }
     }
+}
+
+/// Work a hazard model asks for (see [`TaskBoard::request`]).
+#[derive(Clone, Debug)]
+pub struct TaskRequest {
+    /// What it is about.
+    pub subject: Subject,
+    /// Kind of work (decides the crew kind and hours through the plan).
+    pub work: WorkKind,
+    /// Damage state for the plan's hours.
+    pub state: DamageState,
+    /// Nodes a crew can work from.
+    pub sites: Vec<NodeIx>,
+    /// The id written to the journal (a node, facility or zone id).
+    pub raw_id: u32,
+}
+
+/// Progress on a [`Subject::Hazard`] task, for the hazard models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HazardWork {
+    /// A crew reached the site and started work.
+    Started,
+    /// The work is done.
+    Finished,
 }
 
 /// One piece of work.
@@ -79,6 +108,23 @@ pub struct TaskBoard {
     pub finished: u64,
     /// Link-state version last scanned for blocked roads.
     scanned_version: u64,
+    /// Work asked for by hazard models, opened in the next `Tasks` phase.
+    requests: Vec<TaskRequest>,
+    /// Progress on hazard tasks in order: (when, subject, what happened).
+    pub hazard_log: Vec<(SimTime, Subject, HazardWork)>,
+}
+
+impl TaskBoard {
+    /// Ask for work on a subject; it is opened in the next `Tasks` phase
+    /// unless the subject already has an open task.
+    pub fn request(&mut self, r: TaskRequest) {
+        self.requests.push(r);
+    }
+
+    /// Whether the subject has an open task.
+    pub fn is_open(&self, subject: Subject) -> bool {
+        self.open.contains_key(&subject)
+    }
 }
 
 /// A crew's fixed attributes.
@@ -434,6 +480,13 @@ fn create_tasks(
             ));
         }
     }
+    for r in std::mem::take(&mut board.requests) {
+        if board.open.contains_key(&r.subject) || new.iter().any(|t| t.0 == r.subject) {
+            continue;
+        }
+        let rank = rules.rank.get(&r.work).copied().unwrap_or(last);
+        new.push((r.subject, r.work, r.state, r.sites, rank, r.raw_id));
+    }
     for (subject, work, state, sites, rank, raw_id) in new {
         let generation = board.generation.entry(subject).or_insert(0);
         let id = TaskId::new(subject.tag(), raw_id, *generation);
@@ -723,6 +776,12 @@ fn drive(
                     at,
                     left_s: hours * 3600.0 + (clock.tick_s as f64 - budget),
                 };
+                if let Subject::Hazard(..) = t.subject {
+                    let subject = t.subject;
+                    board
+                        .hazard_log
+                        .push((clock.now, subject, HazardWork::Started));
+                }
                 journal.record(
                     clock.now,
                     EventKind::CrewArrived {
@@ -787,6 +846,11 @@ fn work(
             Subject::Zone(z) => {
                 zones.contaminated[z] = false;
                 journal.record(clock.now, EventKind::ZoneCleaned { zone: zones.ids[z] });
+            }
+            Subject::Hazard(..) => {
+                board
+                    .hazard_log
+                    .push((clock.now, t.subject, HazardWork::Finished));
             }
         }
         journal.record(

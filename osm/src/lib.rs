@@ -658,6 +658,7 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
             edges,
             zones,
             facilities,
+            rasters: Default::default(),
         },
         report,
         source,

@@ -1,8 +1,12 @@
 //! End-to-end tests of the `qilian` binary: what a user types, what they get.
 
+mod browser;
 mod cli;
+mod hazards;
+mod model;
 mod osm;
 mod stress;
+mod viewer;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,65 +1,31 @@
 //! # qilian-viewer
 //!
-//! Turns results into files people open: the per-tick series as CSV (this
-//! module), and later charts, maps, `report.html` and GeoJSON.
+//! Turns results into files people open (DESIGN §7): charts and maps as SVG
+//! and PNG drawn with plotters in an embedded font ([`charts`], [`maps`],
+//! [`Figure`]), a self-contained after-action `report.html` ([`report`]),
+//! GeoJSON for QGIS ([`geojson`]) and CSV for spreadsheets ([`csv`]).
 //!
-//! Only the CLI imports the viewer (DESIGN §1).
+//! Data flow: the evaluator's results ([`qilian_engine::RunResult`],
+//! [`qilian_evaluator::Summary`], [`qilian_evaluator::stress::StressReport`],
+//! [`qilian_evaluator::curves`]) → this crate → bytes the CLI writes. The
+//! viewer reads no files and writes none; only the CLI imports it (DESIGN §1).
+//!
+//! Every output is deterministic: the same inputs give byte-identical files
+//! (sorted maps, no timestamps, no random ids).
+//!
+//! Glossary: the *state at an hour* is the roads', facilities' and zones'
+//! condition after replaying the journal up to that hour ([`replay`]); a
+//! *hazard layer* is an optional per-cell value grid drawn under a map.
 
-use qilian_engine::Series;
-use std::io::Write;
+pub mod bundle;
+pub mod charts;
+pub mod csv;
+mod figure;
+pub mod fonts;
+pub mod geojson;
+pub mod maps;
+pub mod replay;
+pub mod report;
 
-/// Write a series as CSV: `t_h` then one column per series column.
-pub fn write_series_csv(out: &mut impl Write, series: &Series) -> std::io::Result<()> {
-    write!(out, "t_h")?;
-    for c in &series.columns {
-        write!(out, ",{c}")?;
-    }
-    writeln!(out)?;
-    let w = series.columns.len();
-    for (i, t) in series.t.iter().enumerate() {
-        write!(out, "{}", t.hours())?;
-        for v in &series.values[i * w..(i + 1) * w] {
-            write!(out, ",{v}")?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
-}
-
-/// Write stress-test rows as CSV: `replicate`, then `<target>_met` and
-/// `<target>_met_at_h` per target, then every numeric KPI (empty when absent).
-pub fn write_replicates_csv(
-    out: &mut impl Write,
-    rows: &[qilian_evaluator::stress::ReplicateRow],
-) -> std::io::Result<()> {
-    let mut kpis: Vec<&String> = rows.iter().flat_map(|r| r.kpis.keys()).collect();
-    kpis.sort();
-    kpis.dedup();
-    write!(out, "replicate")?;
-    if let Some(first) = rows.first() {
-        for t in &first.targets {
-            write!(out, ",{0}_met,{0}_met_at_h", t.name)?;
-        }
-    }
-    for k in &kpis {
-        write!(out, ",{k}")?;
-    }
-    writeln!(out)?;
-    for r in rows {
-        write!(out, "{}", r.replicate)?;
-        for t in &r.targets {
-            write!(out, ",{},", u8::from(t.met))?;
-            if let Some(h) = t.met_at_h {
-                write!(out, "{h}")?;
-            }
-        }
-        for k in &kpis {
-            write!(out, ",")?;
-            if let Some(v) = r.kpis.get(*k) {
-                write!(out, "{v}")?;
-            }
-        }
-        writeln!(out)?;
-    }
-    Ok(())
-}
+pub use csv::{write_replicates_csv, write_series_csv};
+pub use figure::{DrawError, Figure};

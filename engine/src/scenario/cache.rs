@@ -13,6 +13,7 @@
 //! Only regions of at least [`CACHE_MIN_NODES`] nodes that validated with no
 //! problem are cached, and only from the file system ([`super::FileSystem`]).
 
+use super::Rasters;
 use super::types::{
     Bridge, Edge, Facility, FacilityKind, GeoOrigin, Node, Region, RoadClass, Zone,
 };
@@ -125,6 +126,11 @@ fn schema() -> &'static [u8; 32] {
                 needs: vec![FacilityId(2)],
                 battery_h: Hours(1.0),
             }],
+            rasters: Rasters {
+                dem: Some("d".into()),
+                fuel: Some("f".into()),
+                vs30: Some("v".into()),
+            },
         };
         let text = ron::to_string(&sample).expect("a region serialises");
         Sha256::digest(text.as_bytes()).into()

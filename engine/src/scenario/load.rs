@@ -2,9 +2,11 @@
 //! to the file that names them, then semantic validation. Every problem found is
 //! reported, not just the first (see [`LoadError`]).
 
+use super::RasterSet;
 use super::types::{Part, Plan, Region, ScenarioFile};
 use super::{Problem, Scenario};
 use super::{cache, validate};
+use crate::grid::Grid;
 use crate::network::Network;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -117,7 +119,8 @@ pub fn load_from(source: &dyn Source, path: &Path) -> Result<Scenario, LoadError
             problems: files.problems,
         });
     };
-    let mut problems = files.problems;
+    let rasters = files.rasters(source, &region_path, &region);
+    let mut problems = std::mem::take(&mut files.problems);
     problems.extend(validate::scenario(
         path,
         &file,
@@ -125,6 +128,7 @@ pub fn load_from(source: &dyn Source, path: &Path) -> Result<Scenario, LoadError
         &region,
         &plan_path,
         &plan,
+        &rasters,
     ));
     if !problems.is_empty() {
         return Err(LoadError { problems });
@@ -143,6 +147,7 @@ pub fn load_from(source: &dyn Source, path: &Path) -> Result<Scenario, LoadError
         region: Arc::new(region),
         network: Arc::new(network),
         plan: Arc::new(plan),
+        rasters: Arc::new(rasters),
         file,
     })
 }
@@ -158,7 +163,13 @@ pub fn validate_file(source: &dyn Source, path: &Path) -> Vec<Problem> {
         Some("Region") => {
             let mut files = Files::default();
             match files.parse_text::<Region>(path, &text) {
-                Some(region) => validate::region(path, &region),
+                Some(region) => {
+                    let rasters = files.rasters(source, path, &region);
+                    let mut problems = files.problems;
+                    problems.extend(validate::region(path, &region));
+                    problems.extend(validate::rasters(path, &region, &rasters));
+                    problems
+                }
                 None => files.problems,
             }
         }
@@ -229,6 +240,45 @@ impl Files {
                 });
                 None
             }
+        }
+    }
+
+    /// Read and parse the region's raster layers (paths relative to the
+    /// region file); a layer that cannot be read or parsed is a problem
+    /// `region: raster NAME: …` and is left out.
+    fn rasters(&mut self, source: &dyn Source, region_path: &Path, region: &Region) -> RasterSet {
+        let dir = region_path.parent().unwrap_or(Path::new(""));
+        let mut read = |name: &str, rel: &Option<String>| -> Option<Grid> {
+            let rel = rel.as_ref()?;
+            let path = normalize(&dir.join(rel));
+            let text = match source.read(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.problems.push(Problem::new(
+                        region_path,
+                        format!("raster {name}: {}: {e}", path.display()),
+                    ));
+                    return None;
+                }
+            };
+            let grid = Grid::parse(&text);
+            self.hash.update((text.len() as u64).to_le_bytes());
+            self.hash.update(text.as_bytes());
+            match grid {
+                Ok(g) => Some(g),
+                Err(e) => {
+                    self.problems.push(Problem::new(
+                        region_path,
+                        format!("raster {name}: {}: {e}", path.display()),
+                    ));
+                    None
+                }
+            }
+        };
+        RasterSet {
+            dem: read("dem", &region.rasters.dem),
+            fuel: read("fuel", &region.rasters.fuel),
+            vs30: read("vs30", &region.rasters.vs30),
         }
     }
 

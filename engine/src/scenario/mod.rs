@@ -4,17 +4,20 @@
 //! shared through `Arc` by every replicate; a replicate never copies it.
 
 pub mod cache;
+mod hazard;
 mod load;
 mod part;
 mod types;
 mod validate;
 
+pub use hazard::*;
 pub use load::{
     Embedded, FileSystem, LoadError, Source, load, load_from, load_region_and_plan, normalize,
     validate_file, with_plan_file,
 };
 pub use types::*;
 
+use crate::grid::Grid;
 use crate::network::Network;
 use crate::units::SimTime;
 use std::path::{Path, PathBuf};
@@ -36,6 +39,8 @@ pub struct Scenario {
     pub network: Arc<Network>,
     /// The response plan.
     pub plan: Arc<Plan>,
+    /// The region's raster layers, loaded.
+    pub rasters: Arc<RasterSet>,
     /// The scenario file itself (targets, injects, horizon…).
     pub file: ScenarioFile,
 }
@@ -64,6 +69,17 @@ impl Scenario {
             ..self.clone()
         }
     }
+}
+
+/// A region's raster layers as loaded (see [`Rasters`] for the paths).
+#[derive(Debug, Default)]
+pub struct RasterSet {
+    /// Ground elevation, m.
+    pub dem: Option<Grid>,
+    /// Fuel-model number per cell.
+    pub fuel: Option<Grid>,
+    /// Vs30, m/s.
+    pub vs30: Option<Grid>,
 }
 
 /// One thing wrong with an input file.

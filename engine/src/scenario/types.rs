@@ -35,6 +35,9 @@ pub struct ScenarioFile {
     /// Scripted events.
     #[serde(default)]
     pub injects: Vec<ScheduledInject>,
+    /// Hazards that strike the region.
+    #[serde(default)]
+    pub hazards: Vec<super::Hazard>,
 }
 
 fn default_tick_s() -> u64 {
@@ -68,6 +71,9 @@ pub struct Region {
     pub zones: Vec<Zone>,
     /// Facilities.
     pub facilities: Vec<Facility>,
+    /// Raster layers (DEM, fuel, Vs30) as ESRI ASCII grid paths.
+    #[serde(default)]
+    pub rasters: super::Rasters,
 }
 
 /// WGS84 coordinates of the local frame's (0, 0).
@@ -317,6 +323,10 @@ pub enum WorkKind {
     Bridge,
     /// Clean up a contaminated or debris-covered zone.
     Cleanup,
+    /// Stop a chemical release at its source.
+    StopLeak,
+    /// Hold a fire line around a threatened place.
+    FireLine,
 }
 
 /// A response plan.
@@ -339,9 +349,19 @@ pub struct Plan {
     /// Crews arriving later from elsewhere.
     #[serde(default)]
     pub mutual_aid: Vec<MutualAid>,
+    /// Thresholds and protective actions against hazards.
+    #[serde(default)]
+    pub hazard_response: super::HazardResponse,
     /// Stocks, teams and equipment, checked by `qilian audit`.
     #[serde(default)]
     pub preparedness: Option<Preparedness>,
+    /// Shelters opened from the start: facility ids of kind `Shelter`; each
+    /// takes as many people as its facility's `capacity`.
+    #[serde(default)]
+    pub shelters: Vec<FacilityId>,
+    /// Who evacuates, when and how.
+    #[serde(default)]
+    pub evacuation: Evacuation,
 }
 
 /// What a plan holds in reserve, for the static audit against the regional
@@ -420,6 +440,91 @@ pub struct WarningChannels {
     pub zone: ZoneId,
     /// Channel names.
     pub channels: Vec<String>,
+}
+
+/// The evacuation part of a plan: rules saying which zones leave when, and
+/// the parameters of the traffic model they leave through.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Evacuation {
+    /// One rule per group of zones. A zone may be named by one rule only.
+    pub rules: Vec<EvacuationRule>,
+    /// Minutes between route recomputations for congestion while vehicles
+    /// are on the road; `None` recomputes only when roads close or open.
+    pub route_interval_min: Option<f64>,
+    /// Seconds the first vehicle of a link may wait for room on the next one
+    /// before it is let through anyway, so gridlock resolves (MATSim's
+    /// `stuckTime`, default 10 s).
+    pub stuck_timeout_s: f64,
+}
+
+impl Default for Evacuation {
+    fn default() -> Evacuation {
+        Evacuation {
+            rules: Vec::new(),
+            route_interval_min: None,
+            stuck_timeout_s: 10.0,
+        }
+    }
+}
+
+/// Zones that are warned together and leave the same way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvacuationRule {
+    /// The zones.
+    pub zones: Vec<ZoneId>,
+    /// What warns them.
+    pub trigger: Trigger,
+    /// People per vehicle (≥ 1; may be fractional: 2.5 means vehicles of 2
+    /// and 3 in equal numbers).
+    pub persons_per_vehicle: f64,
+    /// When households leave after the warning.
+    pub departure: DepartureCurve,
+    /// Fraction of households that leave when warned (default 1); the rest
+    /// stay at home.
+    #[serde(default = "full")]
+    pub compliance: f64,
+}
+
+/// What warns the zones of an [`EvacuationRule`]. A drill order
+/// (`Inject::Warn`) warns a zone whatever its rule's trigger.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// At this hour after the scenario start.
+    AtHour(Hours),
+    /// When a hazard is forecast to reach the zone within this many hours.
+    /// Needs a hazard model that forecasts arrival times; validation rejects
+    /// it until one exists.
+    HazardWithin(Hours),
+    /// Only by an order (`Inject::Warn`).
+    OnOrder,
+}
+
+/// The share of warned households that have left, as a function of the time
+/// since the warning. Reference: the departure curves of evacuation time
+/// estimates (logistic, Rayleigh, log-normal).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum DepartureCurve {
+    /// `P(t) = 1 / (1 + e^(−α (t − H)))`; the 10 %–90 % spread is 4.39/α.
+    Logistic {
+        /// Steepness α, per hour.
+        alpha_per_h: f64,
+        /// Half-way time H.
+        half_h: Hours,
+    },
+    /// `P(t) = 1 − e^(−t² / 2σ²)`: 50 % at 1.18σ, 90 % at 2.15σ.
+    Rayleigh {
+        /// Scale σ.
+        sigma_h: Hours,
+    },
+    /// `ln t ~ N(ln median, beta²)`.
+    LogNormal {
+        /// Median departure time.
+        median_h: Hours,
+        /// Standard deviation of `ln t`.
+        beta: f64,
+    },
 }
 
 /// A depot.
@@ -591,6 +696,18 @@ pub enum Inject {
         zone: ZoneId,
         /// Why, for the journal.
         reason: String,
+    },
+    /// An order to evacuate a zone now (a drill order or a scripted warning).
+    /// The zone leaves as its evacuation rule says.
+    Warn {
+        /// The zone.
+        zone: ZoneId,
+    },
+    /// The hazard reaches a zone: everyone still there is exposed. Stands in
+    /// for a hazard model until one computes arrival times.
+    Expose {
+        /// The zone.
+        zone: ZoneId,
     },
 }
 

@@ -3,9 +3,11 @@
 //! naming the file, the item's kind and id, and what is wrong; nothing stops at
 //! the first problem.
 
-use super::Problem;
+use super::hazard::*;
 use super::types::*;
-use crate::ids::{FacilityId, NodeId};
+use super::{Problem, RasterSet};
+use crate::grid::Grid;
+use crate::ids::{FacilityId, NodeId, ZoneId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -224,6 +226,42 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
             ));
         }
     }
+    let hr = &p.hazard_response;
+    if !(hr.road_close_depth_m.is_finite() && hr.road_close_depth_m > 0.0) {
+        rep.add(format!(
+            "hazard_response: road_close_depth_m must be positive, got {}",
+            hr.road_close_depth_m
+        ));
+    }
+    if !(hr.shelter_factor > 0.0 && hr.shelter_factor <= 1.0) {
+        rep.add(format!(
+            "hazard_response: shelter_factor must be in (0, 1], got {}",
+            hr.shelter_factor
+        ));
+    }
+    if !(hr.fire_task_lead_h.0.is_finite() && hr.fire_task_lead_h.0 >= 0.0) {
+        rep.add(format!(
+            "hazard_response: fire_task_lead_h must be ≥ 0, got {}",
+            hr.fire_task_lead_h.0
+        ));
+    }
+    if !(hr.fire_line_radius_m.is_finite() && hr.fire_line_radius_m >= 0.0) {
+        rep.add(format!(
+            "hazard_response: fire_line_radius_m must be ≥ 0, got {}",
+            hr.fire_line_radius_m
+        ));
+    }
+    if let Some(r) = region {
+        let zones: BTreeSet<_> = r.zones.iter().map(|z| z.id).collect();
+        for z in &hr.shelter_in_place {
+            if !zones.contains(z) {
+                rep.add(format!(
+                    "hazard_response: shelter_in_place refers to missing zone {}",
+                    z.0
+                ));
+            }
+        }
+    }
     if let (Some(prep), Some(r)) = (&p.preparedness, region) {
         let zones: BTreeSet<_> = r.zones.iter().map(|z| z.id).collect();
         let named = prep
@@ -251,6 +289,7 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
             rep.add(format!("priorities: {w:?} is listed twice"));
         }
     }
+    evacuation(&mut rep, p, region);
     let mut seen = BTreeSet::new();
     for rule in &p.repairs {
         let item = format!("repair rule for {:?}", rule.work);
@@ -269,6 +308,115 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
     rep.problems
 }
 
+/// Check the plan's shelters and evacuation rules.
+fn evacuation(rep: &mut Report, p: &Plan, region: Option<&Region>) {
+    let e = &p.evacuation;
+    let mut seen = BTreeSet::new();
+    for id in &p.shelters {
+        if !seen.insert(*id) {
+            rep.add(format!("shelters: facility {} is listed twice", id.0));
+        }
+    }
+    if let Some(r) = region {
+        let facilities: BTreeMap<FacilityId, &Facility> =
+            r.facilities.iter().map(|f| (f.id, f)).collect();
+        for id in &p.shelters {
+            match facilities.get(id) {
+                None => rep.add(format!("shelters: refers to missing facility {}", id.0)),
+                Some(f) if f.kind != FacilityKind::Shelter => rep.add(format!(
+                    "shelters: facility {} is a {:?}, not a Shelter",
+                    id.0, f.kind
+                )),
+                Some(f) if f.capacity.is_none() => rep.add(format!(
+                    "shelters: facility {} has no capacity (places for people)",
+                    id.0
+                )),
+                _ => {}
+            }
+        }
+    }
+    if !e.rules.is_empty() && p.shelters.is_empty() {
+        rep.add("evacuation: rules given but no shelter is opened (`shelters` is empty)".into());
+    }
+    if !(e.stuck_timeout_s.is_finite() && e.stuck_timeout_s > 0.0) {
+        rep.add(format!(
+            "evacuation: stuck_timeout_s must be a positive number, got {}",
+            e.stuck_timeout_s
+        ));
+    }
+    if let Some(m) = e.route_interval_min {
+        rep.positive("evacuation", "route_interval_min", m);
+    }
+    let zones: Option<BTreeSet<ZoneId>> = region.map(|r| r.zones.iter().map(|z| z.id).collect());
+    let mut named: BTreeMap<ZoneId, usize> = BTreeMap::new();
+    for (i, rule) in e.rules.iter().enumerate() {
+        let item = format!("evacuation rule {}", i + 1);
+        if rule.zones.is_empty() {
+            rep.add(format!("{item}: names no zone"));
+        }
+        for z in &rule.zones {
+            if let Some(zs) = &zones
+                && !zs.contains(z)
+            {
+                rep.add(format!("{item}: refers to missing zone {}", z.0));
+            }
+            if let Some(first) = named.insert(*z, i + 1)
+                && first != i + 1
+            {
+                rep.add(format!(
+                    "{item}: zone {} is already named by evacuation rule {first}",
+                    z.0
+                ));
+            }
+        }
+        match &rule.trigger {
+            Trigger::AtHour(h) if !(h.0.is_finite() && h.0 >= 0.0) => {
+                rep.add(format!("{item}: AtHour must be ≥ 0, got {}", h.0))
+            }
+            Trigger::HazardWithin(_) => rep.add(format!(
+                "{item}: trigger HazardWithin needs a hazard forecast, which no hazard \
+                 model provides yet; use AtHour or OnOrder with Warn injects"
+            )),
+            _ => {}
+        }
+        let ppv = rule.persons_per_vehicle;
+        if !(ppv.is_finite() && ppv >= 1.0) {
+            rep.add(format!(
+                "{item}: persons_per_vehicle must be at least 1, got {ppv}"
+            ));
+        }
+        if !(0.0..=1.0).contains(&rule.compliance) {
+            rep.add(format!(
+                "{item}: compliance must be in [0, 1], got {}",
+                rule.compliance
+            ));
+        }
+        match &rule.departure {
+            DepartureCurve::Logistic {
+                alpha_per_h,
+                half_h,
+            } => {
+                rep.positive(&item, "Logistic alpha_per_h", *alpha_per_h);
+                if !(half_h.0.is_finite() && half_h.0 >= 0.0) {
+                    rep.add(format!(
+                        "{item}: Logistic half_h must be ≥ 0, got {}",
+                        half_h.0
+                    ));
+                }
+            }
+            DepartureCurve::Rayleigh { sigma_h } => {
+                rep.positive(&item, "Rayleigh sigma_h", sigma_h.0)
+            }
+            DepartureCurve::LogNormal { median_h, beta } => {
+                rep.positive(&item, "LogNormal median_h", median_h.0);
+                if !(beta.is_finite() && *beta >= 0.0) {
+                    rep.add(format!("{item}: LogNormal beta must be ≥ 0, got {beta}"));
+                }
+            }
+        }
+    }
+}
+
 /// Check a whole scenario: the scenario file, its region and its plan.
 pub(super) fn scenario(
     file: &Path,
@@ -277,8 +425,10 @@ pub(super) fn scenario(
     r: &Region,
     plan_file: &Path,
     p: &Plan,
+    grids: &RasterSet,
 ) -> Vec<Problem> {
     let mut problems = region(region_file, r);
+    problems.extend(rasters(region_file, r, grids));
     problems.extend(plan(plan_file, p, Some(r)));
     let mut rep = Report {
         file,
@@ -340,12 +490,430 @@ pub(super) fn scenario(
             {
                 rep.add(format!("{item}: refers to missing edge {}", edge.0))
             }
-            Inject::Contaminate { zone, .. } if !zones.contains(zone) => {
+            Inject::Contaminate { zone, .. } | Inject::Warn { zone } | Inject::Expose { zone }
+                if !zones.contains(zone) =>
+            {
                 rep.add(format!("{item}: refers to missing zone {}", zone.0))
+            }
+            Inject::Warn { zone } if !p.evacuation.rules.iter().any(|r| r.zones.contains(zone)) => {
+                rep.add(format!(
+                    "{item}: warns zone {}, which no evacuation rule of the plan names \
+                     (the rule says how its households leave)",
+                    zone.0
+                ))
             }
             _ => {}
         }
     }
+    for (i, hz) in s.hazards.iter().enumerate() {
+        hazard(&mut rep, i, hz, h, r, grids);
+    }
     problems.extend(rep.problems);
     problems
+}
+
+/// Check the loaded raster layers against the region: the DEM and Vs30
+/// layers must cover every node, the fuel layer must match the DEM cell for
+/// cell (fire spread reads slope from it).
+pub(super) fn rasters(file: &Path, r: &Region, g: &RasterSet) -> Vec<Problem> {
+    let mut rep = Report {
+        file,
+        problems: Vec::new(),
+    };
+    for (name, grid) in [("dem", &g.dem), ("vs30", &g.vs30), ("fuel", &g.fuel)] {
+        let Some(grid) = grid else { continue };
+        let outside: Vec<&Node> = r
+            .nodes
+            .iter()
+            .filter(|n| grid.value_at(n.x, n.y).is_none())
+            .collect();
+        if let Some(first) = outside.first() {
+            rep.add(format!(
+                "raster {name}: does not cover {} of the region's {} nodes (no data at node {} at ({}, {}))",
+                outside.len(),
+                r.nodes.len(),
+                first.id.0,
+                first.x,
+                first.y
+            ));
+        }
+    }
+    if let Some(vs30) = &g.vs30
+        && let Some(v) = vs30
+            .data()
+            .iter()
+            .find(|&&v| !vs30.is_nodata(v) && v <= 0.0)
+    {
+        rep.add(format!("raster vs30: values must be positive, found {v}"));
+    }
+    if let Some(fuel) = &g.fuel {
+        match &g.dem {
+            None => rep.add("raster fuel: needs a dem raster (for slope)".into()),
+            Some(dem) if !fuel.same_geometry(dem) => rep.add(format!(
+                "raster fuel: must have the dem's geometry ({} × {} cells of {} m at ({}, {})), has {} × {} of {} m at ({}, {})",
+                dem.nrows(),
+                dem.ncols(),
+                dem.cellsize(),
+                dem.xllcorner(),
+                dem.yllcorner(),
+                fuel.nrows(),
+                fuel.ncols(),
+                fuel.cellsize(),
+                fuel.xllcorner(),
+                fuel.yllcorner()
+            )),
+            _ => {}
+        }
+        if let Some(v) = fuel
+            .data()
+            .iter()
+            .find(|&&v| !(fuel.is_nodata(v) || (v >= 0.0 && v.fract() == 0.0 && v < 65536.0)))
+        {
+            rep.add(format!(
+                "raster fuel: values must be fuel-model numbers (whole numbers ≥ 0), found {v}"
+            ));
+        }
+    }
+    rep.problems
+}
+
+/// Range checks on one hazard (the models check names against their tables).
+fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g: &RasterSet) {
+    let item = format!("hazard {} ({})", i + 1, hz.kind_name());
+    let at = hz.at_h().0;
+    if !(at.is_finite() && at >= 0.0) {
+        rep.add(format!("{item}: at_h must be ≥ 0, got {at}"));
+    } else if horizon_h.is_finite() && at > horizon_h {
+        rep.add(format!(
+            "{item}: at_h {at} is after the horizon ({horizon_h} h)"
+        ));
+    }
+    match hz {
+        Hazard::Earthquake(e) => {
+            range(rep, &item, "magnitude", e.magnitude, 4.0, 9.5);
+            range(rep, &item, "rake_deg", e.rake_deg, -180.0, 180.0);
+            range(
+                rep,
+                &item,
+                "vs30_default_mps",
+                e.vs30_default_mps,
+                100.0,
+                3000.0,
+            );
+            range(rep, &item, "epicentre_x", e.epicentre_x, -1e7, 1e7);
+            range(rep, &item, "epicentre_y", e.epicentre_y, -1e7, 1e7);
+            if let Some((x, y)) = e.rupture_end {
+                range(rep, &item, "rupture_end x", x, -1e7, 1e7);
+                range(rep, &item, "rupture_end y", y, -1e7, 1e7);
+            }
+        }
+        Hazard::Flood(f) => {
+            range(rep, &item, "manning_n", f.manning_n, 0.005, 0.5);
+            range(rep, &item, "boundary_slope", f.boundary_slope, 0.0, 0.5);
+            range(
+                rep,
+                &item,
+                "facility_fail_depth_m",
+                f.facility_fail_depth_m,
+                0.01,
+                20.0,
+            );
+            range(
+                rep,
+                &item,
+                "zone_flood_depth_m",
+                f.zone_flood_depth_m,
+                0.01,
+                20.0,
+            );
+            if f.inflows.is_empty() {
+                rep.add(format!("{item}: needs at least one inflow"));
+            }
+            for (k, inflow) in f.inflows.iter().enumerate() {
+                let what = format!("{item}: inflow {}", k + 1);
+                inside(rep, &what, "dem", g.dem.as_ref(), inflow.x, inflow.y);
+                hydrograph(rep, &what, &inflow.hydrograph);
+            }
+            if g.dem.is_none() {
+                rep.add(format!("{item}: the region has no dem raster"));
+            }
+        }
+        Hazard::Fire(f) => {
+            range(rep, &item, "wind_speed_m_s", f.wind_speed_m_s, 0.0, 50.0);
+            range(rep, &item, "wind_from_deg", f.wind_from_deg, -360.0, 360.0);
+            let m = &f.moisture;
+            range(rep, &item, "moisture.dead_1h", m.dead_1h, 1.0, 60.0);
+            range(rep, &item, "moisture.dead_10h", m.dead_10h, 1.0, 60.0);
+            range(rep, &item, "moisture.dead_100h", m.dead_100h, 1.0, 60.0);
+            range(rep, &item, "moisture.live_herb", m.live_herb, 30.0, 300.0);
+            range(rep, &item, "moisture.live_woody", m.live_woody, 30.0, 300.0);
+            if g.fuel.is_none() {
+                rep.add(format!("{item}: the region has no fuel raster"));
+            } else {
+                inside(
+                    rep,
+                    &item,
+                    "fuel",
+                    g.fuel.as_ref(),
+                    f.ignition_x,
+                    f.ignition_y,
+                );
+            }
+        }
+        Hazard::ChemicalLeak(c) => {
+            range(rep, &item, "rate_kg_s", c.rate_kg_s, 1e-6, 1e5);
+            range(rep, &item, "duration_h", c.duration_h.0, 1e-3, 8760.0);
+            range(rep, &item, "height_m", c.height_m, 0.0, 500.0);
+            match c.source {
+                LeakSource::Facility(id) if !r.facilities.iter().any(|f| f.id == id) => rep.add(
+                    format!("{item}: source refers to missing facility {}", id.0),
+                ),
+                LeakSource::Point(x, y) => {
+                    range(rep, &item, "source x", x, -1e7, 1e7);
+                    range(rep, &item, "source y", y, -1e7, 1e7);
+                }
+                _ => {}
+            }
+            if c.wind.is_empty() {
+                rep.add(format!("{item}: wind needs at least one period"));
+            }
+            for (k, w) in c.wind.iter().enumerate() {
+                let what = format!("{item}: wind period {}", k + 1);
+                if !(w.speed_m_s.is_finite() && (0.5..=50.0).contains(&w.speed_m_s)) {
+                    rep.add(format!(
+                        "{what}: speed_m_s must be in 0.5…50 (a Gaussian plume needs wind), got {}",
+                        w.speed_m_s
+                    ));
+                }
+                if !(w.from_deg.is_finite() && (-360.0..=360.0).contains(&w.from_deg)) {
+                    rep.add(format!(
+                        "{what}: from_deg must be in -360…360, got {}",
+                        w.from_deg
+                    ));
+                }
+                let prev = if k == 0 {
+                    None
+                } else {
+                    Some(c.wind[k - 1].from_h)
+                };
+                match prev {
+                    None if w.from_h != 0.0 => {
+                        rep.add(format!("{what}: the first period must start at from_h 0"))
+                    }
+                    Some(p) if !(w.from_h > p && w.from_h.is_finite()) => rep.add(format!(
+                        "{what}: from_h must increase (got {} after {p})",
+                        w.from_h
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// A number must lie in `lo..=hi`.
+fn range(rep: &mut Report, item: &str, field: &str, v: f64, lo: f64, hi: f64) {
+    if !(v.is_finite() && v >= lo && v <= hi) {
+        rep.add(format!("{item}: {field} must be in {lo}…{hi}, got {v}"));
+    }
+}
+
+/// A point must lie on a raster layer with data.
+fn inside(rep: &mut Report, item: &str, layer: &str, grid: Option<&Grid>, x: f64, y: f64) {
+    if let Some(grid) = grid
+        && grid.value_at(x, y).is_none()
+    {
+        rep.add(format!(
+            "{item}: point ({x}, {y}) is outside the {layer} raster or on a cell without data"
+        ));
+    }
+}
+
+/// Hydrograph points: times ≥ 0 and increasing, discharges ≥ 0.
+fn hydrograph(rep: &mut Report, item: &str, points: &[(f64, f64)]) {
+    if points.is_empty() {
+        rep.add(format!("{item}: hydrograph needs at least one point"));
+    }
+    for (k, &(t, q)) in points.iter().enumerate() {
+        if !(t.is_finite() && t >= 0.0) {
+            rep.add(format!(
+                "{item}: hydrograph point {}: time must be ≥ 0, got {t}",
+                k + 1
+            ));
+        } else if k > 0 && t <= points[k - 1].0 {
+            rep.add(format!(
+                "{item}: hydrograph point {}: times must increase ({t} after {})",
+                k + 1,
+                points[k - 1].0
+            ));
+        }
+        if !(q.is_finite() && q >= 0.0) {
+            rep.add(format!(
+                "{item}: hydrograph point {}: discharge must be ≥ 0 m³/s, got {q}",
+                k + 1
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::Hours;
+
+    fn region() -> Region {
+        ron::from_str(
+            r#"(name: "r", nodes: [(id: 1, x: 0.0, y: 0.0)], edges: [],
+               zones: [(id: 7, name: "z", population: 10, households: 4, node: 1)],
+               facilities: [
+                 (id: 50, name: "s", kind: Shelter, node: 1, capacity: Some(100.0)),
+                 (id: 51, name: "no places", kind: Shelter, node: 1),
+                 (id: 52, name: "h", kind: Hospital, node: 1, capacity: Some(10.0)),
+               ])"#,
+        )
+        .unwrap()
+    }
+
+    fn problems(p: &Plan) -> Vec<String> {
+        plan(Path::new("plan.ron"), p, Some(&region()))
+            .into_iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    fn rule(zones: &[u32], trigger: Trigger, departure: DepartureCurve) -> EvacuationRule {
+        EvacuationRule {
+            zones: zones.iter().map(|&z| ZoneId(z)).collect(),
+            trigger,
+            persons_per_vehicle: 3.0,
+            departure,
+            compliance: 1.0,
+        }
+    }
+
+    #[test]
+    fn plans_without_evacuation_still_parse() {
+        let p: Plan = ron::from_str(r#"(name: "p", depots: [], crews: [])"#).unwrap();
+        assert!(p.shelters.is_empty());
+        assert_eq!(p.evacuation, Evacuation::default());
+        assert_eq!(p.evacuation.stuck_timeout_s, 10.0);
+        assert!(problems(&p).is_empty());
+    }
+
+    #[test]
+    fn evacuation_problems_are_all_named() {
+        let ok = DepartureCurve::Rayleigh {
+            sigma_h: Hours(1.0),
+        };
+        let mut bad_ppv = rule(&[7], Trigger::OnOrder, ok.clone());
+        bad_ppv.persons_per_vehicle = 0.5;
+        bad_ppv.compliance = 1.5;
+        let p = Plan {
+            name: "p".into(),
+            shelters: vec![
+                FacilityId(50),
+                FacilityId(50),
+                FacilityId(51),
+                FacilityId(52),
+                FacilityId(99),
+            ],
+            evacuation: Evacuation {
+                rules: vec![
+                    rule(&[7, 8], Trigger::AtHour(Hours(-1.0)), ok.clone()),
+                    rule(
+                        &[],
+                        Trigger::HazardWithin(Hours(3.0)),
+                        DepartureCurve::Logistic {
+                            alpha_per_h: 0.0,
+                            half_h: Hours(1.0),
+                        },
+                    ),
+                    bad_ppv,
+                    rule(
+                        &[],
+                        Trigger::OnOrder,
+                        DepartureCurve::LogNormal {
+                            median_h: Hours(1.0),
+                            beta: -1.0,
+                        },
+                    ),
+                ],
+                route_interval_min: Some(0.0),
+                stuck_timeout_s: 0.0,
+            },
+            ..Plan::default()
+        };
+        let got = problems(&p).join("\n");
+        for want in [
+            "plan.ron: shelters: facility 50 is listed twice",
+            "shelters: facility 51 has no capacity",
+            "shelters: facility 52 is a Hospital, not a Shelter",
+            "shelters: refers to missing facility 99",
+            "evacuation: stuck_timeout_s must be a positive number, got 0",
+            "evacuation: route_interval_min must be a positive number, got 0",
+            "evacuation rule 1: refers to missing zone 8",
+            "evacuation rule 1: AtHour must be ≥ 0, got -1",
+            "evacuation rule 2: names no zone",
+            "evacuation rule 2: trigger HazardWithin needs a hazard forecast",
+            "evacuation rule 2: Logistic alpha_per_h must be a positive number, got 0",
+            "evacuation rule 3: zone 7 is already named by evacuation rule 1",
+            "evacuation rule 3: persons_per_vehicle must be at least 1, got 0.5",
+            "evacuation rule 3: compliance must be in [0, 1], got 1.5",
+            "evacuation rule 4: LogNormal beta must be ≥ 0, got -1",
+        ] {
+            assert!(got.contains(want), "missing {want:?} in\n{got}");
+        }
+        let none = Plan {
+            name: "p".into(),
+            evacuation: Evacuation {
+                rules: vec![rule(&[7], Trigger::OnOrder, ok)],
+                ..Evacuation::default()
+            },
+            ..Plan::default()
+        };
+        assert!(problems(&none).join("\n").contains("no shelter is opened"));
+    }
+
+    #[test]
+    fn warn_and_expose_injects_are_checked() {
+        let file: ScenarioFile = ron::from_str(
+            r#"(name: "s", region: "r.ron", horizon_h: 10.0, plan: "p.ron",
+               targets: (cleanup_h: 1.0, power_h: 1.0, water_h: 1.0, telecom_h: 1.0, main_roads_h: 1.0),
+               injects: [
+                 (at_h: 1.0, event: Warn(zone: 7)),
+                 (at_h: 1.0, event: Warn(zone: 9)),
+                 (at_h: 2.0, event: Expose(zone: 9)),
+               ])"#,
+        )
+        .unwrap();
+        let p = Plan {
+            name: "p".into(),
+            ..Plan::default()
+        };
+        let got: Vec<String> = scenario(
+            Path::new("s.ron"),
+            &file,
+            Path::new("r.ron"),
+            &region(),
+            Path::new("p.ron"),
+            &p,
+            &RasterSet::default(),
+        )
+        .into_iter()
+        .map(|p| p.to_string())
+        .collect();
+        let got = got.join("\n");
+        assert!(
+            got.contains("s.ron: inject 1 (at 1 h): warns zone 7, which no evacuation rule"),
+            "{got}"
+        );
+        assert!(
+            got.contains("inject 2 (at 1 h): refers to missing zone 9"),
+            "{got}"
+        );
+        assert!(
+            got.contains("inject 3 (at 2 h): refers to missing zone 9"),
+            "{got}"
+        );
+    }
 }

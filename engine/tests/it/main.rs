@@ -2,6 +2,7 @@
 //! schedule.
 
 mod cache;
+mod hazards;
 mod loader;
 mod network;
 mod schedule;

@@ -1,6 +1,15 @@
-//! Integration tests of qilian-models: the first vertical slice (damage →
-//! tasks → dispatch → driving → repair → services) on hand-built worlds.
+//! Integration tests of qilian-models: whole simulations of small scenarios
+//! built in memory — the first vertical slice (damage → tasks → dispatch →
+//! driving → repair → services) and evacuation (see [`build`]) — and
+//! the hazard models against published reference cases and in whole runs
+//! (`hazard/`).
 
+mod build;
+mod conservation;
+mod determinism;
+mod evacuation;
+mod hazard;
+mod schedule;
 mod services;
 mod slice;
 

@@ -1,0 +1,124 @@
+//! Hazards and rasters in scenario files: loaded, range-checked, every
+//! problem named with its file.
+
+use super::{PLAN, REGION, SCENARIO};
+use qilian_engine::scenario::{Embedded, Hazard, load_from};
+use std::path::{Path, PathBuf};
+
+/// A 3 × 3 grid of 500 m cells whose lower-left corner is `corner`.
+fn grid(corner: f64) -> String {
+    format!(
+        "ncols 3\nnrows 3\nxllcorner {corner}\nyllcorner {corner}\ncellsize 500\n\
+         1 2 3\n4 5 6\n7 8 9\n"
+    )
+}
+
+fn with(region_extra: &str, dem: &str, fuel: &str, hazards: &str) -> Embedded {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let region = REGION.replace("facilities: [", &format!("{region_extra} facilities: ["));
+    let scenario = SCENARIO.replace("injects: [", &format!("hazards: [{hazards}], injects: ["));
+    Embedded(
+        [
+            ("s/scenario.ron", leak(scenario)),
+            ("s/region.ron", leak(region)),
+            ("s/plan.ron", leak(PLAN.to_string())),
+            ("s/dem.asc", leak(dem.to_string())),
+            ("s/fuel.asc", leak(fuel.to_string())),
+        ]
+        .into_iter()
+        .map(|(p, t)| (PathBuf::from(p), t))
+        .collect(),
+    )
+}
+
+fn messages(src: &Embedded) -> Vec<String> {
+    match load_from(src, Path::new("s/scenario.ron")) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.problems.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+const RASTERS: &str = r#"rasters: (dem: Some("dem.asc"), fuel: Some("fuel.asc")),"#;
+
+const FLOOD: &str = r#"Flood((at_h: 1.0, manning_n: 0.03, boundary_slope: 0.001,
+    facility_fail_depth_m: 0.5, zone_flood_depth_m: 0.1,
+    inflows: [(x: 100.0, y: 100.0, hydrograph: [(0.0, 10.0), (2.0, 50.0)])]))"#;
+
+#[test]
+fn rasters_load_and_hazards_parse() {
+    let s = load_from(
+        &with(RASTERS, &grid(-250.0), &grid(-250.0), FLOOD),
+        Path::new("s/scenario.ron"),
+    )
+    .unwrap();
+    let dem = s.rasters.dem.as_ref().unwrap();
+    assert_eq!(dem.value_at(0.0, 0.0), Some(7.0), "row 0 is the north edge");
+    assert_eq!(dem.value_at(1000.0, 1000.0), Some(3.0));
+    assert!(matches!(s.file.hazards[0], Hazard::Flood(_)));
+}
+
+#[test]
+fn raster_problems_name_the_region_file_and_layer() {
+    // Shifted away from the nodes, and a fuel grid of another geometry.
+    let m = messages(&with(
+        RASTERS,
+        &grid(5000.0),
+        "ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 10\n1\n",
+        "",
+    ));
+    assert!(
+        m.iter()
+            .any(|p| p
+                .starts_with("s/region.ron: raster dem: does not cover 4 of the region's 4 nodes")),
+        "{m:?}"
+    );
+    assert!(
+        m.iter()
+            .any(|p| p.contains("raster fuel: must have the dem's geometry")),
+        "{m:?}"
+    );
+    // A file that is not a grid.
+    let m = messages(&with(RASTERS, "ncols x\n", &grid(-250.0), ""));
+    assert!(
+        m.iter()
+            .any(|p| p.starts_with("s/region.ron: raster dem: s/dem.asc:")),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn hazard_ranges_are_checked() {
+    let bad = r#"Earthquake((at_h: 99.0, magnitude: 11.0, rake_deg: 0.0, epicentre_x: 0.0,
+            epicentre_y: 0.0, gmpe: "BooreAtkinson2008", vs30_default_mps: 0.0)),
+        ChemicalLeak((at_h: 1.0, source: Facility(99), rate_kg_s: -1.0, duration_h: 1.0,
+            chemical: "chlorine", terrain: Rural,
+            wind: [(from_h: 0.5, speed_m_s: 0.0, from_deg: 0.0, stability: Class(D))])),
+        Flood((at_h: 1.0, manning_n: 0.03, boundary_slope: 0.001,
+            facility_fail_depth_m: 0.5, zone_flood_depth_m: 0.1,
+            inflows: [(x: 9000.0, y: 0.0, hydrograph: [(2.0, 5.0), (1.0, -5.0)])]))"#;
+    let m = messages(&with(RASTERS, &grid(-250.0), &grid(-250.0), bad));
+    for want in [
+        "hazard 1 (earthquake): at_h 99 is after the horizon",
+        "hazard 1 (earthquake): magnitude must be in 4…9.5, got 11",
+        "hazard 1 (earthquake): vs30_default_mps must be in 100…3000, got 0",
+        "hazard 2 (chemical leak): rate_kg_s must be in",
+        "hazard 2 (chemical leak): source refers to missing facility 99",
+        "hazard 2 (chemical leak): wind period 1: speed_m_s must be in 0.5…50",
+        "hazard 2 (chemical leak): wind period 1: the first period must start at from_h 0",
+        "hazard 3 (flood): inflow 1: point (9000, 0) is outside the dem raster",
+        "hazard 3 (flood): inflow 1: hydrograph point 2: times must increase",
+        "hazard 3 (flood): inflow 1: hydrograph point 2: discharge must be ≥ 0",
+    ] {
+        assert!(
+            m.iter().any(|p| p.contains(want)),
+            "missing {want:?} in {m:#?}"
+        );
+    }
+    // A flood needs a DEM.
+    let m = messages(&with("", "", "", FLOOD));
+    assert!(
+        m.iter()
+            .any(|p| p.contains("hazard 1 (flood): the region has no dem raster")),
+        "{m:?}"
+    );
+}

@@ -1,0 +1,437 @@
+//! A toxic gas release in a run: Gaussian puffs from the source, toxic load
+//! and AEGL level per zone, chlorine probit casualties, shelter in place, and
+//! a hazmat crew that stops the release.
+//!
+//! Each tick the release emits puffs (one per 20 m of wind run, so the train
+//! is dense compared with σy at the zones) of mass Q·Δt at the source; every
+//! puff moves with the wind of the current period and spreads with the
+//! Briggs/McElroy–Pooler σ of its travel distance ([`crate::puff`]). The
+//! concentration at each zone's node (ground level) is evaluated at the
+//! middle of the tick and held for the tick:
+//!
+//! - toxic load L_z += C_z^n · Δt (ppm, min; n from the chemical's probit),
+//!   with C multiplied by the plan's `shelter_factor` in zones told to shelter
+//!   in place (from the start of the release);
+//! - the zone's AEGL level is the highest tier whose 60-min AEGL its
+//!   outdoor concentration has exceeded (ALOHA draws threat zones the same
+//!   way; sheltering lowers the dose, not the threat zone);
+//!   reaching AEGL-2 counts as the hazard reaching the zone
+//!   ([`super::HazardArrival`]) and leaves the zone needing decontamination
+//!   (a cleanup task);
+//! - expected fatalities = Σ population_z · P(L_z) from the lethality probit
+//!   (Withers & Lees 1985 for chlorine) — a KPI, not a removal of people.
+//!
+//! The release ends at `duration_h` or when a crew finishes the `StopLeak`
+//! task opened at the source when the release starts (plan: which crew kind
+//! and how long). Wind periods switch at their hour, applied from the tick
+//! containing it. Calm (< 0.5 m/s) is refused by validation: a Gaussian
+//! model has no answer for it.
+
+use super::{HazardArrival, HazardStats, node_xy};
+use crate::infrastructure::Zones;
+use crate::measure::round6;
+use crate::plume::{self, Insolation, PgClass, Stability, Terrain};
+use crate::puff::{Puff, puff_concentration};
+use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
+use crate::toxic::{AeglLevel, Chemical, Probit, aegl};
+use crate::units::{KgPerCubicMetre, MetresPerSecond, Minutes};
+use bevy_ecs::prelude::*;
+use qilian_engine::network::NodeIx;
+use qilian_engine::scenario::{
+    self as sc, ChemicalLeak, DamageState, Hazard, LeakSource, StabilityFrom, WorkKind,
+};
+use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
+use serde_json::json;
+use std::sync::Arc;
+
+/// Wind run between two puffs, m.
+const PUFF_SPACING_M: f64 = 20.0;
+/// Puffs farther than this from the source are dropped, m (beyond the
+/// region; σ formulas are fitted to 10 km).
+const MAX_TRAVEL_M: f64 = 60_000.0;
+/// Concentrations below this count as no gas, ppm.
+const TRACE_PPM: f64 = 1e-3;
+
+/// Wind of one period, ready to use.
+#[derive(Clone, Copy, Debug)]
+struct Wind {
+    from_s: f64,
+    speed: f64,
+    /// Unit vector the wind blows toward (east, north).
+    toward: (f64, f64),
+    class: PgClass,
+}
+
+/// One release and its per-zone exposure.
+struct Leak {
+    number: u32,
+    start_s: f64,
+    end_s: f64,
+    stopped_by_crew: Option<SimTime>,
+    source: (f64, f64),
+    site: NodeIx,
+    raw_site: u32,
+    rate: f64,
+    height: f64,
+    terrain: Terrain,
+    chemical: Chemical,
+    probit: Probit,
+    /// AEGL-1/2/3 60-min values, ppm.
+    aegl60: [f64; 3],
+    wind: Vec<Wind>,
+    puffs: Vec<Puff>,
+    /// Time the puffs' positions refer to, s.
+    state_s: f64,
+    /// Next emission time, s.
+    next_emit_s: f64,
+    sheltered: Vec<bool>,
+    load: Vec<f64>,
+    peak_ppm: Vec<f64>,
+    level: Vec<u8>,
+    /// Zones that reached a new AEGL level this tick: (zone, level).
+    news: Vec<(usize, u8)>,
+    started: bool,
+    ended: bool,
+    log_seen: usize,
+}
+
+impl Leak {
+    fn wind_at(&self, t_s: f64) -> Wind {
+        let since = t_s - self.start_s;
+        *self
+            .wind
+            .iter()
+            .rev()
+            .find(|w| w.from_s <= since)
+            .unwrap_or(&self.wind[0])
+    }
+
+    fn releasing(&self, t_s: f64) -> bool {
+        t_s >= self.start_s && t_s < self.end_s
+    }
+
+    /// Move puffs to `t_s`, emitting the ones released on the way.
+    fn advance_to(&mut self, t_s: f64) {
+        let w = self.wind_at(self.state_s.max(self.start_s));
+        let dt = t_s - self.state_s;
+        for p in &mut self.puffs {
+            p.x += w.toward.0 * w.speed * dt;
+            p.y += w.toward.1 * w.speed * dt;
+            p.travel_m += w.speed * dt;
+        }
+        let interval = PUFF_SPACING_M / w.speed;
+        while self.next_emit_s < t_s {
+            let te = self.next_emit_s;
+            if self.releasing(te) {
+                let age = t_s - te;
+                let mass = self.rate * interval.min(self.end_s - te);
+                self.puffs.push(Puff {
+                    mass_kg: mass,
+                    x: self.source.0 + w.toward.0 * w.speed * age,
+                    y: self.source.1 + w.toward.1 * w.speed * age,
+                    travel_m: w.speed * age,
+                    stability: w.class,
+                });
+            }
+            self.next_emit_s = te + interval;
+        }
+        self.puffs.retain(|p| p.travel_m < MAX_TRAVEL_M);
+        self.state_s = t_s;
+    }
+
+    fn ppm_at(&self, x: f64, y: f64) -> f64 {
+        let c: f64 = self
+            .puffs
+            .iter()
+            .map(|p| puff_concentration(p, self.terrain, self.height, x, y, 0.0).0)
+            .sum();
+        plume::to_ppm(KgPerCubicMetre(c), self.chemical.molar_mass_g_mol()).0
+    }
+}
+
+/// The scenario's releases.
+#[derive(Resource, Default)]
+pub(crate) struct Leaks(Vec<Leak>);
+
+fn pg(w: &sc::WindPeriod) -> PgClass {
+    match w.stability {
+        StabilityFrom::Class(c) => PgClass::One(match c {
+            sc::StabilityClass::A => Stability::A,
+            sc::StabilityClass::B => Stability::B,
+            sc::StabilityClass::C => Stability::C,
+            sc::StabilityClass::D => Stability::D,
+            sc::StabilityClass::E => Stability::E,
+            sc::StabilityClass::F => Stability::F,
+        }),
+        StabilityFrom::Sky(s) => plume::pasquill_gifford(
+            MetresPerSecond(w.speed_m_s),
+            match s {
+                sc::Sky::StrongSun => Insolation::Strong,
+                sc::Sky::ModerateSun => Insolation::Moderate,
+                sc::Sky::SlightSun => Insolation::Slight,
+                sc::Sky::Overcast => Insolation::Overcast,
+                sc::Sky::NightCloudy => Insolation::NightCloudy,
+                sc::Sky::NightClear => Insolation::NightClear,
+            },
+        ),
+    }
+}
+
+fn leak(number: u32, c: &ChemicalLeak, scenario: &qilian_engine::Scenario) -> Option<Leak> {
+    let net = &scenario.network;
+    let chemical: Chemical = c.chemical.parse().ok()?;
+    let (source, site, raw_site) = match c.source {
+        LeakSource::Facility(id) => {
+            let f = scenario.region.facilities.iter().find(|f| f.id == id)?;
+            let n = net.node(f.node)?;
+            (node_xy(net, n), n, id.0)
+        }
+        LeakSource::Point(x, y) => {
+            // Crews work from the nearest node (lowest index on ties).
+            let n = (0..net.nodes.len() as NodeIx).min_by(|&a, &b| {
+                let (ax, ay) = node_xy(net, a);
+                let (bx, by) = node_xy(net, b);
+                (ax - x)
+                    .hypot(ay - y)
+                    .total_cmp(&(bx - x).hypot(by - y))
+                    .then(a.cmp(&b))
+            })?;
+            ((x, y), n, net.nodes[n as usize].id.0)
+        }
+    };
+    let hour = Minutes(60.0);
+    let aegl60 = [AeglLevel::Aegl1, AeglLevel::Aegl2, AeglLevel::Aegl3].map(|l| {
+        aegl(chemical, l, hour)
+            .map(|p| p.0)
+            .unwrap_or(f64::INFINITY)
+    });
+    let start_s = c.at_h.0 * 3600.0;
+    let wind = c
+        .wind
+        .iter()
+        .map(|w| {
+            let th = w.from_deg.to_radians();
+            Wind {
+                from_s: w.from_h * 3600.0,
+                speed: w.speed_m_s,
+                toward: (-th.sin(), -th.cos()),
+                class: pg(w),
+            }
+        })
+        .collect::<Vec<_>>();
+    if wind.is_empty() {
+        return None;
+    }
+    let nz = scenario.region.zones.len();
+    let shelter = &scenario.plan.hazard_response.shelter_in_place;
+    Some(Leak {
+        number,
+        start_s,
+        end_s: start_s + c.duration_h.0 * 3600.0,
+        stopped_by_crew: None,
+        source,
+        site,
+        raw_site,
+        rate: c.rate_kg_s,
+        height: c.height_m,
+        terrain: match c.terrain {
+            sc::Terrain::Rural => Terrain::Rural,
+            sc::Terrain::Urban => Terrain::Urban,
+        },
+        chemical,
+        probit: chemical.lethality_probit(),
+        aegl60,
+        wind,
+        puffs: Vec::new(),
+        state_s: start_s,
+        next_emit_s: start_s,
+        sheltered: scenario
+            .region
+            .zones
+            .iter()
+            .map(|z| shelter.contains(&z.id))
+            .collect(),
+        load: vec![0.0; nz],
+        peak_ppm: vec![0.0; nz],
+        level: vec![0; nz],
+        news: Vec::new(),
+        started: false,
+        ended: false,
+        log_seen: 0,
+    })
+}
+
+pub(crate) fn build(sim: &mut Sim) {
+    let scenario = sim.world().resource::<ScenarioRes>().0.clone();
+    let leaks = scenario
+        .file
+        .hazards
+        .iter()
+        .enumerate()
+        .filter_map(|(i, hz)| match hz {
+            Hazard::ChemicalLeak(c) => leak(i as u32 + 1, c, &scenario),
+            _ => None,
+        })
+        .collect();
+    sim.world_mut().insert_resource(Leaks(leaks));
+}
+
+/// Hazard phase: start releases, stop them when a crew is done, move the
+/// puffs and accumulate each zone's exposure for this tick.
+pub(crate) fn advance(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    mut leaks: ResMut<Leaks>,
+    mut board: ResMut<TaskBoard>,
+    mut journal: ResMut<Journal>,
+) {
+    let net = scenario.net();
+    let factor = scenario.0.plan.hazard_response.shelter_factor;
+    let (t0, t1) = (clock.now.0 as f64, clock.tick_end().0 as f64);
+    let dt_min = (t1 - t0) / 60.0;
+    for lk in &mut leaks.0 {
+        lk.news.clear();
+        if t1 <= lk.start_s {
+            continue;
+        }
+        if !lk.started {
+            lk.started = true;
+            journal.record(
+                clock.now,
+                EventKind::HazardStarted {
+                    hazard: lk.number,
+                    what: Arc::from(format!("{:?} release {} kg/s", lk.chemical, lk.rate)),
+                },
+            );
+            board.request(TaskRequest {
+                subject: Subject::Hazard(lk.number, lk.site),
+                work: WorkKind::StopLeak,
+                state: DamageState::Moderate,
+                sites: vec![lk.site],
+                raw_id: lk.raw_site,
+            });
+        }
+        for (t, subject, what) in &board.hazard_log[lk.log_seen..] {
+            if *subject == Subject::Hazard(lk.number, lk.site)
+                && *what == HazardWork::Finished
+                && lk.stopped_by_crew.is_none()
+                && (t.0 as f64) < lk.end_s
+            {
+                lk.stopped_by_crew = Some(*t);
+                lk.end_s = lk.end_s.min(t.0 as f64);
+            }
+        }
+        lk.log_seen = board.hazard_log.len();
+        if !lk.ended && t0 >= lk.end_s {
+            lk.ended = true;
+            let why = if lk.stopped_by_crew.is_some() {
+                "release stopped by a crew"
+            } else {
+                "release ran its course"
+            };
+            journal.record(
+                clock.now,
+                EventKind::HazardEnded {
+                    hazard: lk.number,
+                    why: Arc::from(why),
+                },
+            );
+        }
+        if lk.ended && lk.puffs.is_empty() {
+            continue;
+        }
+        let mid = 0.5 * (t0 + t1).max(lk.start_s);
+        lk.advance_to(mid.max(lk.state_s));
+        for (z, zone) in scenario.0.region.zones.iter().enumerate() {
+            let n = net.node(zone.node).expect("validated: zone node exists");
+            let (x, y) = node_xy(net, n);
+            let ppm = lk.ppm_at(x, y);
+            if ppm < TRACE_PPM {
+                continue;
+            }
+            lk.peak_ppm[z] = lk.peak_ppm[z].max(ppm);
+            let inside = if lk.sheltered[z] { ppm * factor } else { ppm };
+            lk.load[z] += inside.powf(lk.probit.n) * dt_min;
+            // Threat zones are drawn on outdoor air; sheltering lowers the dose.
+            let level = lk.aegl60.iter().filter(|&&a| ppm > a).count() as u8;
+            if level > lk.level[z] {
+                lk.level[z] = level;
+                lk.news.push((z, level));
+            }
+        }
+    }
+}
+
+/// Damage phase: zones reached by AEGL-2 are marked reached and
+/// contaminated; KPIs.
+pub(crate) fn effects(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    leaks: Res<Leaks>,
+    mut zones: ResMut<Zones>,
+    mut arrival: ResMut<HazardArrival>,
+    mut stats: ResMut<HazardStats>,
+    mut journal: ResMut<Journal>,
+) {
+    for lk in &leaks.0 {
+        if !lk.started {
+            continue;
+        }
+        for &(z, level) in &lk.news {
+            journal.record(
+                clock.now,
+                EventKind::HazardReachedZone {
+                    zone: zones.ids[z],
+                    hazard: lk.number,
+                    what: Arc::from(format!("AEGL-{level}")),
+                },
+            );
+            if level >= 2 {
+                arrival.reach(z, clock.now);
+                if !zones.contaminated[z] {
+                    zones.contaminated[z] = true;
+                    zones.ever_contaminated[z] = true;
+                    journal.record(
+                        clock.now,
+                        EventKind::ZoneContaminated {
+                            zone: zones.ids[z],
+                            reason: Arc::from(format!("{:?} above AEGL-2", lk.chemical)),
+                        },
+                    );
+                }
+            }
+        }
+        if !(lk.news.is_empty() && clock.tick_end() < clock.horizon) {
+            let hz = &scenario.0.file.hazards[lk.number as usize - 1];
+            let pop = &zones.population;
+            let fatalities: f64 = (0..pop.len())
+                .map(|z| pop[z] * lk.probit.p_fatality(lk.load[z]).max(0.0))
+                .sum();
+            let count = |k: u8| lk.level.iter().filter(|&&l| l >= k).count();
+            stats.set(
+                lk.number,
+                hz,
+                "expected_fatalities",
+                json!(round6(fatalities)),
+            );
+            stats.set(lk.number, hz, "zones_aegl1", json!(count(1)));
+            stats.set(lk.number, hz, "zones_aegl2", json!(count(2)));
+            stats.set(lk.number, hz, "zones_aegl3", json!(count(3)));
+            let peak = lk.peak_ppm.iter().fold(0.0f64, |a, &b| a.max(b));
+            stats.set(lk.number, hz, "max_zone_ppm", json!(round6(peak)));
+            let released_h = (lk.end_s.min(clock.tick_end().0 as f64) - lk.start_s) / 3600.0;
+            stats.set(
+                lk.number,
+                hz,
+                "release_h",
+                json!(round6(released_h.max(0.0))),
+            );
+            stats.set(
+                lk.number,
+                hz,
+                "stopped_by_crew_h",
+                json!(lk.stopped_by_crew.map(|t| round6(t.hours()))),
+            );
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! Earthquake shaking and damage in a run.
+//!
+//! At the event's origin time every exposed site — facilities with a Hazus
+//! fragility class, and bridges — gets a ground motion and a damage state:
+//!
+//! ```text
+//! ln IM_s = ln median(M, rake, Rjb_s, Vs30_s) + τ·η + φ·ε_s        (GMPE)
+//! DS_s    = the state with u_s < P(DS ≥ ds | IM_s) worst             (fragility)
+//! ```
+//!
+//! with η ~ N(0, 1) once per event (stream keyed by the hazard number), and
+//! ε_s ~ N(0, 1) and u_s ~ U(0, 1) per site (stream keyed by the hazard number
+//! and the site's stable id), so a site's draw does not depend on which other
+//! sites exist or on the thread count. One ε per site serves every intensity
+//! measure at it (full correlation between PGA and Sa(1.0 s) at a site: a
+//! simplification). Rjb is the horizontal distance to the epicentre or to the
+//! rupture's surface trace, in km. Vs30 comes from the region's `vs30` raster
+//! or the hazard's default.
+//!
+//! Demands: power classes and tunnels under shaking use PGA, bridges
+//! (HWB.GS) Sa(1.0 s). Classes conditioned on permanent ground deformation
+//! (roads HRD.GF, HWB.GF, HTU.GF) are not exercised: no liquefaction or
+//! landslide model gives PGD here; road blocks come as injects.
+//!
+//! Effects (Damage phase): facilities take the sampled state when worse than
+//! their current one (journal `FacilityDamaged`); a bridge at Moderate or
+//! worse closes, at Slight it stays open damaged (both directions, through
+//! `set_edge`), and the road crews' tasks follow from those states.
+
+use super::HazardStats;
+use crate::fragility::{self, Demand, FragilityClass};
+use crate::gmpe::{self, GroundMotionModel, Imt, Rupture, Site};
+use crate::infrastructure::Facilities;
+use crate::measure::round6;
+use crate::units::{Degrees, Km, MetresPerSecond};
+use bevy_ecs::prelude::*;
+use qilian_engine::dist::{std_normal, unit};
+use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
+use qilian_engine::scenario::{DamageState, Earthquake, Hazard};
+use qilian_engine::sim::set_edge;
+use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime, StreamTag, Streams};
+use rayon::prelude::*;
+use serde_json::json;
+use std::sync::Arc;
+
+/// Stream of the between-event term η, keyed by hazard number.
+const EVENT_TERM: StreamTag = StreamTag::new("earthquake between-event");
+/// Stream of a site's ε and u, keyed by hazard number and site key.
+const SITE_TERM: StreamTag = StreamTag::new("earthquake site");
+
+/// An earthquake as the models need it.
+#[derive(Clone, Copy)]
+pub struct Event {
+    /// The GMPE.
+    pub gmpe: &'static dyn GroundMotionModel,
+    /// Magnitude and rake.
+    pub rupture: Rupture,
+    /// Surface trace of the rupture, from the epicentre to its other end
+    /// (equal points for a point source), m.
+    pub trace: [(f64, f64); 2],
+}
+
+impl Event {
+    /// From the scenario's description; `None` when the GMPE name is unknown
+    /// (scenario validation reports it).
+    pub fn new(e: &Earthquake) -> Option<Event> {
+        let p0 = (e.epicentre_x, e.epicentre_y);
+        Some(Event {
+            gmpe: gmpe::by_name(&e.gmpe)?,
+            rupture: Rupture {
+                mag: e.magnitude,
+                rake: Degrees(e.rake_deg),
+            },
+            trace: [p0, e.rupture_end.unwrap_or(p0)],
+        })
+    }
+
+    /// Joyner–Boore distance of (x, y), km: to the nearest point of the trace.
+    pub fn rjb_km(&self, x: f64, y: f64) -> f64 {
+        let [(ax, ay), (bx, by)] = self.trace;
+        let (dx, dy) = (bx - ax, by - ay);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 {
+            (((x - ax) * dx + (y - ay) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let (px, py) = (ax + t * dx, ay + t * dy);
+        (x - px).hypot(y - py) / 1000.0
+    }
+}
+
+/// One exposed site.
+#[derive(Clone, Copy)]
+pub struct ShakeSite {
+    /// Stable key of its random stream (unique among the event's sites).
+    pub key: u64,
+    /// Easting, m.
+    pub x: f64,
+    /// Northing, m.
+    pub y: f64,
+    /// Vs30, m/s.
+    pub vs30_mps: f64,
+    /// Its fragility class.
+    pub class: &'static FragilityClass,
+}
+
+/// What one site felt and suffered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shaking {
+    /// Sampled PGA, g.
+    pub pga_g: f64,
+    /// The class's demand value (g; NaN for ground-deformation classes).
+    pub demand: f64,
+    /// Sampled damage state.
+    pub state: DamageState,
+}
+
+/// Ground motion and damage state of every site, in site order, computed in
+/// parallel. `hazard` is the hazard number that keys the random streams.
+pub fn shake(event: &Event, sites: &[ShakeSite], streams: &Streams, hazard: u32) -> Vec<Shaking> {
+    let eta = std_normal(&mut streams.stream(EVENT_TERM, hazard as u64));
+    sites
+        .par_iter()
+        .map(|s| shake_one(event, s, streams, hazard, eta))
+        .collect()
+}
+
+fn shake_one(event: &Event, s: &ShakeSite, streams: &Streams, hazard: u32, eta: f64) -> Shaking {
+    let mut rng = streams.stream(SITE_TERM, ((hazard as u64) << 40) ^ s.key);
+    let eps = std_normal(&mut rng);
+    let u = unit(&mut rng);
+    let site = Site {
+        rjb: Km(event.rjb_km(s.x, s.y)),
+        vs30: MetresPerSecond(s.vs30_mps),
+    };
+    let im = |imt: Imt| {
+        let r = event.gmpe.median_sigma(&event.rupture, &site, imt);
+        (r.median.0.ln() + r.tau_ln * eta + r.phi_ln * eps).exp()
+    };
+    let pga = im(Imt::Pga);
+    let demand = match s.class.demand {
+        Demand::Pga => pga,
+        Demand::Sa10 => im(Imt::Sa10),
+        Demand::Pgd => f64::NAN,
+    };
+    let state = if demand.is_nan() {
+        DamageState::None
+    } else {
+        s.class.sample_state(demand, u)
+    };
+    Shaking {
+        pga_g: pga,
+        demand,
+        state,
+    }
+}
+
+/// What a site is in the world.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    /// Facility by dense index.
+    Facility(usize),
+    /// Bridge link (the lower of a two-way pair).
+    Bridge(LinkIx),
+}
+
+/// One earthquake of the scenario with its sites.
+struct Quake {
+    number: u32,
+    at: SimTime,
+    event: Event,
+    sites: Vec<ShakeSite>,
+    targets: Vec<Target>,
+    /// Outcome once shaken, applied in the Damage phase of the same tick.
+    shaken: Option<Vec<Shaking>>,
+    applied: bool,
+}
+
+/// The scenario's earthquakes.
+#[derive(Resource, Default)]
+pub(crate) struct Quakes(Vec<Quake>);
+
+pub(crate) fn build(sim: &mut Sim) {
+    let scenario = sim.world().resource::<ScenarioRes>().0.clone();
+    let region = &scenario.region;
+    let net = &scenario.network;
+    let mut quakes = Vec::new();
+    for (i, hz) in scenario.file.hazards.iter().enumerate() {
+        let Hazard::Earthquake(e) = hz else { continue };
+        let Some(event) = Event::new(e) else { continue };
+        let vs30 = |x: f64, y: f64| {
+            scenario
+                .rasters
+                .vs30
+                .as_ref()
+                .and_then(|g| g.value_at(x, y))
+                .unwrap_or(e.vs30_default_mps)
+        };
+        let (mut sites, mut targets) = (Vec::new(), Vec::new());
+        for (f, fac) in region.facilities.iter().enumerate() {
+            let Some(class) = fac
+                .fragility
+                .as_deref()
+                .and_then(|c| fragility::class(c).ok())
+            else {
+                continue;
+            };
+            let n = net.node(fac.node).expect("validated: facility node exists");
+            let (x, y) = super::node_xy(net, n);
+            sites.push(ShakeSite {
+                key: (1 << 32) | fac.id.0 as u64,
+                x,
+                y,
+                vs30_mps: vs30(x, y),
+                class,
+            });
+            targets.push(Target::Facility(f));
+        }
+        for (l, link) in net.links.iter().enumerate() {
+            let l = l as LinkIx;
+            if link.twin.is_some_and(|t| t < l) {
+                continue;
+            }
+            let Some(class) = link.bridge.as_ref().and_then(|b| fragility::class(b).ok()) else {
+                continue;
+            };
+            let (ax, ay) = super::node_xy(net, link.from);
+            let (bx, by) = super::node_xy(net, link.to);
+            let (x, y) = ((ax + bx) / 2.0, (ay + by) / 2.0);
+            sites.push(ShakeSite {
+                key: (2 << 32) | link.id.0 as u64,
+                x,
+                y,
+                vs30_mps: vs30(x, y),
+                class,
+            });
+            targets.push(Target::Bridge(l));
+        }
+        quakes.push(Quake {
+            number: i as u32 + 1,
+            at: SimTime::from_hours(e.at_h),
+            event,
+            sites,
+            targets,
+            shaken: None,
+            applied: false,
+        });
+    }
+    sim.world_mut().insert_resource(Quakes(quakes));
+}
+
+/// Hazard phase: shake the sites of every earthquake whose time has come.
+pub(crate) fn shake_sites(
+    clock: Res<Clock>,
+    streams: Res<Streams>,
+    mut quakes: ResMut<Quakes>,
+    mut journal: ResMut<Journal>,
+) {
+    for q in &mut quakes.0 {
+        if q.shaken.is_none() && q.at < clock.tick_end() {
+            q.shaken = Some(shake(&q.event, &q.sites, &streams, q.number));
+            journal.record(
+                clock.now,
+                EventKind::HazardStarted {
+                    hazard: q.number,
+                    what: Arc::from(format!("earthquake Mw {}", q.event.rupture.mag)),
+                },
+            );
+        }
+    }
+}
+
+/// Damage phase: apply the sampled states.
+pub(crate) fn damage(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    mut quakes: ResMut<Quakes>,
+    mut fac: ResMut<Facilities>,
+    mut edges: ResMut<EdgeStates>,
+    mut journal: ResMut<Journal>,
+    mut stats: ResMut<HazardStats>,
+) {
+    let net = scenario.net();
+    for q in &mut quakes.0 {
+        if q.applied {
+            continue;
+        }
+        let Some(shaken) = &q.shaken else { continue };
+        q.applied = true;
+        let mut by_state = [0u32; 5];
+        let (mut bridges_closed, mut bridges_damaged) = (0u32, 0u32);
+        let mut max_pga: f64 = 0.0;
+        let reason: Arc<str> = Arc::from(format!("earthquake Mw {}", q.event.rupture.mag));
+        for (target, s) in q.targets.iter().zip(shaken) {
+            max_pga = max_pga.max(s.pga_g);
+            match *target {
+                Target::Facility(f) => {
+                    by_state[s.state as usize] += 1;
+                    if s.state > fac.damage[f] {
+                        fac.damage[f] = s.state;
+                        journal.record(
+                            clock.now,
+                            EventKind::FacilityDamaged {
+                                facility: fac.ids[f],
+                                state: s.state,
+                            },
+                        );
+                    }
+                }
+                Target::Bridge(l) => {
+                    let new = match s.state {
+                        DamageState::None => continue,
+                        DamageState::Slight => {
+                            bridges_damaged += 1;
+                            EdgeState::Damaged {
+                                state: s.state,
+                                reason: reason.clone(),
+                            }
+                        }
+                        _ => {
+                            bridges_closed += 1;
+                            EdgeState::Closed {
+                                state: s.state,
+                                reason: reason.clone(),
+                            }
+                        }
+                    };
+                    for l in std::iter::once(l).chain(net.links[l as usize].twin) {
+                        set_edge(net, &mut edges, &mut journal, clock.now, l, new.clone());
+                    }
+                }
+            }
+        }
+        let hz = &scenario.0.file.hazards[q.number as usize - 1];
+        stats.set(q.number, hz, "sites", json!(q.sites.len()));
+        stats.set(q.number, hz, "max_pga_g", json!(round6(max_pga)));
+        stats.set(
+            q.number,
+            hz,
+            "facilities_by_state",
+            json!({
+                "none": by_state[0], "slight": by_state[1], "moderate": by_state[2],
+                "extensive": by_state[3], "complete": by_state[4],
+            }),
+        );
+        stats.set(q.number, hz, "bridges_closed", json!(bridges_closed));
+        stats.set(q.number, hz, "bridges_damaged_open", json!(bridges_damaged));
+    }
+}

@@ -1,0 +1,419 @@
+//! A forest fire in a run: arrival times over the region's fuel raster,
+//! closures and threatened zones as the front arrives, fire crews holding
+//! lines.
+//!
+//! At ignition the whole arrival-time grid is computed at once (minimum
+//! travel time over per-cell Rothermel ellipses, [`crate::fire::spread`];
+//! wind and moistures are constant during the fire). That grid is also the
+//! forecast: each zone's forecast arrival goes into
+//! [`super::HazardArrival::forecast`], and a `FireLine` task opens for a zone
+//! once the front is forecast within the plan's `fire_task_lead_h` of it.
+//!
+//! Fire lines (kept simple): when a fire crew starts work at a task site,
+//! every cell within the plan's `fire_line_radius_m` of the site becomes a
+//! barrier — the fire stops there, and cells inside that were already
+//! burning are put out. Arrival times are then recomputed from every cell
+//! already burnt, with their own arrival times, so the past stays as it was
+//! and only the front ahead changes. A line, once held, stays.
+//!
+//! Effects as the front passes (Damage phase): a road link whose end nodes or
+//! midpoint burn closes in both directions with damage Slight (burnt
+//! debris, signs and guard rails: a road crew must clear it); a zone whose
+//! node burns is reached (journal, [`super::HazardArrival`]) and needs cleanup
+//! (ash and debris); a facility whose node burns takes the hazard's
+//! `facility_damage` state.
+
+use super::{HazardArrival, HazardStats, node_xy};
+use crate::fire::rothermel::Moistures;
+use crate::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
+use crate::fire::{FireError, fuel};
+use crate::infrastructure::{Facilities, Zones};
+use crate::measure::round6;
+use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
+use bevy_ecs::prelude::*;
+use qilian_engine::grid::Grid;
+use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, NodeIx};
+use qilian_engine::scenario::{DamageState, Fire, Hazard, WorkKind};
+use qilian_engine::sim::set_edge;
+use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Whether a fuel-raster value is a known fuel model (or non-burnable).
+pub(crate) fn fuel_known(n: u16) -> Result<(), FireError> {
+    if fuel::is_nonburnable_number(n) {
+        Ok(())
+    } else {
+        fuel::by_number(n).map(|_| ())
+    }
+}
+
+/// One fire of the scenario.
+struct Burn {
+    number: u32,
+    at: SimTime,
+    grid: FireGrid,
+    ncols: usize,
+    cellsize: f64,
+    ignition: Option<usize>,
+    /// Cell of each network node (`None` outside the raster).
+    node_cell: Vec<Option<usize>>,
+    /// Arrival time per cell, s after ignition (∞ = never); empty before
+    /// ignition.
+    arrival: Vec<f64>,
+    barriers: BTreeSet<usize>,
+    /// Cell centres (x, y) by index, for fire lines.
+    centres: Vec<(f64, f64)>,
+    /// Elapsed seconds after ignition up to which effects have been applied.
+    applied_s: f64,
+    link_done: Vec<bool>,
+    zone_done: Vec<bool>,
+    facility_done: Vec<bool>,
+    requested: Vec<bool>,
+    lines: u32,
+    log_seen: usize,
+    damage: DamageState,
+}
+
+impl Burn {
+    fn burnt(&self, n: NodeIx, elapsed: f64) -> bool {
+        self.node_cell[n as usize].is_some_and(|c| self.arrival[c] <= elapsed)
+    }
+
+    fn node_arrival(&self, n: NodeIx) -> Option<f64> {
+        self.node_cell[n as usize]
+            .map(|c| self.arrival[c])
+            .filter(|t| t.is_finite())
+    }
+}
+
+/// The scenario's fires.
+#[derive(Resource, Default)]
+pub(crate) struct Burns(Vec<Burn>);
+
+fn burn(number: u32, f: &Fire, scenario: &qilian_engine::Scenario) -> Option<Burn> {
+    let fuel_grid = scenario.rasters.fuel.as_ref()?;
+    let dem = scenario.rasters.dem.as_ref()?;
+    let spec = GridSpec {
+        nrows: fuel_grid.nrows(),
+        ncols: fuel_grid.ncols(),
+        cellsize_m: fuel_grid.cellsize(),
+    };
+    // Cells without data do not burn; DEM gaps take the lowest elevation.
+    let fuels: Vec<u16> = fuel_grid
+        .data()
+        .iter()
+        .map(|&v| if fuel_grid.is_nodata(v) { 0 } else { v as u16 })
+        .collect();
+    let low = dem
+        .data()
+        .iter()
+        .filter(|v| !dem.is_nodata(**v))
+        .fold(f64::INFINITY, |a, &b| a.min(b));
+    let elev: Vec<f64> = dem
+        .data()
+        .iter()
+        .map(|&v| if dem.is_nodata(v) { low } else { v })
+        .collect();
+    let m = &f.moisture;
+    let grid = FireGrid::new(
+        spec,
+        &fuels,
+        &elev,
+        &Field::Uniform(Wind {
+            speed_m_s: f.wind_speed_m_s,
+            from_deg: f.wind_from_deg,
+        }),
+        WindHeight::TwentyFoot,
+        &Field::Uniform(Moistures::from_percent(
+            m.dead_1h,
+            m.dead_10h,
+            m.dead_100h,
+            m.live_herb,
+            m.live_woody,
+        )),
+    )
+    .ok()?;
+    let cell = |g: &Grid, x: f64, y: f64| g.cell_at(x, y).map(|(r, c)| r * g.ncols() + c);
+    let net = &scenario.network;
+    let node_cell = (0..net.nodes.len() as NodeIx)
+        .map(|n| {
+            let (x, y) = node_xy(net, n);
+            cell(fuel_grid, x, y)
+        })
+        .collect();
+    let centres = (0..spec.nrows * spec.ncols)
+        .map(|i| fuel_grid.cell_centre(i / spec.ncols, i % spec.ncols))
+        .collect();
+    Some(Burn {
+        number,
+        at: SimTime::from_hours(f.at_h),
+        ignition: cell(fuel_grid, f.ignition_x, f.ignition_y),
+        grid,
+        ncols: spec.ncols,
+        cellsize: spec.cellsize_m,
+        node_cell,
+        arrival: Vec::new(),
+        barriers: BTreeSet::new(),
+        centres,
+        applied_s: f64::NEG_INFINITY,
+        link_done: vec![false; net.links.len()],
+        zone_done: vec![false; scenario.region.zones.len()],
+        facility_done: vec![false; scenario.region.facilities.len()],
+        requested: vec![false; scenario.region.zones.len()],
+        lines: 0,
+        log_seen: 0,
+        damage: f.facility_damage,
+    })
+}
+
+pub(crate) fn build(sim: &mut Sim) {
+    let scenario = sim.world().resource::<ScenarioRes>().0.clone();
+    let burns = scenario
+        .file
+        .hazards
+        .iter()
+        .enumerate()
+        .filter_map(|(i, hz)| match hz {
+            Hazard::Fire(f) => burn(i as u32 + 1, f, &scenario),
+            _ => None,
+        })
+        .collect();
+    sim.world_mut().insert_resource(Burns(burns));
+}
+
+/// Hazard phase: ignite, add fire lines where crews started work, forecast
+/// and ask for fire crews.
+pub(crate) fn advance(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    mut burns: ResMut<Burns>,
+    mut board: ResMut<TaskBoard>,
+    mut arrival: ResMut<HazardArrival>,
+    mut journal: ResMut<Journal>,
+) {
+    let net = scenario.net();
+    let hr = &scenario.0.plan.hazard_response;
+    for b in &mut burns.0 {
+        if b.at >= clock.tick_end() {
+            continue;
+        }
+        let horizon_s = clock.horizon.0.saturating_sub(b.at.0) as f64;
+        let elapsed = clock.tick_end().0.saturating_sub(b.at.0) as f64;
+        if b.arrival.is_empty() {
+            let Some(ign) = b.ignition else { continue };
+            b.arrival = b
+                .grid
+                .arrival_times(&[(ign, 0.0)], &b.barriers, horizon_s)
+                .unwrap_or_default();
+            journal.record(
+                clock.now,
+                EventKind::HazardStarted {
+                    hazard: b.number,
+                    what: Arc::from("forest fire ignition"),
+                },
+            );
+            forecast(b, &scenario.0, &mut arrival);
+        }
+        // Fire lines where crews started work since the last tick.
+        let mut new_line = false;
+        for (_, subject, what) in &board.hazard_log[b.log_seen..] {
+            let Subject::Hazard(h, site) = *subject else {
+                continue;
+            };
+            if h != b.number || *what != HazardWork::Started {
+                continue;
+            }
+            let (sx, sy) = node_xy(net, site);
+            let r = hr.fire_line_radius_m.max(0.5 * b.cellsize);
+            for (i, &(x, y)) in b.centres.iter().enumerate() {
+                if (x - sx).hypot(y - sy) <= r {
+                    b.barriers.insert(i);
+                }
+            }
+            b.lines += 1;
+            new_line = true;
+        }
+        b.log_seen = board.hazard_log.len();
+        if new_line {
+            let now_s = clock.now.0.saturating_sub(b.at.0) as f64;
+            let burning: Vec<(usize, f64)> = b
+                .arrival
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| **t <= now_s)
+                .map(|(i, t)| (i, *t))
+                .collect();
+            let fresh = b
+                .grid
+                .arrival_times(&burning, &b.barriers, horizon_s)
+                .unwrap_or_default();
+            for (old, new) in b.arrival.iter_mut().zip(fresh) {
+                if *old > now_s {
+                    *old = new;
+                }
+            }
+            forecast(b, &scenario.0, &mut arrival);
+        }
+        // Ask for a fire crew where the front is near.
+        let lead = hr.fire_task_lead_h.0 * 3600.0;
+        for (z, zone) in scenario.0.region.zones.iter().enumerate() {
+            let n = net.node(zone.node).expect("validated: zone node exists");
+            if b.requested[z] {
+                continue;
+            }
+            if b.node_arrival(n).is_some_and(|t| t <= elapsed + lead) {
+                b.requested[z] = true;
+                board.request(TaskRequest {
+                    subject: Subject::Hazard(b.number, n),
+                    work: WorkKind::FireLine,
+                    state: DamageState::Moderate,
+                    sites: vec![n],
+                    raw_id: zone.id.0,
+                });
+            }
+        }
+    }
+}
+
+/// Publish forecast arrivals of every zone (earliest over fires).
+fn forecast(b: &Burn, s: &qilian_engine::Scenario, arrival: &mut HazardArrival) {
+    let net = &s.network;
+    for (z, zone) in s.region.zones.iter().enumerate() {
+        let n = net.node(zone.node).expect("validated: zone node exists");
+        let t = b.node_arrival(n).map(|t| SimTime(b.at.0 + t.ceil() as u64));
+        if let Some(t) = t
+            && arrival.forecast[z].is_none_or(|f| t < f)
+        {
+            arrival.forecast[z] = Some(t);
+        }
+    }
+}
+
+/// Damage phase: what the front reached by the end of this tick.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn damage(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    mut burns: ResMut<Burns>,
+    mut edges: ResMut<EdgeStates>,
+    mut fac: ResMut<Facilities>,
+    mut zones: ResMut<Zones>,
+    mut arrival: ResMut<HazardArrival>,
+    mut stats: ResMut<HazardStats>,
+    mut journal: ResMut<Journal>,
+) {
+    let net = scenario.net();
+    for b in &mut burns.0 {
+        if b.arrival.is_empty() {
+            continue;
+        }
+        let elapsed = clock.tick_end().0.saturating_sub(b.at.0) as f64;
+        if elapsed <= b.applied_s {
+            continue;
+        }
+        b.applied_s = elapsed;
+        let reason: Arc<str> = Arc::from("forest fire");
+        let mut closed = Vec::new();
+        for (l, link) in net.links.iter().enumerate() {
+            let l = l as LinkIx;
+            if b.link_done[l as usize] || link.twin.is_some_and(|t| t < l) {
+                continue;
+            }
+            let (ax, ay) = node_xy(net, link.from);
+            let (bx, by) = node_xy(net, link.to);
+            let mid = scenario
+                .0
+                .rasters
+                .fuel
+                .as_ref()
+                .and_then(|g| g.cell_at((ax + bx) / 2.0, (ay + by) / 2.0))
+                .map(|(r, c)| r * b.ncols + c);
+            let hit = b.burnt(link.from, elapsed)
+                || b.burnt(link.to, elapsed)
+                || mid.is_some_and(|c| b.arrival[c] <= elapsed);
+            if hit {
+                closed.push(l);
+            }
+        }
+        for l in closed {
+            for l in std::iter::once(l).chain(net.links[l as usize].twin) {
+                b.link_done[l as usize] = true;
+                set_edge(
+                    net,
+                    &mut edges,
+                    &mut journal,
+                    clock.now,
+                    l,
+                    EdgeState::Closed {
+                        state: DamageState::Slight,
+                        reason: reason.clone(),
+                    },
+                );
+            }
+        }
+        for (z, zone) in scenario.0.region.zones.iter().enumerate() {
+            let n = net.node(zone.node).expect("validated: zone node exists");
+            if b.zone_done[z] || !b.burnt(n, elapsed) {
+                continue;
+            }
+            b.zone_done[z] = true;
+            arrival.reach(z, clock.now);
+            journal.record(
+                clock.now,
+                EventKind::HazardReachedZone {
+                    zone: zone.id,
+                    hazard: b.number,
+                    what: Arc::from("fire front"),
+                },
+            );
+            if !zones.contaminated[z] {
+                zones.contaminated[z] = true;
+                zones.ever_contaminated[z] = true;
+                journal.record(
+                    clock.now,
+                    EventKind::ZoneContaminated {
+                        zone: zone.id,
+                        reason: Arc::from("fire ash and debris"),
+                    },
+                );
+            }
+        }
+        if b.damage != DamageState::None {
+            for f in 0..fac.ids.len() {
+                if b.facility_done[f] || !b.burnt(fac.nodes[f], elapsed) {
+                    continue;
+                }
+                b.facility_done[f] = true;
+                if b.damage > fac.damage[f] {
+                    fac.damage[f] = b.damage;
+                    journal.record(
+                        clock.now,
+                        EventKind::FacilityDamaged {
+                            facility: fac.ids[f],
+                            state: b.damage,
+                        },
+                    );
+                }
+            }
+        }
+        let cells = b.arrival.iter().filter(|t| **t <= elapsed).count();
+        let hz = &scenario.0.file.hazards[b.number as usize - 1];
+        let ha = cells as f64 * b.cellsize * b.cellsize / 10_000.0;
+        stats.set(b.number, hz, "burnt_area_ha", json!(round6(ha)));
+        stats.set(
+            b.number,
+            hz,
+            "links_closed",
+            json!(b.link_done.iter().filter(|d| **d).count()),
+        );
+        stats.set(
+            b.number,
+            hz,
+            "zones_reached",
+            json!(b.zone_done.iter().filter(|d| **d).count()),
+        );
+        stats.set(b.number, hz, "fire_lines", json!(b.lines));
+    }
+}

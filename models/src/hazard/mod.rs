@@ -1,0 +1,256 @@
+//! Hazards inside a run: the scenario's `hazards` turned into damage,
+//! closures, threatened zones and work for crews.
+//!
+//! One file per hazard, each a set of systems in the `Hazard` phase (advance
+//! the hazard's field to the end of the tick) and the `Damage` phase (field →
+//! damage states, road closures, zone states):
+//!
+//! - [`earthquake`]: ground motion per site (GMPE median + between-event and
+//!   within-event terms), Hazus damage states for facilities and bridges;
+//! - [`chemical`]: Gaussian puffs from a leaking source, toxic load per zone,
+//!   AEGL levels, chlorine probit casualties, shelter in place, a hazmat crew
+//!   stops the release;
+//! - [`flood`]: the local-inertial flood solver on the DEM, advanced to the
+//!   clock; roads close by depth, facilities fail, zones take JRC damage;
+//! - [`fire`]: Rothermel arrival times over the fuel raster; roads close and
+//!   zones are reached as the front arrives; fire crews hold lines that stop it.
+//!
+//! Shared state: [`HazardArrival`] (when a hazard reached each zone, and
+//! forecasts; copied into the evacuation's `HazardReach` every tick so its
+//! exposure counts and `HazardWithin` triggers follow the hazards) and the
+//! `hazards` KPI object in `summary.json`, one entry per hazard. Every random draw comes from a stream keyed by the hazard's number
+//! and a stable site id; grids are computed with order-preserving rayon
+//! iterators, so results do not depend on the thread count.
+//!
+//! Glossary: a *site* is a place exposed to a hazard (a facility, a bridge, a
+//! zone's node); the *hazard number* is the 1-based position of the hazard in
+//! the scenario's `hazards` list.
+
+pub mod chemical;
+pub mod earthquake;
+pub mod fire;
+pub mod flood;
+
+use bevy_ecs::prelude::*;
+use qilian_engine::scenario::{Hazard, Problem, Scenario};
+use qilian_engine::{Kpis, Phase, ScenarioRes, Sim, SimPlugin, SimTime};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// When a hazard first reached each zone (dense zone index, region order):
+/// flood water above the hazard's zone depth, the fire front, or gas above
+/// AEGL-2. Evacuation reads it to tell who was still there.
+#[derive(Clone, Debug, Default, Resource)]
+pub struct HazardArrival {
+    /// Earliest arrival of any hazard per zone; `None` while unreached.
+    pub zones: Vec<Option<SimTime>>,
+    /// Forecast arrival per zone where a model can tell in advance (the
+    /// fire's arrival-time grid); `None` where no forecast reaches it.
+    pub forecast: Vec<Option<SimTime>>,
+}
+
+impl HazardArrival {
+    /// Record that a hazard reached zone `z` at `t` (keeps the earliest).
+    /// Returns whether this was the zone's first arrival.
+    pub fn reach(&mut self, z: usize, t: SimTime) -> bool {
+        match self.zones[z] {
+            Some(prev) if prev <= t => false,
+            _ => {
+                let first = self.zones[z].is_none();
+                self.zones[z] = Some(t);
+                first
+            }
+        }
+    }
+}
+
+/// Per-hazard KPIs, published into [`Kpis`] under `hazards` as
+/// `{"1 earthquake": {...}, ...}` (keys sort by hazard number for up to 9).
+#[derive(Debug, Default, Resource)]
+pub struct HazardStats {
+    by_hazard: BTreeMap<String, serde_json::Map<String, Value>>,
+    dirty: bool,
+}
+
+impl HazardStats {
+    /// Set KPI `key` of hazard number `n`.
+    pub fn set(&mut self, n: u32, hazard: &Hazard, key: &str, value: Value) {
+        let name = format!("{n} {}", hazard.kind_name());
+        self.by_hazard
+            .entry(name)
+            .or_default()
+            .insert(key.to_string(), value);
+        self.dirty = true;
+    }
+}
+
+/// Every hazard model; adds nothing but the shared resources when the
+/// scenario has no hazards.
+pub struct HazardPlugin;
+
+impl SimPlugin for HazardPlugin {
+    fn build(&self, sim: &mut Sim) {
+        let scenario = sim.world().resource::<ScenarioRes>().0.clone();
+        let nz = scenario.region.zones.len();
+        sim.world_mut().insert_resource(HazardArrival {
+            zones: vec![None; nz],
+            forecast: vec![None; nz],
+        });
+        sim.world_mut().insert_resource(HazardStats::default());
+        if scenario.file.hazards.is_empty() {
+            return;
+        }
+        earthquake::build(sim);
+        chemical::build(sim);
+        flood::build(sim);
+        fire::build(sim);
+        let after = crate::infrastructure::apply_damage_injects;
+        sim.schedule_mut().add_systems((
+            (
+                earthquake::shake_sites,
+                chemical::advance,
+                flood::advance,
+                fire::advance,
+            )
+                .chain()
+                .in_set(Phase::Hazard),
+            (
+                earthquake::damage,
+                chemical::effects,
+                flood::damage,
+                fire::damage,
+                publish,
+                feed_evacuation,
+            )
+                .chain()
+                .in_set(Phase::Damage)
+                .after(qilian_engine::EngineSet)
+                .after(after)
+                .before(crate::evacuation::expose),
+        ));
+    }
+}
+
+/// Position of a network node, m.
+pub(crate) fn node_xy(
+    net: &qilian_engine::Network,
+    n: qilian_engine::network::NodeIx,
+) -> (f64, f64) {
+    let node = &net.nodes[n as usize];
+    (node.x, node.y)
+}
+
+/// Tell the evacuation where the hazards are: zones reached so far, and the
+/// earliest forecast arrival (its `HazardWithin` trigger reads it).
+fn feed_evacuation(
+    arrival: Res<HazardArrival>,
+    reach: Option<ResMut<crate::evacuation::HazardReach>>,
+) {
+    let Some(mut reach) = reach else { return };
+    for z in 0..arrival.zones.len().min(reach.reached.len()) {
+        if arrival.zones[z].is_some() {
+            reach.reached[z] = true;
+        }
+        if let Some(f) = arrival.forecast[z]
+            && reach.forecast_s[z].is_none_or(|old| f < old)
+        {
+            reach.forecast_s[z] = Some(f);
+        }
+    }
+}
+
+/// Copy changed hazard KPIs into the run's [`Kpis`].
+fn publish(mut stats: ResMut<HazardStats>, mut kpis: ResMut<Kpis>) {
+    if !stats.dirty {
+        return;
+    }
+    stats.dirty = false;
+    let obj: serde_json::Map<String, Value> = stats
+        .by_hazard
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::Object(v.clone())))
+        .collect();
+    kpis.0.insert("hazards".into(), Value::Object(obj));
+}
+
+/// Checks a loaded scenario against the models' tables: GMPE names and
+/// magnitude ranges, fragility classes, chemicals, fuel-model numbers. The
+/// engine range-checks hazards but cannot know these names; the CLI reports
+/// these problems like the loader's (exit 2).
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let region_file = s.path.clone();
+    for f in &s.region.facilities {
+        if let Some(c) = &f.fragility
+            && let Err(e) = crate::fragility::class(c)
+        {
+            out.push(Problem::new(
+                &region_file,
+                format!("region: facility {}: {e}", f.id.0),
+            ));
+        }
+    }
+    for e in &s.region.edges {
+        if let Some(b) = &e.bridge
+            && let Err(err) = crate::fragility::class(&b.fragility)
+        {
+            out.push(Problem::new(
+                &region_file,
+                format!("region: edge {}: {err}", e.id.0),
+            ));
+        }
+    }
+    for (i, hz) in s.file.hazards.iter().enumerate() {
+        let item = format!("hazard {} ({})", i + 1, hz.kind_name());
+        match hz {
+            Hazard::Earthquake(e) => match crate::gmpe::by_name(&e.gmpe) {
+                None => out.push(Problem::new(
+                    &s.path,
+                    format!(
+                        "{item}: unknown gmpe `{}` (expected AkkarBommer2010 or BooreAtkinson2008)",
+                        e.gmpe
+                    ),
+                )),
+                Some(m) if !m.validity().mag_ok(e.magnitude) => out.push(Problem::new(
+                    &s.path,
+                    format!(
+                        "{item}: magnitude {} is outside {}'s range {}–{}",
+                        e.magnitude,
+                        e.gmpe,
+                        m.validity().mag.0,
+                        m.validity().mag.1
+                    ),
+                )),
+                _ => {}
+            },
+            Hazard::ChemicalLeak(c) => {
+                if let Err(e) = c.chemical.parse::<crate::toxic::Chemical>() {
+                    out.push(Problem::new(&s.path, format!("{item}: {e}")));
+                }
+            }
+            Hazard::Fire(_) => {
+                if let Some(fuel) = &s.rasters.fuel {
+                    let mut bad: Vec<u16> = fuel
+                        .data()
+                        .iter()
+                        .filter(|v| !fuel.is_nodata(**v))
+                        .map(|&v| v as u16)
+                        .filter(|&n| fire::fuel_known(n).is_err())
+                        .collect();
+                    bad.sort_unstable();
+                    bad.dedup();
+                    if !bad.is_empty() {
+                        out.push(Problem::new(
+                            &s.path,
+                            format!(
+                                "{item}: the fuel raster has unknown fuel-model numbers {bad:?}"
+                            ),
+                        ));
+                    }
+                }
+            }
+            Hazard::Flood(_) => {}
+        }
+    }
+    out
+}

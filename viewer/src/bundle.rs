@@ -1,0 +1,202 @@
+//! What each command's `--out` receives from the viewer, as (file name,
+//! bytes) pairs in a fixed order: the CLI adds its own files and writes them
+//! all atomically.
+//!
+//! - [`run`] (`qilian run`, `qilian demo`): `chart-restoration`,
+//!   `chart-evacuation` (when the run evacuates), `chart-gantt` (when crews
+//!   moved), `map-onset`, `map-onset-24h`, `map-onset-72h`, `map-end` — each
+//!   as `.svg` and `.png` — then `report.html`, `zones.geojson`,
+//!   `roads.geojson`, `facilities.geojson` and `zones.csv`;
+//! - [`stress`] (`qilian stress`, `qilian merge`): `chart-targets`,
+//!   `chart-fan`, `map-risk-power`, `map-risk-water`, `map-risk-telecom`
+//!   (maps only when the region is known), `report.html`, `fan.csv`,
+//!   `zone-risk.csv`, `zone-risk.geojson`;
+//! - [`compare`] (`qilian compare`): `chart-compare`, `chart-fan-a`,
+//!   `chart-fan-b`, `report.html`.
+
+use crate::figure::{DrawError, Figure};
+use crate::maps::HazardLayer;
+use crate::{charts, csv, geojson, maps, report};
+use qilian_engine::{RunResult, Scenario, Service};
+use qilian_evaluator::Summary;
+use qilian_evaluator::curves::{Curves, ZoneRisk, fan, zone_risk};
+use qilian_evaluator::stress::{Comparison, ReplicateRow, StressReport};
+
+/// Output files: name and bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+fn push(files: &mut Files, f: &Figure) {
+    files.push((format!("{}.svg", f.name), f.svg.clone().into_bytes()));
+    files.push((format!("{}.png", f.name), f.png.clone()));
+}
+
+/// The hours the run's maps show: (file stem, hour since start, caption).
+/// Onset, onset + 24 h, onset + 72 h and the end (from the start when
+/// nothing was disrupted), each within the horizon.
+pub fn key_hours(summary: &Summary) -> Vec<(&'static str, f64, String)> {
+    let end = summary.horizon_h;
+    let (on, what) = match summary.onset_h {
+        Some(h) => (h, "onset"),
+        None => (0.0, "start"),
+    };
+    vec![
+        ("map-onset", on.min(end), what.to_string()),
+        (
+            "map-onset-24h",
+            (on + 24.0).min(end),
+            format!("{what} + 24 h"),
+        ),
+        (
+            "map-onset-72h",
+            (on + 72.0).min(end),
+            format!("{what} + 72 h"),
+        ),
+        ("map-end", end, "end".to_string()),
+    ]
+}
+
+/// The files of one run. `hazard` is drawn under every map when given.
+pub fn run(
+    run: &RunResult,
+    summary: &Summary,
+    hazard: Option<&HazardLayer>,
+) -> Result<Files, DrawError> {
+    let mut chart_figs = vec![charts::restoration(run, summary)?];
+    if let Some(f) = charts::evacuation(run) {
+        chart_figs.push(f?);
+    }
+    if let Some(f) = charts::gantt(run) {
+        chart_figs.push(f?);
+    }
+    let map_figs = key_hours(summary)
+        .into_iter()
+        .map(|(name, h, caption)| {
+            maps::state_map(name, &run.scenario, &run.events, h, &caption, hazard)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut files = Files::new();
+    for f in chart_figs.iter().chain(&map_figs) {
+        push(&mut files, f);
+    }
+    files.push((
+        "report.html".into(),
+        report::run_report(run, summary, &chart_figs, &map_figs).into_bytes(),
+    ));
+    let layers = geojson::of_run(run, summary);
+    files.push(("zones.geojson".into(), geojson::to_bytes(&layers.zones)));
+    files.push(("roads.geojson".into(), geojson::to_bytes(&layers.roads)));
+    files.push((
+        "facilities.geojson".into(),
+        geojson::to_bytes(&layers.facilities),
+    ));
+    let mut zones = Vec::new();
+    csv::write_zones_csv(&mut zones, run, summary).map_err(io)?;
+    files.push(("zones.csv".into(), zones));
+    Ok(files)
+}
+
+fn io(e: std::io::Error) -> DrawError {
+    DrawError {
+        figure: "csv".into(),
+        message: e.to_string(),
+    }
+}
+
+/// Per service: its deadline and each zone's chance of being without it past
+/// the deadline.
+pub fn risks(r: &StressReport, rows: &[ReplicateRow]) -> Vec<(Service, f64, Vec<ZoneRisk>)> {
+    let curves: Vec<&Curves> = rows.iter().map(|r| &r.curves).collect();
+    Service::ALL
+        .iter()
+        .filter_map(|s| {
+            let deadline = r.targets.iter().find(|t| t.name == s.name())?.deadline_h;
+            let z = zone_risk(curves.iter().copied(), *s, deadline);
+            (!z.is_empty()).then_some((*s, deadline, z))
+        })
+        .collect()
+}
+
+/// The files of a stress run (whole or merged). Maps need the region, so
+/// they are drawn only when `scenario` is given.
+pub fn stress(
+    scenario: Option<&Scenario>,
+    r: &StressReport,
+    rows: &[ReplicateRow],
+) -> Result<Files, DrawError> {
+    let horizon_h = rows
+        .iter()
+        .flat_map(|r| r.curves.hourly.values().map(|v| v.len()))
+        .max()
+        .map_or(1.0, |n| n.saturating_sub(1) as f64);
+    let f = fan(rows.iter().map(|r| &r.curves));
+    let mut figs = vec![
+        charts::target_bars(r)?,
+        charts::fan("chart-fan", &f, &r.meta.plan, horizon_h)?,
+    ];
+    let risks = risks(r, rows);
+    if let Some(s) = scenario {
+        for (svc, deadline, z) in &risks {
+            figs.push(maps::risk_map(
+                &format!("map-risk-{}", svc.name()),
+                s,
+                z,
+                &format!("P({} out beyond {deadline} h)", svc.name()),
+            )?);
+        }
+    }
+    let mut files = Files::new();
+    for f in &figs {
+        push(&mut files, f);
+    }
+    files.push((
+        "report.html".into(),
+        report::stress_report(r, &figs).into_bytes(),
+    ));
+    let mut fan_csv = Vec::new();
+    csv::write_fan_csv(&mut fan_csv, &f).map_err(io)?;
+    files.push(("fan.csv".into(), fan_csv));
+    if let Some(s) = scenario {
+        let mut risk_csv = Vec::new();
+        csv::write_zone_risk_csv(&mut risk_csv, s, &risks).map_err(io)?;
+        files.push(("zone-risk.csv".into(), risk_csv));
+        files.push((
+            "zone-risk.geojson".into(),
+            geojson::to_bytes(&geojson::zone_risk(s, &risks)),
+        ));
+    }
+    Ok(files)
+}
+
+/// The files of a plan comparison.
+pub fn compare(
+    c: &Comparison,
+    rows_a: &[ReplicateRow],
+    rows_b: &[ReplicateRow],
+    horizon_h: f64,
+    version: &str,
+) -> Result<Files, DrawError> {
+    let figs = vec![
+        charts::compare(c)?,
+        charts::fan(
+            "chart-fan-a",
+            &fan(rows_a.iter().map(|r| &r.curves)),
+            &c.plan_a,
+            horizon_h,
+        )?,
+        charts::fan(
+            "chart-fan-b",
+            &fan(rows_b.iter().map(|r| &r.curves)),
+            &c.plan_b,
+            horizon_h,
+        )?,
+    ];
+    let mut files = Files::new();
+    for f in &figs {
+        push(&mut files, f);
+    }
+    files.push((
+        "report.html".into(),
+        report::compare_report(c, &figs, version).into_bytes(),
+    ));
+    Ok(files)
+}

@@ -1,0 +1,737 @@
+//! Maps (DESIGN §7), each with a scale bar, a north mark and a legend:
+//!
+//! - [`state_map`]: the road network coloured by state (open, damaged,
+//!   closed), facilities by damage state and zones by the number of services
+//!   they are without, at a chosen hour, from a replay of the journal;
+//!   optionally over a hazard footprint ([`HazardLayer`]);
+//! - [`risk_map`]: zones in four colours (red, orange, yellow, blue) by the
+//!   probability, over a stress run's replicates, that a service was still out
+//!   past its deadline.
+//!
+//! Hazard models plug in through [`HazardLayer`]: a per-cell value grid in the
+//! region's metres (row 0 north, as ESRI ASCII grids) and/or polygons, with
+//! value classes and their colours. Presets cover flood depth, fire arrival
+//! isochrones, plume AEGL zones and shaking.
+//!
+//! Geometry is computed once in pixels (`Prim`) and drawn the same on the
+//! SVG and the bitmap backend.
+
+use crate::figure::{Draw, DrawError, DrawResult, Figure, bold, font, palette, render};
+use crate::replay::{RoadState, StateAt, state_at};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use qilian_engine::scenario::DamageState;
+use qilian_engine::{NodeId, Scenario, SimEvent, SimTime, ZoneId};
+use qilian_evaluator::curves::ZoneRisk;
+use std::collections::BTreeMap;
+
+/// Canvas size.
+const W: i32 = 960;
+const H: i32 = 720;
+/// The map panel: left, top, right, bottom.
+const PANEL: (i32, i32, i32, i32) = (12, 46, 712, 708);
+/// Hazard grids are drawn with at most this many cells along a side.
+const MAX_CELLS_PER_SIDE: usize = 160;
+
+/// A regular grid of hazard values in the region's local metres.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HazardGrid {
+    /// West edge, metres.
+    pub xll: f64,
+    /// South edge, metres.
+    pub yll: f64,
+    /// Cell side, metres.
+    pub cell_m: f64,
+    /// Columns.
+    pub ncols: usize,
+    /// Rows; row 0 is the northern edge.
+    pub nrows: usize,
+    /// Row-major values; NaN means no data.
+    pub values: Vec<f64>,
+}
+
+/// A hazard polygon (a fire perimeter, a plume zone) with its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HazardPolygon {
+    /// Outer ring in the region's metres.
+    pub ring: Vec<(f64, f64)>,
+    /// The value its class is chosen by.
+    pub value: f64,
+}
+
+/// One value class of a hazard layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HazardClass {
+    /// Values at or above this (and below the next class) fall in it.
+    pub from: f64,
+    /// Fill colour, RGB.
+    pub rgb: [u8; 3],
+    /// Legend text.
+    pub label: String,
+}
+
+/// A hazard footprint to draw under a map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HazardLayer {
+    /// Legend heading, e.g. `"flood depth"`.
+    pub name: String,
+    /// Per-cell values, if any.
+    pub grid: Option<HazardGrid>,
+    /// Polygons, if any (drawn over the grid).
+    pub polygons: Vec<HazardPolygon>,
+    /// Classes in increasing `from`; values below the first are not drawn.
+    pub classes: Vec<HazardClass>,
+    /// Whether smaller values are worse (fire arrival times): then a value
+    /// falls in the first class whose `from` is at or above it.
+    pub descending: bool,
+}
+
+fn classes(bounds: &[(f64, [u8; 3], &str)]) -> Vec<HazardClass> {
+    bounds
+        .iter()
+        .map(|(from, rgb, label)| HazardClass {
+            from: *from,
+            rgb: *rgb,
+            label: label.to_string(),
+        })
+        .collect()
+}
+
+impl HazardLayer {
+    /// Flood depth in metres.
+    pub fn flood_depth(grid: HazardGrid) -> HazardLayer {
+        HazardLayer {
+            name: "flood depth".into(),
+            grid: Some(grid),
+            polygons: Vec::new(),
+            classes: classes(&[
+                (0.05, [0xC6, 0xE2, 0xF5], "0.05–0.5 m"),
+                (0.5, [0x86, 0xC0, 0xE8], "0.5–1 m"),
+                (1.0, [0x3A, 0x8F, 0xD0], "1–2 m"),
+                (2.0, [0x10, 0x4E, 0x8B], "≥ 2 m"),
+            ]),
+            descending: false,
+        }
+    }
+
+    /// Fire arrival time in hours since the start (isochrones).
+    pub fn fire_arrival_h(grid: HazardGrid) -> HazardLayer {
+        HazardLayer {
+            name: "fire arrival".into(),
+            grid: Some(grid),
+            polygons: Vec::new(),
+            classes: classes(&[
+                (1.0, [0xB3, 0x1B, 0x1B], "≤ 1 h"),
+                (3.0, [0xE3, 0x4A, 0x33], "1–3 h"),
+                (6.0, [0xFC, 0x8D, 0x59], "3–6 h"),
+                (12.0, [0xFD, 0xCC, 0x8A], "6–12 h"),
+            ]),
+            descending: true,
+        }
+    }
+
+    /// Plume concentration in ppm, in zones at the AEGL-1, -2 and -3 levels
+    /// of the released chemical.
+    pub fn plume_aegl(grid: HazardGrid, aegl_ppm: [f64; 3]) -> HazardLayer {
+        HazardLayer {
+            name: "plume (AEGL)".into(),
+            grid: Some(grid),
+            polygons: Vec::new(),
+            classes: classes(&[
+                (aegl_ppm[0], [0xFF, 0xE0, 0x8A], "AEGL-1"),
+                (aegl_ppm[1], [0xF4, 0x9C, 0x3C], "AEGL-2"),
+                (aegl_ppm[2], [0xC2, 0x2E, 0x1E], "AEGL-3"),
+            ]),
+            descending: false,
+        }
+    }
+
+    /// Peak ground acceleration in g.
+    pub fn shaking_pga_g(grid: HazardGrid) -> HazardLayer {
+        HazardLayer {
+            name: "shaking (PGA)".into(),
+            grid: Some(grid),
+            polygons: Vec::new(),
+            classes: classes(&[
+                (0.05, [0xFF, 0xF2, 0xB2], "0.05–0.1 g"),
+                (0.1, [0xFE, 0xCC, 0x5C], "0.1–0.2 g"),
+                (0.2, [0xFD, 0x8D, 0x3C], "0.2–0.4 g"),
+                (0.4, [0xE3, 0x1A, 0x1C], "≥ 0.4 g"),
+            ]),
+            descending: false,
+        }
+    }
+
+    /// The class of a value, if it is drawn.
+    pub fn class_of(&self, v: f64) -> Option<usize> {
+        if !v.is_finite() {
+            return None;
+        }
+        if self.descending {
+            self.classes.iter().position(|c| v <= c.from)
+        } else {
+            self.classes.iter().rposition(|c| v >= c.from)
+        }
+    }
+}
+
+/// A drawing primitive in pixels.
+#[derive(Clone)]
+enum Prim {
+    Line(Vec<(i32, i32)>, RGBColor, u32),
+    Rect((i32, i32), (i32, i32), RGBColor, f64),
+    Frame((i32, i32), (i32, i32), RGBColor),
+    Poly(Vec<(i32, i32)>, RGBColor, f64),
+    Circle((i32, i32), i32, RGBColor, RGBColor, u32),
+    Text(String, (i32, i32), u32, RGBColor, HPos, bool),
+}
+
+struct MapDraw {
+    prims: Vec<Prim>,
+}
+
+impl Draw for MapDraw {
+    fn size(&self) -> (u32, u32) {
+        (W as u32, H as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        for p in &self.prims {
+            match p {
+                Prim::Line(pts, c, w) => {
+                    root.draw(&PathElement::new(pts.clone(), c.stroke_width(*w)))?
+                }
+                Prim::Rect(a, b, c, alpha) => {
+                    root.draw(&Rectangle::new([*a, *b], c.mix(*alpha).filled()))?
+                }
+                Prim::Frame(a, b, c) => root.draw(&Rectangle::new([*a, *b], c.stroke_width(1)))?,
+                Prim::Poly(pts, c, alpha) => {
+                    root.draw(&Polygon::new(pts.clone(), c.mix(*alpha).filled()))?
+                }
+                Prim::Circle(at, r, fill, stroke, w) => {
+                    root.draw(&Circle::new(*at, *r, fill.filled()))?;
+                    root.draw(&Circle::new(*at, *r, stroke.stroke_width(*w)))?;
+                }
+                Prim::Text(s, at, size, c, h, b) => {
+                    let style = if *b { bold(*size) } else { font(*size) };
+                    root.draw(&Text::new(
+                        s.clone(),
+                        *at,
+                        style.color(c).pos(Pos::new(*h, VPos::Center)),
+                    ))?
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// World metres → panel pixels, north up, aspect kept.
+struct Frame {
+    xmin: f64,
+    ymax: f64,
+    scale: f64,
+    ox: f64,
+    oy: f64,
+}
+
+impl Frame {
+    fn of(s: &Scenario) -> Frame {
+        let (mut xmin, mut xmax, mut ymin, mut ymax) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for n in &s.region.nodes {
+            xmin = xmin.min(n.x);
+            xmax = xmax.max(n.x);
+            ymin = ymin.min(n.y);
+            ymax = ymax.max(n.y);
+        }
+        if xmin > xmax {
+            (xmin, xmax, ymin, ymax) = (0.0, 1.0, 0.0, 1.0);
+        }
+        let pad = 0.06 * (xmax - xmin).max(ymax - ymin).max(100.0);
+        let (xmin, xmax, ymin, ymax) = (xmin - pad, xmax + pad, ymin - pad, ymax + pad);
+        let (pw, ph) = (f64::from(PANEL.2 - PANEL.0), f64::from(PANEL.3 - PANEL.1));
+        let scale = (pw / (xmax - xmin)).min(ph / (ymax - ymin));
+        Frame {
+            xmin,
+            ymax,
+            scale,
+            ox: f64::from(PANEL.0) + (pw - (xmax - xmin) * scale) / 2.0,
+            oy: f64::from(PANEL.1) + (ph - (ymax - ymin) * scale) / 2.0,
+        }
+    }
+
+    fn px(&self, x: f64, y: f64) -> (i32, i32) {
+        (
+            (self.ox + (x - self.xmin) * self.scale).round() as i32,
+            (self.oy + (self.ymax - y) * self.scale).round() as i32,
+        )
+    }
+}
+
+fn clamp_panel((x, y): (i32, i32)) -> (i32, i32) {
+    (x.clamp(PANEL.0, PANEL.2), y.clamp(PANEL.1, PANEL.3))
+}
+
+/// A round length near `target` metres: 1, 2 or 5 × 10^k.
+fn nice_length(target: f64) -> f64 {
+    let k = target.max(1.0).log10().floor();
+    let base = 10f64.powf(k);
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * base)
+        .find(|l| *l <= target)
+        .unwrap_or(base)
+}
+
+/// Scale bar (bottom left of the panel) and north mark (top right).
+fn furniture(f: &Frame, prims: &mut Vec<Prim>) {
+    let len_m = nice_length(140.0 / f.scale);
+    let len_px = (len_m * f.scale).round() as i32;
+    let (x0, y0) = (PANEL.0 + 16, PANEL.3 - 18);
+    prims.push(Prim::Rect(
+        (x0 - 6, y0 - 22),
+        (x0 + len_px + 6, y0 + 8),
+        WHITE,
+        0.8,
+    ));
+    prims.push(Prim::Line(vec![(x0, y0), (x0 + len_px, y0)], BLACK, 3));
+    for x in [x0, x0 + len_px] {
+        prims.push(Prim::Line(vec![(x, y0 - 6), (x, y0 + 4)], BLACK, 2));
+    }
+    let label = if len_m >= 1000.0 {
+        format!("{} km", len_m / 1000.0)
+    } else {
+        format!("{len_m} m")
+    };
+    prims.push(Prim::Text(
+        label,
+        (x0 + len_px / 2, y0 - 13),
+        12,
+        BLACK,
+        HPos::Center,
+        false,
+    ));
+    let (nx, ny) = (PANEL.2 - 24, PANEL.1 + 18);
+    prims.push(Prim::Poly(
+        vec![(nx, ny - 12), (nx - 7, ny + 6), (nx + 7, ny + 6)],
+        BLACK,
+        1.0,
+    ));
+    prims.push(Prim::Text(
+        "N".into(),
+        (nx, ny + 16),
+        13,
+        BLACK,
+        HPos::Center,
+        true,
+    ));
+    prims.push(Prim::Frame(
+        (PANEL.0, PANEL.1),
+        (PANEL.2, PANEL.3),
+        palette::LIGHT,
+    ));
+}
+
+/// Legend entries on the right, from the top; returns the next free y.
+struct Legend {
+    prims: Vec<Prim>,
+    y: i32,
+}
+
+impl Legend {
+    const X: i32 = 730;
+
+    fn new() -> Legend {
+        let mut l = Legend {
+            prims: Vec::new(),
+            y: PANEL.1 + 10,
+        };
+        l.prims.push(Prim::Text(
+            "Legend".into(),
+            (Self::X, l.y),
+            15,
+            BLACK,
+            HPos::Left,
+            true,
+        ));
+        l.y += 24;
+        l
+    }
+
+    fn heading(&mut self, s: &str) {
+        self.y += 6;
+        self.prims.push(Prim::Text(
+            s.into(),
+            (Self::X, self.y),
+            13,
+            BLACK,
+            HPos::Left,
+            true,
+        ));
+        self.y += 20;
+    }
+
+    fn text(&mut self, s: &str) {
+        self.prims.push(Prim::Text(
+            s.into(),
+            (Self::X + 28, self.y),
+            12,
+            BLACK,
+            HPos::Left,
+            false,
+        ));
+        self.y += 20;
+    }
+
+    fn line(&mut self, c: RGBColor, w: u32, s: &str) {
+        let (x, y) = (Self::X, self.y);
+        self.prims.push(Prim::Line(vec![(x, y), (x + 20, y)], c, w));
+        self.text(s);
+    }
+
+    fn swatch(&mut self, c: RGBColor, alpha: f64, s: &str) {
+        let (x, y) = (Self::X, self.y);
+        self.prims
+            .push(Prim::Rect((x + 2, y - 6), (x + 18, y + 6), c, alpha));
+        self.prims
+            .push(Prim::Frame((x + 2, y - 6), (x + 18, y + 6), palette::GREY));
+        self.text(s);
+    }
+
+    fn dot(&mut self, c: RGBColor, ring: RGBColor, w: u32, s: &str) {
+        let (x, y) = (Self::X, self.y);
+        self.prims.push(Prim::Circle((x + 10, y), 6, c, ring, w));
+        self.text(s);
+    }
+}
+
+fn node_xy(s: &Scenario) -> BTreeMap<NodeId, (f64, f64)> {
+    s.region.nodes.iter().map(|n| (n.id, (n.x, n.y))).collect()
+}
+
+/// Roads as undirected segments with the worse state of their two directions.
+fn roads(s: &Scenario, f: &Frame, state: Option<&StateAt>, prims: &mut Vec<Prim>, faded: bool) {
+    let xy = node_xy(s);
+    let mut segs: BTreeMap<(NodeId, NodeId), (RoadState, bool)> = BTreeMap::new();
+    for e in &s.region.edges {
+        let key = (e.from.min(e.to), e.from.max(e.to));
+        let st = state.map_or(RoadState::Open, |st| st.road(e.id));
+        let entry = segs.entry(key).or_insert((RoadState::Open, false));
+        entry.0 = entry.0.max(st);
+        entry.1 |= e.main_road;
+    }
+    // Open roads first, closed last, so the states that matter are on top.
+    let mut order: Vec<(RoadState, bool, NodeId, NodeId)> = segs
+        .iter()
+        .map(|((a, b), (st, main))| (*st, *main, *a, *b))
+        .collect();
+    order.sort();
+    for (st, main, a, b) in order {
+        let (Some(&(ax, ay)), Some(&(bx, by))) = (xy.get(&a), xy.get(&b)) else {
+            continue;
+        };
+        let c = match (faded, st) {
+            (true, _) => palette::LIGHT,
+            (_, RoadState::Open) => palette::GREY,
+            (_, RoadState::Damaged) => palette::ORANGE,
+            (_, RoadState::Closed) => palette::RED,
+        };
+        let w = match (main, st) {
+            (true, _) => 4,
+            (false, RoadState::Open) => 1,
+            (false, _) => 3,
+        };
+        prims.push(Prim::Line(vec![f.px(ax, ay), f.px(bx, by)], c, w));
+    }
+}
+
+fn zone_radius(pop: u32, max_pop: u32) -> i32 {
+    4 + (10.0 * (f64::from(pop) / f64::from(max_pop.max(1))).sqrt()).round() as i32
+}
+
+/// Draw a hazard layer's cells (blocks of cells are merged into at most
+/// [`MAX_CELLS_PER_SIDE`] per side, keeping each block's worst value) and
+/// polygons, and add its classes to the legend.
+fn hazard(layer: &HazardLayer, f: &Frame, prims: &mut Vec<Prim>, legend: &mut Legend) {
+    let alpha = 0.75;
+    let colour = |k: usize| {
+        let [r, g, b] = layer.classes[k].rgb;
+        RGBColor(r, g, b)
+    };
+    if let Some(g) = &layer.grid {
+        let step = g.ncols.max(g.nrows).div_ceil(MAX_CELLS_PER_SIDE).max(1);
+        let worse = |a: f64, b: f64| match (a.is_finite(), b.is_finite()) {
+            (false, _) => b,
+            (_, false) => a,
+            _ if layer.descending => a.min(b),
+            _ => a.max(b),
+        };
+        for r0 in (0..g.nrows).step_by(step) {
+            // Runs of equal class along the row become one rectangle.
+            let mut run: Option<(usize, usize)> = None; // (class, start col)
+            let mut flush = |run: Option<(usize, usize)>, end: usize| {
+                if let Some((k, c0)) = run {
+                    let x0 = g.xll + c0 as f64 * g.cell_m;
+                    let x1 = g.xll + end as f64 * g.cell_m;
+                    let y1 = g.yll + (g.nrows - r0) as f64 * g.cell_m;
+                    let y0 = g.yll + (g.nrows.saturating_sub(r0 + step)) as f64 * g.cell_m;
+                    prims.push(Prim::Rect(
+                        clamp_panel(f.px(x0, y1)),
+                        clamp_panel(f.px(x1, y0)),
+                        colour(k),
+                        alpha,
+                    ));
+                }
+            };
+            for c0 in (0..g.ncols).step_by(step) {
+                let mut v = f64::NAN;
+                for r in r0..(r0 + step).min(g.nrows) {
+                    for c in c0..(c0 + step).min(g.ncols) {
+                        v = worse(
+                            v,
+                            g.values.get(r * g.ncols + c).copied().unwrap_or(f64::NAN),
+                        );
+                    }
+                }
+                let k = layer.class_of(v);
+                if run.map(|r| r.0) != k {
+                    flush(run, c0);
+                    run = k.map(|k| (k, c0));
+                }
+            }
+            flush(run, g.ncols);
+        }
+    }
+    for p in &layer.polygons {
+        if let Some(k) = layer.class_of(p.value) {
+            let pts = p
+                .ring
+                .iter()
+                .map(|(x, y)| clamp_panel(f.px(*x, *y)))
+                .collect();
+            prims.push(Prim::Poly(pts, colour(k), alpha));
+        }
+    }
+    legend.heading(&layer.name);
+    for (k, c) in layer.classes.iter().enumerate() {
+        legend.swatch(colour(k), alpha, &c.label);
+    }
+}
+
+fn facility_colour(d: DamageState) -> RGBColor {
+    match d {
+        DamageState::None => palette::GREEN,
+        DamageState::Slight | DamageState::Moderate => palette::YELLOW,
+        DamageState::Extensive | DamageState::Complete => palette::RED,
+    }
+}
+
+/// Zones' fill by the number of services they are without (0–3).
+const ZONE_FILL: [RGBColor; 4] = [palette::SKY, palette::YELLOW, palette::ORANGE, palette::RED];
+
+/// The map of roads, facilities and zones at `hour` (hours since the start),
+/// replayed from `events`, over an optional hazard footprint. `name` is the
+/// file stem, `caption` what the hour means (e.g. `"onset + 24 h"`).
+pub fn state_map(
+    name: &str,
+    scenario: &Scenario,
+    events: &[SimEvent],
+    hour: f64,
+    caption: &str,
+    hazard_layer: Option<&HazardLayer>,
+) -> Result<Figure, DrawError> {
+    let t = SimTime((hour * 3600.0).round().max(0.0) as u64);
+    let state = state_at(events, t.0);
+    let f = Frame::of(scenario);
+    let mut prims = Vec::new();
+    let mut legend = Legend::new();
+    let title = format!("{} — {hour:.1} h ({caption})", scenario.region.name);
+    prims.push(Prim::Text(
+        title.clone(),
+        (PANEL.0, 22),
+        17,
+        BLACK,
+        HPos::Left,
+        true,
+    ));
+    if let Some(layer) = hazard_layer {
+        hazard(layer, &f, &mut prims, &mut legend);
+    }
+    roads(scenario, &f, Some(&state), &mut prims, false);
+    let xy = node_xy(scenario);
+    let max_pop = scenario
+        .region
+        .zones
+        .iter()
+        .map(|z| z.population)
+        .max()
+        .unwrap_or(1);
+    for z in &scenario.region.zones {
+        let Some(&(x, y)) = xy.get(&z.node) else {
+            continue;
+        };
+        let (ring, w) = if state.contaminated.contains(&z.id) {
+            (palette::PURPLE, 3)
+        } else {
+            (palette::GREY, 1)
+        };
+        prims.push(Prim::Circle(
+            f.px(x, y),
+            zone_radius(z.population, max_pop),
+            ZONE_FILL[state.services_out(z.id).min(3)],
+            ring,
+            w,
+        ));
+    }
+    for fac in &scenario.region.facilities {
+        let Some(&(x, y)) = xy.get(&fac.node) else {
+            continue;
+        };
+        let (px, py) = f.px(x, y);
+        let c = facility_colour(state.facility(fac.id));
+        prims.push(Prim::Rect((px - 4, py - 4), (px + 4, py + 4), c, 1.0));
+        prims.push(Prim::Frame((px - 4, py - 4), (px + 4, py + 4), BLACK));
+    }
+    furniture(&f, &mut prims);
+    legend.heading("roads");
+    legend.line(palette::GREY, 1, "open");
+    legend.line(palette::ORANGE, 3, "damaged");
+    legend.line(palette::RED, 3, "closed");
+    legend.line(palette::GREY, 4, "main road (thick)");
+    legend.heading("facilities");
+    legend.swatch(palette::GREEN, 1.0, "working");
+    legend.swatch(palette::YELLOW, 1.0, "slight/moderate damage");
+    legend.swatch(palette::RED, 1.0, "extensive/complete");
+    legend.heading("zones (size: population)");
+    legend.dot(ZONE_FILL[0], palette::GREY, 1, "all services");
+    legend.dot(ZONE_FILL[1], palette::GREY, 1, "1 service out");
+    legend.dot(ZONE_FILL[2], palette::GREY, 1, "2 services out");
+    legend.dot(ZONE_FILL[3], palette::GREY, 1, "3 services out");
+    legend.dot(WHITE, palette::PURPLE, 3, "awaiting cleanup");
+    prims.extend(legend.prims);
+    render(name, &title, &MapDraw { prims })
+}
+
+/// The four risk classes, worst first: lower bound of P and colour.
+pub const RISK_CLASSES: [(f64, &str); 4] = [
+    (0.5, "P ≥ 0.5"),
+    (0.25, "0.25 ≤ P < 0.5"),
+    (0.05, "0.05 ≤ P < 0.25"),
+    (0.0, "P < 0.05"),
+];
+const RISK_FILL: [RGBColor; 4] = [
+    RGBColor(0xD7, 0x19, 0x1C),
+    RGBColor(0xFD, 0x8D, 0x3C),
+    RGBColor(0xFF, 0xE6, 0x4D),
+    RGBColor(0x2C, 0x7B, 0xB6),
+];
+
+/// The risk class (0 red … 3 blue) of a probability.
+pub fn risk_class(p: f64) -> usize {
+    RISK_CLASSES
+        .iter()
+        .position(|(lo, _)| p >= *lo)
+        .unwrap_or(3)
+}
+
+/// Zones coloured red, orange, yellow or blue by `risks` (from
+/// [`qilian_evaluator::curves::zone_risk`]); `what` says what P is, e.g.
+/// `"P(power out beyond 72 h)"`. Zones without a risk are drawn hollow.
+pub fn risk_map(
+    name: &str,
+    scenario: &Scenario,
+    risks: &[ZoneRisk],
+    what: &str,
+) -> Result<Figure, DrawError> {
+    let f = Frame::of(scenario);
+    let mut prims = Vec::new();
+    let mut legend = Legend::new();
+    let runs = risks.iter().map(|r| r.runs).max().unwrap_or(0);
+    let title = format!("{what} — {runs} runs");
+    prims.push(Prim::Text(
+        title.clone(),
+        (PANEL.0, 22),
+        17,
+        BLACK,
+        HPos::Left,
+        true,
+    ));
+    roads(scenario, &f, None, &mut prims, true);
+    let by_zone: BTreeMap<ZoneId, f64> = risks.iter().map(|r| (r.zone, r.p)).collect();
+    let xy = node_xy(scenario);
+    let max_pop = scenario
+        .region
+        .zones
+        .iter()
+        .map(|z| z.population)
+        .max()
+        .unwrap_or(1);
+    for z in &scenario.region.zones {
+        let Some(&(x, y)) = xy.get(&z.node) else {
+            continue;
+        };
+        let fill = match by_zone.get(&z.id) {
+            Some(p) => RISK_FILL[risk_class(*p)],
+            None => WHITE,
+        };
+        prims.push(Prim::Circle(
+            f.px(x, y),
+            zone_radius(z.population, max_pop) + 2,
+            fill,
+            palette::GREY,
+            1,
+        ));
+    }
+    furniture(&f, &mut prims);
+    legend.heading(what);
+    for (k, (_, label)) in RISK_CLASSES.iter().enumerate() {
+        legend.dot(RISK_FILL[k], palette::GREY, 1, label);
+    }
+    legend.dot(WHITE, palette::GREY, 1, "no data");
+    legend.heading("roads");
+    legend.line(palette::LIGHT, 2, "road network");
+    prims.extend(legend.prims);
+    render(name, &title, &MapDraw { prims })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_lengths() {
+        assert_eq!(nice_length(1400.0), 1000.0);
+        assert_eq!(nice_length(2600.0), 2000.0);
+        assert_eq!(nice_length(7000.0), 5000.0);
+        assert_eq!(nice_length(0.5), 1.0);
+    }
+
+    #[test]
+    fn classes_pick_the_right_band() {
+        let g = HazardGrid {
+            xll: 0.0,
+            yll: 0.0,
+            cell_m: 1.0,
+            ncols: 1,
+            nrows: 1,
+            values: vec![0.0],
+        };
+        let flood = HazardLayer::flood_depth(g.clone());
+        assert_eq!(flood.class_of(0.01), None);
+        assert_eq!(flood.class_of(0.7), Some(1));
+        assert_eq!(flood.class_of(5.0), Some(3));
+        assert_eq!(flood.class_of(f64::NAN), None);
+        let fire = HazardLayer::fire_arrival_h(g);
+        assert_eq!(fire.class_of(0.5), Some(0));
+        assert_eq!(fire.class_of(4.0), Some(2));
+        assert_eq!(fire.class_of(20.0), None);
+        assert_eq!(risk_class(0.7), 0);
+        assert_eq!(risk_class(0.3), 1);
+        assert_eq!(risk_class(0.1), 2);
+        assert_eq!(risk_class(0.0), 3);
+    }
+}

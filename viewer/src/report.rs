@@ -1,0 +1,548 @@
+//! `report.html`: one self-contained after-action report. SVG figures are
+//! inlined, the stylesheet is inline, and nothing is fetched from the network
+//! or needs JavaScript, so the file can be mailed, archived and opened
+//! offline.
+//!
+//! - [`run_report`]: a single run — scenario, plan, targets met or missed,
+//!   charts, maps at key hours, a timeline of key events and the KPIs;
+//! - [`stress_report`]: a stress run — P(met) with intervals, restoration
+//!   times, fan chart, risk maps, KPI percentiles;
+//! - [`compare_report`]: two plans on common random numbers.
+//!
+//! A Content-Security-Policy forbids every fetch and every script, so a
+//! browser reports any attempt as a console error (the end-to-end browser
+//! test fails on those).
+//!
+//! The figures are rendered by the caller (the same ones it writes as files)
+//! and passed in, in the order they should appear.
+
+use crate::figure::{Figure, label};
+use qilian_engine::{EventKind, RunResult, Scenario, SimEvent, SimTime};
+use qilian_evaluator::Summary;
+use qilian_evaluator::stress::{Comparison, Diff, StressReport};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Timeline rows shown before the rest are summarised.
+const TIMELINE_ROWS: usize = 250;
+
+const CSS: &str = "
+body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#1f3b57;color:#fff;padding:18px 28px}
+header h1{margin:0 0 6px 0;font-size:24px}
+header p{margin:2px 0;font-size:14px;opacity:.9}
+nav{padding:8px 28px;background:#e8eef4;font-size:14px}
+nav a{margin-right:14px;color:#1f3b57}
+main{padding:8px 28px 40px 28px;max-width:1300px}
+h2{border-bottom:2px solid #1f3b57;padding-bottom:4px;margin-top:32px}
+table{border-collapse:collapse;font-size:14px;margin:8px 0}
+th,td{border:1px solid #ccc;padding:4px 10px;text-align:left;vertical-align:top}
+th{background:#eef2f6}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.met{color:#0a7a3f;font-weight:bold}
+.missed{color:#b3261e;font-weight:bold}
+.note{color:#555;font-size:13px}
+figure{margin:12px 0;background:#fff;border:1px solid #ddd;padding:8px;display:inline-block;max-width:100%}
+figure svg{max-width:100%;height:auto;display:block}
+figcaption{font-size:13px;color:#444;margin-top:4px}
+.grid{display:flex;flex-wrap:wrap;gap:12px}
+.grid figure{max-width:48%}
+footer{font-size:12px;color:#666;padding:12px 28px}
+";
+
+/// Escape text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+struct Page {
+    html: String,
+}
+
+impl Page {
+    fn new(title: &str, lines: &[String], nav: &[(&str, &str)]) -> Page {
+        let mut html = String::new();
+        let _ = write!(
+            html,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+             <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n",
+            esc(title),
+            esc(title)
+        );
+        for l in lines {
+            let _ = writeln!(html, "<p>{}</p>", esc(l));
+        }
+        html.push_str("</header>\n<nav>");
+        for (id, name) in nav {
+            let _ = write!(html, "<a href=\"#{id}\">{}</a>", esc(name));
+        }
+        html.push_str("</nav>\n<main>\n");
+        Page { html }
+    }
+
+    fn h2(&mut self, id: &str, title: &str) {
+        let _ = writeln!(self.html, "<h2 id=\"{id}\">{}</h2>", esc(title));
+    }
+
+    fn p(&mut self, class: &str, text: &str) {
+        let _ = writeln!(self.html, "<p class=\"{class}\">{}</p>", esc(text));
+    }
+
+    fn figure(&mut self, f: &Figure) {
+        let _ = writeln!(
+            self.html,
+            "<figure id=\"{}\">\n{}\n<figcaption>{} ({0}.svg, {0}.png)</figcaption>\n</figure>",
+            esc(&f.name),
+            f.inline_svg().trim_end(),
+            esc(&f.title)
+        );
+    }
+
+    fn grid(&mut self, figs: &[&Figure]) {
+        self.html.push_str("<div class=\"grid\">\n");
+        for f in figs {
+            self.figure(f);
+        }
+        self.html.push_str("</div>\n");
+    }
+
+    /// A table: header cells, then rows of (class, text) cells.
+    fn table(&mut self, head: &[&str], rows: &[Vec<(&str, String)>]) {
+        self.html.push_str("<table>\n<tr>");
+        for h in head {
+            let _ = write!(self.html, "<th>{}</th>", esc(h));
+        }
+        self.html.push_str("</tr>\n");
+        for r in rows {
+            self.html.push_str("<tr>");
+            for (class, text) in r {
+                if class.is_empty() {
+                    let _ = write!(self.html, "<td>{}</td>", esc(text));
+                } else {
+                    let _ = write!(self.html, "<td class=\"{class}\">{}</td>", esc(text));
+                }
+            }
+            self.html.push_str("</tr>\n");
+        }
+        self.html.push_str("</table>\n");
+    }
+
+    fn finish(mut self, version: &str) -> String {
+        let _ = write!(
+            self.html,
+            "</main>\n<footer>Qilian {} · self-contained report: figures are inline SVG; \
+             the same figures are written beside it as SVG and PNG.</footer>\n</body>\n</html>\n",
+            esc(version)
+        );
+        self.html
+    }
+}
+
+fn hours(h: Option<f64>) -> String {
+    h.map_or("—".to_string(), |h| format!("{h:.1} h"))
+}
+
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// Numeric and text KPIs flattened to dotted names.
+fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&name, v, out);
+            }
+        }
+        Value::Number(n) => {
+            out.insert(prefix.to_string(), n.as_f64().map_or(n.to_string(), num));
+        }
+        Value::Null => {
+            out.insert(prefix.to_string(), "—".into());
+        }
+        Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+fn names(s: &Scenario) -> (BTreeMap<u32, &str>, BTreeMap<u32, &str>) {
+    (
+        s.region
+            .zones
+            .iter()
+            .map(|z| (z.id.0, z.name.as_str()))
+            .collect(),
+        s.region
+            .facilities
+            .iter()
+            .map(|f| (f.id.0, f.name.as_str()))
+            .collect(),
+    )
+}
+
+/// A sentence for a key event, or `None` for crew chatter (dispatch,
+/// arrival, return: those are in the Gantt chart and the journal). Event
+/// kinds this viewer does not know yet are shown by their journal name.
+fn describe(e: &SimEvent, s: &Scenario) -> Option<String> {
+    let (zones, facs) = names(s);
+    let zone = |z: u32| format!("{} (zone {z})", zones.get(&z).copied().unwrap_or("?"));
+    let fac = |f: u32| format!("{} (facility {f})", facs.get(&f).copied().unwrap_or("?"));
+    Some(match &e.kind {
+        EventKind::FacilityDamaged { facility, state } => {
+            format!("{} damaged: {state:?}", fac(facility.0))
+        }
+        EventKind::FacilityRepaired { facility } => format!("{} repaired", fac(facility.0)),
+        EventKind::EdgeClosed { edge, reason } => format!("road link {} closed: {reason}", edge.0),
+        EventKind::EdgeDamaged { edge, reason } => {
+            format!(
+                "road link {} damaged, open at reduced speed: {reason}",
+                edge.0
+            )
+        }
+        EventKind::EdgeOpened { edge } => format!("road link {} open", edge.0),
+        EventKind::ZoneContaminated { zone: z, reason } => {
+            format!("{} needs cleanup: {reason}", zone(z.0))
+        }
+        EventKind::ZoneCleaned { zone: z } => format!("{} cleaned up", zone(z.0)),
+        EventKind::MutualAidArrived {
+            crew_kind, count, ..
+        } => format!("mutual aid arrived: {count} {} crew(s)", crew_kind.name()),
+        EventKind::BatteryDepleted { facility } => {
+            format!("{} battery depleted", fac(facility.0))
+        }
+        EventKind::ServiceLost { zone: z, service } => {
+            format!("{} lost {}", zone(z.0), service.name())
+        }
+        EventKind::ServiceRestored { zone: z, service } => {
+            format!("{} has {} back", zone(z.0), service.name())
+        }
+        EventKind::TaskCreated { .. }
+        | EventKind::CrewDispatched { .. }
+        | EventKind::CrewRerouted { .. }
+        | EventKind::CrewArrived { .. }
+        | EventKind::TaskFinished { .. }
+        | EventKind::CrewReturned { .. } => return None,
+        // Unreachable today; kinds added later (evacuation, hazards) show by
+        // their journal name and fields until they get a sentence here.
+        #[allow(unreachable_patterns)]
+        other => {
+            let v = serde_json::to_value(other).ok()?;
+            let kind = v.get("kind").and_then(Value::as_str).unwrap_or("event");
+            let rest: Vec<String> = v
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| *k != "kind")
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
+            format!("{kind}: {}", rest.join(", "))
+        }
+    })
+}
+
+/// The report of one run. `charts` and `maps` are shown in order; `maps`
+/// are laid out two by two.
+pub fn run_report(
+    run: &RunResult,
+    summary: &Summary,
+    charts: &[Figure],
+    maps: &[Figure],
+) -> String {
+    let s = &run.scenario;
+    let lines = vec![
+        format!("Plan: {}", s.plan.name),
+        format!(
+            "Region: {} — {} zones, {} facilities, {} road links",
+            s.region.name,
+            s.region.zones.len(),
+            s.region.facilities.len(),
+            s.region.edges.len()
+        ),
+        format!(
+            "Seed {}, replicate {}, {} h simulated at {} s ticks; onset {}",
+            run.seed,
+            run.replicate,
+            summary.horizon_h,
+            s.tick_s(),
+            summary
+                .onset_h
+                .map_or("— (no disruption)".into(), |h| format!("at {h:.2} h"))
+        ),
+        format!("Scenario SHA-256 {}", summary.scenario_sha256),
+    ];
+    let mut page = Page::new(
+        &format!("After-action report: {}", s.name),
+        &lines,
+        &[
+            ("targets", "Targets"),
+            ("charts", "Charts"),
+            ("maps", "Maps"),
+            ("timeline", "Timeline"),
+            ("kpis", "KPIs"),
+        ],
+    );
+    page.h2("targets", "Targets");
+    let met = summary.targets.iter().filter(|t| t.met).count();
+    page.p(
+        "note",
+        &format!(
+            "{met} of {} targets met. Deadlines count from the onset; a target is met at the first time from which its measure stays at or above {} until the horizon.",
+            summary.targets.len(),
+            summary.targets.first().map_or(1.0, |t| t.fraction)
+        ),
+    );
+    let rows: Vec<Vec<(&str, String)>> = summary
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                ("", label(&t.name)),
+                ("num", format!("{} h", t.deadline_h)),
+                ("num", hours(t.met_at_h)),
+                if t.met {
+                    ("met", "met".to_string())
+                } else {
+                    ("missed", "MISSED".to_string())
+                },
+            ]
+        })
+        .collect();
+    page.table(
+        &["target", "deadline", "met at (after onset)", "result"],
+        &rows,
+    );
+    page.h2("charts", "Charts");
+    for f in charts {
+        page.figure(f);
+    }
+    if !charts.iter().any(|f| f.name == "chart-evacuation") {
+        page.p(
+            "note",
+            "No evacuation in this run: the evacuation curve is not drawn.",
+        );
+    }
+    page.h2("maps", "Maps at key hours");
+    page.grid(&maps.iter().collect::<Vec<_>>());
+    page.h2("timeline", "Timeline of key events");
+    let key: Vec<(u64, String)> = run
+        .events
+        .iter()
+        .filter_map(|e| Some((e.t_s, describe(e, s)?)))
+        .collect();
+    let rows: Vec<Vec<(&str, String)>> = key
+        .iter()
+        .take(TIMELINE_ROWS)
+        .map(|(t, d)| {
+            vec![
+                ("num", format!("{:.2} h", SimTime(*t).hours())),
+                ("", d.clone()),
+            ]
+        })
+        .collect();
+    page.table(&["time", "event"], &rows);
+    if key.len() > TIMELINE_ROWS {
+        page.p(
+            "note",
+            &format!(
+                "… and {} more key events; every event is in journal.jsonl.",
+                key.len() - TIMELINE_ROWS
+            ),
+        );
+    }
+    page.h2("kpis", "KPIs");
+    let mut kpis = BTreeMap::new();
+    flatten(
+        "",
+        &Value::Object(summary.kpis.clone().into_iter().collect()),
+        &mut kpis,
+    );
+    let rows: Vec<Vec<(&str, String)>> = kpis
+        .into_iter()
+        .map(|(k, v)| vec![("", k), ("num", v)])
+        .collect();
+    page.table(&["KPI", "value"], &rows);
+    page.finish(&summary.version)
+}
+
+/// The report of a stress run: figures are the P(met) bars, the fan chart
+/// and the risk maps, in order.
+pub fn stress_report(r: &StressReport, figures: &[Figure]) -> String {
+    let m = &r.meta;
+    let lines = vec![
+        format!("Plan: {}", m.plan),
+        format!("{} replicates, seed {}", m.runs, m.seed),
+        format!("Scenario SHA-256 {}", m.scenario_sha256),
+    ];
+    let mut page = Page::new(
+        &format!("Stress test: {}", m.scenario),
+        &lines,
+        &[
+            ("targets", "Targets"),
+            ("figures", "Charts and maps"),
+            ("kpis", "KPIs"),
+        ],
+    );
+    page.h2("targets", "Chance of meeting each target");
+    let rows: Vec<Vec<(&str, String)>> = r
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                ("", label(&t.name)),
+                ("num", format!("{} h", t.deadline_h)),
+                ("num", format!("{:.3}", t.p_met)),
+                (
+                    "num",
+                    format!("{:.3}–{:.3}", t.p_met_ci95[0], t.p_met_ci95[1]),
+                ),
+                ("num", hours(t.met_at_h.p10)),
+                ("num", hours(t.met_at_h.p50)),
+                ("num", hours(t.met_at_h.p90)),
+            ]
+        })
+        .collect();
+    page.table(
+        &[
+            "target",
+            "deadline",
+            "P(met)",
+            "95 % interval (Wilson)",
+            "met at P10",
+            "P50",
+            "P90",
+        ],
+        &rows,
+    );
+    page.p(
+        "note",
+        "Restoration times count from the onset; — means beyond the horizon in that share of runs.",
+    );
+    page.h2("figures", "Charts and maps");
+    for f in figures {
+        page.figure(f);
+    }
+    page.h2("kpis", "KPIs over the replicates");
+    let rows: Vec<Vec<(&str, String)>> = r
+        .kpis
+        .iter()
+        .map(|(k, p)| {
+            let f = |x: Option<f64>| x.map_or("—".to_string(), num);
+            vec![
+                ("", k.clone()),
+                ("num", f(p.p10)),
+                ("num", f(p.p50)),
+                ("num", f(p.p90)),
+            ]
+        })
+        .collect();
+    page.table(&["KPI", "P10", "P50", "P90"], &rows);
+    page.finish(&m.version)
+}
+
+fn diff(d: &Option<Diff>) -> String {
+    match d {
+        Some(d) => format!("{:+.3} ({:+.3} to {:+.3})", d.mean, d.lo, d.hi),
+        None => "—".into(),
+    }
+}
+
+/// The report of a plan comparison: figures are the comparison chart, then
+/// each plan's fan chart, in order.
+pub fn compare_report(c: &Comparison, figures: &[Figure], version: &str) -> String {
+    let lines = vec![
+        format!("Plan A: {} · Plan B: {}", c.plan_a, c.plan_b),
+        format!(
+            "{} replicates on common random numbers, seed {}",
+            c.runs, c.seed
+        ),
+    ];
+    let mut page = Page::new(
+        &format!("Plan comparison: {}", c.scenario),
+        &lines,
+        &[
+            ("verdict", "Verdict"),
+            ("targets", "Targets"),
+            ("figures", "Charts"),
+            ("kpis", "KPIs"),
+        ],
+    );
+    page.h2("verdict", "Verdict");
+    page.html.push_str("<ul>\n");
+    for s in &c.statements {
+        let _ = writeln!(page.html, "<li>{}</li>", esc(s));
+    }
+    page.html.push_str("</ul>\n");
+    page.h2("targets", "Targets");
+    let rows: Vec<Vec<(&str, String)>> = c
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                ("", label(&t.name)),
+                ("num", format!("{:.3}", t.p_met_a)),
+                ("num", format!("{:.3}", t.p_met_b)),
+                ("num", diff(&t.met)),
+                ("num", diff(&t.met_at_h)),
+            ]
+        })
+        .collect();
+    page.table(
+        &[
+            "target",
+            "P(met) A",
+            "P(met) B",
+            "met, B − A (95 % CI)",
+            "met at h, B − A (95 % CI)",
+        ],
+        &rows,
+    );
+    page.h2("figures", "Charts");
+    for f in figures {
+        page.figure(f);
+    }
+    page.h2("kpis", "KPIs, B − A");
+    let rows: Vec<Vec<(&str, String)>> = c
+        .kpis
+        .iter()
+        .map(|(k, d)| vec![("", k.clone()), ("num", diff(&Some(d.clone())))])
+        .collect();
+    page.table(&["KPI", "mean (95 % CI)"], &rows);
+    page.finish(version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
+}
