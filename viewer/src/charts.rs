@@ -10,6 +10,7 @@
 
 use crate::figure::{Draw, DrawError, DrawResult, Figure, bold, font, label, palette, render};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use qilian_engine::{EventKind, RunResult, Scenario, SimTime};
@@ -443,6 +444,40 @@ pub fn target_bars(r: &StressReport) -> Result<Figure, DrawError> {
     render("chart-targets", &d.title, &d)
 }
 
+/// Axes shared by the P(met) charts: one slot per bar along x, probability
+/// from 0 to `y_max` (room above 1 for labels) along y.
+fn pmet_axes<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    bars: usize,
+    x_label_area: u32,
+    y_max: f64,
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    Box<dyn std::error::Error>,
+>
+where
+    DB::ErrorType: 'static,
+{
+    let n = bars.max(1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, bold(18))
+        .margin(12)
+        .x_label_area_size(x_label_area)
+        .y_label_area_size(56)
+        .build_cartesian_2d(-0.5f64..n - 0.5, 0f64..y_max)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc("P(met)")
+        .label_style(font(12))
+        .axis_desc_style(font(13))
+        .light_line_style(RGBColor(240, 240, 240))
+        .draw()?;
+    Ok(chart)
+}
+
 impl Draw for Bars {
     fn size(&self) -> (u32, u32) {
         (900, 440)
@@ -452,22 +487,7 @@ impl Draw for Bars {
     where
         DB::ErrorType: 'static,
     {
-        let n = self.bars.len().max(1) as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, bold(18))
-            .margin(12)
-            .x_label_area_size(56)
-            .y_label_area_size(56)
-            .build_cartesian_2d(-0.5f64..n - 0.5, 0f64..1.1)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc("P(met)")
-            .label_style(font(12))
-            .axis_desc_style(font(13))
-            .light_line_style(RGBColor(240, 240, 240))
-            .draw()?;
+        let mut chart = pmet_axes(root, &self.title, self.bars.len(), 56, 1.1)?;
         for (i, (_, c, p, _)) in self.bars.iter().enumerate() {
             let x = i as f64;
             chart.draw_series(std::iter::once(Rectangle::new(
@@ -629,22 +649,7 @@ impl Draw for Paired {
     where
         DB::ErrorType: 'static,
     {
-        let n = self.rows.len().max(1) as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, bold(18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(56)
-            .build_cartesian_2d(-0.5f64..n - 0.5, 0f64..1.15)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc("P(met)")
-            .label_style(font(12))
-            .axis_desc_style(font(13))
-            .light_line_style(RGBColor(240, 240, 240))
-            .draw()?;
+        let mut chart = pmet_axes(root, &self.title, self.rows.len(), 40, 1.15)?;
         for (k, (name, c)) in self
             .names
             .iter()
