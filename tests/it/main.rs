@@ -7,6 +7,7 @@ mod model;
 mod osm;
 mod stress;
 mod viewer;
+mod zhangye;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

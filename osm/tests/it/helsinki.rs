@@ -340,3 +340,143 @@ fn a_scenario_on_the_imported_region_runs() {
     assert_eq!(*col.last().unwrap(), 1.0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// An evacuation on the imported region runs end to end. The extract tags no
+/// `emergency=assembly_point`, so the import has no shelter; the test adds
+/// two, standing for evacuation sites at the edge of the centre: at the
+/// westmost and the eastmost node of the kept network (ties to the lower
+/// id), each with room for every resident. Every zone is under one warning
+/// rule (`OnOrder`) and ordered out by `Warn` injects at 0.5 h; the hazard
+/// reaches the first zone at 3 h (`Expose`), catching those who stayed.
+/// Vehicles depart, reach the shelters, and nobody is lost on the way.
+#[test]
+fn an_evacuation_on_the_imported_region_runs() {
+    use qilian_engine::Hours;
+    use qilian_engine::scenario::Facility;
+    use qilian_models::evacuation::Evacuation;
+
+    let dir = scratch("evacuation");
+    let i = fixture();
+    let mut region: Region = i.region.clone();
+    assert!(
+        !region
+            .facilities
+            .iter()
+            .any(|f| f.kind == FacilityKind::Shelter),
+        "the fixture now has assembly points: use them instead"
+    );
+    let by = |key: fn(&scenario::Node) -> f64| {
+        region
+            .nodes
+            .iter()
+            .min_by(|a, b| key(a).total_cmp(&key(b)).then(a.id.cmp(&b.id)))
+            .unwrap()
+            .id
+    };
+    let (west, east) = (by(|n| n.x), by(|n| -n.x));
+    assert_ne!(west, east);
+    let residents: u64 = region.zones.iter().map(|z| u64::from(z.population)).sum();
+    assert!(residents > 0);
+    let first = region.facilities.iter().map(|f| f.id.0).max().unwrap_or(0) + 1;
+    for (k, (node, name)) in [
+        (west, "West evacuation site"),
+        (east, "East evacuation site"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        region.facilities.push(Facility {
+            id: FacilityId(first + k as u32),
+            name: name.into(),
+            kind: FacilityKind::Shelter,
+            node,
+            fragility: None,
+            capacity: Some(residents as f64),
+            needs: Vec::new(),
+            battery_h: Hours(0.0),
+        });
+    }
+    let text = ron::ser::to_string_pretty(&region, ron::ser::PrettyConfig::default()).unwrap();
+    std::fs::write(dir.join("helsinki-shelters.ron"), text).unwrap();
+    let zones: Vec<String> = region.zones.iter().map(|z| z.id.0.to_string()).collect();
+    let warns: String = zones
+        .iter()
+        .map(|z| format!("        (at_h: 0.5, event: Warn(zone: {z})),\n"))
+        .collect();
+    let scenario = format!(
+        r#"Scenario(
+    name: "Helsinki evacuation",
+    region: "helsinki-shelters.ron",
+    horizon_h: 12.0,
+    tick_s: 30,
+    seed: 5,
+    plan: Plan(
+        name: "Helsinki evacuation test plan",
+        depots: [],
+        crews: [],
+        shelters: [{s1}, {s2}],
+        evacuation: (
+            route_interval_min: Some(10.0),
+            rules: [
+                (zones: [{zones}], trigger: OnOrder, persons_per_vehicle: 2.0,
+                 departure: Rayleigh(sigma_h: 0.5), compliance: 0.2),
+            ],
+        ),
+    ),
+    targets: Targets(cleanup_h: 48.0, power_h: 72.0, water_h: 72.0, telecom_h: 72.0,
+                     main_roads_h: 120.0, service_fraction: 1.0),
+    injects: [
+{warns}        (at_h: 3.0, event: Expose(zone: {z0})),
+    ],
+)
+"#,
+        s1 = first,
+        s2 = first + 1,
+        zones = zones.join(", "),
+        z0 = zones[0],
+    );
+    let errors = validate(&dir, "scenario.ron", &scenario);
+    assert!(errors.is_empty(), "{errors:?}");
+    let s = scenario::load(&dir.join("scenario.ron")).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = qilian_models::standard_sim(Arc::new(s), 0);
+    while !sim.finished() {
+        sim.step();
+        let e = sim.world().resource::<Evacuation>();
+        if let Err(msg) = e.audit() {
+            panic!("at {:?}: {msg}", sim.now());
+        }
+    }
+    let e = sim.world().resource::<Evacuation>();
+    let t = e.totals();
+    assert!(t.conserved(), "{t:?}");
+    assert_eq!(t.residents, residents, "people appeared or vanished");
+    assert!(e.vehicles() > 0, "nobody left");
+    let departed = e.departed();
+    assert!(departed > 0);
+    // Everyone who set off arrived: nobody is left on the road after 11.5 h.
+    assert_eq!(t.en_route, 0, "{t:?}");
+    assert_eq!(t.sheltered, departed, "{t:?}");
+    let occupancy = e.occupancy();
+    assert_eq!(occupancy.iter().map(|&(_, p)| p).sum::<u64>(), t.sheltered);
+    // About a fifth of the households complied (binomial draws per household).
+    let share = departed as f64 / residents as f64;
+    assert!(
+        (0.1..0.3).contains(&share),
+        "{departed} of {residents} left"
+    );
+    // The zone the hazard reached had people still at home.
+    assert!(t.exposed > 0, "{t:?}");
+    let run = sim.finish();
+    let warned = run
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ZoneWarned { .. }))
+        .count();
+    assert_eq!(warned, zones.len());
+    assert!(
+        run.kpis["evacuation"]["t100_h"].is_number(),
+        "{}",
+        run.kpis["evacuation"]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
