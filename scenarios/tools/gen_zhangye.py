@@ -47,6 +47,7 @@ ASSUMPTIONS (schematic, not survey data), marked again where they are used:
 """
 import math
 import os
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "zhangye")
@@ -162,12 +163,8 @@ def base_terrain(x, y):
     """Ground elevation (m) before the Heihe is cut in."""
     s = (x * NW[0] + y * NW[1]) / 1000.0            # km down-corridor from Ganzhou
     z = 1480.0 - 1.76 * s if s > 0 else 1480.0 - 5.9 * s   # Gaotai ~1350, Shandan ~1770
-    d_front, _ = line_dist(x, y, FRONT)
-    d_front /= 1000.0
-    # Which side of the front: mountains lie south (the front's normal points north).
-    _, s_front = line_dist(x, y, FRONT)
-    north = y > front_y_at(x)
-    if north:
+    d_front = line_dist(x, y, FRONT)[0] / 1000.0
+    if y > front_y_at(x):  # the plain; the mountains lie south of the front
         # Piedmont fans rise ~12 m/km over the 20 km before the front.
         z += 12.0 * max(0.0, 20.0 - d_front)
     else:
@@ -375,10 +372,10 @@ for t in ("Shandan", "Ganzhou", "Linze", "Gaotai"):
 # G227: Ganzhou - Minle - Biandukou (into the Qilian mountains toward Xining).
 route([south("Ganzhou"), (100.55, 38.80), (100.66, 38.64), (100.76, 38.50), north("Minle")],
       70, 1, 1500, "Trunk", True)
-G227_MOUNTAIN = route([south("Minle"), (100.86, 38.34), (100.93, 38.24), (100.98, 38.14)],
+route([south("Minle"), (100.86, 38.34), (100.93, 38.24), (100.98, 38.14)],
                       60, 1, 1200, "Trunk", True)
 # County roads (ASSUMPTION: routes schematic).
-SUNAN_ROAD = route([west("Ganzhou"), (100.30, 38.90), (100.12, 38.86), (99.90, 38.82), east("Sunan")],
+route([west("Ganzhou"), (100.30, 38.90), (100.12, 38.86), (99.90, 38.82), east("Sunan")],
                    60, 1, 1000, "Secondary")
 route([east("Minle"), (100.95, 38.55), (101.04, 38.68), south("Shandan")], 60, 1, 1000, "Secondary")
 route([west("Minle"), (100.60, 38.48), 552], 50, 1, 800, "Tertiary")   # to Mati, in the mountains
@@ -845,7 +842,6 @@ if __name__ == "__main__":
     write_grids()
     write_region()
     write_plans()
-    import sys
     print(f"{len(nodes)} nodes, {len(edges)} links, {len(zones)} zones, {len(F)} facilities",
           file=sys.stderr)
     print(f"Yingluoxia (flood inflow): x {YINGLUOXIA[0]:.0f} y {YINGLUOXIA[1]:.0f}", file=sys.stderr)

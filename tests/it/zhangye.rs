@@ -249,3 +249,24 @@ fn the_zhangye_region_sits_where_zhangye_is() {
     assert!(seats.iter().any(|s| s.starts_with("Ganzhou ")));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn zhangye_runs_are_byte_identical_for_any_thread_count() {
+    let dir = scratch("zhangye-threads");
+    let file = LIBRARY[0].0;
+    for n in ["1", "2"] {
+        let o = qilian(&dir, &["run", &repo(file), "--threads", n, "--out", n]);
+        assert!(o.status.success(), "{}", text(&o).1);
+    }
+    for f in [
+        "summary.json",
+        "journal.jsonl",
+        "timeseries.csv",
+        "zones.geojson",
+    ] {
+        let a = std::fs::read(dir.join("1").join(f)).unwrap();
+        let b = std::fs::read(dir.join("2").join(f)).unwrap();
+        assert!(a == b, "{file}: {f} differs between --threads 1 and 2");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
