@@ -176,7 +176,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
                 trigger: Trigger::AtHour(Hours(0.0)),
                 persons_per_vehicle: 2.5,
                 departure: DepartureCurve::Rayleigh {
-                    sigma_h: Hours(1.0),
+                    sigma_h: Hours(1.0).into(),
                 },
                 compliance: 1.0,
             }],

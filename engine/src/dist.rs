@@ -5,7 +5,7 @@
 //! Glossary: `LogNormal { median, beta }` is the Hazus convention — `beta` is the
 //! standard deviation of `ln X`.
 
-use crate::rng::SimRng;
+use crate::rng::{SimRng, StreamTag, Streams};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
@@ -119,6 +119,191 @@ impl Dist {
     }
 }
 
+/// A number a scenario or plan file may give either plainly (`6.5`) or as a
+/// [`Dist`] (`Normal(mean: 6.5, sd: 0.2)`, `Uniform(6.0, 7.0)`, …). Each
+/// replicate draws its own value with [`Num::draw`] from a stream of its own.
+///
+/// Normal and log-normal draws are truncated to their ±3σ range
+/// ([`Num::bounds`]), so every draw lies in the range validation checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Num(pub Dist);
+
+impl Num {
+    /// The plain number `v`.
+    pub const fn fixed(v: f64) -> Num {
+        Num(Dist::Fixed(v))
+    }
+
+    /// The value when the number is not uncertain.
+    pub fn as_fixed(&self) -> Option<f64> {
+        match self.0 {
+            Dist::Fixed(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether it is a plain number.
+    pub fn is_fixed(&self) -> bool {
+        self.as_fixed().is_some()
+    }
+
+    /// The smallest and largest value a draw can take: the support of bounded
+    /// distributions, ±3σ (of `ln X` for log-normal) for the others.
+    pub fn bounds(&self) -> (f64, f64) {
+        match &self.0 {
+            Dist::Fixed(v) => (*v, *v),
+            Dist::Uniform(a, b) => (*a, *b),
+            Dist::Normal { mean, sd } => (mean - 3.0 * sd, mean + 3.0 * sd),
+            Dist::LogNormal { median, beta } => {
+                (median * (-3.0 * beta).exp(), median * (3.0 * beta).exp())
+            }
+            Dist::Triangular(a, _, b) => (*a, *b),
+            Dist::Choice(items) => items
+                .iter()
+                .filter(|(_, w)| *w > 0.0)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (v, _)| {
+                    (lo.min(*v), hi.max(*v))
+                }),
+        }
+    }
+
+    /// One replicate's value, from the stream `(tag, id)` of `streams`
+    /// (no draw for a plain number), clamped to [`Num::bounds`].
+    pub fn draw(&self, streams: &Streams, tag: StreamTag, id: u64) -> f64 {
+        match self.0 {
+            Dist::Fixed(v) => v,
+            ref d => {
+                let (lo, hi) = self.bounds();
+                d.sample(&mut streams.stream(tag, id)).clamp(lo, hi)
+            }
+        }
+    }
+
+    /// What is wrong with the distribution's parameters, if anything.
+    pub fn problem(&self) -> Option<String> {
+        self.0.problem()
+    }
+}
+
+impl From<f64> for Num {
+    fn from(v: f64) -> Num {
+        Num::fixed(v)
+    }
+}
+
+impl From<crate::units::Hours> for Num {
+    fn from(v: crate::units::Hours) -> Num {
+        Num::fixed(v.0)
+    }
+}
+
+impl From<Dist> for Num {
+    fn from(d: Dist) -> Num {
+        Num(d)
+    }
+}
+
+impl std::fmt::Display for Num {
+    /// `6.5`, or the distribution in RON form, e.g. `Normal(mean: 6.5, sd: 0.2)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Dist::Fixed(v) => write!(f, "{v}"),
+            Dist::Uniform(a, b) => write!(f, "Uniform({a}, {b})"),
+            Dist::Normal { mean, sd } => write!(f, "Normal(mean: {mean}, sd: {sd})"),
+            Dist::LogNormal { median, beta } => {
+                write!(f, "LogNormal(median: {median}, beta: {beta})")
+            }
+            Dist::Triangular(a, c, b) => write!(f, "Triangular({a}, {c}, {b})"),
+            Dist::Choice(items) => {
+                write!(f, "Choice([")?;
+                for (k, (v, w)) in items.iter().enumerate() {
+                    let sep = if k == 0 { "" } else { ", " };
+                    write!(f, "{sep}({v}, {w})")?;
+                }
+                write!(f, "])")
+            }
+        }
+    }
+}
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Dist::Fixed(v) => s.serialize_f64(*v),
+            d => d.serialize(s),
+        }
+    }
+}
+
+/// What a [`Num`] is first read as. RON hands a self-describing reader an
+/// enum value as a one-entry map `{variant: content}` only when the reader is
+/// serde's own buffer, which `untagged` uses; the content is then re-read as
+/// a [`Dist`] through JSON's value type so that a wrong variant name or a
+/// missing field gets serde's precise message.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawNum {
+    Number(f64),
+    Other(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+        use serde::de::Error;
+        let raw = RawNum::deserialize(d).map_err(|e| {
+            D::Error::custom(format!(
+                "expected a number or a distribution such as Normal(mean: 6.5, sd: 0.2) ({e})"
+            ))
+        })?;
+        match raw {
+            RawNum::Number(v) => Ok(Num::fixed(v)),
+            RawNum::Other(v) => serde_json::from_value::<Dist>(v).map(Num).map_err(|e| {
+                D::Error::custom(format!(
+                    "expected a number or a distribution (Fixed, Uniform, Normal, \
+                     LogNormal, Triangular or Choice): {e}"
+                ))
+            }),
+        }
+    }
+}
+
+/// Draws one replicate's values of the [`Num`]s of one item (a hazard, an
+/// evacuation rule), each from its own stream keyed by the item and the
+/// field's name, so adding a field or an item leaves the other draws alone.
+/// Remembers the uncertain ones (not plain numbers) by name, for reports.
+pub struct Realiser<'a> {
+    streams: &'a Streams,
+    tag: StreamTag,
+    item: u64,
+    prefix: String,
+    /// `(prefix.field, value)` of every uncertain number drawn, in draw order.
+    pub drawn: Vec<(String, f64)>,
+}
+
+impl<'a> Realiser<'a> {
+    /// Draws for item `item` (e.g. the hazard number) from streams tagged
+    /// `tag`; names are `prefix.field`.
+    pub fn new(streams: &'a Streams, tag: StreamTag, item: u64, prefix: &str) -> Realiser<'a> {
+        Realiser {
+            streams,
+            tag,
+            item,
+            prefix: prefix.to_string(),
+            drawn: Vec::new(),
+        }
+    }
+
+    /// This replicate's value of `n`, the field `field` of the item.
+    pub fn num(&mut self, field: &str, n: &Num) -> f64 {
+        let id = (self.item << 40) ^ StreamTag::new(field).0;
+        let v = n.draw(self.streams, self.tag, id);
+        if !n.is_fixed() {
+            self.drawn.push((format!("{}.{field}", self.prefix), v));
+        }
+        v
+    }
+}
+
 /// Uniform on `[0, 1)`.
 pub fn unit(rng: &mut SimRng) -> f64 {
     rng.random::<f64>()
@@ -181,5 +366,100 @@ mod tests {
         assert!(Dist::Choice(vec![]).problem().is_some());
         assert!(Dist::Fixed(f64::NAN).problem().is_some());
         assert!(Dist::Fixed(2.0).problem().is_none());
+    }
+
+    #[derive(Debug, Deserialize, Serialize)]
+    struct Holder {
+        x: Num,
+    }
+
+    fn parse(text: &str) -> Result<Num, ron::error::SpannedError> {
+        ron::from_str::<Holder>(text).map(|h| h.x)
+    }
+
+    #[test]
+    fn num_reads_a_number_or_any_dist() {
+        assert_eq!(parse("(x: 6.5)").unwrap(), Num::fixed(6.5));
+        assert_eq!(parse("(x: 7)").unwrap(), Num::fixed(7.0));
+        assert_eq!(parse("(x: -2)").unwrap(), Num::fixed(-2.0));
+        assert_eq!(parse("(x: Fixed(3.0))").unwrap(), Num::fixed(3.0));
+        assert_eq!(
+            parse("(x: Uniform(6.0, 7.0))").unwrap(),
+            Num(Dist::Uniform(6.0, 7.0))
+        );
+        assert_eq!(
+            parse("(x: Normal(mean: 6.5, sd: 0.2))").unwrap(),
+            Num(Dist::Normal { mean: 6.5, sd: 0.2 })
+        );
+        assert_eq!(
+            parse("(x: LogNormal(median: 20, beta: 0.4))").unwrap(),
+            Num(Dist::LogNormal {
+                median: 20.0,
+                beta: 0.4
+            })
+        );
+        assert_eq!(
+            parse("(x: Triangular(1, 2, 4))").unwrap(),
+            Num(Dist::Triangular(1.0, 2.0, 4.0))
+        );
+        assert_eq!(
+            parse("(x: Choice([(6.0, 1.0), (6.5, 3)]))").unwrap(),
+            Num(Dist::Choice(vec![(6.0, 1.0), (6.5, 3.0)]))
+        );
+    }
+
+    #[test]
+    fn num_round_trips_through_ron_and_json() {
+        for n in [
+            Num::fixed(6.5),
+            Num(Dist::Normal { mean: 6.5, sd: 0.2 }),
+            Num(Dist::Uniform(1.0, 2.0)),
+            Num(Dist::Choice(vec![(1.0, 1.0), (2.0, 3.0)])),
+        ] {
+            let h = Holder { x: n.clone() };
+            let text = ron::to_string(&h).unwrap();
+            assert_eq!(parse(&text).unwrap(), n, "{text}");
+            let json = serde_json::to_string(&h).unwrap();
+            let back: Holder = serde_json::from_str(&json).unwrap();
+            assert_eq!(back.x, n, "{json}");
+            assert_eq!(parse(&format!("(x: {n})")).unwrap(), n, "display {n}");
+        }
+    }
+
+    #[test]
+    fn num_errors_say_what_and_where() {
+        let e = parse("(\n  x: Gamma(2, 3),\n)").unwrap_err();
+        let msg = e.to_string();
+        assert_eq!(e.span.start.line, 2, "{msg}");
+        assert!(msg.contains("unknown variant `Gamma`"), "{msg}");
+        assert!(msg.contains("Normal"), "{msg}");
+        let e = parse("(\n\n  x: Normal(mean: 6.5),\n)").unwrap_err();
+        assert_eq!(e.span.start.line, 3, "{e}");
+        assert!(e.to_string().contains("missing field `sd`"), "{e}");
+        let e = parse("(x: \"six\")").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("expected a number or a distribution"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn num_draws_stay_in_bounds_and_repeat_per_stream() {
+        let s = Streams::new(3, 5);
+        let tag = StreamTag::new("num test");
+        let n = Num(Dist::Normal { mean: 0.0, sd: 1.0 });
+        assert_eq!(n.bounds(), (-3.0, 3.0));
+        let xs: Vec<f64> = (0..20_000).map(|id| n.draw(&s, tag, id)).collect();
+        assert!(xs.iter().all(|x| (-3.0..=3.0).contains(x)));
+        assert!(
+            xs.iter().any(|x| *x == 3.0 || *x == -3.0),
+            "some draws clamp"
+        );
+        assert_eq!(n.draw(&s, tag, 17), xs[17]);
+        assert_ne!(n.draw(&Streams::new(3, 6), tag, 17), xs[17]);
+        assert_eq!(Num::fixed(2.5).draw(&s, tag, 1), 2.5);
+        let c = Num(Dist::Choice(vec![(4.0, 1.0), (9.0, 0.0), (6.0, 2.0)]));
+        assert_eq!(c.bounds(), (4.0, 6.0));
     }
 }

@@ -172,6 +172,30 @@ impl Series {
 #[derive(Clone, Debug, Default, Resource)]
 pub struct Kpis(pub BTreeMap<String, serde_json::Value>);
 
+impl Kpis {
+    /// Record the values a replicate drew for uncertain scenario and plan
+    /// parameters under `parameters` (`{"hazard1.magnitude": 6.62, …}`,
+    /// rounded to six decimals), so `summary.json` and each stress
+    /// replicate's row show them.
+    pub fn add_parameters(&mut self, drawn: &[(String, f64)]) {
+        if drawn.is_empty() {
+            return;
+        }
+        let entry = self
+            .0
+            .entry("parameters".to_string())
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        if let serde_json::Value::Object(m) = entry {
+            for (k, v) in drawn {
+                // Six decimals, as the models' KPIs: short decimals read back
+                // exactly from shard files, so merged runs stay byte-identical.
+                let v = (v * 1e6).round() / 1e6;
+                m.insert(k.clone(), serde_json::json!(v));
+            }
+        }
+    }
+}
+
 /// Everything a run produces.
 #[derive(Clone, Debug)]
 pub struct RunResult {

@@ -3,11 +3,12 @@
 
 use super::{qilian, repo, scratch, text};
 
-const STOCK: [(&str, &str); 4] = [
+const STOCK: [(&str, &str); 5] = [
     ("scenarios/ganzhou-flood.ron", "1 flood"),
     ("scenarios/ganzhou-earthquake.ron", "1 earthquake"),
     ("scenarios/ganzhou-fire.ron", "1 fire"),
     ("scenarios/ganzhou-chemical.ron", "1 chemical leak"),
+    ("scenarios/ganzhou-earthquake-uncertain.ron", "1 earthquake"),
 ];
 
 fn journal(dir: &std::path::Path) -> Vec<serde_json::Value> {

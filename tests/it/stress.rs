@@ -182,3 +182,92 @@ fn the_missing_crew_kind_is_the_bottleneck() {
     assert!(!power["utilisation_by_hour"].as_array().unwrap().is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The stock uncertain earthquake, with the plan's departure curve made
+/// uncertain too: each replicate draws its own magnitude, epicentre and
+/// departure scale, `replicates.csv` shows them, and the draws (so the whole
+/// output) are the same for any thread count or shard split.
+#[test]
+fn uncertain_parameters_vary_by_replicate_not_by_threads_or_shards() {
+    let dir = scratch("uncertain");
+    let s = std::fs::read_to_string(repo("scenarios/ganzhou-earthquake-uncertain.ron")).unwrap();
+    let s = s
+        .replace(
+            "\"regions/ganzhou.ron\"",
+            &format!("{:?}", repo("scenarios/regions/ganzhou.ron")),
+        )
+        .replace("\"plans/ganzhou-baseline.ron\"", "\"plan.ron\"");
+    std::fs::write(dir.join("s.ron"), s).unwrap();
+    let p = std::fs::read_to_string(repo("scenarios/plans/ganzhou-baseline.ron")).unwrap();
+    let p = p.replace(
+        "Rayleigh(sigma_h: 0.5)",
+        "Rayleigh(sigma_h: LogNormal(median: 0.5, beta: 0.3))",
+    );
+    assert!(p.contains("LogNormal(median: 0.5"));
+    std::fs::write(dir.join("plan.ron"), p).unwrap();
+    let runs = ["--runs", "4"];
+    for (t, out) in [("1", "t1"), ("2", "t2")] {
+        ok(
+            &dir,
+            &[
+                &["stress", "s.ron", "--threads", t, "--out", out],
+                &runs[..],
+            ]
+            .concat(),
+        );
+    }
+    for k in 0..2 {
+        let shard = format!("{k}/2");
+        let out = format!("s{k}");
+        ok(
+            &dir,
+            &[
+                &["stress", "s.ron", "--shard", &shard, "--out", &out],
+                &runs[..],
+            ]
+            .concat(),
+        );
+    }
+    ok(&dir, &["merge", "s1", "s0", "--out", "merged"]);
+    let read = |p: &str| std::fs::read(dir.join(p)).unwrap();
+    for f in ["stress.json", "replicates.csv"] {
+        assert!(
+            read(&format!("t1/{f}")) == read(&format!("t2/{f}")),
+            "{f}: threads differ"
+        );
+        assert!(
+            read(&format!("t1/{f}")) == read(&format!("merged/{f}")),
+            "{f}: shards differ"
+        );
+    }
+    let csv = String::from_utf8(read("t1/replicates.csv")).unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 4);
+    let column = |name: &str| -> Vec<f64> {
+        let i = head
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no {name} in {head:?}"));
+        rows.iter().map(|r| r[i].parse().unwrap()).collect()
+    };
+    let mags = column("parameters.hazard1.magnitude");
+    assert!(mags.iter().all(|m| (5.9..=7.1).contains(m)), "{mags:?}");
+    let xs = column("parameters.hazard1.epicentre_x");
+    assert!(xs.iter().all(|x| (11000.0..=17000.0).contains(x)), "{xs:?}");
+    let sigmas = column("parameters.rule1.departure.sigma_h");
+    for v in [&mags, &xs, &sigmas] {
+        let mut d = v.clone();
+        d.sort_by(f64::total_cmp);
+        d.dedup();
+        assert_eq!(d.len(), 4, "every replicate draws its own value: {v:?}");
+    }
+    // The draws change what happens: peak shaking differs between replicates.
+    let pga = column("hazards.1 earthquake.max_pga_g");
+    let mut d = pga.clone();
+    d.sort_by(f64::total_cmp);
+    d.dedup();
+    assert!(d.len() > 1, "{pga:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -8,25 +8,30 @@
 //! otherwise. Numbers here are scenario facts or stated assumptions: a file
 //! should say in a comment which is which.
 
+use crate::dist::{Num, Realiser};
 use crate::ids::{FacilityId, ZoneId};
+use crate::rng::{StreamTag, Streams};
 use crate::scenario::DamageState;
 use crate::units::Hours;
 use serde::{Deserialize, Serialize};
 
-/// One hazard of a scenario.
+/// One hazard of a scenario. `N` is the type of its uncertain parameters:
+/// [`Num`] (a number or a distribution) as the file gives them, `f64` once
+/// one replicate has drawn them ([`Hazard::realise`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum Hazard {
+#[serde(bound(deserialize = "N: Deserialize<'de> + From<f64>"))]
+pub enum Hazard<N = Num> {
     /// An earthquake: ground motion at every site, damage by fragility.
-    Earthquake(Earthquake),
+    Earthquake(Earthquake<N>),
     /// A river flood on the region's DEM, driven by inflow hydrographs.
-    Flood(Flood),
+    Flood(Flood<N>),
     /// A surface fire spreading over the region's fuel raster.
-    Fire(Fire),
+    Fire(Fire<N>),
     /// A continuous release of a toxic gas.
-    ChemicalLeak(ChemicalLeak),
+    ChemicalLeak(ChemicalLeak<N>),
 }
 
-impl Hazard {
+impl<N> Hazard<N> {
     /// When it starts.
     pub fn at_h(&self) -> Hours {
         match self {
@@ -48,24 +53,118 @@ impl Hazard {
     }
 }
 
+/// Stream of a hazard's uncertain parameters, keyed by the hazard number
+/// and the field name.
+pub const HAZARD_PARAMETERS: StreamTag = StreamTag::new("hazard parameters");
+
+impl Hazard<Num> {
+    /// The parameters replicate `streams.replicate` uses for hazard number
+    /// `number` (1-based): every [`Num`] drawn from its own stream. Names and
+    /// values of the uncertain ones go to `drawn` as `hazardN.field`.
+    pub fn realise(
+        &self,
+        streams: &Streams,
+        number: u32,
+        drawn: &mut Vec<(String, f64)>,
+    ) -> Hazard<f64> {
+        let mut r = Realiser::new(
+            streams,
+            HAZARD_PARAMETERS,
+            number as u64,
+            &format!("hazard{number}"),
+        );
+        let out = match self {
+            Hazard::Earthquake(e) => Hazard::Earthquake(Earthquake {
+                at_h: e.at_h,
+                magnitude: r.num("magnitude", &e.magnitude),
+                rake_deg: e.rake_deg,
+                epicentre_x: r.num("epicentre_x", &e.epicentre_x),
+                epicentre_y: r.num("epicentre_y", &e.epicentre_y),
+                rupture_end: e.rupture_end,
+                gmpe: e.gmpe.clone(),
+                vs30_default_mps: e.vs30_default_mps,
+            }),
+            Hazard::Flood(f) => Hazard::Flood(Flood {
+                at_h: f.at_h,
+                inflows: f
+                    .inflows
+                    .iter()
+                    .enumerate()
+                    .map(|(k, i)| Inflow {
+                        x: i.x,
+                        y: i.y,
+                        hydrograph: i.hydrograph.clone(),
+                        scale: r.num(&format!("inflow{}.scale", k + 1), &i.scale),
+                    })
+                    .collect(),
+                manning_n: f.manning_n,
+                boundary_slope: f.boundary_slope,
+                facility_fail_depth_m: f.facility_fail_depth_m,
+                zone_flood_depth_m: f.zone_flood_depth_m,
+            }),
+            Hazard::Fire(f) => {
+                let m = &f.moisture;
+                Hazard::Fire(Fire {
+                    at_h: f.at_h,
+                    ignition_x: r.num("ignition_x", &f.ignition_x),
+                    ignition_y: r.num("ignition_y", &f.ignition_y),
+                    wind_speed_m_s: r.num("wind_speed_m_s", &f.wind_speed_m_s),
+                    wind_from_deg: r.num("wind_from_deg", &f.wind_from_deg),
+                    moisture: FuelMoisture {
+                        dead_1h: r.num("moisture.dead_1h", &m.dead_1h),
+                        dead_10h: r.num("moisture.dead_10h", &m.dead_10h),
+                        dead_100h: r.num("moisture.dead_100h", &m.dead_100h),
+                        live_herb: r.num("moisture.live_herb", &m.live_herb),
+                        live_woody: r.num("moisture.live_woody", &m.live_woody),
+                    },
+                    facility_damage: f.facility_damage,
+                })
+            }
+            Hazard::ChemicalLeak(c) => Hazard::ChemicalLeak(ChemicalLeak {
+                at_h: c.at_h,
+                source: c.source,
+                rate_kg_s: r.num("rate_kg_s", &c.rate_kg_s),
+                duration_h: r.num("duration_h", &c.duration_h),
+                chemical: c.chemical.clone(),
+                height_m: c.height_m,
+                wind: c
+                    .wind
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| WindPeriod {
+                        from_h: w.from_h,
+                        speed_m_s: r.num(&format!("wind{}.speed_m_s", k + 1), &w.speed_m_s),
+                        from_deg: r.num(&format!("wind{}.from_deg", k + 1), &w.from_deg),
+                        stability: w.stability,
+                    })
+                    .collect(),
+                terrain: c.terrain,
+            }),
+        };
+        drawn.append(&mut r.drawn);
+        out
+    }
+}
+
 /// An earthquake. Site distance is the Joyner–Boore distance: the horizontal
 /// distance to the epicentre, or to the rupture's surface trace when
 /// `rupture_end` gives its other end.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Earthquake {
+pub struct Earthquake<N = Num> {
     /// Origin time.
     pub at_h: Hours,
     /// Moment magnitude Mw.
-    pub magnitude: f64,
+    pub magnitude: N,
     /// Rake, degrees (−180…180; 0 strike-slip, 90 reverse, −90 normal).
     pub rake_deg: f64,
     /// Epicentre easting, m.
-    pub epicentre_x: f64,
+    pub epicentre_x: N,
     /// Epicentre northing, m.
-    pub epicentre_y: f64,
+    pub epicentre_y: N,
     /// Other end (x, y) of the rupture's surface trace, which runs from the
-    /// epicentre; `None` is a point source.
+    /// epicentre; `None` is a point source. It stays where it is when the
+    /// epicentre is drawn from a distribution.
     #[serde(default)]
     pub rupture_end: Option<(f64, f64)>,
     /// Ground-motion model: `"AkkarBommer2010"` or `"BooreAtkinson2008"`.
@@ -77,11 +176,12 @@ pub struct Earthquake {
 /// A flood on the region's DEM raster.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Flood {
+#[serde(bound(deserialize = "N: Deserialize<'de> + From<f64>"))]
+pub struct Flood<N = Num> {
     /// When the hydrographs start (their hour 0).
     pub at_h: Hours,
     /// Where water enters the grid (river inflow or a breach).
-    pub inflows: Vec<Inflow>,
+    pub inflows: Vec<Inflow<N>>,
     /// Manning's roughness n, s/m^(1/3), over the whole grid.
     pub manning_n: f64,
     /// Water-surface slope (m/m) with which water leaves the grid at its
@@ -96,7 +196,8 @@ pub struct Flood {
 /// Water entering the flood grid at one point.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Inflow {
+#[serde(bound(deserialize = "N: Deserialize<'de> + From<f64>"))]
+pub struct Inflow<N = Num> {
     /// Easting, m (the cell containing the point receives the water).
     pub x: f64,
     /// Northing, m.
@@ -104,25 +205,33 @@ pub struct Inflow {
     /// (hours after the flood's `at_h`, discharge m³/s), linear in between;
     /// zero before the first and after the last point.
     pub hydrograph: Vec<(f64, f64)>,
+    /// Factor on every discharge of the hydrograph (default 1): the
+    /// uncertainty of the peak, e.g. `LogNormal(median: 1.0, beta: 0.3)`.
+    #[serde(default = "one")]
+    pub scale: N,
+}
+
+fn one<N: From<f64>>() -> N {
+    N::from(1.0)
 }
 
 /// A surface fire on the region's fuel raster (Anderson 13 / Scott & Burgan
 /// fuel-model numbers per cell), with slope and aspect from the DEM.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fire {
+pub struct Fire<N = Num> {
     /// Ignition time.
     pub at_h: Hours,
     /// Ignition easting, m.
-    pub ignition_x: f64,
+    pub ignition_x: N,
     /// Ignition northing, m.
-    pub ignition_y: f64,
+    pub ignition_y: N,
     /// Wind speed 20 ft (6.1 m) above the vegetation, m/s.
-    pub wind_speed_m_s: f64,
+    pub wind_speed_m_s: N,
     /// Direction the wind blows from, degrees clockwise from north.
-    pub wind_from_deg: f64,
+    pub wind_from_deg: N,
     /// Fuel moistures, percent of dry weight.
-    pub moisture: FuelMoisture,
+    pub moisture: FuelMoisture<N>,
     /// Damage done to a facility whose node the front reaches (`None`: none).
     #[serde(default)]
     pub facility_damage: DamageState,
@@ -131,31 +240,31 @@ pub struct Fire {
 /// Fuel moisture contents, percent.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FuelMoisture {
+pub struct FuelMoisture<N = Num> {
     /// Dead 1-h fuels.
-    pub dead_1h: f64,
+    pub dead_1h: N,
     /// Dead 10-h fuels.
-    pub dead_10h: f64,
+    pub dead_10h: N,
     /// Dead 100-h fuels.
-    pub dead_100h: f64,
+    pub dead_100h: N,
     /// Live herbaceous fuels.
-    pub live_herb: f64,
+    pub live_herb: N,
     /// Live woody fuels.
-    pub live_woody: f64,
+    pub live_woody: N,
 }
 
 /// A continuous release of a toxic gas at ground level or a stack height.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ChemicalLeak {
+pub struct ChemicalLeak<N = Num> {
     /// Start of the release.
     pub at_h: Hours,
     /// Where it leaks.
     pub source: LeakSource,
     /// Emission rate, kg/s.
-    pub rate_kg_s: f64,
-    /// How long it leaks unless a hazmat crew stops it first.
-    pub duration_h: Hours,
+    pub rate_kg_s: N,
+    /// How long it leaks unless a hazmat crew stops it first, hours.
+    pub duration_h: N,
     /// The chemical (`"chlorine"`).
     pub chemical: String,
     /// Effective release height, m.
@@ -163,7 +272,7 @@ pub struct ChemicalLeak {
     pub height_m: f64,
     /// Wind during the release: periods starting at `from_h` hours after
     /// `at_h`, the first at 0.
-    pub wind: Vec<WindPeriod>,
+    pub wind: Vec<WindPeriod<N>>,
     /// Terrain for the dispersion coefficients.
     pub terrain: Terrain,
 }
@@ -180,13 +289,13 @@ pub enum LeakSource {
 /// Wind and atmospheric stability from one moment of a release on.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct WindPeriod {
+pub struct WindPeriod<N = Num> {
     /// Hours after the release starts.
     pub from_h: f64,
     /// Wind speed at 10 m, m/s.
-    pub speed_m_s: f64,
+    pub speed_m_s: N,
     /// Direction the wind blows from, degrees clockwise from north.
-    pub from_deg: f64,
+    pub from_deg: N,
     /// Pasquill–Gifford stability class, or how to derive it.
     pub stability: StabilityFrom,
 }

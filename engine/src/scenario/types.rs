@@ -4,8 +4,9 @@
 //! These types are plain data: they describe a region, a plan, targets and
 //! injects; behaviour lives in `qilian-models`.
 
-use crate::dist::Dist;
+use crate::dist::{Dist, Num, Realiser};
 use crate::ids::{DepotId, EdgeId, FacilityId, NodeId, ZoneId};
+use crate::rng::{StreamTag, Streams};
 use crate::units::{Hours, Kmh, Metres, VehPerHour};
 use serde::{Deserialize, Serialize};
 
@@ -503,28 +504,82 @@ pub enum Trigger {
 
 /// The share of warned households that have left, as a function of the time
 /// since the warning. Reference: the departure curves of evacuation time
-/// estimates (logistic, Rayleigh, log-normal).
+/// estimates (logistic, Rayleigh, log-normal). `N` is the type of the
+/// parameters: [`Num`] (a number or a distribution) in a plan, `f64` once a
+/// replicate has drawn them ([`DepartureCurve::realise`]). Times are hours.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum DepartureCurve {
+pub enum DepartureCurve<N = Num> {
     /// `P(t) = 1 / (1 + e^(−α (t − H)))`; the 10 %–90 % spread is 4.39/α.
     Logistic {
         /// Steepness α, per hour.
-        alpha_per_h: f64,
-        /// Half-way time H.
-        half_h: Hours,
+        alpha_per_h: N,
+        /// Half-way time H, hours.
+        half_h: N,
     },
     /// `P(t) = 1 − e^(−t² / 2σ²)`: 50 % at 1.18σ, 90 % at 2.15σ.
     Rayleigh {
-        /// Scale σ.
-        sigma_h: Hours,
+        /// Scale σ, hours.
+        sigma_h: N,
     },
     /// `ln t ~ N(ln median, beta²)`.
     LogNormal {
-        /// Median departure time.
-        median_h: Hours,
+        /// Median departure time, hours.
+        median_h: N,
         /// Standard deviation of `ln t`.
-        beta: f64,
+        beta: N,
     },
+}
+
+/// Stream of a plan's uncertain parameters, keyed by the evacuation rule's
+/// position and the field name.
+pub const PLAN_PARAMETERS: StreamTag = StreamTag::new("plan parameters");
+
+impl DepartureCurve<Num> {
+    /// One replicate's curve: each parameter drawn from its own stream.
+    pub fn realise(&self, r: &mut Realiser) -> DepartureCurve<f64> {
+        match self {
+            DepartureCurve::Logistic {
+                alpha_per_h,
+                half_h,
+            } => DepartureCurve::Logistic {
+                alpha_per_h: r.num("departure.alpha_per_h", alpha_per_h),
+                half_h: r.num("departure.half_h", half_h),
+            },
+            DepartureCurve::Rayleigh { sigma_h } => DepartureCurve::Rayleigh {
+                sigma_h: r.num("departure.sigma_h", sigma_h),
+            },
+            DepartureCurve::LogNormal { median_h, beta } => DepartureCurve::LogNormal {
+                median_h: r.num("departure.median_h", median_h),
+                beta: r.num("departure.beta", beta),
+            },
+        }
+    }
+}
+
+impl Evacuation {
+    /// The departure curve of every rule (in rule order) for one replicate;
+    /// names of the uncertain parameters go to `drawn` as `ruleK.departure.…`.
+    pub fn realise_departures(
+        &self,
+        streams: &Streams,
+        drawn: &mut Vec<(String, f64)>,
+    ) -> Vec<DepartureCurve<f64>> {
+        self.rules
+            .iter()
+            .enumerate()
+            .map(|(k, rule)| {
+                let mut r = Realiser::new(
+                    streams,
+                    PLAN_PARAMETERS,
+                    k as u64 + 1,
+                    &format!("rule{}", k + 1),
+                );
+                let d = rule.departure.realise(&mut r);
+                drawn.append(&mut r.drawn);
+                d
+            })
+            .collect()
+    }
 }
 
 /// A depot.

@@ -6,6 +6,7 @@
 use super::hazard::*;
 use super::types::*;
 use super::{Problem, RasterSet};
+use crate::dist::{Dist, Num};
 use crate::grid::Grid;
 use crate::ids::{FacilityId, NodeId, ZoneId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,6 +49,52 @@ impl Report<'_> {
             self.add(format!(
                 "{item}: {field} must be a positive number, got {v}"
             ));
+        }
+    }
+
+    /// A number or distribution whose every draw must be above `lo` (or at
+    /// least `lo` when `or_equal`); a distribution's parameters must be valid.
+    fn num_above(&mut self, item: &str, field: &str, n: &Num, lo: f64, or_equal: bool) {
+        if let Some(p) = n.problem() {
+            return self.add(format!("{item}: {field}: {p}"));
+        }
+        let (low, high) = n.bounds();
+        let ok = low.is_finite() && high.is_finite() && (low > lo || (or_equal && low == lo));
+        if ok {
+            return;
+        }
+        let want = match (lo == 0.0, or_equal) {
+            (true, false) => "a positive number".to_string(),
+            (_, true) => format!("≥ {lo}"),
+            (false, false) => format!("> {lo}"),
+        };
+        match n.as_fixed() {
+            Some(v) => self.add(format!("{item}: {field} must be {want}, got {v}")),
+            None => self.add(format!(
+                "{item}: {field} must be {want}, but {n} reaches {low}"
+            )),
+        }
+    }
+
+    /// A number or distribution whose every draw must lie in `lo..=hi`.
+    fn num_range(&mut self, item: &str, field: &str, n: &Num, lo: f64, hi: f64) {
+        if let Some(p) = n.problem() {
+            return self.add(format!("{item}: {field}: {p}"));
+        }
+        let (low, high) = n.bounds();
+        if low.is_finite() && high.is_finite() && low >= lo && high <= hi {
+            return;
+        }
+        match n.as_fixed() {
+            Some(v) => self.add(format!("{item}: {field} must be in {lo}…{hi}, got {v}")),
+            None => self.add(format!(
+                "{item}: {field} must be in {lo}…{hi}, but {n} spans {low}…{high}{}",
+                if matches!(n.0, Dist::Normal { .. } | Dist::LogNormal { .. }) {
+                    " (±3σ, where draws are cut off)"
+                } else {
+                    ""
+                }
+            )),
         }
     }
 }
@@ -396,22 +443,15 @@ fn evacuation(rep: &mut Report, p: &Plan, region: Option<&Region>) {
                 alpha_per_h,
                 half_h,
             } => {
-                rep.positive(&item, "Logistic alpha_per_h", *alpha_per_h);
-                if !(half_h.0.is_finite() && half_h.0 >= 0.0) {
-                    rep.add(format!(
-                        "{item}: Logistic half_h must be ≥ 0, got {}",
-                        half_h.0
-                    ));
-                }
+                rep.num_above(&item, "Logistic alpha_per_h", alpha_per_h, 0.0, false);
+                rep.num_above(&item, "Logistic half_h", half_h, 0.0, true);
             }
             DepartureCurve::Rayleigh { sigma_h } => {
-                rep.positive(&item, "Rayleigh sigma_h", sigma_h.0)
+                rep.num_above(&item, "Rayleigh sigma_h", sigma_h, 0.0, false)
             }
             DepartureCurve::LogNormal { median_h, beta } => {
-                rep.positive(&item, "LogNormal median_h", median_h.0);
-                if !(beta.is_finite() && *beta >= 0.0) {
-                    rep.add(format!("{item}: LogNormal beta must be ≥ 0, got {beta}"));
-                }
+                rep.num_above(&item, "LogNormal median_h", median_h, 0.0, false);
+                rep.num_above(&item, "LogNormal beta", beta, 0.0, true);
             }
         }
     }
@@ -590,7 +630,7 @@ fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g
     }
     match hz {
         Hazard::Earthquake(e) => {
-            range(rep, &item, "magnitude", e.magnitude, 4.0, 9.5);
+            rep.num_range(&item, "magnitude", &e.magnitude, 4.0, 9.5);
             range(rep, &item, "rake_deg", e.rake_deg, -180.0, 180.0);
             range(
                 rep,
@@ -600,8 +640,8 @@ fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g
                 100.0,
                 3000.0,
             );
-            range(rep, &item, "epicentre_x", e.epicentre_x, -1e7, 1e7);
-            range(rep, &item, "epicentre_y", e.epicentre_y, -1e7, 1e7);
+            rep.num_range(&item, "epicentre_x", &e.epicentre_x, -1e7, 1e7);
+            rep.num_range(&item, "epicentre_y", &e.epicentre_y, -1e7, 1e7);
             if let Some((x, y)) = e.rupture_end {
                 range(rep, &item, "rupture_end x", x, -1e7, 1e7);
                 range(rep, &item, "rupture_end y", y, -1e7, 1e7);
@@ -633,36 +673,40 @@ fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g
                 let what = format!("{item}: inflow {}", k + 1);
                 inside(rep, &what, "dem", g.dem.as_ref(), inflow.x, inflow.y);
                 hydrograph(rep, &what, &inflow.hydrograph);
+                rep.num_range(&what, "scale", &inflow.scale, 0.0, 100.0);
             }
             if g.dem.is_none() {
                 rep.add(format!("{item}: the region has no dem raster"));
             }
         }
         Hazard::Fire(f) => {
-            range(rep, &item, "wind_speed_m_s", f.wind_speed_m_s, 0.0, 50.0);
-            range(rep, &item, "wind_from_deg", f.wind_from_deg, -360.0, 360.0);
+            rep.num_range(&item, "wind_speed_m_s", &f.wind_speed_m_s, 0.0, 50.0);
+            rep.num_range(&item, "wind_from_deg", &f.wind_from_deg, -360.0, 360.0);
             let m = &f.moisture;
-            range(rep, &item, "moisture.dead_1h", m.dead_1h, 1.0, 60.0);
-            range(rep, &item, "moisture.dead_10h", m.dead_10h, 1.0, 60.0);
-            range(rep, &item, "moisture.dead_100h", m.dead_100h, 1.0, 60.0);
-            range(rep, &item, "moisture.live_herb", m.live_herb, 30.0, 300.0);
-            range(rep, &item, "moisture.live_woody", m.live_woody, 30.0, 300.0);
+            rep.num_range(&item, "moisture.dead_1h", &m.dead_1h, 1.0, 60.0);
+            rep.num_range(&item, "moisture.dead_10h", &m.dead_10h, 1.0, 60.0);
+            rep.num_range(&item, "moisture.dead_100h", &m.dead_100h, 1.0, 60.0);
+            rep.num_range(&item, "moisture.live_herb", &m.live_herb, 30.0, 300.0);
+            rep.num_range(&item, "moisture.live_woody", &m.live_woody, 30.0, 300.0);
+            rep.num_range(&item, "ignition_x", &f.ignition_x, -1e7, 1e7);
+            rep.num_range(&item, "ignition_y", &f.ignition_y, -1e7, 1e7);
             if g.fuel.is_none() {
                 rep.add(format!("{item}: the region has no fuel raster"));
             } else {
-                inside(
-                    rep,
-                    &item,
-                    "fuel",
-                    g.fuel.as_ref(),
-                    f.ignition_x,
-                    f.ignition_y,
-                );
+                // The fuel raster is a rectangle: the corners of the box the
+                // ignition point can be drawn in are inside when all of it is.
+                let (x0, x1) = f.ignition_x.bounds();
+                let (y0, y1) = f.ignition_y.bounds();
+                let mut corners = vec![(x0, y0), (x1, y0), (x0, y1), (x1, y1)];
+                corners.dedup();
+                for (x, y) in corners {
+                    inside(rep, &item, "fuel", g.fuel.as_ref(), x, y);
+                }
             }
         }
         Hazard::ChemicalLeak(c) => {
-            range(rep, &item, "rate_kg_s", c.rate_kg_s, 1e-6, 1e5);
-            range(rep, &item, "duration_h", c.duration_h.0, 1e-3, 8760.0);
+            rep.num_range(&item, "rate_kg_s", &c.rate_kg_s, 1e-6, 1e5);
+            rep.num_range(&item, "duration_h", &c.duration_h, 1e-3, 8760.0);
             range(rep, &item, "height_m", c.height_m, 0.0, 500.0);
             match c.source {
                 LeakSource::Facility(id) if !r.facilities.iter().any(|f| f.id == id) => rep.add(
@@ -679,18 +723,9 @@ fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g
             }
             for (k, w) in c.wind.iter().enumerate() {
                 let what = format!("{item}: wind period {}", k + 1);
-                if !(w.speed_m_s.is_finite() && (0.5..=50.0).contains(&w.speed_m_s)) {
-                    rep.add(format!(
-                        "{what}: speed_m_s must be in 0.5…50 (a Gaussian plume needs wind), got {}",
-                        w.speed_m_s
-                    ));
-                }
-                if !(w.from_deg.is_finite() && (-360.0..=360.0).contains(&w.from_deg)) {
-                    rep.add(format!(
-                        "{what}: from_deg must be in -360…360, got {}",
-                        w.from_deg
-                    ));
-                }
+                // A Gaussian plume needs wind.
+                rep.num_range(&what, "speed_m_s", &w.speed_m_s, 0.5, 50.0);
+                rep.num_range(&what, "from_deg", &w.from_deg, -360.0, 360.0);
                 let prev = if k == 0 {
                     None
                 } else {
@@ -803,7 +838,7 @@ mod tests {
     #[test]
     fn evacuation_problems_are_all_named() {
         let ok = DepartureCurve::Rayleigh {
-            sigma_h: Hours(1.0),
+            sigma_h: Hours(1.0).into(),
         };
         let mut bad_ppv = rule(&[7], Trigger::OnOrder, ok.clone());
         bad_ppv.persons_per_vehicle = 0.5;
@@ -824,8 +859,8 @@ mod tests {
                         &[],
                         Trigger::HazardWithin(Hours(3.0)),
                         DepartureCurve::Logistic {
-                            alpha_per_h: 0.0,
-                            half_h: Hours(1.0),
+                            alpha_per_h: 0.0.into(),
+                            half_h: Hours(1.0).into(),
                         },
                     ),
                     bad_ppv,
@@ -833,8 +868,8 @@ mod tests {
                         &[],
                         Trigger::OnOrder,
                         DepartureCurve::LogNormal {
-                            median_h: Hours(1.0),
-                            beta: -1.0,
+                            median_h: Hours(1.0).into(),
+                            beta: (-1.0).into(),
                         },
                     ),
                 ],

@@ -122,3 +122,116 @@ fn hazard_ranges_are_checked() {
         "{m:?}"
     );
 }
+
+#[test]
+fn hazard_numbers_may_be_distributions_drawn_per_replicate() {
+    use qilian_engine::Streams;
+    use qilian_engine::dist::{Dist, Num};
+    let quake = r#"Earthquake((at_h: 1.0, magnitude: Normal(mean: 6.5, sd: 0.2), rake_deg: 0.0,
+            epicentre_x: Uniform(-100.0, 100.0), epicentre_y: 0.0,
+            gmpe: "BooreAtkinson2008", vs30_default_mps: 400.0)),
+        Flood((at_h: 1.0, manning_n: 0.03, boundary_slope: 0.001,
+            facility_fail_depth_m: 0.5, zone_flood_depth_m: 0.1,
+            inflows: [(x: 100.0, y: 100.0, hydrograph: [(0.0, 10.0), (2.0, 50.0)],
+                       scale: LogNormal(median: 1.0, beta: 0.3))]))"#;
+    let s = load_from(
+        &with(RASTERS, &grid(-250.0), &grid(-250.0), quake),
+        Path::new("s/scenario.ron"),
+    )
+    .unwrap();
+    let Hazard::Earthquake(e) = &s.file.hazards[0] else {
+        panic!("not an earthquake")
+    };
+    assert_eq!(e.magnitude, Num(Dist::Normal { mean: 6.5, sd: 0.2 }));
+    assert_eq!(e.epicentre_y, Num::fixed(0.0));
+    let draw = |rep: u32| {
+        let mut drawn = Vec::new();
+        let h: Vec<Hazard<f64>> = s
+            .file
+            .hazards
+            .iter()
+            .enumerate()
+            .map(|(i, h)| h.realise(&Streams::new(s.file.seed, rep), i as u32 + 1, &mut drawn))
+            .collect();
+        (h, drawn)
+    };
+    let (h0, d0) = draw(0);
+    let names: Vec<&str> = d0.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "hazard1.magnitude",
+            "hazard1.epicentre_x",
+            "hazard2.inflow1.scale"
+        ]
+    );
+    let Hazard::Earthquake(q0) = &h0[0] else {
+        panic!()
+    };
+    assert_eq!(q0.magnitude, d0[0].1);
+    assert_eq!(q0.epicentre_y, 0.0, "plain numbers are not drawn");
+    // Same replicate, same draws; other replicates differ, within ±3σ.
+    assert_eq!(draw(0).1, d0);
+    let mags: Vec<f64> = (0..40).map(|r| draw(r).1[0].1).collect();
+    assert!(mags.iter().all(|m| (5.9..=7.1).contains(m)), "{mags:?}");
+    let mut distinct = mags.clone();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    assert_eq!(distinct.len(), 40);
+    let mean = mags.iter().sum::<f64>() / 40.0;
+    assert!((mean - 6.5).abs() < 0.1, "mean {mean}");
+    // A file with plain numbers realises to exactly those numbers.
+    let plain = load_from(
+        &with(RASTERS, &grid(-250.0), &grid(-250.0), FLOOD),
+        Path::new("s/scenario.ron"),
+    )
+    .unwrap();
+    let mut drawn = Vec::new();
+    let Hazard::Flood(f) = plain.file.hazards[0].realise(&Streams::new(1, 3), 1, &mut drawn) else {
+        panic!()
+    };
+    assert!(drawn.is_empty());
+    assert_eq!(f.inflows[0].scale, 1.0, "scale defaults to 1");
+}
+
+#[test]
+fn bad_distributions_are_named_with_file_and_line() {
+    let bad = r#"Earthquake((at_h: 1.0, magnitude: Normal(mean: 6.5, sd: -0.2), rake_deg: 0.0,
+            epicentre_x: 0.0, epicentre_y: 0.0, gmpe: "BooreAtkinson2008",
+            vs30_default_mps: 400.0)),
+        Earthquake((at_h: 1.0, magnitude: Normal(mean: 9.0, sd: 0.3), rake_deg: 0.0,
+            epicentre_x: 0.0, epicentre_y: 0.0, gmpe: "BooreAtkinson2008",
+            vs30_default_mps: 400.0)),
+        Fire((at_h: 1.0, ignition_x: Uniform(0.0, 5000.0), ignition_y: 0.0,
+            wind_speed_m_s: Triangular(0.0, 5.0, 3.0), wind_from_deg: 0.0,
+            moisture: (dead_1h: 6.0, dead_10h: 7.0, dead_100h: 8.0, live_herb: 60.0,
+                       live_woody: 90.0)))"#;
+    let m = messages(&with(RASTERS, &grid(-250.0), &grid(-250.0), bad));
+    for want in [
+        "hazard 1 (earthquake): magnitude: Normal sd -0.2 must be ≥ 0",
+        "hazard 2 (earthquake): magnitude must be in 4…9.5, but Normal(mean: 9, sd: 0.3) spans",
+        "hazard 3 (fire): wind_speed_m_s: Triangular(0, 5, 3) needs min ≤ mode ≤ max",
+        "hazard 3 (fire): point (5000, 0) is outside the fuel raster",
+    ] {
+        assert!(
+            m.iter().any(|p| p.contains(want)),
+            "missing {want:?} in {m:#?}"
+        );
+    }
+    // An unknown distribution: the line it is on, and what would do.
+    let unknown = "Earthquake((at_h: 1.0,\n magnitude: Gamma(2.0, 3.0), rake_deg: 0.0,
+            epicentre_x: 0.0, epicentre_y: 0.0, gmpe: \"BooreAtkinson2008\",
+            vs30_default_mps: 400.0))";
+    let m = messages(&with(RASTERS, &grid(-250.0), &grid(-250.0), unknown));
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("unknown variant `Gamma`"), "{m:?}");
+    assert!(m[0].contains("Normal"), "{m:?}");
+    let line = SCENARIO[..SCENARIO.find("injects: [").unwrap()]
+        .lines()
+        .count()
+        + 1;
+    assert!(
+        m[0].starts_with(&format!("s/scenario.ron:{line}:")),
+        "{m:?}"
+    );
+}

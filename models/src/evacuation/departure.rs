@@ -34,7 +34,7 @@ pub fn vehicle_id(zone: ZoneId, k: u32) -> VehicleId {
 }
 
 /// `P(t)`: the share of households gone `t_h` hours after the warning.
-pub fn cdf(curve: &DepartureCurve, t_h: f64) -> f64 {
+pub fn cdf(curve: &DepartureCurve<f64>, t_h: f64) -> f64 {
     if t_h < 0.0 {
         return 0.0;
     }
@@ -42,24 +42,24 @@ pub fn cdf(curve: &DepartureCurve, t_h: f64) -> f64 {
         DepartureCurve::Logistic {
             alpha_per_h,
             half_h,
-        } => 1.0 / (1.0 + (-alpha_per_h * (t_h - half_h.0)).exp()),
+        } => 1.0 / (1.0 + (-alpha_per_h * (t_h - half_h)).exp()),
         DepartureCurve::Rayleigh { sigma_h } => {
-            1.0 - (-t_h * t_h / (2.0 * sigma_h.0 * sigma_h.0)).exp()
+            1.0 - (-t_h * t_h / (2.0 * sigma_h * sigma_h)).exp()
         }
         DepartureCurve::LogNormal { median_h, beta } => {
             if t_h == 0.0 {
                 return 0.0;
             }
             if *beta == 0.0 {
-                return if t_h >= median_h.0 { 1.0 } else { 0.0 };
+                return if t_h >= *median_h { 1.0 } else { 0.0 };
             }
-            normal_cdf((t_h / median_h.0).ln() / beta)
+            normal_cdf((t_h / median_h).ln() / beta)
         }
     }
 }
 
 /// One departure time, hours after the warning (≥ 0).
-pub fn draw_h(curve: &DepartureCurve, rng: &mut SimRng) -> f64 {
+pub fn draw_h(curve: &DepartureCurve<f64>, rng: &mut SimRng) -> f64 {
     match curve {
         DepartureCurve::Logistic {
             alpha_per_h,
@@ -69,15 +69,15 @@ pub fn draw_h(curve: &DepartureCurve, rng: &mut SimRng) -> f64 {
             if u <= 0.0 {
                 return 0.0;
             }
-            (half_h.0 - (1.0 / u - 1.0).ln() / alpha_per_h).max(0.0)
+            (half_h - (1.0 / u - 1.0).ln() / alpha_per_h).max(0.0)
         }
-        DepartureCurve::Rayleigh { sigma_h } => sigma_h.0 * (-2.0 * (1.0 - unit(rng)).ln()).sqrt(),
-        DepartureCurve::LogNormal { median_h, beta } => median_h.0 * (beta * std_normal(rng)).exp(),
+        DepartureCurve::Rayleigh { sigma_h } => sigma_h * (-2.0 * (1.0 - unit(rng)).ln()).sqrt(),
+        DepartureCurve::LogNormal { median_h, beta } => median_h * (beta * std_normal(rng)).exp(),
     }
 }
 
 /// The departure time of vehicle `k` of `zone`, seconds after the warning.
-pub fn offset_s(streams: &Streams, curve: &DepartureCurve, zone: ZoneId, k: u32) -> f64 {
+pub fn offset_s(streams: &Streams, curve: &DepartureCurve<f64>, zone: ZoneId, k: u32) -> f64 {
     let mut rng = streams.stream(DEPARTURE, vehicle_id(zone, k).0);
     draw_h(curve, &mut rng) * 3600.0
 }
@@ -122,9 +122,8 @@ fn normal_cdf(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use qilian_engine::Hours;
 
-    fn quantile(curve: &DepartureCurve, p: f64) -> f64 {
+    fn quantile(curve: &DepartureCurve<f64>, p: f64) -> f64 {
         let streams = Streams::new(3, 0);
         let mut xs: Vec<f64> = (0..20_000)
             .map(|k| offset_s(&streams, curve, ZoneId(1), k) / 3600.0)
@@ -136,22 +135,20 @@ mod tests {
     #[test]
     fn draws_follow_the_published_quantiles() {
         // Rayleigh: 50 % at 1.18σ, 90 % at 2.15σ.
-        let r = DepartureCurve::Rayleigh {
-            sigma_h: Hours(2.0),
-        };
+        let r = DepartureCurve::Rayleigh { sigma_h: 2.0 };
         assert!((quantile(&r, 0.5) - 1.18 * 2.0).abs() < 0.05);
         assert!((quantile(&r, 0.9) - 2.15 * 2.0).abs() < 0.08);
         // Logistic: half at H, 10 %→90 % spread 4.39/α.
         let l = DepartureCurve::Logistic {
             alpha_per_h: 2.0,
-            half_h: Hours(3.0),
+            half_h: 3.0,
         };
         assert!((quantile(&l, 0.5) - 3.0).abs() < 0.05);
         let spread = quantile(&l, 0.9) - quantile(&l, 0.1);
         assert!((spread - 4.39 / 2.0).abs() < 0.06, "spread {spread}");
         // Log-normal: median.
         let n = DepartureCurve::LogNormal {
-            median_h: Hours(1.5),
+            median_h: 1.5,
             beta: 0.5,
         };
         assert!((quantile(&n, 0.5) - 1.5).abs() < 0.04);

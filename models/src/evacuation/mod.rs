@@ -86,7 +86,11 @@ impl SimPlugin for EvacuationPlugin {
         let world = sim.world_mut();
         world.insert_resource(Columns(columns));
         world.insert_resource(HazardReach::new(zones));
-        world.insert_resource(Evacuation::new(scenario, streams));
+        let evacuation = Evacuation::new(scenario, streams);
+        world
+            .resource_mut::<Kpis>()
+            .add_parameters(evacuation.parameters());
+        world.insert_resource(evacuation);
         sim.schedule_mut().add_systems((
             exposure::apply_expose_injects.in_set(Phase::Hazard),
             expose.in_set(Phase::Damage).after(EngineSet),

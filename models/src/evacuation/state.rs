@@ -19,7 +19,7 @@ use super::exposure::HazardReach;
 use super::queue::{NONE, Router, Step, Traffic};
 use super::routing::Routes;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, Network, NodeIx};
-use qilian_engine::scenario::{DamageState, EvacuationRule, Trigger};
+use qilian_engine::scenario::{DamageState, DepartureCurve, EvacuationRule, Trigger};
 use qilian_engine::{EventKind, FacilityId, Scenario, SimTime, Streams, ZoneId};
 use rayon::prelude::*;
 use serde_json::json;
@@ -211,6 +211,10 @@ impl Router for Drive<'_> {
 pub struct Evacuation {
     scenario: Arc<Scenario>,
     streams: Streams,
+    /// Each rule's departure curve as this replicate draws it.
+    departures: Vec<DepartureCurve<f64>>,
+    /// `(ruleK.departure.field, value)` of the drawn uncertain parameters.
+    parameters: Vec<(String, f64)>,
     /// Rule index of each zone (dense zone index).
     zone_rule: Vec<Option<usize>>,
     zone_node: Vec<NodeIx>,
@@ -230,6 +234,12 @@ pub struct Evacuation {
 }
 
 impl Evacuation {
+    /// The values this replicate drew for the plan's uncertain departure
+    /// parameters, `(ruleK.departure.field, value)`.
+    pub fn parameters(&self) -> &[(String, f64)] {
+        &self.parameters
+    }
+
     /// The evacuation of `scenario`, nobody warned yet.
     pub fn new(scenario: Arc<Scenario>, streams: Streams) -> Evacuation {
         let region = &scenario.region;
@@ -287,7 +297,11 @@ impl Evacuation {
             events: Vec::new(),
         };
         let e = &plan.evacuation;
+        let mut parameters = Vec::new();
+        let departures = e.realise_departures(&streams, &mut parameters);
         Evacuation {
+            departures,
+            parameters,
             traffic: Traffic::new(net, &zone_node, e.stuck_timeout_s),
             routes: Routes::default(),
             interval_s: e
@@ -490,10 +504,11 @@ impl Evacuation {
             }
         }
         let streams = self.streams;
+        let departures = &self.departures;
         let times: Vec<f64> = todo
             .par_iter()
             .map(|&(z, k, at, r)| {
-                at + departure::offset_s(&streams, &rules[r].departure, region.zones[z].id, k)
+                at + departure::offset_s(&streams, &departures[r], region.zones[z].id, k)
             })
             .collect();
         self.traffic.add_vehicles(todo.iter().map(|d| d.0 as u32));

@@ -153,7 +153,7 @@ impl Leak {
 #[derive(Resource, Default)]
 pub(crate) struct Leaks(Vec<Leak>);
 
-fn pg(w: &sc::WindPeriod) -> PgClass {
+fn pg(w: &sc::WindPeriod<f64>) -> PgClass {
     match w.stability {
         StabilityFrom::Class(c) => PgClass::One(match c {
             sc::StabilityClass::A => Stability::A,
@@ -177,7 +177,7 @@ fn pg(w: &sc::WindPeriod) -> PgClass {
     }
 }
 
-fn leak(number: u32, c: &ChemicalLeak, scenario: &qilian_engine::Scenario) -> Option<Leak> {
+fn leak(number: u32, c: &ChemicalLeak<f64>, scenario: &qilian_engine::Scenario) -> Option<Leak> {
     let net = &scenario.network;
     let chemical: Chemical = c.chemical.parse().ok()?;
     let (source, site, raw_site) = match c.source {
@@ -227,7 +227,7 @@ fn leak(number: u32, c: &ChemicalLeak, scenario: &qilian_engine::Scenario) -> Op
     Some(Leak {
         number,
         start_s,
-        end_s: start_s + c.duration_h.0 * 3600.0,
+        end_s: start_s + c.duration_h * 3600.0,
         stopped_by_crew: None,
         source,
         site,
@@ -261,11 +261,9 @@ fn leak(number: u32, c: &ChemicalLeak, scenario: &qilian_engine::Scenario) -> Op
     })
 }
 
-pub(crate) fn build(sim: &mut Sim) {
+pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let scenario = sim.world().resource::<ScenarioRes>().0.clone();
-    let leaks = scenario
-        .file
-        .hazards
+    let leaks = hazards
         .iter()
         .enumerate()
         .filter_map(|(i, hz)| match hz {

@@ -63,7 +63,7 @@ pub struct Event {
 impl Event {
     /// From the scenario's description; `None` when the GMPE name is unknown
     /// (scenario validation reports it).
-    pub fn new(e: &Earthquake) -> Option<Event> {
+    pub fn new(e: &Earthquake<f64>) -> Option<Event> {
         let p0 = (e.epicentre_x, e.epicentre_y);
         Some(Event {
             gmpe: gmpe::by_name(&e.gmpe)?,
@@ -181,12 +181,12 @@ struct Quake {
 #[derive(Resource, Default)]
 pub(crate) struct Quakes(Vec<Quake>);
 
-pub(crate) fn build(sim: &mut Sim) {
+pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let scenario = sim.world().resource::<ScenarioRes>().0.clone();
     let region = &scenario.region;
     let net = &scenario.network;
     let mut quakes = Vec::new();
-    for (i, hz) in scenario.file.hazards.iter().enumerate() {
+    for (i, hz) in hazards.iter().enumerate() {
         let Hazard::Earthquake(e) = hz else { continue };
         let Some(event) = Event::new(e) else { continue };
         let vs30 = |x: f64, y: f64| {

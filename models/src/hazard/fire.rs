@@ -92,7 +92,7 @@ impl Burn {
 #[derive(Resource, Default)]
 pub(crate) struct Burns(Vec<Burn>);
 
-fn burn(number: u32, f: &Fire, scenario: &qilian_engine::Scenario) -> Option<Burn> {
+fn burn(number: u32, f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Option<Burn> {
     let fuel_grid = scenario.rasters.fuel.as_ref()?;
     let dem = scenario.rasters.dem.as_ref()?;
     let spec = GridSpec {
@@ -168,11 +168,9 @@ fn burn(number: u32, f: &Fire, scenario: &qilian_engine::Scenario) -> Option<Bur
     })
 }
 
-pub(crate) fn build(sim: &mut Sim) {
+pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let scenario = sim.world().resource::<ScenarioRes>().0.clone();
-    let burns = scenario
-        .file
-        .hazards
+    let burns = hazards
         .iter()
         .enumerate()
         .filter_map(|(i, hz)| match hz {

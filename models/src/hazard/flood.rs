@@ -83,7 +83,7 @@ struct Inundation {
     zone_flooded: Vec<bool>,
     zone_receded: Vec<bool>,
     zone_max: Vec<f64>,
-    params: Flood,
+    params: Flood<f64>,
 }
 
 impl Inundation {
@@ -100,7 +100,7 @@ fn cell(g: &Grid, x: f64, y: f64) -> Option<Cell> {
     g.cell_at(x, y).map(|(r, c)| Cell::new(r, c))
 }
 
-fn inundation(number: u32, f: &Flood, scenario: &qilian_engine::Scenario) -> Inundation {
+fn inundation(number: u32, f: &Flood<f64>, scenario: &qilian_engine::Scenario) -> Inundation {
     let net = &scenario.network;
     let dem = scenario.rasters.dem.as_ref();
     let mut failure = None;
@@ -127,7 +127,7 @@ fn inundation(number: u32, f: &Flood, scenario: &qilian_engine::Scenario) -> Inu
                 let pts: Vec<(f64, f64)> = inflow
                     .hydrograph
                     .iter()
-                    .map(|&(h, q)| (h * 3600.0, q))
+                    .map(|&(h, q)| (h * 3600.0, q * inflow.scale))
                     .collect();
                 m.add_source(c, Hydrograph::new(&pts)?)?;
             }
@@ -210,11 +210,9 @@ fn inundation(number: u32, f: &Flood, scenario: &qilian_engine::Scenario) -> Inu
     }
 }
 
-pub(crate) fn build(sim: &mut Sim) {
+pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let scenario = sim.world().resource::<ScenarioRes>().0.clone();
-    let floods = scenario
-        .file
-        .hazards
+    let floods = hazards
         .iter()
         .enumerate()
         .filter_map(|(i, hz)| match hz {

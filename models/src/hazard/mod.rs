@@ -33,7 +33,7 @@ pub mod flood;
 
 use bevy_ecs::prelude::*;
 use qilian_engine::scenario::{Hazard, Problem, Scenario};
-use qilian_engine::{Kpis, Phase, ScenarioRes, Sim, SimPlugin, SimTime};
+use qilian_engine::{Kpis, Phase, ScenarioRes, Sim, SimPlugin, SimTime, Streams};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -74,13 +74,41 @@ pub struct HazardStats {
 
 impl HazardStats {
     /// Set KPI `key` of hazard number `n`.
-    pub fn set(&mut self, n: u32, hazard: &Hazard, key: &str, value: Value) {
+    pub fn set<N>(&mut self, n: u32, hazard: &Hazard<N>, key: &str, value: Value) {
         let name = format!("{n} {}", hazard.kind_name());
         self.by_hazard
             .entry(name)
             .or_default()
             .insert(key.to_string(), value);
         self.dirty = true;
+    }
+}
+
+/// The hazards as this replicate runs them: every uncertain parameter (a
+/// distribution in the scenario file) drawn once, at build time, from its
+/// own stream keyed by (seed, replicate, hazard number, field), so replicate
+/// `k` gets the same values whatever else runs and on any thread count.
+#[derive(Clone, Debug, Default, Resource)]
+pub struct RealisedHazards {
+    /// The scenario's hazards in order, with numbers for distributions.
+    pub hazards: Vec<Hazard<f64>>,
+    /// `(hazardN.field, value)` of every parameter that was drawn (plain
+    /// numbers are left out), in hazard and field order.
+    pub drawn: Vec<(String, f64)>,
+}
+
+impl RealisedHazards {
+    /// Draw replicate `streams.replicate`'s values of the scenario's hazards.
+    pub fn draw(scenario: &Scenario, streams: &Streams) -> RealisedHazards {
+        let mut drawn = Vec::new();
+        let hazards = scenario
+            .file
+            .hazards
+            .iter()
+            .enumerate()
+            .map(|(i, h)| h.realise(streams, i as u32 + 1, &mut drawn))
+            .collect();
+        RealisedHazards { hazards, drawn }
     }
 }
 
@@ -100,10 +128,15 @@ impl SimPlugin for HazardPlugin {
         if scenario.file.hazards.is_empty() {
             return;
         }
-        earthquake::build(sim);
-        chemical::build(sim);
-        flood::build(sim);
-        fire::build(sim);
+        let streams = *sim.world().resource::<Streams>();
+        let realised = RealisedHazards::draw(&scenario, &streams);
+        earthquake::build(sim, &realised.hazards);
+        chemical::build(sim, &realised.hazards);
+        flood::build(sim, &realised.hazards);
+        fire::build(sim, &realised.hazards);
+        let world = sim.world_mut();
+        world.resource_mut::<Kpis>().add_parameters(&realised.drawn);
+        world.insert_resource(realised);
         let after = crate::infrastructure::apply_damage_injects;
         sim.schedule_mut().add_systems((
             (
@@ -211,16 +244,21 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                         e.gmpe
                     ),
                 )),
-                Some(m) if !m.validity().mag_ok(e.magnitude) => out.push(Problem::new(
-                    &s.path,
-                    format!(
-                        "{item}: magnitude {} is outside {}'s range {}–{}",
-                        e.magnitude,
-                        e.gmpe,
-                        m.validity().mag.0,
-                        m.validity().mag.1
-                    ),
-                )),
+                Some(m)
+                    if !(m.validity().mag_ok(e.magnitude.bounds().0)
+                        && m.validity().mag_ok(e.magnitude.bounds().1)) =>
+                {
+                    out.push(Problem::new(
+                        &s.path,
+                        format!(
+                            "{item}: magnitude {} is outside {}'s range {}–{}",
+                            e.magnitude,
+                            e.gmpe,
+                            m.validity().mag.0,
+                            m.validity().mag.1
+                        ),
+                    ))
+                }
                 _ => {}
             },
             Hazard::ChemicalLeak(c) => {

@@ -170,8 +170,8 @@ impl Builder {
 /// Everyone leaves at once, `at_s` seconds after the warning.
 pub fn all_at(at_s: f64) -> DepartureCurve {
     DepartureCurve::LogNormal {
-        median_h: Hours(at_s / 3600.0),
-        beta: 0.0,
+        median_h: Hours(at_s / 3600.0).into(),
+        beta: 0.0.into(),
     }
 }
 
@@ -227,15 +227,15 @@ pub fn random(seed: u64, nodes: u32, people: u32) -> Builder {
     let zones = 1 + (u() * 4.0) as u32;
     let curves = |u: &mut dyn FnMut() -> f64| match (u() * 3.0) as u32 {
         0 => DepartureCurve::Logistic {
-            alpha_per_h: 2.0 + 8.0 * u(),
-            half_h: Hours(0.5 * u()),
+            alpha_per_h: (2.0 + 8.0 * u()).into(),
+            half_h: Hours(0.5 * u()).into(),
         },
         1 => DepartureCurve::Rayleigh {
-            sigma_h: Hours(0.05 + 0.4 * u()),
+            sigma_h: Hours(0.05 + 0.4 * u()).into(),
         },
         _ => DepartureCurve::LogNormal {
-            median_h: Hours(0.05 + 0.4 * u()),
-            beta: 0.8 * u(),
+            median_h: Hours(0.05 + 0.4 * u()).into(),
+            beta: (0.8 * u()).into(),
         },
     };
     for z in 1..=zones {

@@ -313,7 +313,7 @@ fn detour(close: bool) -> (u32, u32, RunResult) {
         at0(),
         1.0,
         DepartureCurve::Rayleigh {
-            sigma_h: Hours(0.05),
+            sigma_h: Hours(0.05).into(),
         },
         1.0,
     );
@@ -380,7 +380,7 @@ fn people_left_behind_or_caught_on_a_closing_road_are_exposed() {
         at0(),
         2.5,
         DepartureCurve::Rayleigh {
-            sigma_h: Hours(0.5),
+            sigma_h: Hours(0.5).into(),
         },
         0.75,
     );
