@@ -17,7 +17,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("viewer");
     g.sample_size(10);
     g.bench_function("demo run: all charts, maps, report, GeoJSON, CSV", |b| {
-        b.iter(|| black_box(qilian_viewer::bundle::run(&run, &summary, None).expect("renders")))
+        b.iter(|| black_box(qilian_viewer::bundle::run(&run, &summary, &[]).expect("renders")))
     });
     let replicates: Vec<u32> = (0..20).collect();
     let rows = stress::run_rows(&scenario, &replicates, &|| {});

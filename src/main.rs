@@ -390,11 +390,17 @@ impl Common {
 }
 
 fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Failure> {
-    let run: RunResult = qilian_models::standard_sim(scenario, 0).run();
+    let sim = qilian_models::standard_sim(scenario, 0);
+    // Footprints cost a little while the run goes (the plume grid), so they
+    // are recorded only when there is somewhere to draw them.
+    let (run, footprints): (RunResult, _) = match out {
+        Some(_) => qilian_models::hazard::footprint::run_with_footprints(sim),
+        None => (sim.run(), Vec::new()),
+    };
     let summary = qilian_evaluator::summarize(&run);
     print!("{}", output::table(&summary));
     if let Some(dir) = out {
-        let files = output::render(&run, &summary)?;
+        let files = output::render(&run, &summary, &footprints)?;
         output::write_dir(dir, &files)
             .with_context(|| format!("writing results to {}", dir.display()))?;
         println!("wrote {}", dir.display());

@@ -5,6 +5,7 @@
 use anyhow::Context as _;
 use qilian_engine::RunResult;
 use qilian_evaluator::Summary;
+use qilian_models::hazard::footprint::Footprint;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -63,8 +64,13 @@ pub fn table(s: &Summary) -> String {
 }
 
 /// Render the output files: (name, bytes). Our own three first, then the
-/// viewer's charts, maps, report, GeoJSON and CSV.
-pub fn render(run: &RunResult, summary: &Summary) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+/// viewer's charts, maps (with the hazards' `footprints`), report, GeoJSON
+/// and CSV.
+pub fn render(
+    run: &RunResult,
+    summary: &Summary,
+    footprints: &[Footprint],
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut summary_json = serde_json::to_vec_pretty(summary)?;
     summary_json.push(b'\n');
     let mut csv = Vec::new();
@@ -76,7 +82,7 @@ pub fn render(run: &RunResult, summary: &Summary) -> anyhow::Result<Vec<(String,
         ("timeseries.csv".to_string(), csv),
         ("journal.jsonl".to_string(), journal),
     ];
-    files.extend(qilian_viewer::bundle::run(run, summary, None)?);
+    files.extend(qilian_viewer::bundle::run(run, summary, footprints)?);
     Ok(files)
 }
 

@@ -3,12 +3,28 @@
 
 use super::{qilian, repo, scratch, text};
 
-const STOCK: [(&str, &str); 5] = [
-    ("scenarios/ganzhou-flood.ron", "1 flood"),
-    ("scenarios/ganzhou-earthquake.ron", "1 earthquake"),
-    ("scenarios/ganzhou-fire.ron", "1 fire"),
-    ("scenarios/ganzhou-chemical.ron", "1 chemical leak"),
-    ("scenarios/ganzhou-earthquake-uncertain.ron", "1 earthquake"),
+const STOCK: [(&str, &str, &str); 5] = [
+    (
+        "scenarios/ganzhou-flood.ron",
+        "1 flood",
+        "map-hazard-1-flood",
+    ),
+    (
+        "scenarios/ganzhou-earthquake.ron",
+        "1 earthquake",
+        "map-hazard-1-shaking",
+    ),
+    ("scenarios/ganzhou-fire.ron", "1 fire", "map-hazard-1-fire"),
+    (
+        "scenarios/ganzhou-chemical.ron",
+        "1 chemical leak",
+        "map-hazard-1-plume",
+    ),
+    (
+        "scenarios/ganzhou-earthquake-uncertain.ron",
+        "1 earthquake",
+        "map-hazard-1-shaking",
+    ),
 ];
 
 fn journal(dir: &std::path::Path) -> Vec<serde_json::Value> {
@@ -22,7 +38,7 @@ fn journal(dir: &std::path::Path) -> Vec<serde_json::Value> {
 #[test]
 fn stock_hazard_scenarios_run_and_show_their_effects() {
     let dir = scratch("hazards");
-    for (file, key) in STOCK {
+    for (file, key, map) in STOCK {
         let o = qilian(&dir, &["validate", &repo(file)]);
         assert!(o.status.success(), "{file}: {}", text(&o).1);
         let out = dir.join(key.replace(' ', "-"));
@@ -46,6 +62,16 @@ fn stock_hazard_scenarios_run_and_show_their_effects() {
         assert!(damage > 0, "{file}: no damage");
         assert!(kinds("TaskFinished") > 0, "{file}: nothing repaired");
         assert!(summary["onset_h"].is_number(), "{file}: nothing disrupted");
+        // The hazard's footprint map, in the report and as GeoJSON.
+        for ext in ["svg", "png"] {
+            let bytes = std::fs::read(out.join(format!("{map}.{ext}"))).unwrap();
+            assert!(bytes.len() > 1000, "{file}: {map}.{ext}");
+        }
+        let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(report.contains(&format!("<figure id=\"{map}\">")), "{file}");
+        let geo: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("hazards.geojson")).unwrap()).unwrap();
+        assert!(!geo["features"].as_array().unwrap().is_empty(), "{file}");
     }
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -112,7 +138,7 @@ fn each_hazard_does_its_own_kind_of_damage() {
 #[test]
 fn hazard_runs_are_byte_identical_for_any_thread_count() {
     let dir = scratch("hazard-threads");
-    for (file, _) in [STOCK[0], STOCK[2]] {
+    for (file, _, _) in [STOCK[0], STOCK[2]] {
         for n in ["1", "2"] {
             let o = qilian(&dir, &["run", &repo(file), "--threads", n, "--out", n]);
             assert!(o.status.success(), "{}", text(&o).1);

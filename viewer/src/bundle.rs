@@ -4,9 +4,13 @@
 //!
 //! - [`run`] (`qilian run`, `qilian demo`): `chart-restoration`,
 //!   `chart-evacuation` (when the run evacuates), `chart-gantt` (when crews
-//!   moved), `map-onset`, `map-onset-24h`, `map-onset-72h`, `map-end` — each
-//!   as `.svg` and `.png` — then `report.html`, `zones.geojson`,
-//!   `roads.geojson`, `facilities.geojson` and `zones.csv`;
+//!   moved), `map-hazard-N-KIND` (one per hazard footprint: `flood`, `fire`,
+//!   `plume`, `shaking`), `map-onset`, `map-onset-24h`, `map-onset-72h`,
+//!   `map-end` (over the footprints, a fire's as it stood at that hour) —
+//!   each as `.svg` and `.png` — then `report.html`, `zones.geojson` (with
+//!   each footprint's value and class per zone), `roads.geojson`,
+//!   `facilities.geojson`, `hazards.geojson` (when there are footprints) and
+//!   `zones.csv`;
 //! - [`stress`] (`qilian stress`, `qilian merge`): `chart-targets`,
 //!   `chart-fan`, `map-risk-power`, `map-risk-water`, `map-risk-telecom`
 //!   (maps only when the region is known), `report.html`, `fan.csv`,
@@ -21,6 +25,7 @@ use qilian_engine::{RunResult, Scenario, Service};
 use qilian_evaluator::Summary;
 use qilian_evaluator::curves::{Curves, ZoneRisk, fan, zone_risk};
 use qilian_evaluator::stress::{Comparison, ReplicateRow, StressReport};
+use qilian_models::hazard::footprint::{Footprint, FootprintKind};
 
 /// Output files: name and bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -55,11 +60,28 @@ pub fn key_hours(summary: &Summary) -> Vec<(&'static str, f64, String)> {
     ]
 }
 
-/// The files of one run. `hazard` is drawn under every map when given.
+/// The title of a footprint's own map, drawn at `end_h`.
+fn footprint_title(f: &Footprint, end_h: f64) -> String {
+    let what = match &f.kind {
+        FootprintKind::FloodDepth => "flood: maximum depth over the run".to_string(),
+        FootprintKind::FireArrival => {
+            format!("fire: arrival isochrones, perimeter at {end_h:.0} h")
+        }
+        FootprintKind::Plume { chemical, .. } => {
+            format!("{chemical} release: AEGL zones of the peak concentration")
+        }
+        FootprintKind::ShakingPga => "earthquake: PGA (median × this run's event term)".into(),
+    };
+    format!("Hazard {} — {what}", f.hazard)
+}
+
+/// The files of one run. `footprints` (from
+/// `qilian_models::hazard::footprint`) get a map each and are drawn under
+/// every map at a key hour.
 pub fn run(
     run: &RunResult,
     summary: &Summary,
-    hazard: Option<&HazardLayer>,
+    footprints: &[Footprint],
 ) -> Result<Files, DrawError> {
     let mut chart_figs = vec![charts::restoration(run, summary)?];
     if let Some(f) = charts::evacuation(run) {
@@ -68,27 +90,50 @@ pub fn run(
     if let Some(f) = charts::gantt(run) {
         chart_figs.push(f?);
     }
+    let layers: Vec<HazardLayer> = footprints.iter().map(HazardLayer::of_footprint).collect();
+    let end = summary.horizon_h;
+    let hazard_figs = footprints
+        .iter()
+        .zip(&layers)
+        .map(|(f, layer)| {
+            maps::footprint_map(
+                &format!("map-hazard-{}-{}", f.hazard, f.kind.slug()),
+                &run.scenario,
+                &layer.at_hour(end),
+                &footprint_title(f, end),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let map_figs = key_hours(summary)
         .into_iter()
         .map(|(name, h, caption)| {
-            maps::state_map(name, &run.scenario, &run.events, h, &caption, hazard)
+            let at: Vec<HazardLayer> = layers.iter().map(|l| l.at_hour(h)).collect();
+            maps::state_map(name, &run.scenario, &run.events, h, &caption, &at)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut files = Files::new();
-    for f in chart_figs.iter().chain(&map_figs) {
+    for f in chart_figs.iter().chain(&hazard_figs).chain(&map_figs) {
         push(&mut files, f);
     }
     files.push((
         "report.html".into(),
-        report::run_report(run, summary, &chart_figs, &map_figs).into_bytes(),
+        report::run_report(run, summary, &chart_figs, &hazard_figs, &map_figs).into_bytes(),
     ));
-    let layers = geojson::of_run(run, summary);
-    files.push(("zones.geojson".into(), geojson::to_bytes(&layers.zones)));
-    files.push(("roads.geojson".into(), geojson::to_bytes(&layers.roads)));
+    let mut layers_geo = geojson::of_run(run, summary);
+    let pairs: Vec<(&Footprint, &HazardLayer)> = footprints.iter().zip(&layers).collect();
+    geojson::add_zone_hazards(&mut layers_geo.zones, &run.scenario, &pairs);
+    files.push(("zones.geojson".into(), geojson::to_bytes(&layers_geo.zones)));
+    files.push(("roads.geojson".into(), geojson::to_bytes(&layers_geo.roads)));
     files.push((
         "facilities.geojson".into(),
-        geojson::to_bytes(&layers.facilities),
+        geojson::to_bytes(&layers_geo.facilities),
     ));
+    if !footprints.is_empty() {
+        files.push((
+            "hazards.geojson".into(),
+            geojson::to_bytes(&geojson::hazards(&run.scenario, &pairs)),
+        ));
+    }
     let mut zones = Vec::new();
     csv::write_zones_csv(&mut zones, run, summary).map_err(io)?;
     files.push(("zones.csv".into(), zones));

@@ -7,14 +7,21 @@
 //! over a district of tens of kilometres). Without an origin they stay local
 //! metres, and the collection says so in its `qilian.crs` member.
 //!
+//! Hazard footprints go two ways: `hazards.geojson` holds one MultiPolygon
+//! per footprint and class (flood-depth bands, fire arrival isochrones, AEGL
+//! zones, PGA bands; cells merged as on the maps), and each zone carries the
+//! footprint's value at its node and its class ([`add_zone_hazards`]).
+//!
 //! Objects are built with `serde_json`, whose maps keep a fixed key order, so
 //! the same run always gives the same bytes.
 
+use crate::maps::{HazardLayer, class_rects};
 use crate::replay::{Durations, state_at};
 use qilian_engine::scenario::{GeoOrigin, Region};
 use qilian_engine::{NodeId, RunResult, Scenario, Service};
 use qilian_evaluator::Summary;
 use qilian_evaluator::curves::{ZoneRestore, ZoneRisk, zone_restores};
+use qilian_models::hazard::footprint::{Footprint, FootprintKind};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -53,6 +60,14 @@ impl Project {
                 None => json!([round(x, 100.0), round(y, 100.0)]),
             },
             None => Value::Null,
+        }
+    }
+
+    /// A position in the region's metres.
+    fn xy(&self, x: f64, y: f64) -> Value {
+        match self.origin {
+            Some(o) => json!(to_wgs84(o, x, y)),
+            None => json!([round(x, 100.0), round(y, 100.0)]),
         }
     }
 
@@ -259,6 +274,108 @@ pub fn zone_risk(scenario: &Scenario, risks: &[(Service, f64, Vec<ZoneRisk>)]) -
         json!({ "scenario": scenario.name, "plan": scenario.plan.name, "deadlines": deadlines }),
         features,
     )
+}
+
+/// Hazard footprints are polygonised with at most this many cells a side.
+const MAX_CELLS_PER_SIDE: usize = 160;
+
+/// The zone property holding a footprint's value, e.g.
+/// `hazard_1_flood_max_depth_m`.
+fn zone_key(f: &Footprint) -> String {
+    let what = match f.kind {
+        FootprintKind::FloodDepth => "flood_max_depth_m",
+        FootprintKind::FireArrival => "fire_arrival_h",
+        FootprintKind::Plume { .. } => "plume_peak_ppm",
+        FootprintKind::ShakingPga => "shaking_pga_g",
+    };
+    format!("hazard_{}_{what}", f.hazard)
+}
+
+/// GeoJSON of a run's hazard footprints (each with its layer, from
+/// [`HazardLayer::of_footprint`]): per footprint and class, one feature whose
+/// geometry is a MultiPolygon of the class's cells (rows of cells merged into
+/// rectangles) and whose properties say the hazard, the quantity with its
+/// unit, the class's lower bound (its upper bound for arrival times) and
+/// its label. Classes with no cells are left out.
+pub fn hazards(scenario: &Scenario, footprints: &[(&Footprint, &HazardLayer)]) -> Value {
+    let p = Project::of(&scenario.region);
+    let mut features = Vec::new();
+    for (f, layer) in footprints {
+        let rects = class_rects(layer, MAX_CELLS_PER_SIDE);
+        for (k, class) in layer.classes.iter().enumerate() {
+            let polys: Vec<Value> = rects
+                .iter()
+                .filter(|(c, _)| *c == k)
+                .map(|(_, [x0, y0, x1, y1])| {
+                    json!([[
+                        p.xy(*x0, *y0),
+                        p.xy(*x1, *y0),
+                        p.xy(*x1, *y1),
+                        p.xy(*x0, *y1),
+                        p.xy(*x0, *y0)
+                    ]])
+                })
+                .collect();
+            if polys.is_empty() {
+                continue;
+            }
+            let mut m = Map::new();
+            m.insert("hazard".into(), json!(f.hazard));
+            m.insert("kind".into(), json!(f.kind.slug()));
+            m.insert("quantity".into(), json!(f.kind.quantity()));
+            let bound = if layer.descending { "to" } else { "from" };
+            m.insert(bound.into(), json!(class.from));
+            m.insert("class".into(), json!(class.label));
+            if let FootprintKind::Plume { chemical, .. } = &f.kind {
+                m.insert("chemical".into(), json!(chemical));
+            }
+            features.push(feature(
+                json!({ "type": "MultiPolygon", "coordinates": polys }),
+                m,
+            ));
+        }
+    }
+    collection(
+        "hazards",
+        &p,
+        json!({ "scenario": scenario.name }),
+        features,
+    )
+}
+
+/// Add each footprint's value at every zone's node (`hazard_N_…`, rounded
+/// to 4 decimals; null where the hazard did not reach) and its class label
+/// (`hazard_N_class`) to the zones collection from [`of_run`].
+pub fn add_zone_hazards(
+    zones: &mut Value,
+    scenario: &Scenario,
+    footprints: &[(&Footprint, &HazardLayer)],
+) {
+    let Some(features) = zones.get_mut("features").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let xy: BTreeMap<NodeId, (f64, f64)> = scenario
+        .region
+        .nodes
+        .iter()
+        .map(|n| (n.id, (n.x, n.y)))
+        .collect();
+    for (z, feat) in scenario.region.zones.iter().zip(features) {
+        let Some(props) = feat.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (f, layer) in footprints {
+            let v = xy.get(&z.node).map_or(f64::NAN, |&(x, y)| {
+                layer.grid.as_ref().map_or(f64::NAN, |g| g.value_at(x, y))
+            });
+            let v = v.is_finite().then(|| round(v, 1e4));
+            let class = v
+                .and_then(|v| layer.class_of(v))
+                .map(|k| layer.classes[k].label.clone());
+            props.insert(zone_key(f), json!(v));
+            props.insert(format!("hazard_{}_class", f.hazard), json!(class));
+        }
+    }
 }
 
 /// Pretty JSON bytes with a final newline.

@@ -11,7 +11,11 @@
 //! Hazard models plug in through [`HazardLayer`]: a per-cell value grid in the
 //! region's metres (row 0 north, as ESRI ASCII grids) and/or polygons, with
 //! value classes and their colours. Presets cover flood depth, fire arrival
-//! isochrones, plume AEGL zones and shaking.
+//! isochrones, plume AEGL zones and shaking; [`HazardLayer::of_footprint`]
+//! picks the preset for a run's [`Footprint`], and [`footprint_map`] draws
+//! one footprint on its own. An arrival-time layer shown at an hour
+//! ([`HazardLayer::at_hour`]) keeps the cells reached by then and draws their
+//! edge as the perimeter.
 //!
 //! Geometry is computed once in pixels (`Prim`) and drawn the same on the
 //! SVG and the bitmap backend.
@@ -21,9 +25,11 @@ use crate::replay::{RoadState, StateAt, state_at};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use qilian_engine::grid::Grid;
 use qilian_engine::scenario::DamageState;
 use qilian_engine::{NodeId, Scenario, SimEvent, SimTime, ZoneId};
 use qilian_evaluator::curves::ZoneRisk;
+use qilian_models::hazard::footprint::{Footprint, FootprintKind};
 use std::collections::BTreeMap;
 
 /// Canvas size.
@@ -85,6 +91,45 @@ pub struct HazardLayer {
     /// Whether smaller values are worse (fire arrival times): then a value
     /// falls in the first class whose `from` is at or above it.
     pub descending: bool,
+    /// For arrival-time layers shown at an hour: the hour whose perimeter
+    /// (the edge of the cells with a value at or below it) is drawn.
+    pub perimeter_h: Option<f64>,
+}
+
+impl HazardGrid {
+    /// The values of an engine grid (NODATA → NaN).
+    pub fn of(g: &Grid) -> HazardGrid {
+        HazardGrid {
+            xll: g.xllcorner(),
+            yll: g.yllcorner(),
+            cell_m: g.cellsize(),
+            ncols: g.ncols(),
+            nrows: g.nrows(),
+            values: g
+                .data()
+                .iter()
+                .map(|&v| if g.is_nodata(v) { f64::NAN } else { v })
+                .collect(),
+        }
+    }
+
+    /// The value of cell (row, col), NaN outside or without data.
+    fn at(&self, r: usize, c: usize) -> f64 {
+        if r >= self.nrows || c >= self.ncols {
+            return f64::NAN;
+        }
+        self.values[r * self.ncols + c]
+    }
+
+    /// The value at a point in metres, NaN outside or without data.
+    pub fn value_at(&self, x: f64, y: f64) -> f64 {
+        let c = ((x - self.xll) / self.cell_m).floor();
+        let r = self.nrows as f64 - ((y - self.yll) / self.cell_m).floor() - 1.0;
+        if !(c >= 0.0 && r >= 0.0) {
+            return f64::NAN;
+        }
+        self.at(r as usize, c as usize)
+    }
 }
 
 fn classes(bounds: &[(f64, [u8; 3], &str)]) -> Vec<HazardClass> {
@@ -102,7 +147,7 @@ impl HazardLayer {
     /// Flood depth in metres.
     pub fn flood_depth(grid: HazardGrid) -> HazardLayer {
         HazardLayer {
-            name: "flood depth".into(),
+            name: "flood depth (m)".into(),
             grid: Some(grid),
             polygons: Vec::new(),
             classes: classes(&[
@@ -112,13 +157,14 @@ impl HazardLayer {
                 (2.0, [0x10, 0x4E, 0x8B], "≥ 2 m"),
             ]),
             descending: false,
+            perimeter_h: None,
         }
     }
 
     /// Fire arrival time in hours since the start (isochrones).
     pub fn fire_arrival_h(grid: HazardGrid) -> HazardLayer {
         HazardLayer {
-            name: "fire arrival".into(),
+            name: "fire arrival (h)".into(),
             grid: Some(grid),
             polygons: Vec::new(),
             classes: classes(&[
@@ -128,29 +174,88 @@ impl HazardLayer {
                 (12.0, [0xFD, 0xCC, 0x8A], "6–12 h"),
             ]),
             descending: true,
+            perimeter_h: None,
+        }
+    }
+
+    /// Fire arrival time in hours since the start, with isochrones chosen
+    /// for the fire's duration: at most six steps of 1, 3, 6, 12, 24, 48,
+    /// 72, 120, 168, 240, 336, 504 or 720 h, the last at or beyond the
+    /// latest arrival.
+    pub fn fire_isochrones_h(grid: HazardGrid) -> HazardLayer {
+        const LADDER: [f64; 13] = [
+            1.0, 3.0, 6.0, 12.0, 24.0, 48.0, 72.0, 120.0, 168.0, 240.0, 336.0, 504.0, 720.0,
+        ];
+        const MAX_CLASSES: usize = 6;
+        let latest = grid
+            .values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |a, &b| a.max(b));
+        let end = LADDER
+            .iter()
+            .position(|&b| b >= latest)
+            .unwrap_or(LADDER.len() - 1);
+        let breaks = &LADDER[(end + 1).saturating_sub(MAX_CLASSES)..=end];
+        // From dark red (earliest) to pale orange (latest).
+        let (a, b) = ([0xB3u8, 0x1B, 0x1B], [0xFDu8, 0xCC, 0x8A]);
+        let n = breaks.len();
+        let classes = breaks
+            .iter()
+            .enumerate()
+            .map(|(k, &to)| {
+                let t = if n > 1 {
+                    k as f64 / (n - 1) as f64
+                } else {
+                    0.0
+                };
+                let rgb = [0, 1, 2].map(|i| {
+                    (f64::from(a[i]) + t * (f64::from(b[i]) - f64::from(a[i]))).round() as u8
+                });
+                let label = match k {
+                    0 => format!("≤ {to} h"),
+                    _ => format!("{}–{to} h", breaks[k - 1]),
+                };
+                HazardClass {
+                    from: to,
+                    rgb,
+                    label,
+                }
+            })
+            .collect();
+        HazardLayer {
+            name: "fire arrival (h)".into(),
+            grid: Some(grid),
+            polygons: Vec::new(),
+            classes,
+            descending: true,
+            perimeter_h: None,
         }
     }
 
     /// Plume concentration in ppm, in zones at the AEGL-1, -2 and -3 levels
-    /// of the released chemical.
+    /// of the released chemical (the legend gives each level in ppm).
     pub fn plume_aegl(grid: HazardGrid, aegl_ppm: [f64; 3]) -> HazardLayer {
+        let label = |k: usize| format!("AEGL-{} (≥ {} ppm)", k + 1, ppm(aegl_ppm[k]));
+        let (l1, l2, l3) = (label(0), label(1), label(2));
         HazardLayer {
-            name: "plume (AEGL)".into(),
+            name: "plume AEGL zones (ppm)".into(),
             grid: Some(grid),
             polygons: Vec::new(),
             classes: classes(&[
-                (aegl_ppm[0], [0xFF, 0xE0, 0x8A], "AEGL-1"),
-                (aegl_ppm[1], [0xF4, 0x9C, 0x3C], "AEGL-2"),
-                (aegl_ppm[2], [0xC2, 0x2E, 0x1E], "AEGL-3"),
+                (aegl_ppm[0], [0xFF, 0xE0, 0x8A], l1.as_str()),
+                (aegl_ppm[1], [0xF4, 0x9C, 0x3C], l2.as_str()),
+                (aegl_ppm[2], [0xC2, 0x2E, 0x1E], l3.as_str()),
             ]),
             descending: false,
+            perimeter_h: None,
         }
     }
 
     /// Peak ground acceleration in g.
     pub fn shaking_pga_g(grid: HazardGrid) -> HazardLayer {
         HazardLayer {
-            name: "shaking (PGA)".into(),
+            name: "shaking PGA (g)".into(),
             grid: Some(grid),
             polygons: Vec::new(),
             classes: classes(&[
@@ -160,7 +265,48 @@ impl HazardLayer {
                 (0.4, [0xE3, 0x1A, 0x1C], "≥ 0.4 g"),
             ]),
             descending: false,
+            perimeter_h: None,
         }
+    }
+
+    /// The layer of a run's hazard footprint, its legend heading naming the
+    /// hazard number and the quantity with its unit.
+    pub fn of_footprint(f: &Footprint) -> HazardLayer {
+        let grid = HazardGrid::of(&f.grid);
+        let mut layer = match &f.kind {
+            FootprintKind::FloodDepth => HazardLayer::flood_depth(grid),
+            FootprintKind::FireArrival => HazardLayer::fire_isochrones_h(grid),
+            FootprintKind::Plume { aegl_ppm, .. } => HazardLayer::plume_aegl(grid, *aegl_ppm),
+            FootprintKind::ShakingPga => HazardLayer::shaking_pga_g(grid),
+        };
+        layer.name = match &f.kind {
+            FootprintKind::FloodDepth => format!("hazard {}: flood, max depth (m)", f.hazard),
+            FootprintKind::FireArrival => format!("hazard {}: fire, arrival (h)", f.hazard),
+            FootprintKind::Plume { chemical, .. } => {
+                format!("hazard {}: {chemical}, AEGL zones (ppm)", f.hazard)
+            }
+            FootprintKind::ShakingPga => format!("hazard {}: shaking, PGA (g)", f.hazard),
+        };
+        layer
+    }
+
+    /// The layer as it stood at `hour`: for an arrival-time layer, only the
+    /// cells reached by then, with their perimeter; other layers unchanged.
+    pub fn at_hour(&self, hour: f64) -> HazardLayer {
+        let mut l = self.clone();
+        if !self.descending {
+            return l;
+        }
+        if let Some(g) = &mut l.grid {
+            for v in &mut g.values {
+                if *v > hour {
+                    *v = f64::NAN;
+                }
+            }
+        }
+        l.polygons.retain(|p| p.value <= hour);
+        l.perimeter_h = Some(hour);
+        l
     }
 
     /// The class of a value, if it is drawn.
@@ -175,6 +321,114 @@ impl HazardLayer {
         }
     }
 }
+
+/// A concentration for a legend: three significant figures, no trailing
+/// zeros.
+fn ppm(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let digits = (2 - v.abs().max(1e-9).log10().floor() as i32).max(0) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A layer's grid as class rectangles in metres, (class, [x0, y0, x1, y1]):
+/// blocks of cells are merged into at most `max_side` per side (each block
+/// keeps its worst value) and runs of one class along a row become one
+/// rectangle. Maps draw these; GeoJSON writes them as polygons.
+pub(crate) fn class_rects(layer: &HazardLayer, max_side: usize) -> Vec<(usize, [f64; 4])> {
+    let mut out = Vec::new();
+    let Some(g) = &layer.grid else { return out };
+    let step = g.ncols.max(g.nrows).div_ceil(max_side.max(1)).max(1);
+    let worse = |a: f64, b: f64| match (a.is_finite(), b.is_finite()) {
+        (false, _) => b,
+        (_, false) => a,
+        _ if layer.descending => a.min(b),
+        _ => a.max(b),
+    };
+    for r0 in (0..g.nrows).step_by(step) {
+        let y1 = g.yll + (g.nrows - r0) as f64 * g.cell_m;
+        let y0 = g.yll + (g.nrows.saturating_sub(r0 + step)) as f64 * g.cell_m;
+        let mut run: Option<(usize, usize)> = None; // (class, start col)
+        let mut flush = |run: Option<(usize, usize)>, end: usize| {
+            if let Some((k, c0)) = run {
+                let x0 = g.xll + c0 as f64 * g.cell_m;
+                let x1 = g.xll + end.min(g.ncols) as f64 * g.cell_m;
+                out.push((k, [x0, y0, x1, y1]));
+            }
+        };
+        for c0 in (0..g.ncols).step_by(step) {
+            let mut v = f64::NAN;
+            for r in r0..(r0 + step).min(g.nrows) {
+                for c in c0..(c0 + step).min(g.ncols) {
+                    v = worse(v, g.at(r, c));
+                }
+            }
+            let k = layer.class_of(v);
+            if run.map(|r| r.0) != k {
+                flush(run, c0);
+                run = k.map(|k| (k, c0));
+            }
+        }
+        flush(run, g.ncols);
+    }
+    out
+}
+
+/// The perimeter of the cells with a value at or below `hour`, as segments in
+/// metres (collinear cell edges merged).
+fn perimeter(g: &HazardGrid, hour: f64) -> Vec<[(f64, f64); 2]> {
+    let inside = |r: isize, c: isize| {
+        r >= 0 && c >= 0 && {
+            let v = g.at(r as usize, c as usize);
+            v.is_finite() && v <= hour
+        }
+    };
+    let x = |c: usize| g.xll + c as f64 * g.cell_m;
+    let y = |r: usize| g.yll + (g.nrows - r) as f64 * g.cell_m;
+    let mut segs = Vec::new();
+    // Horizontal edges: the top of row r (between rows r - 1 and r).
+    for r in 0..=g.nrows {
+        let mut start: Option<usize> = None;
+        for c in 0..=g.ncols {
+            let edge =
+                c < g.ncols && inside(r as isize, c as isize) != inside(r as isize - 1, c as isize);
+            match (edge, start) {
+                (true, None) => start = Some(c),
+                (false, Some(c0)) => {
+                    segs.push([(x(c0), y(r)), (x(c), y(r))]);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    // Vertical edges: the west side of column c.
+    for c in 0..=g.ncols {
+        let mut start: Option<usize> = None;
+        for r in 0..=g.nrows {
+            let edge =
+                r < g.nrows && inside(r as isize, c as isize) != inside(r as isize, c as isize - 1);
+            match (edge, start) {
+                (true, None) => start = Some(r),
+                (false, Some(r0)) => {
+                    segs.push([(x(c), y(r0)), (x(c), y(r))]);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    segs
+}
+
+/// Colour of a fire perimeter.
+const PERIMETER: RGBColor = RGBColor(0x5A, 0x00, 0x00);
 
 /// A drawing primitive in pixels.
 #[derive(Clone)]
@@ -453,58 +707,21 @@ fn zone_radius(pop: u32, max_pop: u32) -> i32 {
     4 + (10.0 * (f64::from(pop) / f64::from(max_pop.max(1))).sqrt()).round() as i32
 }
 
-/// Draw a hazard layer's cells (blocks of cells are merged into at most
-/// [`MAX_CELLS_PER_SIDE`] per side, keeping each block's worst value) and
-/// polygons, and add its classes to the legend.
+/// Draw a hazard layer's cells (see [`class_rects`]), polygons and
+/// perimeter, and add its classes to the legend.
 fn hazard(layer: &HazardLayer, f: &Frame, prims: &mut Vec<Prim>, legend: &mut Legend) {
     let alpha = 0.75;
     let colour = |k: usize| {
         let [r, g, b] = layer.classes[k].rgb;
         RGBColor(r, g, b)
     };
-    if let Some(g) = &layer.grid {
-        let step = g.ncols.max(g.nrows).div_ceil(MAX_CELLS_PER_SIDE).max(1);
-        let worse = |a: f64, b: f64| match (a.is_finite(), b.is_finite()) {
-            (false, _) => b,
-            (_, false) => a,
-            _ if layer.descending => a.min(b),
-            _ => a.max(b),
-        };
-        for r0 in (0..g.nrows).step_by(step) {
-            // Runs of equal class along the row become one rectangle.
-            let mut run: Option<(usize, usize)> = None; // (class, start col)
-            let mut flush = |run: Option<(usize, usize)>, end: usize| {
-                if let Some((k, c0)) = run {
-                    let x0 = g.xll + c0 as f64 * g.cell_m;
-                    let x1 = g.xll + end as f64 * g.cell_m;
-                    let y1 = g.yll + (g.nrows - r0) as f64 * g.cell_m;
-                    let y0 = g.yll + (g.nrows.saturating_sub(r0 + step)) as f64 * g.cell_m;
-                    prims.push(Prim::Rect(
-                        clamp_panel(f.px(x0, y1)),
-                        clamp_panel(f.px(x1, y0)),
-                        colour(k),
-                        alpha,
-                    ));
-                }
-            };
-            for c0 in (0..g.ncols).step_by(step) {
-                let mut v = f64::NAN;
-                for r in r0..(r0 + step).min(g.nrows) {
-                    for c in c0..(c0 + step).min(g.ncols) {
-                        v = worse(
-                            v,
-                            g.values.get(r * g.ncols + c).copied().unwrap_or(f64::NAN),
-                        );
-                    }
-                }
-                let k = layer.class_of(v);
-                if run.map(|r| r.0) != k {
-                    flush(run, c0);
-                    run = k.map(|k| (k, c0));
-                }
-            }
-            flush(run, g.ncols);
-        }
+    for (k, [x0, y0, x1, y1]) in class_rects(layer, MAX_CELLS_PER_SIDE) {
+        prims.push(Prim::Rect(
+            clamp_panel(f.px(x0, y1)),
+            clamp_panel(f.px(x1, y0)),
+            colour(k),
+            alpha,
+        ));
     }
     for p in &layer.polygons {
         if let Some(k) = layer.class_of(p.value) {
@@ -520,6 +737,16 @@ fn hazard(layer: &HazardLayer, f: &Frame, prims: &mut Vec<Prim>, legend: &mut Le
     for (k, c) in layer.classes.iter().enumerate() {
         legend.swatch(colour(k), alpha, &c.label);
     }
+    if let (Some(h), Some(g)) = (layer.perimeter_h, &layer.grid) {
+        for [a, b] in perimeter(g, h) {
+            prims.push(Prim::Line(
+                vec![clamp_panel(f.px(a.0, a.1)), clamp_panel(f.px(b.0, b.1))],
+                PERIMETER,
+                2,
+            ));
+        }
+        legend.line(PERIMETER, 2, &format!("perimeter at {h:.1} h"));
+    }
 }
 
 fn facility_colour(d: DamageState) -> RGBColor {
@@ -534,15 +761,16 @@ fn facility_colour(d: DamageState) -> RGBColor {
 const ZONE_FILL: [RGBColor; 4] = [palette::SKY, palette::YELLOW, palette::ORANGE, palette::RED];
 
 /// The map of roads, facilities and zones at `hour` (hours since the start),
-/// replayed from `events`, over an optional hazard footprint. `name` is the
-/// file stem, `caption` what the hour means (e.g. `"onset + 24 h"`).
+/// replayed from `events`, over hazard footprints (none, one or more, drawn
+/// in order). `name` is the file stem, `caption` what the hour means (e.g.
+/// `"onset + 24 h"`).
 pub fn state_map(
     name: &str,
     scenario: &Scenario,
     events: &[SimEvent],
     hour: f64,
     caption: &str,
-    hazard_layer: Option<&HazardLayer>,
+    hazard_layers: &[HazardLayer],
 ) -> Result<Figure, DrawError> {
     let t = SimTime((hour * 3600.0).round().max(0.0) as u64);
     let state = state_at(events, t.0);
@@ -558,7 +786,7 @@ pub fn state_map(
         HPos::Left,
         true,
     ));
-    if let Some(layer) = hazard_layer {
+    for layer in hazard_layers {
         hazard(layer, &f, &mut prims, &mut legend);
     }
     roads(scenario, &f, Some(&state), &mut prims, false);
@@ -614,6 +842,42 @@ pub fn state_map(
     legend.dot(WHITE, palette::PURPLE, 3, "awaiting cleanup");
     prims.extend(legend.prims);
     render(name, &title, &MapDraw { prims })
+}
+
+/// One hazard footprint on its own: the layer over the road network (faded)
+/// with zones as hollow rings, a scale bar, north mark and the layer's
+/// legend. `title` heads the map.
+pub fn footprint_map(
+    name: &str,
+    scenario: &Scenario,
+    layer: &HazardLayer,
+    title: &str,
+) -> Result<Figure, DrawError> {
+    let f = Frame::of(scenario);
+    let mut prims = Vec::new();
+    let mut legend = Legend::new();
+    prims.push(Prim::Text(
+        title.to_string(),
+        (PANEL.0, 22),
+        17,
+        BLACK,
+        HPos::Left,
+        true,
+    ));
+    hazard(layer, &f, &mut prims, &mut legend);
+    roads(scenario, &f, None, &mut prims, true);
+    let xy = node_xy(scenario);
+    for z in &scenario.region.zones {
+        if let Some(&(x, y)) = xy.get(&z.node) {
+            prims.push(Prim::Circle(f.px(x, y), 4, WHITE, palette::GREY, 1));
+        }
+    }
+    furniture(&f, &mut prims);
+    legend.heading("region");
+    legend.line(palette::LIGHT, 2, "road network");
+    legend.dot(WHITE, palette::GREY, 1, "zone");
+    prims.extend(legend.prims);
+    render(name, title, &MapDraw { prims })
 }
 
 /// The four risk classes, worst first: lower bound of P and colour.
@@ -730,8 +994,81 @@ mod tests {
         assert_eq!(fire.class_of(4.0), Some(2));
         assert_eq!(fire.class_of(20.0), None);
         assert_eq!(risk_class(0.7), 0);
+        assert_eq!(ppm(0.5), "0.5");
+        assert_eq!(ppm(2.0), "2");
+        assert_eq!(ppm(20.0), "20");
+        assert_eq!(ppm(0.123456), "0.123");
         assert_eq!(risk_class(0.3), 1);
         assert_eq!(risk_class(0.1), 2);
         assert_eq!(risk_class(0.0), 3);
+    }
+
+    #[test]
+    fn arrival_layers_at_an_hour_keep_what_burnt_and_draw_its_edge() {
+        // 4 × 4 cells of 10 m: arrival (h) grows west to east; NaN never.
+        let g = HazardGrid {
+            xll: 0.0,
+            yll: 0.0,
+            cell_m: 10.0,
+            ncols: 4,
+            nrows: 4,
+            values: (0..16)
+                .map(|i| {
+                    if i % 4 == 3 {
+                        f64::NAN
+                    } else {
+                        (i % 4) as f64 + 0.5
+                    }
+                })
+                .collect(),
+        };
+        assert_eq!(g.value_at(5.0, 35.0), 0.5);
+        assert_eq!(g.value_at(25.0, 5.0), 2.5);
+        assert!(g.value_at(-1.0, 5.0).is_nan());
+        let fire = HazardLayer::fire_arrival_h(g).at_hour(1.5);
+        let kept = fire.grid.as_ref().unwrap();
+        assert_eq!(kept.values.iter().filter(|v| v.is_finite()).count(), 8);
+        // The burnt block is x 0–20 m, y 0–40 m: its edge is 2 + 2 + 4 + 4 = 12
+        // cells long, in four merged segments.
+        let segs = perimeter(kept, 1.5);
+        assert_eq!(segs.len(), 4, "{segs:?}");
+        let len: f64 = segs
+            .iter()
+            .map(|[a, b]| (a.0 - b.0).abs() + (a.1 - b.1).abs())
+            .sum();
+        assert_eq!(len, 120.0);
+        // Per row: ≤ 1 h in the west cell, 1–3 h in the next.
+        let rects = class_rects(&fire, 160);
+        assert_eq!(rects.len(), 8);
+        for (k, r) in &rects {
+            assert_eq!((r[0], r[2]), [(0.0, 10.0), (10.0, 20.0)][*k], "{rects:?}");
+        }
+        // Isochrones follow the fire's duration.
+        let long = HazardGrid {
+            values: vec![0.5, 30.0, 100.0, f64::NAN],
+            ncols: 2,
+            nrows: 2,
+            ..kept.clone()
+        };
+        let iso = HazardLayer::fire_isochrones_h(long);
+        let labels: Vec<&str> = iso.classes.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "≤ 6 h",
+                "6–12 h",
+                "12–24 h",
+                "24–48 h",
+                "48–72 h",
+                "72–120 h"
+            ]
+        );
+        assert_eq!(iso.class_of(0.5), Some(0));
+        assert_eq!(iso.class_of(100.0), Some(5));
+        assert_eq!(iso.classes[0].rgb, [0xB3, 0x1B, 0x1B]);
+        assert_eq!(iso.classes[5].rgb, [0xFD, 0xCC, 0x8A]);
+        // Other layers are not cut.
+        let flood = HazardLayer::flood_depth(kept.clone()).at_hour(0.0);
+        assert_eq!(flood.perimeter_h, None);
     }
 }

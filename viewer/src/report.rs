@@ -267,12 +267,14 @@ fn describe(e: &SimEvent, s: &Scenario) -> Option<String> {
     })
 }
 
-/// The report of one run. `charts` and `maps` are shown in order; `maps`
-/// are laid out two by two.
+/// The report of one run. `charts`, `hazard_maps` (one per hazard
+/// footprint; the section is left out when there are none) and `maps` are
+/// shown in order; `maps` are laid out two by two.
 pub fn run_report(
     run: &RunResult,
     summary: &Summary,
     charts: &[Figure],
+    hazard_maps: &[Figure],
     maps: &[Figure],
 ) -> String {
     let s = &run.scenario;
@@ -297,17 +299,12 @@ pub fn run_report(
         ),
         format!("Scenario SHA-256 {}", summary.scenario_sha256),
     ];
-    let mut page = Page::new(
-        &format!("After-action report: {}", s.name),
-        &lines,
-        &[
-            ("targets", "Targets"),
-            ("charts", "Charts"),
-            ("maps", "Maps"),
-            ("timeline", "Timeline"),
-            ("kpis", "KPIs"),
-        ],
-    );
+    let mut nav = vec![("targets", "Targets"), ("charts", "Charts")];
+    if !hazard_maps.is_empty() {
+        nav.push(("hazards", "Hazards"));
+    }
+    nav.extend([("maps", "Maps"), ("timeline", "Timeline"), ("kpis", "KPIs")]);
+    let mut page = Page::new(&format!("After-action report: {}", s.name), &lines, &nav);
     page.h2("targets", "Targets");
     let met = summary.targets.iter().filter(|t| t.met).count();
     page.p(
@@ -347,6 +344,12 @@ pub fn run_report(
             "note",
             "No evacuation in this run: the evacuation curve is not drawn.",
         );
+    }
+    if !hazard_maps.is_empty() {
+        page.h2("hazards", "Hazard footprints");
+        for f in hazard_maps {
+            page.figure(f);
+        }
     }
     page.h2("maps", "Maps at key hours");
     page.grid(&maps.iter().collect::<Vec<_>>());

@@ -34,7 +34,7 @@ use crate::plume::{self, Insolation, PgClass, Stability, Terrain};
 use crate::puff::{Puff, puff_concentration};
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
 use crate::toxic::{AeglLevel, Chemical, Probit, aegl};
-use crate::units::{KgPerCubicMetre, MetresPerSecond, Minutes};
+use crate::units::{KgPerCubicMetre, Metres, MetresPerSecond, Minutes};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::NodeIx;
 use qilian_engine::scenario::{
@@ -51,6 +51,8 @@ const PUFF_SPACING_M: f64 = 20.0;
 const MAX_TRAVEL_M: f64 = 60_000.0;
 /// Concentrations below this count as no gas, ppm.
 const TRACE_PPM: f64 = 1e-3;
+/// A single puff below this adds nothing to the footprint grid, ppm.
+const PUFF_CUTOFF_PPM: f64 = 1e-3 * TRACE_PPM;
 
 /// Wind of one period, ready to use.
 #[derive(Clone, Copy, Debug)]
@@ -272,6 +274,11 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
         })
         .collect();
     sim.world_mut().insert_resource(Leaks(leaks));
+    sim.schedule_mut().add_systems(
+        record_plume
+            .in_set(qilian_engine::Phase::Hazard)
+            .after(advance),
+    );
 }
 
 /// Hazard phase: start releases, stop them when a crew is done, move the
@@ -430,6 +437,107 @@ pub(crate) fn effects(
                 "stopped_by_crew_h",
                 json!(lk.stopped_by_crew.map(|t| round6(t.hours()))),
             );
+        }
+    }
+}
+
+/// Hazard phase, after [`advance`], only when footprints are recorded
+/// ([`super::footprint::record`]): every [`super::footprint::PLUME_SAMPLE_S`]
+/// of run time, the ground-level concentration of every puff on the region
+/// grid, kept as each cell's peak.
+pub(crate) fn record_plume(
+    scenario: Res<ScenarioRes>,
+    leaks: Res<Leaks>,
+    recorder: Option<ResMut<super::footprint::FootprintRecorder>>,
+) {
+    use super::footprint::{PLUME_SAMPLE_S, PlumeSamples, RegionGrid};
+    let Some(mut recorder) = recorder else { return };
+    for lk in leaks.0.iter().filter(|lk| lk.started) {
+        let rec = recorder.plumes.entry(lk.number).or_insert_with(|| {
+            let grid = RegionGrid::of(&scenario.0);
+            PlumeSamples {
+                peak_ppm: vec![0.0; grid.ncols * grid.nrows],
+                grid,
+                next_s: lk.start_s,
+            }
+        });
+        if lk.puffs.is_empty() || lk.state_s < rec.next_s {
+            continue;
+        }
+        rec.next_s = lk.state_s + PLUME_SAMPLE_S;
+        let g = rec.grid;
+        let mut c = vec![0.0; g.ncols * g.nrows];
+        let ppm_per_kg_m3 = plume::to_ppm(KgPerCubicMetre(1.0), lk.chemical.molar_mass_g_mol()).0;
+        for p in &lk.puffs {
+            // A puff counts out to where it falls below PUFF_CUTOFF_PPM (a
+            // thousandth of the trace level, so even a thousand overlapping
+            // tails stay under it), and never beyond the 8 σy at which
+            // `puff_concentration` stops.
+            let sy = p.stability.sigmas(lk.terrain, Metres(p.travel_m)).y.0;
+            let centre =
+                puff_concentration(p, lk.terrain, lk.height, p.x, p.y, 0.0).0 * ppm_per_kg_m3;
+            if !(sy > 0.0 && centre > PUFF_CUTOFF_PPM) {
+                continue;
+            }
+            let reach = sy * (2.0 * (centre / PUFF_CUTOFF_PPM).ln()).sqrt().min(8.0);
+            let col = |x: f64| ((x - g.xll) / g.cell).floor();
+            let row = |y: f64| (g.nrows as f64 - (y - g.yll) / g.cell).floor();
+            let (c0, c1) = (col(p.x - reach).max(0.0), col(p.x + reach));
+            let (r0, r1) = (row(p.y + reach).max(0.0), row(p.y - reach));
+            if c1 < 0.0 || r1 < 0.0 {
+                continue;
+            }
+            let (c1, r1) = (
+                (c1 as usize).min(g.ncols - 1),
+                (r1 as usize).min(g.nrows - 1),
+            );
+            for r in r0 as usize..=r1 {
+                for col in c0 as usize..=c1 {
+                    let i = r * g.ncols + col;
+                    let (x, y) = g.centre(i);
+                    c[i] += puff_concentration(p, lk.terrain, lk.height, x, y, 0.0).0;
+                }
+            }
+        }
+        for (peak, kg) in rec.peak_ppm.iter_mut().zip(c) {
+            *peak = peak.max(kg * ppm_per_kg_m3);
+        }
+    }
+}
+
+/// Footprints of the releases sampled by [`record_plume`]: peak
+/// concentration per region cell, ppm (below the trace level NODATA), with
+/// the chemical's 60-min AEGLs.
+pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
+    use super::footprint::{Footprint, FootprintKind, FootprintRecorder};
+    let (Some(leaks), Some(recorder), Some(scenario)) = (
+        world.get_resource::<Leaks>(),
+        world.get_resource::<FootprintRecorder>(),
+        world.get_resource::<ScenarioRes>(),
+    ) else {
+        return;
+    };
+    for lk in &leaks.0 {
+        let (Some(rec), Some(Hazard::ChemicalLeak(c))) = (
+            recorder.plumes.get(&lk.number),
+            scenario.0.file.hazards.get(lk.number as usize - 1),
+        ) else {
+            continue;
+        };
+        let values = rec
+            .peak_ppm
+            .iter()
+            .map(|&v| if v >= TRACE_PPM { v } else { f64::NAN })
+            .collect();
+        if let Some(grid) = rec.grid.grid(values) {
+            out.push(Footprint {
+                hazard: lk.number,
+                kind: FootprintKind::Plume {
+                    chemical: c.chemical.clone(),
+                    aegl_ppm: lk.aegl60,
+                },
+                grid,
+            });
         }
     }
 }

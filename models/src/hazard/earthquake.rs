@@ -348,3 +348,51 @@ pub(crate) fn damage(
         stats.set(q.number, hz, "bridges_damaged_open", json!(bridges_damaged));
     }
 }
+
+/// Footprints of the earthquakes that have struck: PGA on the region grid,
+/// the GMPE median at each cell's Rjb and Vs30 with this run's
+/// between-event term (the same η the sites drew), without within-event
+/// terms.
+pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
+    use super::footprint::{Footprint, FootprintKind, RegionGrid};
+    let (Some(quakes), Some(streams), Some(scenario)) = (
+        world.get_resource::<Quakes>(),
+        world.get_resource::<Streams>(),
+        world.get_resource::<ScenarioRes>(),
+    ) else {
+        return;
+    };
+    let s = &scenario.0;
+    for q in quakes.0.iter().filter(|q| q.shaken.is_some()) {
+        let Some(Hazard::Earthquake(e)) = s.file.hazards.get(q.number as usize - 1) else {
+            continue;
+        };
+        let eta = std_normal(&mut streams.stream(EVENT_TERM, q.number as u64));
+        let rg = RegionGrid::of(s);
+        let values = (0..rg.ncols * rg.nrows)
+            .into_par_iter()
+            .map(|i| {
+                let (x, y) = rg.centre(i);
+                let vs30 = s
+                    .rasters
+                    .vs30
+                    .as_ref()
+                    .and_then(|g| g.value_at(x, y))
+                    .unwrap_or(e.vs30_default_mps);
+                let site = Site {
+                    rjb: Km(q.event.rjb_km(x, y)),
+                    vs30: MetresPerSecond(vs30),
+                };
+                let r = q.event.gmpe.median_sigma(&q.event.rupture, &site, Imt::Pga);
+                (r.median.0.ln() + r.tau_ln * eta).exp()
+            })
+            .collect();
+        if let Some(grid) = rg.grid(values) {
+            out.push(Footprint {
+                hazard: q.number,
+                kind: FootprintKind::ShakingPga,
+                grid,
+            });
+        }
+    }
+}

@@ -415,3 +415,48 @@ pub(crate) fn damage(
         stats.set(b.number, hz, "fire_lines", json!(b.lines));
     }
 }
+
+/// Footprints of the fires that have ignited: arrival time per fuel cell,
+/// hours since the run's start, for cells the front reached by the horizon.
+pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
+    use super::footprint::{Footprint, FootprintKind, to_grid};
+    let (Some(burns), Some(scenario), Some(clock)) = (
+        world.get_resource::<Burns>(),
+        world.get_resource::<ScenarioRes>(),
+        world.get_resource::<Clock>(),
+    ) else {
+        return;
+    };
+    let Some(fuel) = scenario.0.rasters.fuel.as_ref() else {
+        return;
+    };
+    let until_s = clock.now.0.min(clock.horizon.0) as f64;
+    for b in burns.0.iter().filter(|b| !b.arrival.is_empty()) {
+        let at_s = b.at.0 as f64;
+        let values = b
+            .arrival
+            .iter()
+            .map(|&t| {
+                if t.is_finite() && at_s + t <= until_s {
+                    (at_s + t) / 3600.0
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
+        if let Some(grid) = to_grid(
+            fuel.ncols(),
+            fuel.nrows(),
+            fuel.xllcorner(),
+            fuel.yllcorner(),
+            fuel.cellsize(),
+            values,
+        ) {
+            out.push(Footprint {
+                hazard: b.number,
+                kind: FootprintKind::FireArrival,
+                grid,
+            });
+        }
+    }
+}

@@ -489,3 +489,41 @@ fn kpis(f: &Inundation, s: &qilian_engine::Scenario, zones: &Zones, stats: &mut 
         json!(f.settled_at.map(|t| round6(t.hours()))),
     );
 }
+
+/// Footprints of the floods that have started: the solver's maximum depth
+/// per DEM cell (dry cells NODATA).
+pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
+    use super::footprint::{Footprint, FootprintKind, to_grid};
+    let Some(floods) = world.get_resource::<Floods>() else {
+        return;
+    };
+    for f in floods.0.iter().filter(|f| f.started) {
+        let Some(model) = &f.model else { continue };
+        let max = model.max_depth();
+        let values = max
+            .data()
+            .iter()
+            .map(|&v| {
+                if max.is_nodata(v) || v <= 0.0 {
+                    f64::NAN
+                } else {
+                    v
+                }
+            })
+            .collect();
+        if let Some(grid) = to_grid(
+            max.ncols(),
+            max.nrows(),
+            max.xllcorner(),
+            max.yllcorner(),
+            max.cellsize(),
+            values,
+        ) {
+            out.push(Footprint {
+                hazard: f.number,
+                kind: FootprintKind::FloodDepth,
+                grid,
+            });
+        }
+    }
+}

@@ -30,6 +30,7 @@ pub mod chemical;
 pub mod earthquake;
 pub mod fire;
 pub mod flood;
+pub mod footprint;
 
 use bevy_ecs::prelude::*;
 use qilian_engine::scenario::{Hazard, Problem, Scenario};

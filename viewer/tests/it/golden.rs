@@ -177,7 +177,7 @@ fn events() -> Vec<SimEvent> {
 #[test]
 fn small_map_matches_its_golden_svg() {
     let s = small();
-    let f = qilian_viewer::maps::state_map("map-small", &s, &events(), 3.0, "test", None)
+    let f = qilian_viewer::maps::state_map("map-small", &s, &events(), 3.0, "test", &[])
         .expect("renders");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/small-map.svg");
     if std::env::var("QILIAN_BLESS").as_deref() == Ok("1") {

@@ -3,6 +3,7 @@
 //! labels and legend text, determinism, graceful degradation when columns or
 //! layers are missing, and a golden small map.
 
+mod footprints;
 mod golden;
 
 use qilian_engine::{RunResult, Scenario, Series, SimTime};
@@ -48,8 +49,9 @@ pub fn check_files(files: &bundle::Files) -> Vec<(String, String)> {
             );
             let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
                 .unwrap_or_else(|e| panic!("{name}: does not decode: {e}"));
+            // A Gantt chart of one crew is 126 px tall (110 + 16 per crew).
             assert!(
-                img.width() >= 400 && img.height() >= 200,
+                img.width() >= 400 && img.height() >= 120,
                 "{name}: {}x{}",
                 img.width(),
                 img.height()
@@ -119,7 +121,7 @@ fn svg<'a>(svgs: &'a [(String, String)], name: &str) -> &'a str {
 #[test]
 fn a_run_gives_valid_charts_maps_report_geojson_and_csv() {
     let (run, summary) = demo_run();
-    let files = bundle::run(run, summary, None).expect("renders");
+    let files = bundle::run(run, summary, &[]).expect("renders");
     let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
     for want in [
         "chart-restoration.svg",
@@ -228,8 +230,8 @@ fn a_run_gives_valid_charts_maps_report_geojson_and_csv() {
 #[test]
 fn rendering_is_deterministic() {
     let (run, summary) = demo_run();
-    let a = bundle::run(run, summary, None).unwrap();
-    let b = bundle::run(run, summary, None).unwrap();
+    let a = bundle::run(run, summary, &[]).unwrap();
+    let b = bundle::run(run, summary, &[]).unwrap();
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(&b) {
         assert!(x == y, "{} differs between two renderings", x.0);
@@ -262,9 +264,9 @@ fn without_evacuation(run: &RunResult) -> RunResult {
 fn the_evacuation_curve_appears_only_when_its_columns_exist() {
     let (run, summary) = demo_run();
     let bare = without_evacuation(run);
-    let files = bundle::run(&bare, summary, None).unwrap();
+    let files = bundle::run(&bare, summary, &[]).unwrap();
     assert!(!files.iter().any(|f| f.0.starts_with("chart-evacuation")));
-    let files = bundle::run(run, summary, None).unwrap();
+    let files = bundle::run(run, summary, &[]).unwrap();
     let svgs = check_files(&files);
     let e = svg(&svgs, "chart-evacuation.svg");
     for legend in ["departed", "sheltered", "exposed", "people"] {
@@ -280,7 +282,7 @@ fn charts_and_maps_degrade_when_data_is_missing() {
         events: Vec::new(),
         ..run.clone()
     };
-    let files = bundle::run(&bare, summary, None).expect("renders without data");
+    let files = bundle::run(&bare, summary, &[]).expect("renders without data");
     let svgs = check_files(&files);
     has_text(
         svg(&svgs, "chart-restoration.svg"),
@@ -319,7 +321,7 @@ fn a_hazard_grid_draws_under_the_map_with_its_legend() {
         &run.events,
         30.0,
         "flood",
-        Some(&layer),
+        std::slice::from_ref(&layer),
     )
     .unwrap();
     let svgs = check_files(&vec![
@@ -327,7 +329,7 @@ fn a_hazard_grid_draws_under_the_map_with_its_legend() {
         ("map-flood.png".into(), f.png),
     ]);
     let s = svg(&svgs, "map-flood.svg");
-    for label in ["flood depth", "0.5–1 m", "≥ 2 m"] {
+    for label in ["flood depth (m)", "0.5–1 m", "≥ 2 m"] {
         has_text(s, label, "hazard legend");
     }
     // The deepest class's colour is drawn.

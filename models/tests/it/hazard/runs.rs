@@ -6,6 +6,7 @@
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 use qilian_engine::scenario::{Embedded, load_from};
 use qilian_engine::{EventKind, RunResult, Scenario, ZoneId};
+use qilian_models::hazard::footprint::{self, Footprint, FootprintKind, run_with_footprints};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -374,4 +375,90 @@ fn flood_closes_roads_then_crews_reopen_them_and_zones_are_reached() {
     );
     // Same on one thread.
     assert_eq!(run_threads(s, 1).events, r.events);
+}
+
+/// Every hazard's footprint from one run with all four, as rasters in the
+/// region's metres.
+fn footprints(horizon_h: f64, threads: usize) -> Vec<Footprint> {
+    let s = valley(
+        &[QUAKE, CHLORINE, FIRE, FLOOD].join(", "),
+        ALL_CREWS,
+        "road_close_depth_m: 0.3",
+        horizon_h,
+    );
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| run_with_footprints(qilian_models::standard_sim(s, 0)).1)
+}
+
+fn value(f: &Footprint, x: f64, y: f64) -> Option<f64> {
+    f.grid.value_at(x, y)
+}
+
+#[test]
+fn each_hazard_leaves_its_footprint() {
+    let fps = footprints(6.0, 2);
+    let kinds: Vec<(u32, &str)> = fps.iter().map(|f| (f.hazard, f.kind.slug())).collect();
+    assert_eq!(
+        kinds,
+        [(1, "shaking"), (2, "plume"), (3, "fire"), (4, "flood")]
+    );
+    let (quake, gas, fire, flood) = (&fps[0], &fps[1], &fps[2], &fps[3]);
+
+    // Shaking falls off with distance from the epicentre (2 km, 2 km).
+    let near = value(quake, 2000.0, 2000.0).unwrap();
+    let far = value(quake, 3600.0, 3600.0).unwrap();
+    assert!(near > far && far > 0.0, "PGA {near} g near, {far} g far");
+
+    // Chlorine: above AEGL-3 1 km downwind of the source (node 1, x 500 m),
+    // nothing upwind at x 150 m.
+    let FootprintKind::Plume { chemical, aegl_ppm } = &gas.kind else {
+        panic!("{:?}", gas.kind)
+    };
+    assert_eq!(chemical, "chlorine");
+    assert!(aegl_ppm[0] < aegl_ppm[1] && aegl_ppm[1] < aegl_ppm[2]);
+    let downwind = value(gas, 1500.0, 2000.0).unwrap();
+    assert!(downwind > aegl_ppm[2], "{downwind} ppm");
+    assert!(value(gas, 100.0, 2000.0).is_none_or(|v| v < aegl_ppm[0]));
+
+    // Fire: ignition (1 km, 300 m) at 1 h; later farther north; nothing
+    // east of the river.
+    let at_ignition = value(fire, 1000.0, 300.0).unwrap();
+    assert!((1.0..1.1).contains(&at_ignition), "{at_ignition} h");
+    let north = value(fire, 1000.0, 1500.0).unwrap();
+    assert!(north > at_ignition && north <= 6.0, "{north} h");
+    assert!(value(fire, 3000.0, 300.0).is_none());
+
+    // Flood: the river channel (x ≈ 2 km) is wet, its depth at most the
+    // KPI's maximum; the far high ground stays dry.
+    let channel = value(flood, 1950.0, 2000.0).unwrap();
+    assert!(channel > 0.1, "{channel} m");
+    assert!(value(flood, 3900.0, 3900.0).is_none_or(|d| d < channel));
+}
+
+#[test]
+fn footprints_wait_for_their_hazard_and_do_not_depend_on_threads() {
+    let s = valley(
+        &[QUAKE, CHLORINE, FIRE, FLOOD].join(", "),
+        ALL_CREWS,
+        "",
+        3.0,
+    );
+    let mut sim = qilian_models::standard_sim(s, 0);
+    footprint::record(&mut sim);
+    let until = |sim: &mut qilian_engine::Sim, h: f64| {
+        while sim.now().0 < (h * 3600.0) as u64 {
+            sim.step();
+        }
+        footprint::collect(sim)
+    };
+    // Before any hazard starts (the flood at 0.5 h, the rest at 1 h).
+    assert!(until(&mut sim, 0.25).is_empty());
+    // The flood has started; the others have not.
+    let early = until(&mut sim, 0.75);
+    assert_eq!(early.len(), 1);
+    assert_eq!(early[0].kind, FootprintKind::FloodDepth);
+    assert_eq!(footprints(3.0, 1), footprints(3.0, 2));
 }
