@@ -42,7 +42,8 @@ pub fn serve(dir: &Path) -> Server {
     Server { child, addr }
 }
 
-/// One HTTP/1.1 request (connection closed after): status and body.
+/// One HTTP/1.1 request on a fresh connection: status and body (read by
+/// its Content-Length, chunked, or to the end).
 pub fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).expect("server listens");
     write!(
@@ -52,20 +53,42 @@ pub fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u
         body.len()
     )
     .unwrap();
+    let mut r = BufReader::new(s);
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    let status = line
+        .split(' ')
+        .nth(1)
+        .expect("an HTTP status line")
+        .parse()
+        .unwrap();
+    let (mut len, mut chunked) = (None, false);
+    loop {
+        line.clear();
+        r.read_line(&mut line).unwrap();
+        let l = line.trim().to_ascii_lowercase();
+        if l.is_empty() {
+            break;
+        }
+        if let Some(v) = l.strip_prefix("content-length:") {
+            len = v.trim().parse::<usize>().ok();
+        }
+        if l.starts_with("transfer-encoding:") && l.contains("chunked") {
+            chunked = true;
+        }
+    }
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, rest) = raw.split_once("\r\n\r\n").expect("an HTTP response");
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        unchunk(rest)
-    } else {
-        rest.to_string()
-    };
-    (status, body)
+    match len {
+        Some(n) if !chunked => {
+            raw.resize(n, 0);
+            r.read_exact(&mut raw).unwrap();
+        }
+        _ => {
+            r.read_to_end(&mut raw).unwrap();
+        }
+    }
+    let rest = String::from_utf8_lossy(&raw).into_owned();
+    (status, if chunked { unchunk(&rest) } else { rest })
 }
 
 fn unchunk(mut s: &str) -> String {

@@ -104,14 +104,20 @@ fn text_of(d: &Driver, s: &str, css: &str) -> String {
     .to_string()
 }
 
+/// Click; the live page may rebuild the element between finding and
+/// clicking it, so a stale element is looked up again (a few times).
 fn click(d: &Driver, s: &str, css: &str) {
-    let e = element(d, s, css);
-    wd(
-        d,
-        "POST",
-        &format!("/session/{s}/element/{e}/click"),
-        json!({}),
-    );
+    for _ in 0..10 {
+        let e = element(d, s, css);
+        let url = format!("/session/{s}/element/{e}/click");
+        let (status, text) = http(&d.addr, "POST", &url, "", "{}");
+        if status == 200 {
+            return;
+        }
+        assert!(text.contains("stale element"), "click {css}: {text}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{css} stayed stale");
 }
 
 fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
@@ -284,10 +290,15 @@ fn controller_sees_a_players_dispatch() {
     });
 
     // The controller's page shows the dispatch in team 1's truth.
-    // The page writes events as `CrewDispatched: crew 1001, task 42, …`.
-    let needle = format!("CrewDispatched: crew {crew}, task {task}");
+    // The page writes events as `CrewDispatched: crew 1001, eta_h 0.3, task 42`.
+    let (c, t) = (
+        format!("CrewDispatched: crew {crew},"),
+        format!("task {task}"),
+    );
     wait_for("the controller to see the dispatch", 60, || {
-        text_of(&d, &sc, "#events").contains(&needle)
+        text_of(&d, &sc, "#events")
+            .lines()
+            .any(|l| l.contains(&c) && l.contains(&t))
     });
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR"));
     screenshot(&d, &sc, &shots.join("drill-controller.png"));
