@@ -27,6 +27,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Double-blind drills: new, serve, review.
+    Drill {
+        #[command(subcommand)]
+        command: DrillCommand,
+    },
     /// Run the built-in Ganzhou scenario and write its results.
     Demo {
         /// Output directory.
@@ -123,6 +128,38 @@ enum Command {
         /// CSV file of cases (default: standard input).
         #[arg(long)]
         input: Option<PathBuf>,
+    },
+}
+
+/// `qilian drill …`: double-blind drills (logic in qilian-drill).
+#[derive(Subcommand)]
+enum DrillCommand {
+    /// Create a drill: secret seed, seal.json, tokens.json.
+    New {
+        /// The drill template (RON).
+        template: PathBuf,
+        /// Number of teams.
+        #[arg(long, default_value_t = 1)]
+        teams: u32,
+        /// The drill directory to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Serve a drill: consoles and JSON API (resumes from its journal).
+    Serve {
+        /// The drill directory.
+        dir: PathBuf,
+        /// Address to listen on (loopback unless told otherwise).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
+    /// Write the after-action review (reveals the seed).
+    Review {
+        /// The drill directory.
+        dir: PathBuf,
+        /// Output file (default DIR/review.html).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -306,6 +343,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             }
         }
         Command::Model { name, input } => model(&name, input.as_deref()),
+        Command::Drill { command } => drill(command),
     }
 }
 
@@ -406,4 +444,43 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
         println!("wrote {}", dir.display());
     }
     Ok(())
+}
+
+/// `qilian drill …`: thin wrappers over qilian-drill; its errors of input
+/// (template, arguments, drill files) exit 2.
+fn drill(command: DrillCommand) -> Result<(), Failure> {
+    let fail = |e: qilian_drill::DrillError| {
+        if e.is_bad_input() {
+            Failure::Input(e.to_string())
+        } else {
+            Failure::Other(anyhow::anyhow!(e.to_string()))
+        }
+    };
+    match command {
+        DrillCommand::New {
+            template,
+            teams,
+            out,
+        } => {
+            let t = qilian_drill::template::load_template(&template)
+                .map_err(|e| fail(qilian_drill::DrillError::Load(e)))?;
+            let seal = qilian_drill::seal::create(&t, teams, &out).map_err(fail)?;
+            println!(
+                "drill created in {} for {teams} team(s); seal (SHA-256 of the seed): {}",
+                out.display(),
+                seal.seed_sha256
+            );
+            println!("tokens: {}", out.join("tokens.json").display());
+            Ok(())
+        }
+        DrillCommand::Serve { dir, addr } => qilian_drill::server::serve(&dir, addr).map_err(fail),
+        DrillCommand::Review { dir, out } => {
+            let out = out.unwrap_or_else(|| dir.join("review.html"));
+            let html = qilian_drill::review::review(&dir).map_err(fail)?;
+            std::fs::write(&out, html)
+                .map_err(|e| Failure::Other(anyhow::anyhow!("{}: {e}", out.display())))?;
+            println!("review: {}", out.display());
+            Ok(())
+        }
+    }
 }

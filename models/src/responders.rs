@@ -10,8 +10,8 @@
 use crate::infrastructure::{Facilities, Zones};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, NodeIx, PathTree};
-use qilian_engine::scenario::{CrewGroup, CrewKind, DamageState, WorkKind};
-use qilian_engine::sim::set_edge;
+use qilian_engine::scenario::{CrewGroup, CrewKind, DamageState, Inject, Region, WorkKind};
+use qilian_engine::sim::{DueInjects, set_edge};
 use qilian_engine::{
     Clock, CrewId, DepotId, EventKind, Journal, Phase, ScenarioRes, SimPlugin, SimTime, StreamTag,
     Streams, TaskId,
@@ -209,6 +209,69 @@ struct Rules {
     facility_rank: Vec<usize>,
 }
 
+/// Whether idle crews are sent to open tasks automatically (the plan's
+/// default policy) or only by `Inject::Assign` orders (a drill, where the
+/// players command). Orders work in both modes.
+#[derive(Clone, Copy, Debug, Resource)]
+pub struct DispatchMode {
+    /// Dispatch automatically by the plan's priorities.
+    pub auto: bool,
+}
+
+impl Default for DispatchMode {
+    fn default() -> DispatchMode {
+        DispatchMode { auto: true }
+    }
+}
+
+/// Crews called in by `Inject::CallAid` orders: (group id, kind, count,
+/// arrival), in order of the calls.
+#[derive(Clone, Debug, Default, Resource)]
+pub struct CalledAid(pub Vec<(u32, CrewKind, u32, SimTime)>);
+
+/// Group ids of called crews start here, above any plan's groups (≤ 999
+/// crews each, see `CrewId::of_group`).
+pub const CALLED_GROUP_BASE: u32 = 4000;
+
+/// Rank of each facility: its kind's rank, or that of the most urgent
+/// facility that (transitively) needs it.
+fn facility_ranks(region: &Region, rank: &BTreeMap<WorkKind, usize>) -> Vec<usize> {
+    let last = rank.len();
+    let mut facility_rank: Vec<usize> = region
+        .facilities
+        .iter()
+        .map(|f| {
+            rank.get(&WorkKind::Facility(f.kind))
+                .copied()
+                .unwrap_or(last)
+        })
+        .collect();
+    // Propagate urgency down `needs` until nothing changes (depth ≤ n).
+    let index: BTreeMap<_, _> = region
+        .facilities
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id, i))
+        .collect();
+    for _ in 0..region.facilities.len() {
+        let mut changed = false;
+        for (i, f) in region.facilities.iter().enumerate() {
+            for n in &f.needs {
+                if let Some(&j) = index.get(n)
+                    && facility_rank[i] < facility_rank[j]
+                {
+                    facility_rank[j] = facility_rank[i];
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    facility_rank
+}
+
 /// Crews, tasks, dispatch, driving and work.
 pub struct RespondersPlugin;
 
@@ -224,39 +287,7 @@ impl SimPlugin for RespondersPlugin {
             .enumerate()
             .map(|(i, w)| (*w, i))
             .collect();
-        let last = plan.priorities.len();
-        let mut facility_rank: Vec<usize> = region
-            .facilities
-            .iter()
-            .map(|f| {
-                rank.get(&WorkKind::Facility(f.kind))
-                    .copied()
-                    .unwrap_or(last)
-            })
-            .collect();
-        // Propagate urgency down `needs` until nothing changes (depth ≤ n).
-        let index: BTreeMap<_, _> = region
-            .facilities
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id, i))
-            .collect();
-        for _ in 0..region.facilities.len() {
-            let mut changed = false;
-            for (i, f) in region.facilities.iter().enumerate() {
-                for n in &f.needs {
-                    if let Some(&j) = index.get(n)
-                        && facility_rank[i] < facility_rank[j]
-                    {
-                        facility_rank[j] = facility_rank[i];
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
+        let facility_rank = facility_ranks(region, &rank);
         let repair = plan
             .repairs
             .iter()
@@ -280,6 +311,8 @@ impl SimPlugin for RespondersPlugin {
         });
         world.insert_resource(TaskBoard::default());
         world.insert_resource(RouteCache::default());
+        world.init_resource::<DispatchMode>();
+        world.init_resource::<CalledAid>();
         let groups = plan.crews.iter().map(|g| (g, SimTime::ZERO)).chain(
             plan.mutual_aid
                 .iter()
@@ -290,7 +323,9 @@ impl SimPlugin for RespondersPlugin {
         }
         sim.schedule_mut().add_systems((
             mutual_aid_arrives.in_set(Phase::Inject),
-            create_tasks.in_set(Phase::Tasks),
+            // Orders read the injects the engine released in the Inject
+            // phase, and may name a task opened this tick.
+            (create_tasks, orders).chain().in_set(Phase::Tasks),
             (shifts, dispatch).chain().in_set(Phase::Decide),
             drive.in_set(Phase::Move),
             work.in_set(Phase::Work),
@@ -333,6 +368,7 @@ fn spawn_group(world: &mut World, g: &CrewGroup, home: NodeIx, from: SimTime) {
 fn mutual_aid_arrives(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
+    called: Res<CalledAid>,
     mut crews: Query<(&Crew, &mut Activity)>,
     mut journal: ResMut<Journal>,
 ) {
@@ -346,17 +382,157 @@ fn mutual_aid_arrives(
     if !arrived {
         return;
     }
-    for m in &scenario.0.plan.mutual_aid {
-        let at = SimTime::from_hours(m.at_h);
+    let planned = scenario.0.plan.mutual_aid.iter().map(|m| {
+        (
+            m.crews.id,
+            m.crews.kind,
+            m.crews.count,
+            SimTime::from_hours(m.at_h),
+        )
+    });
+    for (group, crew_kind, count, at) in planned.chain(called.0.iter().copied()) {
         if at >= clock.now && at < clock.tick_end() {
             journal.record(
                 clock.now,
                 EventKind::MutualAidArrived {
-                    group: m.crews.id,
-                    crew_kind: m.crews.kind,
-                    count: m.crews.count,
+                    group,
+                    crew_kind,
+                    count,
                 },
             );
+        }
+    }
+}
+
+/// Apply command orders (`Assign`, `Priorities`, `CallAid`) due this tick
+/// (Tasks phase, after task creation, before dispatch).
+/// An order that no longer fits the state (crew busy, task closed…) is
+/// dropped: the drill server checks orders before it accepts them.
+fn orders(
+    mut commands: Commands,
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    due: Res<DueInjects>,
+    edges: Res<EdgeStates>,
+    mut rules: ResMut<Rules>,
+    mut board: ResMut<TaskBoard>,
+    mut called: ResMut<CalledAid>,
+    mut crews: Query<(&Crew, &mut Activity)>,
+    mut journal: ResMut<Journal>,
+) {
+    let net = scenario.net();
+    for inj in &due.0 {
+        match inj {
+            Inject::Assign { crew, task } => {
+                let Some((c, mut act)) = crews.iter_mut().find(|(c, _)| c.id == *crew) else {
+                    continue;
+                };
+                let Some((at, off)) = position(&act, net) else {
+                    continue;
+                };
+                let Some(t) = board.tasks.get(task) else {
+                    continue;
+                };
+                if t.crew.is_some() || rules.repair.get(&t.work).map(|r| r.0) != Some(c.kind) {
+                    continue;
+                }
+                let best = t
+                    .sites
+                    .iter()
+                    .map(|&site| {
+                        let tree = net.tree_to(site, &edges);
+                        (tree.time[at as usize], tree.path(net, at))
+                    })
+                    .filter(|(time, p)| time.is_finite() && p.is_some())
+                    .min_by(|a, b| a.0.total_cmp(&b.0));
+                let Some((eta, Some(path))) = best else {
+                    continue;
+                };
+                let (mut full, left_s) = match &*act {
+                    Activity::Driving {
+                        path: p,
+                        step,
+                        left_s,
+                        ..
+                    } => (vec![p[*step]], *left_s),
+                    _ => (Vec::new(), 0.0),
+                };
+                full.extend(path);
+                let left_s = if full.is_empty() {
+                    0.0
+                } else if left_s > 0.0 {
+                    left_s
+                } else {
+                    net.travel_time(full[0], &edges).unwrap_or(0.0)
+                };
+                *act = Activity::Driving {
+                    task: Some(*task),
+                    path: full,
+                    step: 0,
+                    left_s,
+                };
+                if let Some(t) = board.tasks.get_mut(task) {
+                    t.crew = Some(c.id);
+                }
+                journal.record(
+                    clock.now,
+                    EventKind::CrewDispatched {
+                        crew: c.id,
+                        task: *task,
+                        eta_h: crate::measure::round6((off + eta) / 3600.0),
+                    },
+                );
+            }
+            Inject::Priorities { order } => {
+                let rank: BTreeMap<WorkKind, usize> =
+                    order.iter().enumerate().map(|(i, w)| (*w, i)).collect();
+                let facility_rank = facility_ranks(&scenario.0.region, &rank);
+                let last = rank.len();
+                for t in board.tasks.values_mut() {
+                    t.rank = match t.subject {
+                        Subject::Facility(f) => facility_rank[f],
+                        _ => rank.get(&t.work).copied().unwrap_or(last),
+                    };
+                }
+                rules.rank = rank;
+                rules.facility_rank = facility_rank;
+            }
+            Inject::CallAid {
+                kind,
+                count,
+                depot,
+                delay_h,
+            } => {
+                let Some(home) = scenario
+                    .0
+                    .plan
+                    .depots
+                    .iter()
+                    .find(|d| d.id == *depot)
+                    .and_then(|d| net.node(d.node))
+                else {
+                    continue;
+                };
+                let group = CALLED_GROUP_BASE + called.0.len() as u32;
+                let from = clock.now.plus((delay_h.0.max(0.0) * 3600.0).round() as u64);
+                let count = (*count).clamp(1, 99);
+                called.0.push((group, *kind, count, from));
+                for k in 1..=count {
+                    commands.spawn((
+                        Crew {
+                            id: CrewId::of_group(group, k),
+                            kind: *kind,
+                            depot: *depot,
+                            home,
+                            from,
+                            shift_s: None,
+                        },
+                        Activity::Away,
+                        Duty::default(),
+                    ));
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -554,8 +730,9 @@ fn dispatch(
     mut board: ResMut<TaskBoard>,
     mut crews: Query<(&Crew, &mut Activity)>,
     mut journal: ResMut<Journal>,
+    mode: Res<DispatchMode>,
 ) {
-    if board.tasks.values().all(|t| t.crew.is_some()) {
+    if !mode.auto || board.tasks.values().all(|t| t.crew.is_some()) {
         return;
     }
     let net = scenario.net();

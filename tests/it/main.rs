@@ -2,6 +2,8 @@
 
 mod browser;
 mod cli;
+mod drill;
+mod drill_browser;
 mod hazards;
 mod model;
 mod osm;

@@ -764,6 +764,33 @@ pub enum Inject {
         /// The zone.
         zone: ZoneId,
     },
+    /// A command order: send this crew to this open task now, whatever the
+    /// automatic dispatch would do. Ignored if the crew is busy, away or not
+    /// able to do the work, or the task is closed or already has a crew.
+    Assign {
+        /// The crew.
+        crew: crate::ids::CrewId,
+        /// The task (as journalled in `TaskCreated`).
+        task: crate::ids::TaskId,
+    },
+    /// A command order: replace the dispatch priorities (work kinds earlier
+    /// in the list go first), for open and future tasks.
+    Priorities {
+        /// The new order.
+        order: Vec<WorkKind>,
+    },
+    /// A command order: call crews from outside the region; they reach
+    /// `depot` `delay_h` after the order.
+    CallAid {
+        /// Kind of crews.
+        kind: CrewKind,
+        /// How many (1–99).
+        count: u32,
+        /// Where they report.
+        depot: DepotId,
+        /// Hours until they arrive.
+        delay_h: Hours,
+    },
 }
 
 fn yes() -> bool {

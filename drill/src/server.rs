@@ -1,0 +1,432 @@
+//! `qilian drill serve`: the drill's HTTP server (axum). Pages are static
+//! HTML embedded in the binary; everything they show comes from the JSON
+//! API, which checks `Authorization: Bearer TOKEN` on every call:
+//!
+//! | route | who | what |
+//! |---|---|---|
+//! | `GET /api/map` | any | the region's geometry and the plan's depots |
+//! | `GET /api/state` | any | a player: its team's view; the controller: the clock and teams |
+//! | `GET /api/truth` | controller | every team's truth journal, crews and orders |
+//! | `GET /api/teams/{n}/state` | controller | team `n`'s view |
+//! | `POST /api/orders` | player | an [`Order`]; `202 {"order_id": …}` |
+//! | `POST /api/control` | controller | a [`Control`] |
+//! | `POST /api/injects` | controller | an engine `Inject` for all teams |
+//! | `GET /api/events` | any | Server-Sent Events: the clock, on every change |
+//!
+//! `401` for a missing or unknown token, `403` for a player on a
+//! controller route. `EventSource` cannot set headers, so `/api/events`
+//! (and only it) also takes the token as `?token=`. Bodies are limited to
+//! [`BODY_LIMIT`] bytes (`413` beyond).
+
+// Helpers answer with the error response itself; it is built once per
+// failed request, so boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
+use crate::DrillError;
+use crate::journal::Control;
+use crate::seal::{Tokens, read_json};
+use crate::session::{Order, Rejected, Session};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use futures_util::Stream;
+use qilian_engine::scenario::Inject;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+/// Largest request body accepted, bytes.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+const CONTROLLER_PAGE: &str = include_str!("pages/controller.html");
+const TEAM_PAGE: &str = include_str!("pages/team.html");
+const INDEX_PAGE: &str = include_str!("pages/index.html");
+const MAP_JS: &str = include_str!("pages/map.js");
+
+/// Who a token belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The directing staff.
+    Controller,
+    /// A team, by number.
+    Team(u32),
+}
+
+/// The server's shared state.
+pub struct App {
+    /// The drill.
+    pub session: Mutex<Session>,
+    tokens: BTreeMap<String, Role>,
+    tx: broadcast::Sender<String>,
+}
+
+impl App {
+    /// The app for an opened session and its tokens.
+    pub fn new(session: Session, tokens: &Tokens) -> Arc<App> {
+        let mut map = BTreeMap::new();
+        map.insert(tokens.controller.clone(), Role::Controller);
+        for (k, v) in &tokens.teams {
+            if let Ok(n) = k.parse() {
+                map.insert(v.clone(), Role::Team(n));
+            }
+        }
+        let (tx, _) = broadcast::channel(64);
+        Arc::new(App {
+            session: Mutex::new(session),
+            tokens: map,
+            tx,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Session> {
+        // A panic while stepping would be a broken model invariant; the
+        // state is still the last consistent tick, so serving goes on.
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn role(&self, token: Option<&str>) -> Option<Role> {
+        let token = token?;
+        // Compare against every token without early exit on a match.
+        let mut found = None;
+        for (t, r) in &self.tokens {
+            if ct_eq(t.as_bytes(), token.as_bytes()) {
+                found = Some(*r);
+            }
+        }
+        found
+    }
+
+    fn notify(&self, s: &Session) {
+        let _ = self
+            .tx
+            .send(serde_json::to_string(&s.clock()).expect("clock serialises"));
+    }
+}
+
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+type Shared = Arc<App>;
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, axum::Json(json!({ "error": message.into() }))).into_response()
+}
+
+fn rejected(r: Rejected) -> Response {
+    error(
+        StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST),
+        r.message,
+    )
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The caller's role, or the 401 to answer.
+fn auth(app: &App, headers: &HeaderMap) -> Result<Role, Response> {
+    match bearer(headers) {
+        None => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "missing Authorization: Bearer TOKEN",
+        )),
+        Some(t) => app
+            .role(Some(t))
+            .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "unknown token")),
+    }
+}
+
+fn controller(app: &App, headers: &HeaderMap) -> Result<(), Response> {
+    match auth(app, headers)? {
+        Role::Controller => Ok(()),
+        Role::Team(_) => Err(error(StatusCode::FORBIDDEN, "controller only")),
+    }
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            format!("bad JSON at line {} column {}: {e}", e.line(), e.column()),
+        )
+    })
+}
+
+fn ok_json(v: Value) -> Response {
+    axum::Json(v).into_response()
+}
+
+async fn map(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(r) = auth(&app, &headers) {
+        return r;
+    }
+    ok_json(app.lock().map())
+}
+
+async fn state(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    match auth(&app, &headers) {
+        Err(r) => r,
+        Ok(Role::Team(n)) => match app.lock().team_view(n) {
+            Some(v) => ok_json(v),
+            None => error(StatusCode::NOT_FOUND, "no such team"),
+        },
+        Ok(Role::Controller) => {
+            let s = app.lock();
+            ok_json(json!({
+                "role": "controller",
+                "clock": s.clock(),
+                "teams": s.teams.iter().map(|t| t.n).collect::<Vec<_>>(),
+            }))
+        }
+    }
+}
+
+async fn truth(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    ok_json(app.lock().truth())
+}
+
+async fn team_state(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(n): UrlPath<String>,
+) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let Ok(n) = n.parse::<u32>() else {
+        return error(StatusCode::NOT_FOUND, "no such team");
+    };
+    match app.lock().team_view(n) {
+        Some(v) => ok_json(v),
+        None => error(StatusCode::NOT_FOUND, "no such team"),
+    }
+}
+
+async fn orders(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let team = match auth(&app, &headers) {
+        Err(r) => return r,
+        Ok(Role::Controller) => return error(StatusCode::FORBIDDEN, "orders come from teams"),
+        Ok(Role::Team(n)) => n,
+    };
+    let order: Order = match json_body(&body) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.order(team, order) {
+        Ok(id) => {
+            app.notify(&s);
+            (StatusCode::ACCEPTED, axum::Json(json!({ "order_id": id }))).into_response()
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+async fn control(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let c: Control = match json_body(&body) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.control(c) {
+        Ok(()) => {
+            app.notify(&s);
+            ok_json(json!({ "clock": s.clock() }))
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+async fn injects(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let inj: Inject = match json_body(&body) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.inject(inj) {
+        Ok(()) => {
+            app.notify(&s);
+            (StatusCode::ACCEPTED, axum::Json(json!({ "at_s": s.now() }))).into_response()
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn events(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
+    let token = bearer(&headers).or(q.token.as_deref());
+    if token.is_none() {
+        return Err(error(StatusCode::UNAUTHORIZED, "missing token"));
+    }
+    if app.role(token).is_none() {
+        return Err(error(StatusCode::UNAUTHORIZED, "unknown token"));
+    }
+    let first = serde_json::to_string(&app.lock().clock()).expect("clock serialises");
+    let rx = BroadcastStream::new(app.tx.subscribe());
+    let stream = tokio_stream::once(first)
+        .chain(rx.filter_map(|m| m.ok()))
+        .map(|m| Ok(Event::default().event("clock").data(m)));
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+fn page(html: &'static str) -> Response {
+    let mut r = Html(html).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+        ),
+    );
+    r
+}
+
+/// The router over `app`.
+pub fn router(app: Shared) -> Router {
+    Router::new()
+        .route("/", get(|| async { page(INDEX_PAGE) }))
+        .route("/controller", get(|| async { page(CONTROLLER_PAGE) }))
+        .route("/team", get(|| async { page(TEAM_PAGE) }))
+        .route(
+            "/map.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    MAP_JS,
+                )
+                    .into_response()
+            }),
+        )
+        .route("/api/map", get(map))
+        .route("/api/state", get(state))
+        .route("/api/truth", get(truth))
+        .route("/api/teams/{n}/state", get(team_state))
+        .route("/api/orders", post(orders))
+        .route("/api/control", post(control))
+        .route("/api/injects", post(injects))
+        .route("/api/events", get(events))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "no such route") })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(app)
+}
+
+/// Run the clock (forever; start it on its own thread): while time runs,
+/// step ticks at the set speed, one tick per lock so requests are served
+/// between ticks; checkpoint the clock in the journal about once a second
+/// of wall time.
+pub fn run_clock(app: Shared) {
+    let mut owed = 0.0_f64;
+    let mut last = Instant::now();
+    let mut last_checkpoint = Instant::now();
+    let mut dirty = false;
+    loop {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = Instant::now();
+        let dt = now.duration_since(last).as_secs_f64();
+        last = now;
+        let (running, speed, tick) = {
+            let s = app.lock();
+            let c = s.clock();
+            (s.running(), c.speed, c.tick_s as f64)
+        };
+        if !running {
+            owed = 0.0;
+        } else {
+            owed += dt * speed;
+            // Never owe more than a second of wall time's worth: a slow
+            // machine runs slower, it does not race to catch up.
+            owed = owed.min(speed.max(tick));
+            let mut stepped = false;
+            while owed >= tick {
+                let mut s = app.lock();
+                if !s.running() {
+                    break;
+                }
+                s.advance(1);
+                owed -= tick;
+                stepped = true;
+                if last_checkpoint.elapsed() > Duration::from_millis(200) {
+                    app.notify(&s);
+                }
+            }
+            if stepped {
+                dirty = true;
+                app.notify(&app.lock());
+            }
+        }
+        if dirty && (last_checkpoint.elapsed() >= Duration::from_secs(1) || !running) {
+            let mut s = app.lock();
+            if let Err(e) = s.checkpoint() {
+                eprintln!("qilian drill: {e}");
+            }
+            dirty = false;
+            last_checkpoint = Instant::now();
+        }
+    }
+}
+
+/// Open the drill in `dir` and serve it on `addr` until killed.
+pub fn serve(dir: &Path, addr: SocketAddr) -> Result<(), DrillError> {
+    let tokens: Tokens = read_json(&dir.join("tokens.json"))?;
+    let session = Session::open(dir)?;
+    let app = App::new(session, &tokens);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| DrillError::Other(format!("tokio runtime: {e}")))?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| DrillError::Bad(format!("cannot listen on {addr}: {e}")))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| DrillError::Other(e.to_string()))?;
+        {
+            let s = app.lock();
+            println!(
+                "qilian drill: serving {} ({} teams, t = {} s) on http://{local}/",
+                dir.display(),
+                s.teams.len(),
+                s.now()
+            );
+        }
+        let ticker = app.clone();
+        std::thread::spawn(move || run_clock(ticker));
+        axum::serve(listener, router(app))
+            .await
+            .map_err(|e| DrillError::Other(format!("server: {e}")))
+    })
+}

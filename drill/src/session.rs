@@ -1,0 +1,780 @@
+//! A running drill: one [`Sim`] per team on the same sealed scenario,
+//! advanced together by one clock; orders and controller injects checked,
+//! journalled (fsync) and queued as engine injects; each team's reports
+//! drawn from its truth through the information model.
+//!
+//! Determinism: every order and inject applies at the start of the next
+//! tick (`at_s`), and the journal keeps `at_s`, so [`Session::open`]
+//! replays the journal into the same simulated state after a crash.
+
+use crate::DrillError;
+use crate::info::{Report, Reporter, Source};
+use crate::journal::{Control, DrillJournal, Entry};
+use crate::seal::{DrillInfo, read_json, read_seed};
+use crate::template::{LoadedTemplate, command_scenario, load_template, realise, streams};
+use bevy_ecs::world::World;
+use qilian_engine::scenario::{CrewKind, DamageState, FacilityKind, Inject, Scenario, WorkKind};
+use qilian_engine::sim::InjectQueue;
+use qilian_engine::{
+    CrewId, DepotId, EdgeId, EventKind, FacilityId, Hours, Journal, Sim, SimEvent, SimTime,
+    Streams, TaskId, ZoneId,
+};
+use qilian_models::responders::{Activity, Crew, DispatchMode, TaskBoard};
+use qilian_models::standard_sim;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Hours between a mutual-aid request and the crews' arrival.
+pub const MUTUAL_AID_DELAY_H: f64 = 6.0;
+
+/// A player's order, as posted to `/api/orders`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Order {
+    /// Send a crew to a reported task.
+    Dispatch {
+        /// Crew id.
+        crew: u32,
+        /// Task id (from a `TaskCreated` report).
+        task: u64,
+    },
+    /// Warn (evacuate) a zone.
+    Warn {
+        /// Zone id.
+        zone: u32,
+    },
+    /// Close a road link (both ways) to traffic.
+    CloseRoad {
+        /// Edge id.
+        edge: u32,
+    },
+    /// Reopen a link the team closed.
+    ReopenRoad {
+        /// Edge id.
+        edge: u32,
+    },
+    /// Request crews from outside; they arrive after
+    /// [`MUTUAL_AID_DELAY_H`].
+    MutualAid {
+        /// Kind of crews.
+        kind: CrewKind,
+        /// How many (1–20).
+        count: u32,
+        /// Depot they report to.
+        depot: u32,
+    },
+    /// Set the dispatch priorities (work kinds, most urgent first).
+    Priorities {
+        /// The order.
+        order: Vec<WorkKind>,
+    },
+}
+
+/// An accepted order.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrderRecord {
+    /// Id, unique in the drill.
+    pub order_id: u64,
+    /// When it applies, seconds since the start.
+    pub at_s: u64,
+    /// The order.
+    pub order: Order,
+}
+
+/// A rejected order or inject: HTTP status and message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    /// 4xx status.
+    pub status: u16,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn reject(status: u16, message: impl Into<String>) -> Rejected {
+    Rejected {
+        status,
+        message: message.into(),
+    }
+}
+
+/// One team's copy of the drill.
+pub struct Team {
+    /// Team number (1-based).
+    pub n: u32,
+    sim: Sim,
+    reporter: Reporter,
+    /// Reports delivered so far, in delivery order.
+    pub reports: Vec<Report>,
+    /// Accepted orders, in order.
+    pub orders: Vec<OrderRecord>,
+    /// Crews with a dispatch order not applied yet.
+    pending_crews: BTreeSet<u32>,
+    /// Links the team closed and has not reopened.
+    closed: BTreeSet<u32>,
+    /// Zones the team warned.
+    warned: BTreeSet<u32>,
+}
+
+/// Clock state.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ClockState {
+    /// Simulated seconds reached (start of the next tick).
+    pub t_s: u64,
+    /// Whether time runs.
+    pub running: bool,
+    /// Simulated seconds per wall second.
+    pub speed: f64,
+    /// Seconds per tick.
+    pub tick_s: u64,
+    /// End of the drill.
+    pub horizon_s: u64,
+}
+
+/// A drill in progress.
+pub struct Session {
+    /// The drill directory.
+    pub dir: PathBuf,
+    /// The template.
+    pub template: LoadedTemplate,
+    /// The sealed scenario as the teams play it.
+    pub scenario: Arc<Scenario>,
+    streams: Streams,
+    /// Teams, by number.
+    pub teams: Vec<Team>,
+    running: bool,
+    speed: f64,
+    next_order: u64,
+    /// Controller injects: (at_s, inject).
+    pub injects: Vec<(u64, Inject)>,
+    journal: Option<DrillJournal>,
+}
+
+impl Session {
+    /// Open the drill in `dir` and replay its journal.
+    pub fn open(dir: &Path) -> Result<Session, DrillError> {
+        let info: DrillInfo = read_json(&dir.join("drill.json"))?;
+        let seed = read_seed(dir)?;
+        let template = load_template(&info.template).map_err(DrillError::Load)?;
+        if crate::seal::sha256_hex(template.text.as_bytes()) != info.template_sha256 {
+            return Err(DrillError::Bad(format!(
+                "{}: the template changed since the drill was created (SHA-256 differs)",
+                info.template.display()
+            )));
+        }
+        let scenario = realise(&template, &seed).map_err(DrillError::Load)?;
+        let scenario = Arc::new(command_scenario(&scenario, template.template.auto_dispatch));
+        let streams = streams(&seed);
+        let auto = template.template.auto_dispatch;
+        let teams = (1..=info.teams)
+            .map(|n| {
+                let mut sim = standard_sim(scenario.clone(), 0);
+                sim.world_mut().insert_resource(DispatchMode { auto });
+                Team {
+                    n,
+                    sim,
+                    reporter: Reporter::default(),
+                    reports: Vec::new(),
+                    orders: Vec::new(),
+                    pending_crews: BTreeSet::new(),
+                    closed: BTreeSet::new(),
+                    warned: BTreeSet::new(),
+                }
+            })
+            .collect();
+        let mut s = Session {
+            dir: dir.to_path_buf(),
+            template,
+            scenario,
+            streams,
+            teams,
+            running: false,
+            speed: 60.0,
+            next_order: 1,
+            injects: Vec::new(),
+            journal: None,
+        };
+        let path = dir.join("journal.jsonl");
+        let entries = crate::journal::read(&path)?;
+        for e in entries {
+            s.replay(e)?;
+        }
+        // A resumed drill waits for the controller.
+        s.running = false;
+        s.journal = Some(DrillJournal::open(&path)?);
+        s.deliver();
+        Ok(s)
+    }
+
+    fn replay(&mut self, e: Entry) -> Result<(), DrillError> {
+        let at = e.at_s();
+        while self.now() < at && !self.finished() {
+            self.advance(1);
+        }
+        if self.now() != at {
+            return Err(DrillError::Bad(format!(
+                "journal entry at {at} s does not match a tick (reached {} s)",
+                self.now()
+            )));
+        }
+        match e {
+            Entry::Order {
+                team,
+                order_id,
+                order,
+                ..
+            } => {
+                let inject = self.check_order(team, &order).map_err(|r| {
+                    DrillError::Bad(format!("journal: order {order_id}: {}", r.message))
+                })?;
+                self.apply_order(team, order_id, order, inject);
+                self.next_order = self.next_order.max(order_id + 1);
+            }
+            Entry::Inject { inject, .. } => {
+                self.apply_inject(inject);
+            }
+            Entry::Control { control, .. } => self.apply_control(&control),
+            Entry::Clock { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> ClockState {
+        ClockState {
+            t_s: self.now(),
+            running: self.running,
+            speed: self.speed,
+            tick_s: self.scenario.tick_s(),
+            horizon_s: self.scenario.horizon().0,
+        }
+    }
+
+    /// Simulated time reached.
+    pub fn now(&self) -> u64 {
+        self.teams.first().map_or(0, |t| t.sim.now().0)
+    }
+
+    /// Whether the horizon is reached.
+    pub fn finished(&self) -> bool {
+        self.teams.first().is_none_or(|t| t.sim.finished())
+    }
+
+    /// Whether time runs.
+    pub fn running(&self) -> bool {
+        self.running && !self.finished()
+    }
+
+    fn step_all(&mut self) {
+        self.teams.par_iter_mut().for_each(|t| t.sim.step());
+    }
+
+    /// Move due reports into each team's feed.
+    fn deliver(&mut self) {
+        let now = self.now();
+        let model = &self.template.template.info;
+        let streams = self.streams;
+        for t in &mut self.teams {
+            let events = &t.sim.world().resource::<Journal>().events;
+            t.reporter
+                .advance(model, &streams, events, now, &mut t.reports);
+        }
+    }
+
+    /// Advance `ticks` ticks (stopping at the horizon); returns the ticks run.
+    pub fn advance(&mut self, ticks: u64) -> u64 {
+        let mut n = 0;
+        while n < ticks && !self.finished() {
+            self.step_all();
+            n += 1;
+        }
+        for t in &mut self.teams {
+            t.pending_crews.clear();
+        }
+        self.deliver();
+        n
+    }
+
+    /// Journal a clock checkpoint (after running time).
+    pub fn checkpoint(&mut self) -> Result<(), DrillError> {
+        let at_s = self.now();
+        self.append(Entry::Clock { at_s })
+    }
+
+    fn append(&mut self, e: Entry) -> Result<(), DrillError> {
+        match &mut self.journal {
+            Some(j) => j.append(&e),
+            None => Ok(()),
+        }
+    }
+
+    /// A controller's clock action. Journalled before it takes effect.
+    pub fn control(&mut self, c: Control) -> Result<(), Rejected> {
+        if let Control::Speed { value } = c
+            && !(1.0..=3600.0).contains(&value)
+        {
+            return Err(reject(422, "speed must be between 1 and 3600"));
+        }
+        if matches!(c, Control::Step) && self.finished() {
+            return Err(reject(409, "the drill has reached its horizon"));
+        }
+        let at_s = self.now();
+        self.append(Entry::Control { at_s, control: c })
+            .map_err(|e| reject(503, e.to_string()))?;
+        self.apply_control(&c);
+        Ok(())
+    }
+
+    fn apply_control(&mut self, c: &Control) {
+        match c {
+            Control::Start => self.running = true,
+            Control::Pause => self.running = false,
+            Control::Speed { value } => self.speed = *value,
+            Control::Step => {
+                self.advance(1);
+            }
+        }
+    }
+
+    /// Check an order against the team's state and knowledge. The answer
+    /// never depends on truth the team has not been told, except what its
+    /// own crews would find on arrival (a task already closed).
+    fn check_order(&self, team: u32, order: &Order) -> Result<Inject, Rejected> {
+        let t = self
+            .teams
+            .iter()
+            .find(|t| t.n == team)
+            .ok_or_else(|| reject(404, format!("no team {team}")))?;
+        let sc = &self.scenario;
+        match order {
+            Order::Dispatch { crew, task } => {
+                let world = t.sim.world();
+                let mut state = None;
+                for (c, a) in query_crews(world) {
+                    if c.id.0 == *crew {
+                        state = Some((c.kind, a));
+                    }
+                }
+                let (kind, act) =
+                    state.ok_or_else(|| reject(422, format!("unknown crew {crew}")))?;
+                if matches!(act, Activity::Away) {
+                    return Err(reject(409, format!("crew {crew} has not arrived yet")));
+                }
+                if act.busy()
+                    || matches!(act, Activity::Resting { .. })
+                    || t.pending_crews.contains(crew)
+                {
+                    return Err(reject(409, format!("crew {crew} is busy")));
+                }
+                let known = t.reports.iter().find_map(|r| match &r.event.kind {
+                    EventKind::TaskCreated { task: id, work, .. } if id.0 == *task => Some(*work),
+                    _ => None,
+                });
+                let work = known.ok_or_else(|| reject(422, format!("unknown task {task}")))?;
+                let rule = sc.plan.repairs.iter().find(|r| r.work == work);
+                if rule.is_none_or(|r| r.crew != kind) {
+                    return Err(reject(
+                        422,
+                        format!("a {} crew cannot do {work:?} work", kind.name()),
+                    ));
+                }
+                let board = world.resource::<TaskBoard>();
+                match board.tasks.get(&TaskId(*task)) {
+                    None => return Err(reject(409, format!("task {task} is no longer open"))),
+                    Some(tk) if tk.crew.is_some() => {
+                        return Err(reject(409, format!("task {task} already has a crew")));
+                    }
+                    Some(_) => {}
+                }
+                Ok(Inject::Assign {
+                    crew: CrewId(*crew),
+                    task: TaskId(*task),
+                })
+            }
+            Order::Warn { zone } => {
+                if !sc.region.zones.iter().any(|z| z.id.0 == *zone) {
+                    return Err(reject(422, format!("unknown zone {zone}")));
+                }
+                if !sc
+                    .plan
+                    .evacuation
+                    .rules
+                    .iter()
+                    .any(|r| r.zones.contains(&ZoneId(*zone)))
+                {
+                    return Err(reject(
+                        422,
+                        format!("zone {zone} has no evacuation rule in the plan"),
+                    ));
+                }
+                if t.warned.contains(zone) {
+                    return Err(reject(409, format!("zone {zone} is already warned")));
+                }
+                Ok(Inject::Warn {
+                    zone: ZoneId(*zone),
+                })
+            }
+            Order::CloseRoad { edge } => {
+                if sc.network.link(EdgeId(*edge)).is_none() {
+                    return Err(reject(422, format!("unknown edge {edge}")));
+                }
+                if t.closed.contains(edge) {
+                    return Err(reject(
+                        409,
+                        format!("edge {edge} is already closed by an order"),
+                    ));
+                }
+                Ok(Inject::CloseEdge {
+                    edge: EdgeId(*edge),
+                    reason: format!("closed by order of team {team}"),
+                    both_ways: true,
+                    state: DamageState::None,
+                })
+            }
+            Order::ReopenRoad { edge } => {
+                if sc.network.link(EdgeId(*edge)).is_none() {
+                    return Err(reject(422, format!("unknown edge {edge}")));
+                }
+                if !t.closed.contains(edge) {
+                    return Err(reject(
+                        409,
+                        format!("edge {edge} was not closed by an order of this team"),
+                    ));
+                }
+                Ok(Inject::OpenEdge {
+                    edge: EdgeId(*edge),
+                    both_ways: true,
+                })
+            }
+            Order::MutualAid { kind, count, depot } => {
+                if !(1..=20).contains(count) {
+                    return Err(reject(422, "count must be 1–20"));
+                }
+                if !sc.plan.depots.iter().any(|d| d.id.0 == *depot) {
+                    return Err(reject(422, format!("unknown depot {depot}")));
+                }
+                Ok(Inject::CallAid {
+                    kind: *kind,
+                    count: *count,
+                    depot: DepotId(*depot),
+                    delay_h: Hours(MUTUAL_AID_DELAY_H),
+                })
+            }
+            Order::Priorities { order } => {
+                let mut seen = BTreeSet::new();
+                if order.is_empty() || !order.iter().all(|w| seen.insert(*w)) {
+                    return Err(reject(422, "priorities must list distinct work kinds"));
+                }
+                Ok(Inject::Priorities {
+                    order: order.clone(),
+                })
+            }
+        }
+    }
+
+    fn apply_order(&mut self, team: u32, order_id: u64, order: Order, inject: Inject) {
+        let at_s = self.now();
+        let t = self
+            .teams
+            .iter_mut()
+            .find(|t| t.n == team)
+            .expect("checked: team exists");
+        match &order {
+            Order::Dispatch { crew, .. } => {
+                t.pending_crews.insert(*crew);
+            }
+            Order::Warn { zone } => {
+                t.warned.insert(*zone);
+            }
+            Order::CloseRoad { edge } => {
+                t.closed.insert(*edge);
+            }
+            Order::ReopenRoad { edge } => {
+                t.closed.remove(edge);
+            }
+            _ => {}
+        }
+        t.sim
+            .world_mut()
+            .resource_mut::<InjectQueue>()
+            .push(SimTime(at_s), inject);
+        t.orders.push(OrderRecord {
+            order_id,
+            at_s,
+            order,
+        });
+    }
+
+    /// Accept a player's order: check it, journal it (fsync), queue it for
+    /// the next tick. Returns the order id.
+    pub fn order(&mut self, team: u32, order: Order) -> Result<u64, Rejected> {
+        if self.finished() {
+            return Err(reject(409, "the drill has reached its horizon"));
+        }
+        let inject = self.check_order(team, &order)?;
+        let order_id = self.next_order;
+        let at_s = self.now();
+        self.append(Entry::Order {
+            at_s,
+            team,
+            order_id,
+            order: order.clone(),
+        })
+        .map_err(|e| reject(503, e.to_string()))?;
+        self.next_order += 1;
+        self.apply_order(team, order_id, order, inject);
+        Ok(order_id)
+    }
+
+    /// Accept a controller inject for every team (journalled first).
+    pub fn inject(&mut self, inject: Inject) -> Result<(), Rejected> {
+        if self.finished() {
+            return Err(reject(409, "the drill has reached its horizon"));
+        }
+        let sc = &self.scenario;
+        let fac = |f: &FacilityId| sc.region.facilities.iter().any(|x| x.id == *f);
+        let zone = |z: &ZoneId| sc.region.zones.iter().any(|x| x.id == *z);
+        match &inject {
+            Inject::Damage { facility, .. } if !fac(facility) => {
+                return Err(reject(422, format!("unknown facility {}", facility.0)));
+            }
+            Inject::CloseEdge { edge, .. } | Inject::OpenEdge { edge, .. }
+                if sc.network.link(*edge).is_none() =>
+            {
+                return Err(reject(422, format!("unknown edge {}", edge.0)));
+            }
+            Inject::Contaminate { zone: z, .. } | Inject::Expose { zone: z } if !zone(z) => {
+                return Err(reject(422, format!("unknown zone {}", z.0)));
+            }
+            Inject::Damage { .. }
+            | Inject::CloseEdge { .. }
+            | Inject::OpenEdge { .. }
+            | Inject::Contaminate { .. }
+            | Inject::Expose { .. } => {}
+            _ => {
+                return Err(reject(
+                    422,
+                    "controller injects are Damage, CloseEdge, OpenEdge, Contaminate or Expose",
+                ));
+            }
+        }
+        let at_s = self.now();
+        self.append(Entry::Inject {
+            at_s,
+            inject: inject.clone(),
+        })
+        .map_err(|e| reject(503, e.to_string()))?;
+        self.apply_inject(inject);
+        Ok(())
+    }
+
+    fn apply_inject(&mut self, inject: Inject) {
+        let at_s = self.now();
+        for t in &mut self.teams {
+            t.sim
+                .world_mut()
+                .resource_mut::<InjectQueue>()
+                .push(SimTime(at_s), inject.clone());
+        }
+        self.injects.push((at_s, inject));
+    }
+
+    /// A team's truth journal.
+    pub fn truth_events(&self, team: u32) -> &[SimEvent] {
+        self.teams
+            .iter()
+            .find(|t| t.n == team)
+            .map_or(&[], |t| &t.sim.world().resource::<Journal>().events)
+    }
+
+    /// The team's crews as the team knows them (its own, so exactly).
+    fn crews_json(&self, t: &Team) -> Vec<Value> {
+        let net = &self.scenario.network;
+        let mut out: Vec<(u32, Value)> = query_crews(t.sim.world())
+            .into_iter()
+            .map(|(c, a)| {
+                let (status, node, task) = match a {
+                    Activity::Away => ("away", None, None),
+                    Activity::Idle { at } => ("idle", Some(at), None),
+                    Activity::Driving { task: None, path, step, .. } => {
+                        ("returning", path.get(step).map(|&l| net.links[l as usize].from), None)
+                    }
+                    Activity::Driving { task, path, step, .. } => {
+                        ("driving", path.get(step).map(|&l| net.links[l as usize].from), task)
+                    }
+                    Activity::Resting { at, .. } => ("resting", Some(at), None),
+                    Activity::Working { task, at, .. } => ("working", Some(at), Some(task)),
+                };
+                let pos = node.map(|n| {
+                    let p = &net.nodes[n as usize];
+                    json!([p.x, p.y])
+                });
+                (
+                    c.id.0,
+                    json!({
+                        "id": c.id.0, "kind": c.kind.name(), "depot": c.depot.0,
+                        "status": if t.pending_crews.contains(&c.id.0) { "ordered" } else { status },
+                        "task": task.map(|t| t.0), "xy": pos,
+                    }),
+                )
+            })
+            .collect();
+        out.sort_by_key(|x| x.0);
+        out.into_iter().map(|x| x.1).collect()
+    }
+
+    /// What a team sees: its reports, crews, orders, and the tasks it has
+    /// been told of that it has not been told are finished.
+    pub fn team_view(&self, team: u32) -> Option<Value> {
+        let t = self.teams.iter().find(|t| t.n == team)?;
+        let mut tasks: BTreeMap<u64, Value> = BTreeMap::new();
+        for r in &t.reports {
+            match &r.event.kind {
+                EventKind::TaskCreated {
+                    task,
+                    work,
+                    subject,
+                    state,
+                } => {
+                    tasks.insert(
+                        task.0,
+                        json!({"task": task.0, "work": work, "subject": subject, "state": state, "reported_s": r.t_s}),
+                    );
+                }
+                EventKind::TaskFinished { task, .. } => {
+                    tasks.remove(&task.0);
+                }
+                _ => {}
+            }
+        }
+        Some(json!({
+            "role": "team",
+            "team": team,
+            "clock": self.clock(),
+            "reports": t.reports,
+            "tasks": tasks.into_values().collect::<Vec<_>>(),
+            "crews": self.crews_json(t),
+            "orders": t.orders,
+        }))
+    }
+
+    /// The controller's view: the clock, the realised hazards and injects,
+    /// controller injects, and each team's truth, reports and orders.
+    pub fn truth(&self) -> Value {
+        let teams: Vec<Value> = self
+            .teams
+            .iter()
+            .map(|t| {
+                json!({
+                    "team": t.n,
+                    "events": t.sim.world().resource::<Journal>().events,
+                    "reports": t.reports.len(),
+                    "report_sources": count_sources(&t.reports),
+                    "crews": self.crews_json(t),
+                    "orders": t.orders,
+                })
+            })
+            .collect();
+        json!({
+            "role": "controller",
+            "clock": self.clock(),
+            "scenario": {
+                "name": self.scenario.name,
+                "hazards": self.scenario.file.hazards,
+                "injects": self.scenario.file.injects,
+            },
+            "controller_injects": self.injects.iter().map(|(t, i)| json!({"at_s": t, "inject": i})).collect::<Vec<_>>(),
+            "teams": teams,
+        })
+    }
+
+    /// The public map: the region's geometry and the plan's depots (known
+    /// to everyone before the drill).
+    pub fn map(&self) -> Value {
+        let r = &self.scenario.region;
+        let net = &self.scenario.network;
+        let node_xy = |id| {
+            net.node(id)
+                .map(|n| [net.nodes[n as usize].x, net.nodes[n as usize].y])
+        };
+        json!({
+            "nodes": net.nodes.iter().map(|n| [n.x, n.y]).collect::<Vec<_>>(),
+            "edges": net.links.iter().enumerate().filter(|(i, l)| l.twin.is_none_or(|t| t as usize > *i)).map(|(_, l)| json!([l.id.0, l.from, l.to, l.main_road])).collect::<Vec<_>>(),
+            "zones": r.zones.iter().map(|z| json!({"id": z.id.0, "name": z.name, "population": z.population, "xy": node_xy(z.node),
+                "evacuable": self.scenario.plan.evacuation.rules.iter().any(|rule| rule.zones.contains(&z.id))})).collect::<Vec<_>>(),
+            "facilities": r.facilities.iter().map(|f| json!({"id": f.id.0, "name": f.name, "kind": f.kind, "xy": node_xy(f.node)})).collect::<Vec<_>>(),
+            "depots": self.scenario.plan.depots.iter().map(|d| json!({"id": d.id.0, "name": d.name, "xy": node_xy(d.node)})).collect::<Vec<_>>(),
+            "crew_kinds": CrewKind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>(),
+            "work_kinds": work_kinds(),
+        })
+    }
+}
+
+fn work_kinds() -> Vec<WorkKind> {
+    let mut v: Vec<WorkKind> = [
+        FacilityKind::Substation,
+        FacilityKind::WaterPlant,
+        FacilityKind::TelecomSite,
+        FacilityKind::Hospital,
+    ]
+    .into_iter()
+    .map(WorkKind::Facility)
+    .collect();
+    v.extend([
+        WorkKind::MainRoad,
+        WorkKind::Bridge,
+        WorkKind::Road,
+        WorkKind::Cleanup,
+        WorkKind::StopLeak,
+        WorkKind::FireLine,
+    ]);
+    v
+}
+
+fn count_sources(reports: &[Report]) -> BTreeMap<Source, usize> {
+    let mut m = BTreeMap::new();
+    for r in reports {
+        *m.entry(r.source).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Crews and their activities, sorted by crew id.
+fn query_crews(world: &World) -> Vec<(Crew, Activity)> {
+    let mut out: Vec<(Crew, Activity)> = match world.try_query::<(&Crew, &Activity)>() {
+        Some(mut q) => q.iter(world).map(|(c, a)| (c.clone(), a.clone())).collect(),
+        None => Vec::new(),
+    };
+    out.sort_by_key(|c| c.0.id);
+    out
+}
+
+/// A team's drill as played, for the review.
+pub struct TeamRun {
+    /// Team number.
+    pub n: u32,
+    /// The run up to the time reached.
+    pub run: qilian_engine::RunResult,
+    /// Reports delivered.
+    pub reports: Vec<Report>,
+    /// Orders accepted.
+    pub orders: Vec<OrderRecord>,
+}
+
+impl Session {
+    /// Close the session into each team's run as it stands.
+    pub fn into_runs(self) -> Vec<TeamRun> {
+        self.teams
+            .into_iter()
+            .map(|t| TeamRun {
+                n: t.n,
+                run: t.sim.finish(),
+                reports: t.reports,
+                orders: t.orders,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,322 @@
+//! The HTTP API through the real router: tokens, roles, the fog of war on
+//! every route a player can reach, and bad requests that change nothing.
+
+use super::{SEED, drill};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use qilian_drill::seal::{Tokens, read_json};
+use qilian_drill::server::{App, BODY_LIMIT, router};
+use qilian_drill::session::{Order, Session};
+use serde_json::Value;
+use std::path::Path;
+use std::sync::Arc;
+use tokio_stream::StreamExt;
+use tower::ServiceExt;
+
+struct Fixture {
+    app: Arc<App>,
+    tokens: Tokens,
+    dir: std::path::PathBuf,
+}
+
+fn fixture(name: &str, teams: u32) -> Fixture {
+    let dir = drill(name, teams);
+    let tokens: Tokens = read_json(&dir.join("tokens.json")).unwrap();
+    let app = App::new(Session::open(&dir).unwrap(), &tokens);
+    Fixture { app, tokens, dir }
+}
+
+impl Fixture {
+    fn team(&self, n: u32) -> String {
+        self.tokens.teams[&n.to_string()].clone()
+    }
+
+    /// One request; the status and body (the first event only for SSE).
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &str,
+    ) -> (StatusCode, String) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if !body.is_empty() {
+            req = req.header("content-type", "application/json");
+        }
+        let resp = router(self.app.clone())
+            .oneshot(req.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let sse = resp
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/event-stream"));
+        let mut stream = resp.into_body().into_data_stream();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            bytes.extend_from_slice(&chunk.unwrap());
+            if sse {
+                break;
+            }
+        }
+        (status, String::from_utf8(bytes).unwrap())
+    }
+
+    fn state_and_journal(&self, team: u32) -> (Value, Vec<u8>) {
+        let s = self.app.session.lock().unwrap();
+        (
+            s.team_view(team).unwrap(),
+            std::fs::read(self.dir.join("journal.jsonl")).unwrap(),
+        )
+    }
+}
+
+const API: [(&str, &str); 8] = [
+    ("GET", "/api/map"),
+    ("GET", "/api/state"),
+    ("GET", "/api/truth"),
+    ("GET", "/api/teams/1/state"),
+    ("POST", "/api/orders"),
+    ("POST", "/api/control"),
+    ("POST", "/api/injects"),
+    ("GET", "/api/events"),
+];
+
+#[tokio::test]
+async fn missing_or_bad_tokens_get_401_players_on_controller_routes_403() {
+    let f = fixture("auth", 2);
+    for (m, p) in API {
+        let (s, _) = f.call(m, p, None, "").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{m} {p} without a token");
+        let (s, _) = f.call(m, p, Some("0123456789abcdef"), "").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{m} {p} with a bad token");
+    }
+    let team = f.team(1);
+    for (m, p) in [
+        ("GET", "/api/truth"),
+        ("GET", "/api/teams/1/state"),
+        ("GET", "/api/teams/2/state"),
+        ("POST", "/api/control"),
+        ("POST", "/api/injects"),
+    ] {
+        let (s, _) = f.call(m, p, Some(&team), r#"{"action":"start"}"#).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "player on {m} {p}");
+    }
+    let (s, _) = f
+        .call(
+            "POST",
+            "/api/orders",
+            Some(&f.tokens.controller),
+            r#"{"type":"warn","zone":2}"#,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the controller gives no orders");
+    let (s, body) = f.call("GET", "/api/state", Some(&team), "").await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn player_routes_reveal_no_unreported_truth_other_teams_or_seed() {
+    let f = fixture("sweep", 2);
+    let marker_zone = 3;
+    {
+        let mut s = f.app.session.lock().unwrap();
+        let (crew, task) = super::session::dispatchable(&mut s);
+        s.order(2, Order::Dispatch { crew, task }).unwrap();
+        s.order(2, Order::Warn { zone: marker_zone }).unwrap();
+        s.advance(120);
+    }
+    let team1 = f.team(1);
+    let mut seen = String::new();
+    let mut routes: Vec<(&str, &str, &str)> = API.iter().map(|(m, p)| (*m, *p, "")).collect();
+    routes.extend([
+        ("GET", "/", ""),
+        ("GET", "/controller", ""),
+        ("GET", "/team", ""),
+        ("GET", "/map.js", ""),
+        ("GET", "/no/such/route", ""),
+        ("GET", "/api/teams/2/state", ""),
+        (
+            "POST",
+            "/api/orders",
+            r#"{"type":"dispatch","crew":999999,"task":1}"#,
+        ),
+        ("POST", "/api/orders", "not json"),
+    ]);
+    for (m, p, body) in routes {
+        let (_, text) = f.call(m, p, Some(&team1), body).await;
+        seen.push_str(&text);
+        seen.push('\n');
+    }
+    let s = f.app.session.lock().unwrap();
+    // The seed, in any form the server might have.
+    assert!(!seen.contains(&hex::encode(SEED)));
+    assert!(!seen.contains(&s.scenario.file.seed.to_string()));
+    // Other tokens.
+    assert!(!seen.contains(&f.tokens.controller));
+    assert!(!seen.contains(&f.team(2)));
+    // Team 2's truth and orders: its warning of zone 3 exists only there.
+    assert!(s.truth_events(2).iter().any(|e| matches!(e.kind, qilian_engine::EventKind::ZoneWarned { zone, .. } if zone.0 == marker_zone)));
+    assert!(
+        !seen.contains(&format!("\"type\":\"warn\",\"zone\":{marker_zone}")),
+        "team 2's order leaked"
+    );
+    assert!(!seen.contains("ZoneWarned"), "team 2's truth leaked");
+    // Team 1's unreported truth: no event that was not delivered appears.
+    let view = s.team_view(1).unwrap();
+    let delivered: Vec<String> = view["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["event"].to_string())
+        .collect();
+    let hidden: Vec<String> = s
+        .truth_events(1)
+        .iter()
+        // The API writes JSON values, keys sorted: compare in that form.
+        .map(|e| serde_json::to_value(e).unwrap().to_string())
+        .filter(|e| !delivered.contains(e))
+        .collect();
+    assert!(
+        hidden.len() >= 5,
+        "the test needs hidden truth: {}",
+        hidden.len()
+    );
+    for e in &hidden {
+        assert!(!seen.contains(e.as_str()), "unreported truth leaked: {e}");
+    }
+    assert!(!delivered.is_empty());
+    assert!(
+        seen.contains(delivered[0].as_str()),
+        "the sweep saw the team's own reports"
+    );
+}
+
+#[tokio::test]
+async fn bad_orders_get_4xx_and_change_nothing() {
+    let f = fixture("bad-orders", 1);
+    let (crew, task) = {
+        let mut s = f.app.session.lock().unwrap();
+        super::session::dispatchable(&mut s)
+    };
+    let team = f.team(1);
+    let ok = format!(r#"{{"type":"dispatch","crew":{crew},"task":{task}}}"#);
+    let (s, body) = f.call("POST", "/api/orders", Some(&team), &ok).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(v["order_id"].as_u64().is_some());
+    let before = f.state_and_journal(1);
+    let huge = format!(
+        r#"{{"type":"warn","zone":2,"pad":"{}"}}"#,
+        "x".repeat(BODY_LIMIT + 1)
+    );
+    let cases: Vec<(String, u16)> = vec![
+        (ok.clone(), 409),                                             // busy crew
+        (r#"{"type":"dispatch","crew":424242,"task":1}"#.into(), 422), // unknown crew
+        (
+            format!(r#"{{"type":"dispatch","crew":{crew},"task":77}}"#),
+            409,
+        ), // busy before unknown task
+        (r#"{"type":"warn","zone":9999}"#.into(), 422),                // unknown zone
+        (r#"{"type":"close_road","edge":99999999}"#.into(), 422),      // unknown edge
+        (r#"{"type":"reopen_road","edge":423}"#.into(), 409),          // not closed by us
+        (
+            r#"{"type":"mutual_aid","kind":"Power","count":0,"depot":1}"#.into(),
+            422,
+        ),
+        (r#"{"type":"priorities","order":[]}"#.into(), 422),
+        (r#"{"type":"launch_rockets"}"#.into(), 400), // unknown order
+        (r#"{"type":"warn","zone":2"#.into(), 400),   // malformed JSON
+        (huge, 413),                                  // oversized body
+    ];
+    for (body, want) in cases {
+        let (s, text) = f.call("POST", "/api/orders", Some(&team), &body).await;
+        assert_eq!(s.as_u16(), want, "{} → {text}", &body[..body.len().min(80)]);
+        if want != 413 {
+            let v: Value =
+                serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON error: {text}"));
+            assert!(v["error"].as_str().is_some_and(|m| !m.is_empty()), "{text}");
+        }
+        assert_eq!(
+            f.state_and_journal(1),
+            before,
+            "a rejected order changed state"
+        );
+    }
+    // An idle crew of another kind on an unknown task is an unknown task.
+    let other = {
+        let s = f.app.session.lock().unwrap();
+        let v = s.team_view(1).unwrap();
+        v["crews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["status"] == "idle")
+            .unwrap()["id"]
+            .as_u64()
+            .unwrap()
+    };
+    let (s, text) = f
+        .call(
+            "POST",
+            "/api/orders",
+            Some(&team),
+            &format!(r#"{{"type":"dispatch","crew":{other},"task":5}}"#),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 422, "{text}");
+    assert!(text.contains("unknown task"), "{text}");
+    assert_eq!(f.state_and_journal(1), before);
+}
+
+#[tokio::test]
+async fn controller_controls_time_and_injects() {
+    let f = fixture("control", 1);
+    let c = f.tokens.controller.clone();
+    let (s, _) = f
+        .call("POST", "/api/control", Some(&c), r#"{"action":"step"}"#)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, body) = f
+        .call(
+            "POST",
+            "/api/control",
+            Some(&c),
+            r#"{"action":"speed","value":5000}"#,
+        )
+        .await;
+    assert_eq!(s.as_u16(), 422, "{body}");
+    let (s, _) = f
+        .call(
+            "POST",
+            "/api/injects",
+            Some(&c),
+            r#"{"Damage":{"facility":1,"state":"Complete"}}"#,
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let (s, _) = f
+        .call(
+            "POST",
+            "/api/injects",
+            Some(&c),
+            r#"{"Damage":{"facility":4242,"state":"Complete"}}"#,
+        )
+        .await;
+    assert_eq!(s.as_u16(), 422);
+    let (_, body) = f
+        .call("POST", "/api/control", Some(&c), r#"{"action":"step"}"#)
+        .await;
+    assert!(body.contains("\"t_s\":120"), "{body}");
+    let (_, truth) = f.call("GET", "/api/truth", Some(&c), "").await;
+    assert!(
+        truth.contains(r#""facility":1,"kind":"FacilityDamaged","state":"Complete""#),
+        "inject applied: {truth}"
+    );
+    let journal = std::fs::read_to_string(Path::new(&f.dir).join("journal.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 3, "step, inject, step:\n{journal}");
+}

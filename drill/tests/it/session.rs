@@ -1,0 +1,156 @@
+//! The session: orders become engine injects, reports follow the
+//! information model, and reopening a drill replays its journal into the
+//! same state.
+
+use super::drill;
+use qilian_drill::journal::Control;
+use qilian_drill::session::{Order, Session};
+use qilian_engine::EventKind;
+use serde_json::Value;
+
+/// Advance until team 1 knows of a task its idle crews can do; returns
+/// (crew, task).
+pub fn dispatchable(s: &mut Session) -> (u32, u64) {
+    for _ in 0..600 {
+        s.advance(1);
+        let v = s.team_view(1).unwrap();
+        let crews = v["crews"].as_array().unwrap();
+        for t in v["tasks"].as_array().unwrap() {
+            let work = serde_json::from_value(t["work"].clone()).unwrap();
+            let Some(rule) = s.scenario.plan.repairs.iter().find(|r| r.work == work) else {
+                continue;
+            };
+            if let Some(c) = crews
+                .iter()
+                .find(|c| c["status"] == "idle" && c["kind"] == rule.crew.name())
+            {
+                return (
+                    c["id"].as_u64().unwrap() as u32,
+                    t["task"].as_u64().unwrap(),
+                );
+            }
+        }
+    }
+    panic!("no reported task with an idle crew in ten hours");
+}
+
+#[test]
+fn a_dispatch_order_sends_the_crew() {
+    let dir = drill("dispatch", 2);
+    let mut s = Session::open(&dir).unwrap();
+    let (crew, task) = dispatchable(&mut s);
+    let id = s.order(1, Order::Dispatch { crew, task }).unwrap();
+    assert_eq!(id, 1);
+    // Busy until the tick applies it: a second order is refused.
+    let again = s.order(1, Order::Dispatch { crew, task }).unwrap_err();
+    assert_eq!(again.status, 409, "{}", again.message);
+    s.advance(1);
+    let dispatched = |team| {
+        s.truth_events(team).iter().any(|e| {
+            matches!(e.kind, EventKind::CrewDispatched { crew: c, task: t, .. } if c.0 == crew && t.0 == task)
+        })
+    };
+    assert!(dispatched(1), "team 1's crew went");
+    assert!(!dispatched(2), "team 2 gave no order: its crews wait");
+}
+
+#[test]
+fn reopening_replays_the_journal_to_the_same_state() {
+    let dir = drill("replay", 2);
+    let views = {
+        let mut s = Session::open(&dir).unwrap();
+        s.control(Control::Speed { value: 600.0 }).unwrap();
+        let (crew, task) = dispatchable(&mut s);
+        s.order(1, Order::Dispatch { crew, task }).unwrap();
+        s.order(2, Order::Warn { zone: 2 }).unwrap();
+        s.advance(30);
+        s.checkpoint().unwrap();
+        s.control(Control::Step).unwrap();
+        (s.team_view(1).unwrap(), s.team_view(2).unwrap(), s.truth())
+    };
+    let s = Session::open(&dir).unwrap();
+    let again: (Value, Value, Value) =
+        (s.team_view(1).unwrap(), s.team_view(2).unwrap(), s.truth());
+    assert_eq!(views.0, again.0);
+    assert_eq!(views.1, again.1);
+    assert_eq!(views.2, again.2);
+    assert!(views.0["orders"].as_array().unwrap().len() == 1);
+}
+
+#[test]
+fn reports_lag_truth_and_some_never_come() {
+    let dir = drill("fog", 1);
+    let mut s = Session::open(&dir).unwrap();
+    s.advance(8 * 60);
+    let truth = s.truth_events(1).to_vec();
+    let v = s.team_view(1).unwrap();
+    let reports = v["reports"].as_array().unwrap();
+    assert!(!reports.is_empty());
+    for r in reports {
+        assert!(r["t_s"].as_u64() >= r["event"]["t_s"].as_u64(), "{r}");
+    }
+    let reported: Vec<Value> = reports.iter().map(|r| r["event"].clone()).collect();
+    let unseen = truth
+        .iter()
+        .filter(|e| !reported.contains(&serde_json::to_value(e).unwrap()))
+        .count();
+    assert!(unseen > 0, "the information model hides nothing");
+}
+
+#[test]
+fn mutual_aid_arrives_after_its_delay_and_priorities_are_checked() {
+    let dir = drill("aid", 1);
+    let mut s = Session::open(&dir).unwrap();
+    let crews_before = s.team_view(1).unwrap()["crews"].as_array().unwrap().len();
+    let kind = qilian_engine::scenario::CrewKind::Road;
+    s.order(
+        1,
+        Order::MutualAid {
+            kind,
+            count: 3,
+            depot: s.scenario.plan.depots[0].id.0,
+        },
+    )
+    .unwrap();
+    s.advance(1);
+    let v = s.team_view(1).unwrap();
+    let away = v["crews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "away")
+        .count();
+    assert_eq!(v["crews"].as_array().unwrap().len(), crews_before + 3);
+    assert!(away >= 3, "called crews are on their way");
+    s.advance((qilian_drill::session::MUTUAL_AID_DELAY_H * 60.0) as u64 + 1);
+    let arrived = s.truth_events(1).iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::MutualAidArrived {
+                group: 4000,
+                count: 3,
+                ..
+            }
+        )
+    });
+    assert!(arrived, "the called group arrived");
+    let bad = s
+        .order(
+            1,
+            Order::Priorities {
+                order: vec![
+                    qilian_engine::scenario::WorkKind::Road,
+                    qilian_engine::scenario::WorkKind::Road,
+                ],
+            },
+        )
+        .unwrap_err();
+    assert_eq!(bad.status, 422);
+    s.order(
+        1,
+        Order::Priorities {
+            order: vec![qilian_engine::scenario::WorkKind::MainRoad],
+        },
+    )
+    .unwrap();
+}
