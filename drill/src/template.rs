@@ -11,7 +11,7 @@
 //! the drill seed, so one seed gives one scenario, byte for byte.
 
 use crate::info::InfoModel;
-use qilian_engine::dist::{Dist, unit};
+use qilian_engine::dist::{Dist, Num, unit};
 use qilian_engine::scenario::{FileSystem, LoadError, Source, load_from};
 use qilian_engine::scenario::{
     Hazard, Inject, LeakSource, Part, Plan, Problem, Region, ScenarioFile, ScheduledInject,
@@ -239,8 +239,16 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// The value a base hazard's number stands for when the drill moves or
+/// rescales it: the number itself, or the middle of an uncertain number's
+/// range (the drill template's own distributions supply the uncertainty).
+fn centre(n: &Num) -> f64 {
+    let (lo, hi) = n.bounds();
+    (lo + hi) / 2.0
+}
+
 /// The base hazard moved to `site` (plus `offset`), starting at `onset` with
-/// `strength`.
+/// `strength`. The realised hazard holds plain numbers only.
 fn place(
     base: &Hazard,
     site: Option<(f64, f64)>,
@@ -249,26 +257,26 @@ fn place(
     strength: f64,
 ) -> Hazard {
     let mut h = base.clone();
-    let at = |x: f64, y: f64| {
-        let (sx, sy) = site.unwrap_or((x, y));
+    let at = |x: &Num, y: &Num| {
+        let (sx, sy) = site.unwrap_or((centre(x), centre(y)));
         (round3(sx + offset.0), round3(sy + offset.1))
     };
     let onset = Hours(round3(onset));
     match &mut h {
         Hazard::Earthquake(e) => {
-            let (x, y) = at(e.epicentre_x, e.epicentre_y);
+            let (x, y) = at(&e.epicentre_x, &e.epicentre_y);
             if let Some((ex, ey)) = &mut e.rupture_end {
-                *ex += x - e.epicentre_x;
-                *ey += y - e.epicentre_y;
+                *ex += x - centre(&e.epicentre_x);
+                *ey += y - centre(&e.epicentre_y);
             }
-            e.epicentre_x = x;
-            e.epicentre_y = y;
+            e.epicentre_x = Num::fixed(x);
+            e.epicentre_y = Num::fixed(y);
             e.at_h = onset;
-            e.magnitude = round3(strength);
+            e.magnitude = Num::fixed(round3(strength));
         }
         Hazard::Flood(f) => {
             if let Some(first) = f.inflows.first_mut() {
-                let (x, y) = at(first.x, first.y);
+                let (x, y) = at(&Num::fixed(first.x), &Num::fixed(first.y));
                 first.x = x;
                 first.y = y;
             }
@@ -280,22 +288,22 @@ fn place(
             f.at_h = onset;
         }
         Hazard::Fire(f) => {
-            let (x, y) = at(f.ignition_x, f.ignition_y);
-            f.ignition_x = x;
-            f.ignition_y = y;
+            let (x, y) = at(&f.ignition_x, &f.ignition_y);
+            f.ignition_x = Num::fixed(x);
+            f.ignition_y = Num::fixed(y);
             f.at_h = onset;
-            f.wind_speed_m_s = round3(strength.max(0.0));
+            f.wind_speed_m_s = Num::fixed(round3(strength.max(0.0)));
         }
         Hazard::ChemicalLeak(c) => {
             if let (LeakSource::Point(px, py), true) =
                 (&mut c.source, site.is_some() || offset != (0.0, 0.0))
             {
-                let (x, y) = at(*px, *py);
+                let (x, y) = at(&Num::fixed(*px), &Num::fixed(*py));
                 *px = x;
                 *py = y;
             }
             c.at_h = onset;
-            c.rate_kg_s = round3(strength.max(0.0));
+            c.rate_kg_s = Num::fixed(round3(strength.max(0.0)));
         }
     }
     h

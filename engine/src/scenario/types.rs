@@ -495,8 +495,9 @@ pub enum Trigger {
     /// At this hour after the scenario start.
     AtHour(Hours),
     /// When a hazard is forecast to reach the zone within this many hours.
-    /// Needs a hazard model that forecasts arrival times; validation rejects
-    /// it until one exists.
+    /// Floods (the flood model run ahead when the flood starts) and fires
+    /// (the arrival-time grid at ignition) forecast; validation rejects the
+    /// trigger in a scenario with neither.
     HazardWithin(Hours),
     /// Only by an order (`Inject::Warn`).
     OnOrder,

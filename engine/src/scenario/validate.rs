@@ -420,9 +420,9 @@ fn evacuation(rep: &mut Report, p: &Plan, region: Option<&Region>) {
             Trigger::AtHour(h) if !(h.0.is_finite() && h.0 >= 0.0) => {
                 rep.add(format!("{item}: AtHour must be ≥ 0, got {}", h.0))
             }
-            Trigger::HazardWithin(_) => rep.add(format!(
-                "{item}: trigger HazardWithin needs a hazard forecast, which no hazard \
-                 model provides yet; use AtHour or OnOrder with Warn injects"
+            Trigger::HazardWithin(h) if !(h.0.is_finite() && h.0 >= 0.0) => rep.add(format!(
+                "{item}: HazardWithin must be ≥ 0 hours, got {}",
+                h.0
             )),
             _ => {}
         }
@@ -547,6 +547,21 @@ pub(super) fn scenario(
     }
     for (i, hz) in s.hazards.iter().enumerate() {
         hazard(&mut rep, i, hz, h, r, grids);
+    }
+    // Floods and fires forecast their arrival; earthquakes and leaks do not.
+    let forecasts = s
+        .hazards
+        .iter()
+        .any(|hz| matches!(hz, Hazard::Flood(_) | Hazard::Fire(_)));
+    for (i, rule) in p.evacuation.rules.iter().enumerate() {
+        if matches!(rule.trigger, Trigger::HazardWithin(_)) && !forecasts {
+            rep.add(format!(
+                "evacuation rule {}: trigger HazardWithin needs a hazard forecast, which only \
+                 a flood or a fire gives; this scenario has none (use AtHour, or OnOrder \
+                 with Warn injects)",
+                i + 1
+            ));
+        }
     }
     problems.extend(rep.problems);
     problems
@@ -857,7 +872,7 @@ mod tests {
                     rule(&[7, 8], Trigger::AtHour(Hours(-1.0)), ok.clone()),
                     rule(
                         &[],
-                        Trigger::HazardWithin(Hours(3.0)),
+                        Trigger::HazardWithin(Hours(-3.0)),
                         DepartureCurve::Logistic {
                             alpha_per_h: 0.0.into(),
                             half_h: Hours(1.0).into(),
@@ -889,7 +904,7 @@ mod tests {
             "evacuation rule 1: refers to missing zone 8",
             "evacuation rule 1: AtHour must be ≥ 0, got -1",
             "evacuation rule 2: names no zone",
-            "evacuation rule 2: trigger HazardWithin needs a hazard forecast",
+            "evacuation rule 2: HazardWithin must be ≥ 0 hours, got -3",
             "evacuation rule 2: Logistic alpha_per_h must be a positive number, got 0",
             "evacuation rule 3: zone 7 is already named by evacuation rule 1",
             "evacuation rule 3: persons_per_vehicle must be at least 1, got 0.5",

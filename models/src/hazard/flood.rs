@@ -42,7 +42,7 @@ use crate::units::Metres;
 use bevy_ecs::prelude::*;
 use qilian_engine::grid::Grid;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
-use qilian_engine::scenario::{DamageState, Flood, Hazard};
+use qilian_engine::scenario::{DamageState, Flood, Hazard, Trigger};
 use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use serde_json::json;
@@ -83,12 +83,56 @@ struct Inundation {
     zone_flooded: Vec<bool>,
     zone_receded: Vec<bool>,
     zone_max: Vec<f64>,
+    /// Whether a plan rule waits for a forecast (`HazardWithin`): only then
+    /// is the forecast run.
+    forecast_wanted: bool,
     params: Flood<f64>,
 }
 
 impl Inundation {
     fn depth(&self, c: Cell) -> f64 {
         self.model.as_ref().and_then(|m| m.depth(c)).unwrap_or(0.0)
+    }
+
+    /// The flood forecast issued when the flood starts: the same model run
+    /// ahead on a copy, hour by hour, until the water settles after the last
+    /// inflow or `horizon_s` (s after onset). Per zone, the first forecast
+    /// hour its cell is deeper than the zone flood depth.
+    fn forecast(&self, horizon_s: f64) -> Vec<Option<SimTime>> {
+        let mut out = vec![None; self.zone_cells.len()];
+        let Some(mut model) = self.model.clone() else {
+            return out;
+        };
+        let mut previous: Vec<f64> = Vec::new();
+        let mut t = 0.0;
+        while t < horizon_s {
+            t = (t + 3600.0).min(horizon_s);
+            if model.advance_to(t).is_err() {
+                break;
+            }
+            for (z, c) in self.zone_cells.iter().enumerate() {
+                let deep = c
+                    .and_then(|c| model.depth(c))
+                    .is_some_and(|d| d > self.params.zone_flood_depth_m);
+                if deep && out[z].is_none() {
+                    out[z] = Some(SimTime(self.at.0 + t as u64));
+                }
+            }
+            if t > self.inflow_end_s {
+                let depths = model.depth_grid();
+                let now = depths.data().to_vec();
+                let settled = previous.len() == now.len()
+                    && previous
+                        .iter()
+                        .zip(&now)
+                        .all(|(a, b)| (a - b).abs() <= SETTLED_M);
+                if settled {
+                    break;
+                }
+                previous = now;
+            }
+        }
+        out
     }
 }
 
@@ -206,6 +250,12 @@ fn inundation(number: u32, f: &Flood<f64>, scenario: &qilian_engine::Scenario) -
         zone_flooded: vec![false; nz],
         zone_receded: vec![false; nz],
         zone_max: vec![0.0; nz],
+        forecast_wanted: scenario
+            .plan
+            .evacuation
+            .rules
+            .iter()
+            .any(|r| matches!(r.trigger, Trigger::HazardWithin(_))),
         params: f.clone(),
     }
 }
@@ -224,7 +274,12 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
 }
 
 /// Hazard phase: advance the water to the end of this tick.
-pub(crate) fn advance(clock: Res<Clock>, mut floods: ResMut<Floods>, mut journal: ResMut<Journal>) {
+pub(crate) fn advance(
+    clock: Res<Clock>,
+    mut floods: ResMut<Floods>,
+    mut arrival: ResMut<HazardArrival>,
+    mut journal: ResMut<Journal>,
+) {
     for f in &mut floods.0 {
         if f.at >= clock.tick_end() {
             continue;
@@ -246,6 +301,16 @@ pub(crate) fn advance(clock: Res<Clock>, mut floods: ResMut<Floods>, mut journal
                         why: Arc::from(format!("flood model could not start: {why}")),
                     },
                 );
+            }
+            if f.forecast_wanted {
+                let horizon_s = clock.horizon.0.saturating_sub(f.at.0) as f64;
+                for (z, t) in f.forecast(horizon_s).into_iter().enumerate() {
+                    if let Some(t) = t
+                        && arrival.forecast[z].is_none_or(|old| t < old)
+                    {
+                        arrival.forecast[z] = Some(t);
+                    }
+                }
             }
         }
         if f.settled_at.is_some() {

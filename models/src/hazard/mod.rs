@@ -46,7 +46,9 @@ pub struct HazardArrival {
     /// Earliest arrival of any hazard per zone; `None` while unreached.
     pub zones: Vec<Option<SimTime>>,
     /// Forecast arrival per zone where a model can tell in advance (the
-    /// fire's arrival-time grid); `None` where no forecast reaches it.
+    /// fire's arrival-time grid; the flood model run ahead when the flood
+    /// starts, if a plan rule asks for it); `None` where no forecast reaches
+    /// it.
     pub forecast: Vec<Option<SimTime>>,
 }
 

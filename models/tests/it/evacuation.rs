@@ -460,9 +460,9 @@ fn vehicles_and_statuses_are_reported() {
 
 #[test]
 fn hazard_within_warns_from_the_forecast_hook() {
-    // Validation rejects HazardWithin while no hazard model forecasts, so the
-    // plan is swapped in after loading; the forecast is what a hazard model
-    // would write into HazardReach.
+    // Validation rejects HazardWithin in a scenario without a flood or fire,
+    // so the plan is swapped in after loading; the forecast is what a hazard
+    // model would write into HazardReach.
     let mut b = Builder::new();
     b.node(1, 0.0, 0.0).node(2, 1000.0, 0.0);
     b.link(1, 2, 1000.0, 10.0, 1, 1800.0);

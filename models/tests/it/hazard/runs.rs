@@ -377,6 +377,76 @@ fn flood_closes_roads_then_crews_reopen_them_and_zones_are_reached() {
     assert_eq!(run_threads(s, 1).events, r.events);
 }
 
+#[test]
+fn a_flood_forecast_warns_before_the_water_arrives() {
+    use qilian_engine::scenario::{DepartureCurve, EvacuationRule, Trigger};
+    use qilian_engine::{Hours, SimTime};
+    use qilian_models::hazard::HazardArrival;
+    let s = valley(FLOOD, ALL_CREWS, "road_close_depth_m: 0.3", 30.0);
+    // The forecast runs only when a plan rule waits for it; nobody leaves
+    // (compliance 0), so no shelter is needed.
+    let mut plan = (*s.plan).clone();
+    plan.evacuation.rules = vec![EvacuationRule {
+        zones: s.region.zones.iter().map(|z| z.id).collect(),
+        trigger: Trigger::HazardWithin(Hours(1.0)),
+        persons_per_vehicle: 3.0,
+        departure: DepartureCurve::Logistic {
+            alpha_per_h: 2.0.into(),
+            half_h: 1.0.into(),
+        },
+        compliance: 0.0,
+    }];
+    let with_rule = Arc::new(s.with_plan(Arc::new(plan)));
+    let mut sim = qilian_models::standard_sim(with_rule, 0);
+    // Onset at 0.5 h: the forecast is out by the end of that tick.
+    while sim.world().resource::<qilian_engine::Clock>().now < SimTime::from_hours(Hours(0.6)) {
+        sim.step();
+    }
+    let forecast = sim.world().resource::<HazardArrival>().forecast.clone();
+    assert!(forecast.iter().any(Option::is_some), "{forecast:?}");
+    let run = sim.run();
+    let reached: Vec<(u32, u64)> = run
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::HazardReachedZone { zone, .. } => Some((zone.0, e.t_s)),
+            _ => None,
+        })
+        .collect();
+    assert!(!reached.is_empty());
+    for (zone, t) in reached {
+        let z = s.region.zones.iter().position(|x| x.id.0 == zone).unwrap();
+        let f = forecast[z]
+            .expect("every zone the water reaches was forecast")
+            .0;
+        // Forecast hours end on the hour after onset; arrivals on ticks.
+        assert!(
+            f + 60 >= t && f <= t + 3600 + 60,
+            "zone {zone}: forecast {f} s, reached {t} s"
+        );
+    }
+    // Zones the forecast reaches get warned one hour ahead (or at onset).
+    let warned = run
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ZoneWarned { .. }))
+        .count();
+    assert_eq!(warned, forecast.iter().filter(|f| f.is_some()).count());
+    // Without the rule the flood runs no forecast.
+    let mut plain = qilian_models::standard_sim(s, 0);
+    for _ in 0..60 {
+        plain.step();
+    }
+    assert!(
+        plain
+            .world()
+            .resource::<HazardArrival>()
+            .forecast
+            .iter()
+            .all(Option::is_none)
+    );
+}
+
 /// Every hazard's footprint from one run with all four, as rasters in the
 /// region's metres.
 fn footprints(horizon_h: f64, threads: usize) -> Vec<Footprint> {
