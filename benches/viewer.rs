@@ -1,9 +1,12 @@
 //! Viewer benchmarks (figures in benches/README.md): every chart, map, the
-//! report, GeoJSON and CSV of one demo run (goal < 2 s in release), and the
-//! stress bundle of 20 demo replicates.
+//! report, GeoJSON and CSV of one demo run (goal < 2 s in release), the same
+//! for each stock hazard scenario with its footprint (the demo has no
+//! hazard), recording footprints during a chemical run, and the stress
+//! bundle of 20 demo replicates.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use qilian_evaluator::stress::{self, StressMeta};
+use qilian_models::hazard::footprint;
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
@@ -19,6 +22,32 @@ fn bench(c: &mut Criterion) {
     g.bench_function("demo run: all charts, maps, report, GeoJSON, CSV", |b| {
         b.iter(|| black_box(qilian_viewer::bundle::run(&run, &summary, &[]).expect("renders")))
     });
+    for name in ["flood", "earthquake", "fire", "chemical"] {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/ganzhou-{name}.ron"));
+        let s = Arc::new(qilian_engine::load(&path).expect("stock scenario loads"));
+        let (run, footprints) =
+            footprint::run_with_footprints(qilian_models::standard_sim(s.clone(), 0));
+        let summary = qilian_evaluator::summarize(&run);
+        g.bench_function(format!("{name} run: all files with the footprint"), |b| {
+            b.iter(|| {
+                black_box(qilian_viewer::bundle::run(&run, &summary, &footprints).expect("renders"))
+            })
+        });
+        if name == "chemical" {
+            g.bench_function("chemical run: simulate without footprints", |b| {
+                b.iter(|| black_box(qilian_models::standard_sim(s.clone(), 0).run()))
+            });
+            g.bench_function("chemical run: simulate recording footprints", |b| {
+                b.iter(|| {
+                    black_box(footprint::run_with_footprints(qilian_models::standard_sim(
+                        s.clone(),
+                        0,
+                    )))
+                })
+            });
+        }
+    }
     let replicates: Vec<u32> = (0..20).collect();
     let rows = stress::run_rows(&scenario, &replicates, &|| {});
     let report = stress::report(StressMeta::of(&scenario, 20), &rows);

@@ -164,7 +164,40 @@ impl FragilityClass {
     /// state is the number of limit states with `u < P(≥ds_k)`. Because the
     /// exceedance is monotone this is the worst such state, and a smaller `u`
     /// never gives a milder state. `u` outside [0, 1) saturates; NaN gives None.
+    ///
+    /// Fast path, same result: `u < Φ(z)` ⟺ `z > Φ⁻¹(u)`, so one approximate
+    /// Φ⁻¹(u) settles every limit state whose `z = ln(im/θ)/β` is more than
+    /// [`DECIDE_MARGIN`] away from it; only states that close (and `u` in
+    /// the far upper tail, where doubles near 1 are too coarse) evaluate Φ
+    /// as [`Self::p_exceed_raw`] does. A test checks it against
+    /// [`Self::sample_state_by_cdf`] on every class.
     pub fn sample_state(&self, im: f64, u: f64) -> DamageState {
+        if !(im > 0.0 && im.is_finite() && u > 0.0 && u <= 1.0 - 1e-6) {
+            return self.sample_state_by_cdf(im, u);
+        }
+        let x = std_normal_quantile_approx(u);
+        let ln_im = im.ln();
+        // The worst state with u < P_raw(≥ds_j) gives, after the monotone
+        // max, exactly j + 1 states with u < P(≥ds_k).
+        for (j, s) in self.limit_states.iter().take(4).enumerate().rev() {
+            let z = (ln_im - s.median.ln()) / s.beta;
+            let exceeds = if z > x + DECIDE_MARGIN {
+                true
+            } else if z < x - DECIDE_MARGIN {
+                false
+            } else {
+                u < std_normal_cdf((im / s.median).ln() / s.beta)
+            };
+            if exceeds {
+                return state_from_index(j + 1);
+            }
+        }
+        DamageState::None
+    }
+
+    /// [`Self::sample_state`] the direct way: every limit state's monotone
+    /// exceedance probability, then count those above `u`.
+    pub fn sample_state_by_cdf(&self, im: f64, u: f64) -> DamageState {
         let k = self
             .p_exceed(im)
             .iter()
@@ -172,6 +205,61 @@ impl FragilityClass {
             .filter(|&&p| u < p)
             .count();
         state_from_index(k)
+    }
+}
+
+/// How far apart (in standard-normal units) a limit state's `z` and the
+/// approximate Φ⁻¹(u) must be for [`FragilityClass::sample_state`] to
+/// decide without evaluating Φ: far above the approximation's error
+/// (≈ 1e-8) and the rounding of `z` (≈ 1e-14).
+pub const DECIDE_MARGIN: f64 = 1e-4;
+
+/// Φ⁻¹(p) for 0 < p < 1 by Acklam's rational approximation (relative error
+/// below 1.2e-9); used only to decide comparisons with a margin.
+fn std_normal_quantile_approx(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    const P_LOW: f64 = 0.024_25;
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < P_LOW {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p <= 1.0 - P_LOW {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
     }
 }
 

@@ -63,6 +63,15 @@ impl Project {
         }
     }
 
+    /// A Point feature at node `n` with `properties` (null geometry when
+    /// the node is unknown): zones, facilities and zone risks use it.
+    fn point_feature(&self, n: NodeId, properties: Map<String, Value>) -> Value {
+        feature(
+            json!({ "type": "Point", "coordinates": self.point(n) }),
+            properties,
+        )
+    }
+
     /// A position in the region's metres.
     fn xy(&self, x: f64, y: f64) -> Value {
         match self.origin {
@@ -167,10 +176,7 @@ pub fn of_run(run: &RunResult, summary: &Summary) -> Layers {
                 "awaiting_cleanup_at_end".into(),
                 json!(end.contaminated.contains(&z.id)),
             );
-            feature(
-                json!({ "type": "Point", "coordinates": p.point(z.node) }),
-                m,
-            )
+            p.point_feature(z.node, m)
         })
         .collect();
     let mut zmeta = meta.clone();
@@ -221,10 +227,7 @@ pub fn of_run(run: &RunResult, summary: &Summary) -> Layers {
                 "damaged_h".into(),
                 json!(h(d.facility_down_h.get(&f.id).copied().unwrap_or(0.0))),
             );
-            feature(
-                json!({ "type": "Point", "coordinates": p.point(f.node) }),
-                m,
-            )
+            p.point_feature(f.node, m)
         })
         .collect();
     Layers {
@@ -258,10 +261,7 @@ pub fn zone_risk(scenario: &Scenario, risks: &[(Service, f64, Vec<ZoneRisk>)]) -
                     json!(r.get(&z.id).map(|r| r.p)),
                 );
             }
-            feature(
-                json!({ "type": "Point", "coordinates": p.point(z.node) }),
-                m,
-            )
+            p.point_feature(z.node, m)
         })
         .collect();
     let deadlines: Map<String, Value> = by

@@ -15,7 +15,9 @@
 //!
 //! Glossary: the *state at an hour* is the roads', facilities' and zones'
 //! condition after replaying the journal up to that hour ([`replay`]); a
-//! *hazard layer* is an optional per-cell value grid drawn under a map.
+//! *hazard layer* is an optional per-cell value grid drawn under a map, made
+//! from a run's hazard *footprint*
+//! ([`qilian_models::hazard::footprint::Footprint`]) or built by hand.
 
 pub mod bundle;
 pub mod charts;

@@ -26,7 +26,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use qilian_engine::grid::Grid;
-use qilian_engine::scenario::DamageState;
+use qilian_engine::scenario::{DamageState, Zone};
 use qilian_engine::{NodeId, Scenario, SimEvent, SimTime, ZoneId};
 use qilian_evaluator::curves::ZoneRisk;
 use qilian_models::hazard::footprint::{Footprint, FootprintKind};
@@ -707,6 +707,40 @@ fn zone_radius(pop: u32, max_pop: u32) -> i32 {
     4 + (10.0 * (f64::from(pop) / f64::from(max_pop.max(1))).sqrt()).round() as i32
 }
 
+/// Every zone whose node is known, with its position in pixels and its
+/// marker radius (by population), in region order: the loop each map draws
+/// its zones with.
+fn zone_marks<'a>(s: &'a Scenario, f: &Frame) -> Vec<(&'a Zone, (i32, i32), i32)> {
+    let xy = node_xy(s);
+    let max_pop = s
+        .region
+        .zones
+        .iter()
+        .map(|z| z.population)
+        .max()
+        .unwrap_or(1);
+    s.region
+        .zones
+        .iter()
+        .filter_map(|z| {
+            let &(x, y) = xy.get(&z.node)?;
+            Some((z, f.px(x, y), zone_radius(z.population, max_pop)))
+        })
+        .collect()
+}
+
+/// A map's title, top left.
+fn title_text(prims: &mut Vec<Prim>, text: &str) {
+    prims.push(Prim::Text(
+        text.to_string(),
+        (PANEL.0, 22),
+        17,
+        BLACK,
+        HPos::Left,
+        true,
+    ));
+}
+
 /// Draw a hazard layer's cells (see [`class_rects`]), polygons and
 /// perimeter, and add its classes to the legend.
 fn hazard(layer: &HazardLayer, f: &Frame, prims: &mut Vec<Prim>, legend: &mut Legend) {
@@ -778,43 +812,26 @@ pub fn state_map(
     let mut prims = Vec::new();
     let mut legend = Legend::new();
     let title = format!("{} — {hour:.1} h ({caption})", scenario.region.name);
-    prims.push(Prim::Text(
-        title.clone(),
-        (PANEL.0, 22),
-        17,
-        BLACK,
-        HPos::Left,
-        true,
-    ));
+    title_text(&mut prims, &title);
     for layer in hazard_layers {
         hazard(layer, &f, &mut prims, &mut legend);
     }
     roads(scenario, &f, Some(&state), &mut prims, false);
-    let xy = node_xy(scenario);
-    let max_pop = scenario
-        .region
-        .zones
-        .iter()
-        .map(|z| z.population)
-        .max()
-        .unwrap_or(1);
-    for z in &scenario.region.zones {
-        let Some(&(x, y)) = xy.get(&z.node) else {
-            continue;
-        };
+    for (z, at, r) in zone_marks(scenario, &f) {
         let (ring, w) = if state.contaminated.contains(&z.id) {
             (palette::PURPLE, 3)
         } else {
             (palette::GREY, 1)
         };
         prims.push(Prim::Circle(
-            f.px(x, y),
-            zone_radius(z.population, max_pop),
+            at,
+            r,
             ZONE_FILL[state.services_out(z.id).min(3)],
             ring,
             w,
         ));
     }
+    let xy = node_xy(scenario);
     for fac in &scenario.region.facilities {
         let Some(&(x, y)) = xy.get(&fac.node) else {
             continue;
@@ -856,21 +873,11 @@ pub fn footprint_map(
     let f = Frame::of(scenario);
     let mut prims = Vec::new();
     let mut legend = Legend::new();
-    prims.push(Prim::Text(
-        title.to_string(),
-        (PANEL.0, 22),
-        17,
-        BLACK,
-        HPos::Left,
-        true,
-    ));
+    title_text(&mut prims, title);
     hazard(layer, &f, &mut prims, &mut legend);
     roads(scenario, &f, None, &mut prims, true);
-    let xy = node_xy(scenario);
-    for z in &scenario.region.zones {
-        if let Some(&(x, y)) = xy.get(&z.node) {
-            prims.push(Prim::Circle(f.px(x, y), 4, WHITE, palette::GREY, 1));
-        }
+    for (_, at, _) in zone_marks(scenario, &f) {
+        prims.push(Prim::Circle(at, 4, WHITE, palette::GREY, 1));
     }
     furniture(&f, &mut prims);
     legend.heading("region");
@@ -916,39 +923,15 @@ pub fn risk_map(
     let mut legend = Legend::new();
     let runs = risks.iter().map(|r| r.runs).max().unwrap_or(0);
     let title = format!("{what} — {runs} runs");
-    prims.push(Prim::Text(
-        title.clone(),
-        (PANEL.0, 22),
-        17,
-        BLACK,
-        HPos::Left,
-        true,
-    ));
+    title_text(&mut prims, &title);
     roads(scenario, &f, None, &mut prims, true);
     let by_zone: BTreeMap<ZoneId, f64> = risks.iter().map(|r| (r.zone, r.p)).collect();
-    let xy = node_xy(scenario);
-    let max_pop = scenario
-        .region
-        .zones
-        .iter()
-        .map(|z| z.population)
-        .max()
-        .unwrap_or(1);
-    for z in &scenario.region.zones {
-        let Some(&(x, y)) = xy.get(&z.node) else {
-            continue;
-        };
+    for (z, at, r) in zone_marks(scenario, &f) {
         let fill = match by_zone.get(&z.id) {
             Some(p) => RISK_FILL[risk_class(*p)],
             None => WHITE,
         };
-        prims.push(Prim::Circle(
-            f.px(x, y),
-            zone_radius(z.population, max_pop) + 2,
-            fill,
-            palette::GREY,
-            1,
-        ));
+        prims.push(Prim::Circle(at, r + 2, fill, palette::GREY, 1));
     }
     furniture(&f, &mut prims);
     legend.heading(what);

@@ -198,6 +198,11 @@ impl GroundMotionModel for BooreAtkinson2008 {
             phi_ln: c.sigma,
         }
     }
+
+    fn ln_median_tau_phi(&self, rup: &Rupture, site: &Site, imt: Imt) -> (f64, f64, f64) {
+        let (c, _) = Self::coefficients(imt);
+        (Self::ln_median_g(imt, rup, site), c.tau, c.sigma)
+    }
 }
 
 /// Index of `period` in a table's period column; a missing period fails the build.

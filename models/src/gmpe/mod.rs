@@ -179,6 +179,14 @@ pub trait GroundMotionModel: Send + Sync {
     /// Evaluates the functional form for any finite input (see the module
     /// doc); NaN inputs give NaN outputs.
     fn median_sigma(&self, rup: &Rupture, site: &Site, imt: Imt) -> GmResult;
+
+    /// ln of the median (g) and the between- and within-event ln-standard
+    /// deviations `(ln median, τ, φ)`: what sampling needs, without the
+    /// `exp` and `ln` a round trip through [`Self::median_sigma`] costs.
+    fn ln_median_tau_phi(&self, rup: &Rupture, site: &Site, imt: Imt) -> (f64, f64, f64) {
+        let r = self.median_sigma(rup, site, imt);
+        (r.median.0.ln(), r.tau_ln, r.phi_ln)
+    }
 }
 
 /// Every GMPE in this crate, in a fixed order.

@@ -487,15 +487,34 @@ pub(crate) fn record_plume(
             if c1 < 0.0 || r1 < 0.0 {
                 continue;
             }
+            let (c0, r0) = (c0 as usize, r0 as usize);
             let (c1, r1) = (
                 (c1 as usize).min(g.ncols - 1),
                 (r1 as usize).min(g.nrows - 1),
             );
-            for r in r0 as usize..=r1 {
-                for col in c0 as usize..=c1 {
-                    let i = r * g.ncols + col;
-                    let (x, y) = g.centre(i);
-                    c[i] += puff_concentration(p, lk.terrain, lk.height, x, y, 0.0).0;
+            if c0 > c1 || r0 > r1 {
+                continue;
+            }
+            // The horizontal Gaussian is separable: exp(−r²/2σy²) =
+            // exp(−dx²/2σy²)·exp(−dy²/2σy²), so one exp per column and per
+            // row instead of per cell; the centre value carries the rest of
+            // `puff_concentration` (mass, normalisation, vertical term).
+            let (x0, y0) = g.centre(r0 * g.ncols + c0);
+            let gauss = |d: f64| (-d * d / (2.0 * sy * sy)).exp();
+            let dxs: Vec<f64> = (0..=c1 - c0)
+                .map(|k| x0 + k as f64 * g.cell - p.x)
+                .collect();
+            let fx: Vec<f64> = dxs.iter().map(|&d| gauss(d)).collect();
+            let cut2 = 64.0 * sy * sy;
+            let centre_kg = centre / ppm_per_kg_m3;
+            for r in r0..=r1 {
+                let dy = y0 - (r - r0) as f64 * g.cell - p.y;
+                let fy = centre_kg * gauss(dy);
+                let row = &mut c[r * g.ncols + c0..=r * g.ncols + c1];
+                for ((v, &dx), &f) in row.iter_mut().zip(&dxs).zip(&fx) {
+                    if dx * dx + dy * dy <= cut2 {
+                        *v += fy * f;
+                    }
                 }
             }
         }

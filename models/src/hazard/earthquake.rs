@@ -135,8 +135,8 @@ fn shake_one(event: &Event, s: &ShakeSite, streams: &Streams, hazard: u32, eta: 
         vs30: MetresPerSecond(s.vs30_mps),
     };
     let im = |imt: Imt| {
-        let r = event.gmpe.median_sigma(&event.rupture, &site, imt);
-        (r.median.0.ln() + r.tau_ln * eta + r.phi_ln * eps).exp()
+        let (ln_median, tau, phi) = event.gmpe.ln_median_tau_phi(&event.rupture, &site, imt);
+        (ln_median + tau * eta + phi * eps).exp()
     };
     let pga = im(Imt::Pga);
     let demand = match s.class.demand {

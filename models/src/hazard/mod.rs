@@ -15,6 +15,10 @@
 //! - [`fire`]: Rothermel arrival times over the fuel raster; roads close and
 //!   zones are reached as the front arrives; fire crews hold lines that stop it.
 //!
+//! Each hazard also leaves its footprint (flood max depth, fire arrival
+//! times, plume peak concentration, PGA) as a plain raster for maps:
+//! [`footprint`].
+//!
 //! Shared state: [`HazardArrival`] (when a hazard reached each zone, and
 //! forecasts; copied into the evacuation's `HazardReach` every tick so its
 //! exposure counts and `HazardWithin` triggers follow the hazards) and the

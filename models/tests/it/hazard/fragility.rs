@@ -120,6 +120,31 @@ fn sampling_follows_the_distribution() {
 }
 
 #[test]
+fn fast_sampling_draws_the_same_state_as_the_cdfs() {
+    // Every class, demands over six decades, uniforms over the whole unit
+    // interval including the tails and exact ties with a limit state.
+    let mut checked = 0usize;
+    for c in qilian_models::fragility::classes() {
+        for i in 0..=120 {
+            let im = 10f64.powf(-4.0 + i as f64 * 0.05);
+            let mut us: Vec<f64> = (0..400).map(|k| (k as f64 + 0.37) / 400.0).collect();
+            us.extend([1e-300, 1e-12, 1e-6, 0.0, 1.0 - 1e-7, 1.0 - 1e-15, 0.5]);
+            us.extend(c.p_exceed(im).iter().flatten().copied());
+            for u in us {
+                assert_eq!(
+                    c.sample_state(im, u),
+                    c.sample_state_by_cdf(im, u),
+                    "{} im {im} u {u}",
+                    c.id
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100_000, "{checked}");
+}
+
+#[test]
 fn demand_units() {
     assert_eq!(class("EP.S.L.A").map(|c| c.demand.unit()), Ok("g"));
     assert_eq!(
