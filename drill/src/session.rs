@@ -702,7 +702,7 @@ impl Session {
         };
         json!({
             "nodes": net.nodes.iter().map(|n| [n.x, n.y]).collect::<Vec<_>>(),
-            "edges": net.links.iter().enumerate().filter(|(i, l)| l.twin.is_none_or(|t| t as usize > *i)).map(|(_, l)| json!([l.id.0, l.from, l.to, l.main_road])).collect::<Vec<_>>(),
+            "edges": net.links.iter().enumerate().filter(|(i, l)| l.twin.is_none_or(|t| t as usize > *i)).map(|(_, l)| json!([l.id.0, l.from, l.to, l.main_road, l.twin.map(|t| net.links[t as usize].id.0)])).collect::<Vec<_>>(),
             "zones": r.zones.iter().map(|z| json!({"id": z.id.0, "name": z.name, "population": z.population, "xy": node_xy(z.node),
                 "evacuable": self.scenario.plan.evacuation.rules.iter().any(|rule| rule.zones.contains(&z.id))})).collect::<Vec<_>>(),
             "facilities": r.facilities.iter().map(|f| json!({"id": f.id.0, "name": f.name, "kind": f.kind, "xy": node_xy(f.node)})).collect::<Vec<_>>(),

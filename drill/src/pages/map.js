@@ -40,10 +40,11 @@ Q.Map.prototype.px = function (xy) { return [(xy[0] - this.x0) * this.s, (this.y
 Q.Map.prototype.draw = function (overlay) {
   const m = this.map, parts = [];
   const closed = overlay.closed || new Set(), damaged = overlay.damaged || new Set(), zonesHit = overlay.zones || new Set();
-  for (const [id, a, b, main] of m.edges) {
+  for (const [id, a, b, main, twin] of m.edges) {
     const p = this.px(m.nodes[a]), q = this.px(m.nodes[b]);
-    const c = closed.has(id) ? "#d55e00" : (main ? "#555" : "#bbb");
-    parts.push(`<line x1="${p[0]}" y1="${p[1]}" x2="${q[0]}" y2="${q[1]}" stroke="${c}" stroke-width="${closed.has(id) ? 4 : (main ? 2 : 1)}"><title>edge ${id}</title></line>`);
+    const shut = closed.has(id) || (twin !== null && closed.has(twin));
+    const c = shut ? "#d55e00" : (main ? "#555" : "#bbb");
+    parts.push(`<line x1="${p[0]}" y1="${p[1]}" x2="${q[0]}" y2="${q[1]}" stroke="${c}" stroke-width="${shut ? 4 : (main ? 2 : 1)}"><title>edge ${id}${twin !== null ? " / " + twin : ""}</title></line>`);
   }
   for (const z of m.zones) {
     if (!z.xy) continue;
