@@ -13,8 +13,8 @@
 //!
 //! The solver does not run inside each replicate. The water depends only on
 //! the flood's parameters, the DEM, the region, the plan's road closing
-//! depth, the tick and the horizon, so [`shared_trace`] runs it once to the
-//! horizon, records every effect below with its tick ([`Trace`]), and keeps
+//! depth, the tick and the horizon, so `shared_trace` runs it once to the
+//! horizon, records every effect below with its tick (`Trace`), and keeps
 //! the trace for every run of the same flood in the process (a stress run's
 //! replicates share one; a flood whose parameters are drawn per replicate
 //! gets one per distinct draw). The systems replay the trace: the journal,
