@@ -700,7 +700,16 @@ fn create_tasks(
 struct RouteCache {
     version: u64,
     trees: BTreeMap<NodeIx, Arc<PathTree>>,
+    /// The inputs of the last dispatch that assigned nothing: link-state
+    /// version, available crews with the node each is at or heading for,
+    /// tasks waiting. Nothing is assigned exactly when no waiting task is
+    /// reachable from those nodes by a crew of its kind, which the seconds
+    /// left to the node do not change; so the same inputs again assign
+    /// nothing again, and that dispatch is skipped.
+    idle: Option<IdleKey>,
 }
+
+type IdleKey = (u64, Vec<(CrewId, NodeIx)>, Vec<TaskId>);
 
 /// Where an available crew is, for dispatch: the node it is at or driving
 /// toward, and the seconds until it gets there.
@@ -717,6 +726,32 @@ fn position(act: &Activity, net: &qilian_engine::Network) -> Option<(NodeIx, f64
             .map(|&l| (net.links[l as usize].to, *left_s)),
         _ => None,
     }
+}
+
+/// Nodes reachable over passable links from any of `from`.
+fn reachable(
+    net: &qilian_engine::Network,
+    edges: &EdgeStates,
+    from: impl Iterator<Item = NodeIx>,
+) -> Vec<bool> {
+    let mut seen = vec![false; net.nodes.len()];
+    let mut stack: Vec<NodeIx> = Vec::new();
+    for n in from {
+        if !seen[n as usize] {
+            seen[n as usize] = true;
+            stack.push(n);
+        }
+    }
+    while let Some(u) = stack.pop() {
+        for &l in net.out_links(u) {
+            let v = net.links[l as usize].to;
+            if !seen[v as usize] && net.travel_time(l, edges).is_some() {
+                seen[v as usize] = true;
+                stack.push(v);
+            }
+        }
+    }
+    seen
 }
 
 /// Send the nearest capable available crew to each unassigned task, most
@@ -760,13 +795,50 @@ fn dispatch(
         return;
     }
     todo.sort();
+    let key: IdleKey = (
+        edges.version,
+        avail.iter().map(|(&c, &(_, at, _))| (c, at)).collect(),
+        todo.iter().map(|t| t.2).collect(),
+    );
+    if cache.idle.as_ref() == Some(&key) {
+        return;
+    }
     if cache.version != edges.version {
         cache.trees.clear();
         cache.version = edges.version;
     }
+    // Trees for the tasks that can get a crew now: per kind, as many of the
+    // most urgent tasks as there are crews of that kind available (computed
+    // in parallel). A task no such crew can reach leaves its crew to a later
+    // task, whose trees are then computed when it comes up. Tasks beyond
+    // the crews cost nothing: with many roads waiting for a few road crews,
+    // computing every task's tree at each change of the roads dominated.
+    // Sites no available crew of the kind can reach (closed roads all
+    // around) are skipped without a tree: one sweep per kind finds them.
+    let mut free: BTreeMap<CrewKind, usize> = BTreeMap::new();
+    let mut reach: BTreeMap<CrewKind, Vec<bool>> = BTreeMap::new();
+    for a in avail.values() {
+        *free.entry(a.0).or_default() += 1;
+    }
+    for &kind in free.keys() {
+        let from = avail.values().filter(|a| a.0 == kind).map(|a| a.1);
+        reach.insert(kind, reachable(net, &edges, from));
+    }
+    let open = |t: &Task| {
+        let r = &reach[&rules.repair[&t.work].0];
+        t.sites.iter().any(|&s| r[s as usize])
+    };
     let mut sites: Vec<NodeIx> = todo
         .iter()
+        .filter(|t| open(&board.tasks[&t.2]))
+        .filter(|t| {
+            let n = free.get_mut(&t.3).expect("todo kinds have crews");
+            let take = *n > 0;
+            *n = n.saturating_sub(1);
+            take
+        })
         .flat_map(|t| board.tasks[&t.2].sites.iter().copied())
+        .filter(|&s| reach.values().any(|r| r[s as usize]))
         .collect();
     sites.sort_unstable();
     sites.dedup();
@@ -779,13 +851,26 @@ fn dispatch(
 
     let mut assigned: BTreeMap<CrewId, (TaskId, Vec<LinkIx>, f64)> = BTreeMap::new();
     for (_, _, task_id, kind) in todo {
+        if !avail.values().any(|a| a.0 == kind) {
+            continue;
+        }
         let task = &board.tasks[&task_id];
+        let r = &reach[&kind];
+        if !open(task) {
+            continue;
+        }
+        for &site in &task.sites {
+            if r[site as usize] && !cache.trees.contains_key(&site) {
+                let tree = Arc::new(net.tree_to(site, &edges));
+                cache.trees.insert(site, tree);
+            }
+        }
         let mut best: Option<(f64, CrewId, NodeIx)> = None;
         for (&crew, &(k, at, off)) in &avail {
             if k != kind {
                 continue;
             }
-            for &site in &task.sites {
+            for &site in task.sites.iter().filter(|&&s| r[s as usize]) {
                 let t = off + cache.trees[&site].time[at as usize];
                 if t.is_finite() && best.is_none_or(|b| t < b.0) {
                     best = Some((t, crew, site));
@@ -801,6 +886,7 @@ fn dispatch(
             .expect("finite time has a path");
         assigned.insert(crew, (task_id, path, eta));
     }
+    cache.idle = assigned.is_empty().then_some(key);
     for (crew, mut act) in &mut crews {
         let Some((task_id, path, eta)) = assigned.remove(&crew.id) else {
             continue;

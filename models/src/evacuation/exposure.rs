@@ -16,6 +16,13 @@
 //!
 //! Exposed people leave the evacuation: they count in `exposed`, never in
 //! `sheltered`. Casualties from exposure are a later model's work.
+//!
+//! `shelter` marks zones told to shelter in place (the chemical model sets
+//! it for the plan's `shelter_in_place` zones when a release starts): in the
+//! `Decide` phase the evacuation stops their departures — vehicles not yet
+//! gone stay home (status `InPlace`), those already on the road carry on —
+//! and their rule no longer warns them. Their people stay in `at_home`, so
+//! conservation is unchanged.
 
 use bevy_ecs::prelude::*;
 use qilian_engine::scenario::Inject;
@@ -29,6 +36,11 @@ pub struct HazardReach {
     pub reached: Vec<bool>,
     /// When a hazard model expects it to reach the zone, if it does.
     pub forecast_s: Vec<Option<SimTime>>,
+    /// The zone has been told to shelter in place (the plan's
+    /// `hazard_response.shelter_in_place` once a chemical release starts):
+    /// it is not warned to leave, and its households that have not left yet
+    /// stay at home.
+    pub shelter: Vec<bool>,
 }
 
 impl HazardReach {
@@ -37,6 +49,7 @@ impl HazardReach {
         HazardReach {
             reached: vec![false; zones],
             forecast_s: vec![None; zones],
+            shelter: vec![false; zones],
         }
     }
 }

@@ -21,7 +21,8 @@
 //!
 //! Per tick: `Hazard` applies `Expose` injects to [`HazardReach`]; `Damage`
 //! catches vehicles on links that closed and exposes reached zones; `Decide`
-//! warns zones (plan trigger or `Warn` order), recomputes the trees when links
+//! stops the departures of zones told to shelter in place, warns zones
+//! (plan trigger or `Warn` order), recomputes the trees when links
 //! changed or the plan's route interval passed, and picks each departing
 //! vehicle's shelter (in parallel); `Move` runs every departure and link
 //! movement due in the tick in `(time, kind, id)` order; `Measure` writes the

@@ -37,6 +37,9 @@ pub enum Status {
     Sheltered,
     /// Caught by the hazard.
     Exposed,
+    /// Told to shelter in place before departing: the people stay at home
+    /// (and count there).
+    InPlace,
 }
 
 /// People by where they are, for one zone or for all.
@@ -221,12 +224,17 @@ pub struct Evacuation {
     households: Vec<u64>,
     warned: Vec<bool>,
     reached: Vec<bool>,
+    /// Zones sheltering in place (departures stopped).
+    in_place: Vec<bool>,
     first_warning_s: Option<f64>,
     /// Departures not yet handed to the queue model: `(time s, vehicle)`,
     /// sorted, from `cursor` on.
     pending: Vec<(f64, u32)>,
     cursor: usize,
     links_version: Option<u64>,
+    /// People whose departure was dropped because their zone sheltered in
+    /// place.
+    stayed_in_place: u64,
     agents: Agents,
     traffic: Traffic,
     routes: Routes,
@@ -310,10 +318,12 @@ impl Evacuation {
             households: region.zones.iter().map(|z| z.households as u64).collect(),
             warned: vec![false; n],
             reached: vec![false; n],
+            in_place: vec![false; n],
             first_warning_s: None,
             pending: Vec::new(),
             cursor: 0,
             links_version: None,
+            stayed_in_place: 0,
             zone_rule,
             zone_node,
             agents,
@@ -393,7 +403,14 @@ impl Evacuation {
         let scenario = self.scenario.clone();
         let rules = &scenario.plan.evacuation.rules;
         let (t0, t1) = (now.0 as f64, tick_end.0 as f64);
-        // Zones to warn, with their warning time.
+        // Zones told to shelter in place: households not yet gone stay home.
+        for z in 0..self.in_place.len() {
+            if reach.shelter[z] && !self.in_place[z] {
+                self.shelter_in_place(z);
+            }
+        }
+        // Zones to warn, with their warning time (not those sheltering in
+        // place, unless ordered).
         let mut warn: Vec<(usize, f64)> = Vec::new();
         for z in 0..self.warned.len() {
             if self.warned[z] {
@@ -407,6 +424,7 @@ impl Evacuation {
                 _ => None,
             };
             let ordered = orders.contains(&self.agents.zone_ids[z]);
+            let at = at.filter(|_| !self.in_place[z]);
             match at {
                 Some(at) if at < t1 => warn.push((z, at.max(t0))),
                 _ if ordered => warn.push((z, t0)),
@@ -449,6 +467,23 @@ impl Evacuation {
             let leaving: Vec<u32> = self.pending[self.cursor..end].iter().map(|d| d.1).collect();
             self.choose_for(&leaving);
         }
+    }
+
+    /// Zone `z` shelters in place from now on: its vehicles that have not
+    /// departed stay at home (their departures are dropped when due).
+    fn shelter_in_place(&mut self, z: usize) {
+        self.in_place[z] = true;
+        let a = &mut self.agents;
+        let mut stayed = 0u64;
+        for &(_, v) in &self.pending[self.cursor..] {
+            let v = v as usize;
+            if a.zone[v] == z as u32 && a.status[v] == Status::Waiting {
+                a.status[v] = Status::InPlace;
+                a.to_depart[z] -= 1;
+                stayed += a.people[v] as u64;
+            }
+        }
+        self.stayed_in_place += stayed;
     }
 
     /// Each of `vehicles` (at its origin) picks the nearest shelter with
@@ -634,7 +669,7 @@ impl Evacuation {
                     on_road += 1;
                 }
                 Status::Sheltered => sheltered[z] += p,
-                Status::Exposed => {}
+                Status::Exposed | Status::InPlace => {}
             }
         }
         for z in 0..n {
@@ -703,6 +738,8 @@ impl Evacuation {
             "vehicles": a.zone.len(),
             "people": people,
             "warned_zones": self.warned.iter().filter(|&&w| w).count(),
+            "shelter_in_place_zones": self.in_place.iter().filter(|&&w| w).count(),
+            "stayed_in_place": self.stayed_in_place,
             "t50_h": quantile(0.5),
             "t90_h": quantile(0.9),
             "t100_h": quantile(1.0),

@@ -666,6 +666,13 @@ impl FloodModel {
         };
     }
 
+    /// Run every pass on the calling thread (the result is identical; used
+    /// where the caller must not wait inside rayon, e.g. while other threads
+    /// wait for this computation).
+    pub fn set_sequential(&mut self) {
+        self.parallel = false;
+    }
+
     /// Model time, s.
     pub fn time(&self) -> f64 {
         self.t

@@ -382,6 +382,12 @@ pub(crate) fn effects(
         if !lk.started {
             continue;
         }
+        // The plan's shelter-in-place zones are told when the release starts.
+        for (z, &told) in lk.sheltered.iter().enumerate() {
+            if told {
+                arrival.shelter[z] = true;
+            }
+        }
         for &(z, level) in &lk.news {
             journal.record(
                 clock.now,

@@ -11,6 +11,17 @@
 //! changed by more than 1 mm over a tick, the water has settled and the
 //! solver stops (it would only move films).
 //!
+//! The solver does not run inside each replicate. The water depends only on
+//! the flood's parameters, the DEM, the region, the plan's road closing
+//! depth, the tick and the horizon, so `shared_trace` runs it once to the
+//! horizon, records every effect below with its tick (`Trace`), and keeps
+//! the trace for every run of the same flood in the process (a stress run's
+//! replicates share one; a flood whose parameters are drawn per replicate
+//! gets one per distinct draw). The systems replay the trace: the journal,
+//! link states, facility damage, zone arrivals and KPIs are those the
+//! tick-by-tick solver gave. What depends on the replicate (a facility
+//! already worse, a zone already contaminated) is decided at replay.
+//!
 //! Effects at the end of each tick (Damage phase):
 //!
 //! - **Roads.** A link's depth is the deepest of its two end nodes' cells and
@@ -42,11 +53,11 @@ use crate::units::Metres;
 use bevy_ecs::prelude::*;
 use qilian_engine::grid::Grid;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
-use qilian_engine::scenario::{DamageState, Flood, Hazard, Trigger};
+use qilian_engine::scenario::{DamageState, Flood, Hazard};
 use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use serde_json::json;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Largest depth change over a tick (m) below which settled water stops
 /// the solver once the inflows have ended.
@@ -83,9 +94,6 @@ struct Inundation {
     zone_flooded: Vec<bool>,
     zone_receded: Vec<bool>,
     zone_max: Vec<f64>,
-    /// Whether a plan rule waits for a forecast (`HazardWithin`): only then
-    /// is the forecast run.
-    forecast_wanted: bool,
     params: Flood<f64>,
 }
 
@@ -93,52 +101,7 @@ impl Inundation {
     fn depth(&self, c: Cell) -> f64 {
         self.model.as_ref().and_then(|m| m.depth(c)).unwrap_or(0.0)
     }
-
-    /// The flood forecast issued when the flood starts: the same model run
-    /// ahead on a copy, hour by hour, until the water settles after the last
-    /// inflow or `horizon_s` (s after onset). Per zone, the first forecast
-    /// hour its cell is deeper than the zone flood depth.
-    fn forecast(&self, horizon_s: f64) -> Vec<Option<SimTime>> {
-        let mut out = vec![None; self.zone_cells.len()];
-        let Some(mut model) = self.model.clone() else {
-            return out;
-        };
-        let mut previous: Vec<f64> = Vec::new();
-        let mut t = 0.0;
-        while t < horizon_s {
-            t = (t + 3600.0).min(horizon_s);
-            if model.advance_to(t).is_err() {
-                break;
-            }
-            for (z, c) in self.zone_cells.iter().enumerate() {
-                let deep = c
-                    .and_then(|c| model.depth(c))
-                    .is_some_and(|d| d > self.params.zone_flood_depth_m);
-                if deep && out[z].is_none() {
-                    out[z] = Some(SimTime(self.at.0 + t as u64));
-                }
-            }
-            if t > self.inflow_end_s {
-                let depths = model.depth_grid();
-                let now = depths.data().to_vec();
-                let settled = previous.len() == now.len()
-                    && previous
-                        .iter()
-                        .zip(&now)
-                        .all(|(a, b)| (a - b).abs() <= SETTLED_M);
-                if settled {
-                    break;
-                }
-                previous = now;
-            }
-        }
-        out
-    }
 }
-
-/// The scenario's floods.
-#[derive(Resource, Default)]
-pub(crate) struct Floods(Vec<Inundation>);
 
 fn cell(g: &Grid, x: f64, y: f64) -> Option<Cell> {
     g.cell_at(x, y).map(|(r, c)| Cell::new(r, c))
@@ -250,15 +213,280 @@ fn inundation(number: u32, f: &Flood<f64>, scenario: &qilian_engine::Scenario) -
         zone_flooded: vec![false; nz],
         zone_receded: vec![false; nz],
         zone_max: vec![0.0; nz],
-        forecast_wanted: scenario
-            .plan
-            .evacuation
-            .rules
-            .iter()
-            .any(|r| matches!(r.trigger, Trigger::HazardWithin(_))),
         params: f.clone(),
     }
 }
+
+/// What the water does in one tick, as a [`Trace`] records it.
+#[derive(Clone, Debug)]
+enum Effect {
+    /// Hazard phase: the flood started.
+    Started,
+    /// Hazard phase: the flood ended (could not start, solver stopped, or
+    /// the water settled).
+    Ended(Arc<str>),
+    /// Damage phase: a link and its twin take this state.
+    Road(LinkIx, EdgeState),
+    /// Damage phase: a facility's cell is deeper than the failure depth, the
+    /// first time.
+    FacilityFails(usize),
+    /// Damage phase: the water reached a zone.
+    ZoneReached(usize),
+    /// Damage phase: the water left a zone, leaving deposits.
+    ZoneReceded(usize),
+    /// Damage phase: the flood's KPIs as they stand.
+    Kpis(Arc<Vec<(&'static str, serde_json::Value)>>),
+}
+
+/// The whole course of one flood: every effect with the tick start it
+/// happens at, in the order the systems apply them.
+///
+/// The water depends only on the flood's parameters, the DEM, the region's
+/// nodes, links, facilities and zones, the plan's road closing depth, the
+/// tick and the horizon — not on a replicate's random streams, crews or
+/// repairs — so the solver runs once per flood and every replicate with the
+/// same flood replays the same trace (see [`shared_trace`]). Replaying gives
+/// the same journal, states and KPIs as advancing the solver tick by tick
+/// inside the run, because each effect is recorded at the tick and in the
+/// order the in-run systems produced it; what depends on the replicate
+/// (whether a failed facility was already worse, whether a zone was already
+/// contaminated) is decided at replay.
+#[derive(Debug, Default)]
+pub(crate) struct Trace {
+    /// The flood's number in the scenario (1-based).
+    number: u32,
+    hazard: Vec<(SimTime, Effect)>,
+    damage: Vec<(SimTime, Effect)>,
+    /// The solver's maximum depth per cell over the whole course (the
+    /// footprint), when the model ran.
+    max_depth: Option<Grid>,
+}
+
+/// Run the flood to the horizon and record its effects.
+fn trace(mut f: Inundation, s: &qilian_engine::Scenario) -> Trace {
+    if let Some(m) = f.model.as_mut() {
+        // Other replicates may wait for this trace; a rayon wait here could
+        // pick up one of them on this thread.
+        m.set_sequential();
+    }
+    let close_at = s.plan.hazard_response.road_close_depth_m;
+    let (tick, horizon) = (s.tick_s(), s.horizon());
+    let mut out = Trace {
+        number: f.number,
+        ..Trace::default()
+    };
+    let mut now = SimTime::ZERO;
+    while now < horizon {
+        let end = now.plus(tick);
+        trace_advance(&mut f, now, end, &mut out.hazard);
+        trace_damage(&mut f, s, close_at, now, end, horizon, &mut out.damage);
+        now = end;
+    }
+    if f.started {
+        out.max_depth = f.model.as_ref().map(FloodModel::max_depth);
+    }
+    out
+}
+
+/// The Hazard phase of one tick: advance the water to the end of the tick.
+fn trace_advance(f: &mut Inundation, now: SimTime, end: SimTime, out: &mut Vec<(SimTime, Effect)>) {
+    if f.at >= end {
+        return;
+    }
+    if !f.started {
+        f.started = true;
+        out.push((now, Effect::Started));
+        if let Some(why) = &f.failure {
+            let why = format!("flood model could not start: {why}");
+            out.push((now, Effect::Ended(Arc::from(why))));
+        }
+    }
+    if f.settled_at.is_some() {
+        return;
+    }
+    let Some(model) = f.model.as_mut() else {
+        return;
+    };
+    let t = (end.0 - f.at.0) as f64;
+    if let Err(e) = model.advance_to(t) {
+        // A broken invariant of the solver: stop the flood, keep the run.
+        let why = format!("flood solver stopped: {e}");
+        out.push((now, Effect::Ended(Arc::from(why))));
+        f.settled_at = Some(now);
+        return;
+    }
+    if t > f.inflow_end_s {
+        let depths = model.depth_grid();
+        let depths: Vec<f64> = depths
+            .data()
+            .iter()
+            .map(|&v| if depths.is_nodata(v) { 0.0 } else { v })
+            .collect();
+        let settled = f.previous.len() == depths.len()
+            && f.previous
+                .iter()
+                .zip(&depths)
+                .all(|(a, b)| (a - b).abs() <= SETTLED_M);
+        f.previous = depths;
+        if settled {
+            f.settled_at = Some(end);
+            out.push((now, Effect::Ended(Arc::from("flood water settled"))));
+        }
+    }
+}
+
+/// The Damage phase of one tick: roads, facilities and zones by the depth at
+/// the end of the tick.
+fn trace_damage(
+    f: &mut Inundation,
+    s: &qilian_engine::Scenario,
+    close_at: f64,
+    now: SimTime,
+    end: SimTime,
+    horizon: SimTime,
+    out: &mut Vec<(SimTime, Effect)>,
+) {
+    if !f.started || f.model.is_none() {
+        return;
+    }
+    // Once settled the water no longer changes: one last pass is enough.
+    if f.settled_at.is_some_and(|t| t < now) {
+        return;
+    }
+    for k in 0..f.links.len() {
+        let (l, cells) = &f.links[k];
+        let d = cells.iter().map(|&c| f.depth(c)).fold(0.0, f64::max);
+        let new = match f.roads[k] {
+            Road::Dry | Road::Receded if d > close_at => Some((
+                Road::Flooded(d),
+                EdgeState::Closed {
+                    state: DamageState::None,
+                    reason: Arc::from("flooded"),
+                },
+            )),
+            Road::Flooded(max) if d > close_at => {
+                f.roads[k] = Road::Flooded(max.max(d));
+                None
+            }
+            // Hysteresis: the water must fall to half the closing depth,
+            // so a link at the threshold does not flap.
+            Road::Flooded(max) if d < 0.5 * close_at => Some((
+                Road::Receded,
+                EdgeState::Closed {
+                    state: if max < 1.0 {
+                        DamageState::Slight
+                    } else {
+                        DamageState::Moderate
+                    },
+                    reason: Arc::from("flood mud and debris"),
+                },
+            )),
+            _ => None,
+        };
+        if let Some((road, state)) = new {
+            f.roads[k] = road;
+            out.push((now, Effect::Road(*l, state)));
+        }
+    }
+    for i in 0..f.facility_cells.len() {
+        let Some(c) = f.facility_cells[i] else {
+            continue;
+        };
+        if !f.facility_failed[i] && f.depth(c) > f.params.facility_fail_depth_m {
+            f.facility_failed[i] = true;
+            out.push((now, Effect::FacilityFails(i)));
+        }
+    }
+    let mut changed = false;
+    for z in 0..f.zone_cells.len() {
+        let Some(c) = f.zone_cells[z] else { continue };
+        let d = f.depth(c);
+        f.zone_max[z] = f.zone_max[z].max(d);
+        let wet = d > f.params.zone_flood_depth_m;
+        if wet && !f.zone_flooded[z] {
+            f.zone_flooded[z] = true;
+            changed = true;
+            out.push((now, Effect::ZoneReached(z)));
+        } else if !wet && f.zone_flooded[z] && !f.zone_receded[z] {
+            f.zone_receded[z] = true;
+            out.push((now, Effect::ZoneReceded(z)));
+        }
+    }
+    // KPIs every simulated hour and at the end (they scan the grid).
+    let hourly = end.0 % 3600 < end.0 - now.0;
+    if changed || hourly || end >= horizon {
+        out.push((now, Effect::Kpis(Arc::new(kpis(f, s)))));
+    }
+}
+
+/// One memoised trace: what it was computed from, and the trace once done.
+struct Memo {
+    key: String,
+    region: Arc<qilian_engine::scenario::Region>,
+    network: Arc<qilian_engine::Network>,
+    rasters: Arc<qilian_engine::scenario::RasterSet>,
+    trace: Arc<OnceLock<Arc<Trace>>>,
+}
+
+/// Traces kept for reuse: a stress run's replicates share one. Holding the
+/// region, network and rasters keeps their addresses from being reused while
+/// an entry compares them by pointer. A few entries cover the runs of one
+/// process (a stress run, a comparison of plans on one flood).
+static MEMO: Mutex<Vec<Memo>> = Mutex::new(Vec::new());
+const MEMO_ENTRIES: usize = 4;
+
+/// The trace of flood `number` with parameters `f` in scenario `s`,
+/// computed once and shared with every run of the same flood on the same
+/// region, network, rasters, closing depth, tick and horizon. Another thread
+/// asking for the same trace waits for the first one's result (which is
+/// computed without rayon, so the wait cannot run that thread's own work).
+pub(crate) fn shared_trace(number: u32, f: &Flood<f64>, s: &qilian_engine::Scenario) -> Arc<Trace> {
+    let key = format!(
+        "{number}|{f:?}|{}|{}|{}",
+        s.tick_s(),
+        s.horizon().0,
+        s.plan.hazard_response.road_close_depth_m
+    );
+    let cell = {
+        let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+        let found = memo.iter().find(|m| {
+            m.key == key
+                && Arc::ptr_eq(&m.region, &s.region)
+                && Arc::ptr_eq(&m.network, &s.network)
+                && Arc::ptr_eq(&m.rasters, &s.rasters)
+        });
+        match found {
+            Some(m) => m.trace.clone(),
+            None => {
+                if memo.len() >= MEMO_ENTRIES {
+                    memo.remove(0);
+                }
+                let trace = Arc::new(OnceLock::new());
+                memo.push(Memo {
+                    key,
+                    region: s.region.clone(),
+                    network: s.network.clone(),
+                    rasters: s.rasters.clone(),
+                    trace: trace.clone(),
+                });
+                trace
+            }
+        }
+    };
+    cell.get_or_init(|| Arc::new(trace(inundation(number, f, s), s)))
+        .clone()
+}
+
+/// One flood in a run: its shared trace and how far it has been applied.
+struct Replay {
+    trace: Arc<Trace>,
+    hazard_at: usize,
+    damage_at: usize,
+}
+
+/// The scenario's floods.
+#[derive(Resource, Default)]
+pub(crate) struct Floods(Vec<Replay>);
 
 pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let scenario = sim.world().resource::<ScenarioRes>().0.clone();
@@ -266,14 +494,20 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
         .iter()
         .enumerate()
         .filter_map(|(i, hz)| match hz {
-            Hazard::Flood(f) => Some(inundation(i as u32 + 1, f, &scenario)),
+            Hazard::Flood(f) => Some(Replay {
+                trace: shared_trace(i as u32 + 1, f, &scenario),
+                hazard_at: 0,
+                damage_at: 0,
+            }),
             _ => None,
         })
         .collect();
     sim.world_mut().insert_resource(Floods(floods));
 }
 
-/// Hazard phase: advance the water to the end of this tick.
+/// Hazard phase: the flood's start and end in this tick. When it starts,
+/// its forecast is issued: the zones the water will reach and when, from the
+/// flood's trace (the model run ahead to the horizon).
 pub(crate) fn advance(
     clock: Res<Clock>,
     mut floods: ResMut<Floods>,
@@ -281,80 +515,32 @@ pub(crate) fn advance(
     mut journal: ResMut<Journal>,
 ) {
     for f in &mut floods.0 {
-        if f.at >= clock.tick_end() {
-            continue;
-        }
-        if !f.started {
-            f.started = true;
-            journal.record(
-                clock.now,
-                EventKind::HazardStarted {
-                    hazard: f.number,
-                    what: Arc::from("river flood"),
-                },
-            );
-            if let Some(why) = &f.failure {
-                journal.record(
-                    clock.now,
-                    EventKind::HazardEnded {
-                        hazard: f.number,
-                        why: Arc::from(format!("flood model could not start: {why}")),
-                    },
-                );
+        while let Some((t, e)) = f.trace.hazard.get(f.hazard_at) {
+            if *t > clock.now {
+                break;
             }
-            if f.forecast_wanted {
-                let horizon_s = clock.horizon.0.saturating_sub(f.at.0) as f64;
-                for (z, t) in f.forecast(horizon_s).into_iter().enumerate() {
-                    if let Some(t) = t
-                        && arrival.forecast[z].is_none_or(|old| t < old)
+            f.hazard_at += 1;
+            if matches!(e, Effect::Started) {
+                for (at, e) in &f.trace.damage {
+                    if let Effect::ZoneReached(z) = e
+                        && arrival.forecast[*z].is_none_or(|old| *at < old)
                     {
-                        arrival.forecast[z] = Some(t);
+                        arrival.forecast[*z] = Some(*at);
                     }
                 }
             }
-        }
-        if f.settled_at.is_some() {
-            continue;
-        }
-        let Some(model) = f.model.as_mut() else {
-            continue;
-        };
-        let t = (clock.tick_end().0 - f.at.0) as f64;
-        if let Err(e) = model.advance_to(t) {
-            // A broken invariant of the solver: stop the flood, keep the run.
-            journal.record(
-                clock.now,
-                EventKind::HazardEnded {
-                    hazard: f.number,
-                    why: Arc::from(format!("flood solver stopped: {e}")),
+            let kind = match e {
+                Effect::Started => EventKind::HazardStarted {
+                    hazard: f.trace.number,
+                    what: Arc::from("river flood"),
                 },
-            );
-            f.settled_at = Some(clock.now);
-            continue;
-        }
-        if t > f.inflow_end_s {
-            let depths = model.depth_grid();
-            let now: Vec<f64> = depths
-                .data()
-                .iter()
-                .map(|&v| if depths.is_nodata(v) { 0.0 } else { v })
-                .collect();
-            let settled = f.previous.len() == now.len()
-                && f.previous
-                    .iter()
-                    .zip(&now)
-                    .all(|(a, b)| (a - b).abs() <= SETTLED_M);
-            f.previous = now;
-            if settled {
-                f.settled_at = Some(clock.tick_end());
-                journal.record(
-                    clock.now,
-                    EventKind::HazardEnded {
-                        hazard: f.number,
-                        why: Arc::from("flood water settled"),
-                    },
-                );
-            }
+                Effect::Ended(why) => EventKind::HazardEnded {
+                    hazard: f.trace.number,
+                    why: why.clone(),
+                },
+                _ => continue,
+            };
+            journal.record(clock.now, kind);
         }
     }
 }
@@ -374,114 +560,71 @@ pub(crate) fn damage(
     mut journal: ResMut<Journal>,
 ) {
     let net = scenario.net();
-    let close_at = scenario.0.plan.hazard_response.road_close_depth_m;
     for f in &mut floods.0 {
-        if !f.started || f.model.is_none() {
-            continue;
-        }
-        // Once settled the water no longer changes: one last pass is enough.
-        if f.settled_at.is_some_and(|t| t < clock.now) {
-            continue;
-        }
-        for k in 0..f.links.len() {
-            let (l, cells) = &f.links[k];
-            let d = cells.iter().map(|&c| f.depth(c)).fold(0.0, f64::max);
-            let new = match f.roads[k] {
-                Road::Dry | Road::Receded if d > close_at => Some((
-                    Road::Flooded(d),
-                    EdgeState::Closed {
-                        state: DamageState::None,
-                        reason: Arc::from("flooded"),
-                    },
-                )),
-                Road::Flooded(max) if d > close_at => {
-                    f.roads[k] = Road::Flooded(max.max(d));
-                    None
-                }
-                // Hysteresis: the water must fall to half the closing depth,
-                // so a link at the threshold does not flap.
-                Road::Flooded(max) if d < 0.5 * close_at => Some((
-                    Road::Receded,
-                    EdgeState::Closed {
-                        state: if max < 1.0 {
-                            DamageState::Slight
-                        } else {
-                            DamageState::Moderate
-                        },
-                        reason: Arc::from("flood mud and debris"),
-                    },
-                )),
-                _ => None,
-            };
-            if let Some((road, state)) = new {
-                f.roads[k] = road;
-                for l in std::iter::once(*l).chain(net.links[*l as usize].twin) {
-                    set_edge(net, &mut edges, &mut journal, clock.now, l, state.clone());
-                }
+        let number = f.trace.number;
+        let hz = &scenario.0.file.hazards[number as usize - 1];
+        while let Some((t, e)) = f.trace.damage.get(f.damage_at) {
+            if *t > clock.now {
+                break;
             }
-        }
-        for i in 0..fac.ids.len() {
-            let Some(c) = f.facility_cells[i] else {
-                continue;
-            };
-            if !f.facility_failed[i] && f.depth(c) > f.params.facility_fail_depth_m {
-                f.facility_failed[i] = true;
-                if fac.damage[i] < DamageState::Moderate {
-                    fac.damage[i] = DamageState::Moderate;
+            f.damage_at += 1;
+            match e {
+                Effect::Road(l, state) => {
+                    for l in std::iter::once(*l).chain(net.links[*l as usize].twin) {
+                        set_edge(net, &mut edges, &mut journal, clock.now, l, state.clone());
+                    }
+                }
+                Effect::FacilityFails(i) => {
+                    if fac.damage[*i] < DamageState::Moderate {
+                        fac.damage[*i] = DamageState::Moderate;
+                        journal.record(
+                            clock.now,
+                            EventKind::FacilityDamaged {
+                                facility: fac.ids[*i],
+                                state: DamageState::Moderate,
+                            },
+                        );
+                    }
+                }
+                Effect::ZoneReached(z) => {
+                    arrival.reach(*z, clock.now);
                     journal.record(
                         clock.now,
-                        EventKind::FacilityDamaged {
-                            facility: fac.ids[i],
-                            state: DamageState::Moderate,
+                        EventKind::HazardReachedZone {
+                            zone: zones.ids[*z],
+                            hazard: number,
+                            what: Arc::from("flood water"),
                         },
                     );
                 }
-            }
-        }
-        let mut changed = false;
-        for z in 0..zones.ids.len() {
-            let Some(c) = f.zone_cells[z] else { continue };
-            let d = f.depth(c);
-            f.zone_max[z] = f.zone_max[z].max(d);
-            let wet = d > f.params.zone_flood_depth_m;
-            if wet && !f.zone_flooded[z] {
-                f.zone_flooded[z] = true;
-                changed = true;
-                arrival.reach(z, clock.now);
-                journal.record(
-                    clock.now,
-                    EventKind::HazardReachedZone {
-                        zone: zones.ids[z],
-                        hazard: f.number,
-                        what: Arc::from("flood water"),
-                    },
-                );
-            } else if !wet && f.zone_flooded[z] && !f.zone_receded[z] {
-                f.zone_receded[z] = true;
-                if !zones.contaminated[z] {
-                    zones.contaminated[z] = true;
-                    zones.ever_contaminated[z] = true;
-                    journal.record(
-                        clock.now,
-                        EventKind::ZoneContaminated {
-                            zone: zones.ids[z],
-                            reason: Arc::from("flood deposits"),
-                        },
-                    );
+                Effect::ZoneReceded(z) => {
+                    if !zones.contaminated[*z] {
+                        zones.contaminated[*z] = true;
+                        zones.ever_contaminated[*z] = true;
+                        journal.record(
+                            clock.now,
+                            EventKind::ZoneContaminated {
+                                zone: zones.ids[*z],
+                                reason: Arc::from("flood deposits"),
+                            },
+                        );
+                    }
                 }
+                Effect::Kpis(values) => {
+                    for (k, v) in values.iter() {
+                        stats.set(number, hz, k, v.clone());
+                    }
+                }
+                Effect::Started | Effect::Ended(_) => {}
             }
-        }
-        // KPIs every simulated hour and at the end (they scan the grid).
-        let hourly = clock.tick_end().0 % 3600 < clock.tick_s;
-        if changed || hourly || clock.tick_end() >= clock.horizon {
-            kpis(f, &scenario.0, &zones, &mut stats);
         }
     }
 }
 
-fn kpis(f: &Inundation, s: &qilian_engine::Scenario, zones: &Zones, stats: &mut HazardStats) {
-    let Some(model) = &f.model else { return };
-    let hz = &s.file.hazards[f.number as usize - 1];
+fn kpis(f: &Inundation, s: &qilian_engine::Scenario) -> Vec<(&'static str, serde_json::Value)> {
+    let Some(model) = &f.model else {
+        return Vec::new();
+    };
     let max = model.max_depth();
     let wet = max
         .data()
@@ -495,76 +638,54 @@ fn kpis(f: &Inundation, s: &qilian_engine::Scenario, zones: &Zones, stats: &mut 
         .filter(|&&v| !max.is_nodata(v))
         .fold(0.0f64, |a, &b| a.max(b));
     let (mut people, mut weighted, mut households) = (0.0, 0.0, 0.0);
-    for z in 0..zones.ids.len() {
+    for (z, zone) in s.region.zones.iter().enumerate() {
         let frac = damage_fraction(
             DdRegion::Asia,
             Occupancy::Residential,
             Metres(f.zone_max[z]),
         )
         .unwrap_or(0.0);
-        people += zones.population[z];
-        weighted += zones.population[z] * frac;
-        households += s.region.zones[z].households as f64 * frac;
+        let population = zone.population as f64;
+        people += population;
+        weighted += population * frac;
+        households += zone.households as f64 * frac;
     }
     let closed = f.roads.iter().filter(|r| !matches!(r, Road::Dry)).count();
-    stats.set(f.number, hz, "flooded_area_km2", json!(round6(area_km2)));
-    stats.set(f.number, hz, "max_depth_m", json!(round6(deepest)));
-    stats.set(
-        f.number,
-        hz,
-        "zones_flooded",
-        json!(f.zone_flooded.iter().filter(|b| **b).count()),
-    );
-    stats.set(
-        f.number,
-        hz,
-        "zone_damage_fraction_mean",
-        json!(round6(if people > 0.0 { weighted / people } else { 0.0 })),
-    );
-    stats.set(
-        f.number,
-        hz,
-        "household_loss_equivalents",
-        json!(round6(households)),
-    );
-    stats.set(f.number, hz, "road_links_flooded", json!(closed));
-    stats.set(
-        f.number,
-        hz,
-        "facilities_failed",
-        json!(f.facility_failed.iter().filter(|b| **b).count()),
-    );
-    stats.set(
-        f.number,
-        hz,
-        "inflow_m3",
-        json!(round6(model.total_inflow())),
-    );
-    stats.set(
-        f.number,
-        hz,
-        "outflow_m3",
-        json!(round6(model.total_outflow())),
-    );
-    stats.set(f.number, hz, "solver_steps", json!(model.steps()));
-    stats.set(
-        f.number,
-        hz,
-        "settled_h",
-        json!(f.settled_at.map(|t| round6(t.hours()))),
-    );
+    vec![
+        ("flooded_area_km2", json!(round6(area_km2))),
+        ("max_depth_m", json!(round6(deepest))),
+        (
+            "zones_flooded",
+            json!(f.zone_flooded.iter().filter(|b| **b).count()),
+        ),
+        (
+            "zone_damage_fraction_mean",
+            json!(round6(if people > 0.0 { weighted / people } else { 0.0 })),
+        ),
+        ("household_loss_equivalents", json!(round6(households))),
+        ("road_links_flooded", json!(closed)),
+        (
+            "facilities_failed",
+            json!(f.facility_failed.iter().filter(|b| **b).count()),
+        ),
+        ("inflow_m3", json!(round6(model.total_inflow()))),
+        ("outflow_m3", json!(round6(model.total_outflow()))),
+        ("solver_steps", json!(model.steps())),
+        ("settled_h", json!(f.settled_at.map(|t| round6(t.hours())))),
+    ]
 }
 
 /// Footprints of the floods that have started: the solver's maximum depth
-/// per DEM cell (dry cells NODATA).
+/// per DEM cell over the flood's course (dry cells NODATA).
 pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
     use super::footprint::{Footprint, FootprintKind, to_grid};
     let Some(floods) = world.get_resource::<Floods>() else {
         return;
     };
-    for f in floods.0.iter().filter(|f| f.started) {
-        let Some(model) = &f.model else { continue };
-        let max = model.max_depth();
+    for f in floods.0.iter().filter(|f| f.hazard_at > 0) {
+        let Some(max) = &f.trace.max_depth else {
+            continue;
+        };
         let values = max
             .data()
             .iter()
@@ -585,7 +706,7 @@ pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprin
             values,
         ) {
             out.push(Footprint {
-                hazard: f.number,
+                hazard: f.trace.number,
                 kind: FootprintKind::FloodDepth,
                 grid,
             });

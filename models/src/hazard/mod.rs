@@ -54,6 +54,8 @@ pub struct HazardArrival {
     /// starts, if a plan rule asks for it); `None` where no forecast reaches
     /// it.
     pub forecast: Vec<Option<SimTime>>,
+    /// Zones told to shelter in place (set when a chemical release starts).
+    pub shelter: Vec<bool>,
 }
 
 impl HazardArrival {
@@ -130,6 +132,7 @@ impl SimPlugin for HazardPlugin {
         sim.world_mut().insert_resource(HazardArrival {
             zones: vec![None; nz],
             forecast: vec![None; nz],
+            shelter: vec![false; nz],
         });
         sim.world_mut().insert_resource(HazardStats::default());
         if scenario.file.hazards.is_empty() {
@@ -190,6 +193,9 @@ fn feed_evacuation(
     for z in 0..arrival.zones.len().min(reach.reached.len()) {
         if arrival.zones[z].is_some() {
             reach.reached[z] = true;
+        }
+        if arrival.shelter[z] {
+            reach.shelter[z] = true;
         }
         if let Some(f) = arrival.forecast[z]
             && reach.forecast_s[z].is_none_or(|old| f < old)

@@ -490,3 +490,79 @@ fn hazard_within_warns_from_the_forecast_hook() {
     );
     assert_eq!(run.kpis["evacuation"]["sheltered"], 3);
 }
+
+/// A zone warned at hour 0 with departures spread over hours, told to
+/// shelter in place at `told_h` (`None`: never).
+fn in_place(told_h: Option<f64>) -> (Vec<u64>, RunResult) {
+    let mut b = Builder::new();
+    b.horizon_h = 4.0;
+    b.node(1, 0.0, 0.0).node(2, 2000.0, 0.0);
+    b.link(1, 2, 2000.0, 10.0, 1, 3600.0);
+    b.zone(1, 1, 1000, 400).shelter(10, 2, 5000.0);
+    b.rule(
+        &[1],
+        at0(),
+        2.5,
+        DepartureCurve::Rayleigh {
+            sigma_h: Hours(1.0).into(),
+        },
+        1.0,
+    );
+    let mut sim = standard_sim(b.build(), 0);
+    let mut departed = Vec::new();
+    while !sim.finished() {
+        if told_h.is_some_and(|h| sim.now().0 as f64 >= h * 3600.0) {
+            sim.world_mut()
+                .resource_mut::<qilian_models::evacuation::HazardReach>()
+                .shelter[0] = true;
+        }
+        sim.step();
+        if let Err(e) = evac(&sim).audit() {
+            panic!("at {:?}: {e}", sim.now());
+        }
+        departed.push(evac(&sim).departed());
+    }
+    (departed, sim.finish())
+}
+
+#[test]
+fn sheltering_in_place_stops_departures_and_conserves_people() {
+    let (free, run_free) = in_place(None);
+    let (told, run) = in_place(Some(0.5));
+    // Before the order both runs are the same; from it on nobody leaves.
+    let at = 30; // ticks of 60 s in half an hour
+    assert_eq!(free[..at], told[..at]);
+    assert!(told[at - 1] > 0, "some left before the order");
+    assert!(told[at..].iter().all(|&d| d == told[at - 1]), "{told:?}");
+    assert_eq!(*free.last().unwrap(), 1000, "without the order all leave");
+    let k = &run.kpis["evacuation"];
+    assert_eq!(k["shelter_in_place_zones"], 1);
+    assert_eq!(k["stayed_in_place"], 1000 - told[at - 1]);
+    assert_eq!(k["at_home"], 1000 - told[at - 1]);
+    assert_eq!(
+        k["sheltered"].as_u64().unwrap() + k["en_route"].as_u64().unwrap(),
+        told[at - 1]
+    );
+    assert_eq!(run_free.kpis["evacuation"]["stayed_in_place"], 0);
+}
+
+#[test]
+fn a_zone_told_to_shelter_first_is_not_warned_by_its_rule() {
+    let mut b = Builder::new();
+    b.node(1, 0.0, 0.0).node(2, 1000.0, 0.0);
+    b.link(1, 2, 1000.0, 10.0, 1, 1800.0);
+    b.zone(1, 1, 30, 10).shelter(10, 2, 100.0);
+    b.rule(&[1], Trigger::AtHour(Hours(1.0)), 3.0, all_at(60.0), 1.0);
+    let mut sim = standard_sim(b.build(), 0);
+    sim.world_mut()
+        .resource_mut::<qilian_models::evacuation::HazardReach>()
+        .shelter[0] = true;
+    let run = sim.run();
+    assert!(
+        !run.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ZoneWarned { .. }))
+    );
+    assert_eq!(run.kpis["evacuation"]["at_home"], 30);
+    assert_eq!(run.kpis["evacuation"]["vehicles"], 0);
+}
