@@ -16,41 +16,18 @@
 #[path = "../benches/support/city.rs"]
 #[allow(dead_code)]
 mod city;
+#[path = "../benches/support/procfs.rs"]
+#[allow(dead_code)]
+mod procfs;
 
+use procfs::{process_cpu_s, status_kb, thread_cpu_ns};
 use qilian_engine::{EdgeStates, Scenario, SimTime, Streams};
 use qilian_models::evacuation::{Evacuation, HazardReach};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-/// Nanoseconds this thread has run on a CPU.
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-/// CPU seconds (user + system) of the whole process.
-fn process_cpu_s() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return f64::NAN;
-    };
-    // Fields after the command name, which may contain spaces.
-    let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        f.get(i)
-            .and_then(|x| x.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    };
-    (ticks(11) + ticks(12)) / 100.0
+    status_kb("VmHWM:").map(|kb| kb / 1024.0)
 }
 
 fn main() {

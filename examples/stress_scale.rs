@@ -17,35 +17,13 @@
 #[path = "../benches/support/grown.rs"]
 #[allow(dead_code)]
 mod grown;
+#[path = "../benches/support/procfs.rs"]
+#[allow(dead_code)]
+mod procfs;
 
+use procfs::{process_cpu_s, reset_peak, status_kb};
 use qilian_evaluator::stress;
 use std::time::Instant;
-
-fn status_kb(field: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// CPU seconds (user + system) of the whole process.
-fn process_cpu_s() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return f64::NAN;
-    };
-    let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        f.get(i)
-            .and_then(|x| x.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    };
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// Reset VmHWM to the current RSS; whether the kernel allowed it.
-fn reset_peak() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
 
 fn main() {
     let runs: u32 = std::env::args()
