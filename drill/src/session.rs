@@ -13,10 +13,11 @@ use crate::journal::{Control, DrillJournal, Entry};
 use crate::seal::{DrillInfo, read_json, read_seed};
 use crate::template::{LoadedTemplate, command_scenario, load_template, realise, streams};
 use bevy_ecs::world::World;
+use qilian_engine::network::EdgeStates;
 use qilian_engine::scenario::{CrewKind, DamageState, FacilityKind, Inject, Scenario, WorkKind};
 use qilian_engine::sim::InjectQueue;
 use qilian_engine::{
-    CrewId, DepotId, EdgeId, EventKind, FacilityId, Hours, Journal, Sim, SimEvent, SimTime,
+    CrewId, DepotId, EdgeId, EventKind, FacilityId, Hours, Journal, NodeId, Sim, SimEvent, SimTime,
     Streams, TaskId, ZoneId,
 };
 use qilian_models::responders::{Activity, Crew, DispatchMode, TaskBoard};
@@ -72,6 +73,18 @@ pub enum Order {
         /// The order.
         order: Vec<WorkKind>,
     },
+    /// Open a shelter facility the plan did not open.
+    OpenShelter {
+        /// Facility id (of kind `Shelter`).
+        facility: u32,
+    },
+    /// Send an available crew to a node, to wait there (pre-positioning).
+    Move {
+        /// Crew id.
+        crew: u32,
+        /// Node id.
+        node: u32,
+    },
 }
 
 /// An accepted order.
@@ -117,6 +130,8 @@ pub struct Team {
     closed: BTreeSet<u32>,
     /// Zones the team warned.
     warned: BTreeSet<u32>,
+    /// Shelters the team opened.
+    opened: BTreeSet<u32>,
 }
 
 /// Clock state.
@@ -182,6 +197,7 @@ impl Session {
                     pending_crews: BTreeSet::new(),
                     closed: BTreeSet::new(),
                     warned: BTreeSet::new(),
+                    opened: BTreeSet::new(),
                 }
             })
             .collect();
@@ -341,7 +357,8 @@ impl Session {
 
     /// Check an order against the team's state and knowledge. The answer
     /// never depends on truth the team has not been told, except what its
-    /// own crews would find on arrival (a task already closed).
+    /// own crews would find on arrival (a task already closed, no open road
+    /// to a node).
     fn check_order(&self, team: u32, order: &Order) -> Result<Inject, Rejected> {
         let t = self
             .teams
@@ -352,23 +369,7 @@ impl Session {
         match order {
             Order::Dispatch { crew, task } => {
                 let world = t.sim.world();
-                let mut state = None;
-                for (c, a) in query_crews(world) {
-                    if c.id.0 == *crew {
-                        state = Some((c.kind, a));
-                    }
-                }
-                let (kind, act) =
-                    state.ok_or_else(|| reject(422, format!("unknown crew {crew}")))?;
-                if matches!(act, Activity::Away) {
-                    return Err(reject(409, format!("crew {crew} has not arrived yet")));
-                }
-                if act.busy()
-                    || matches!(act, Activity::Resting { .. })
-                    || t.pending_crews.contains(crew)
-                {
-                    return Err(reject(409, format!("crew {crew} is busy")));
-                }
+                let (kind, _) = available_crew(t, *crew)?;
                 let known = t.reports.iter().find_map(|r| match &r.event.kind {
                     EventKind::TaskCreated { task: id, work, .. } if id.0 == *task => Some(*work),
                     _ => None,
@@ -463,6 +464,51 @@ impl Session {
                     delay_h: Hours(MUTUAL_AID_DELAY_H),
                 })
             }
+            Order::OpenShelter { facility } => {
+                let f = sc
+                    .region
+                    .facilities
+                    .iter()
+                    .find(|f| f.id.0 == *facility)
+                    .ok_or_else(|| reject(422, format!("unknown facility {facility}")))?;
+                if f.kind != FacilityKind::Shelter {
+                    return Err(reject(
+                        422,
+                        format!("facility {facility} is a {:?}, not a shelter", f.kind),
+                    ));
+                }
+                if sc.plan.shelters.contains(&f.id) || t.opened.contains(facility) {
+                    return Err(reject(409, format!("shelter {facility} is already open")));
+                }
+                Ok(Inject::OpenShelter { facility: f.id })
+            }
+            Order::Move { crew, node } => {
+                let (_, act) = available_crew(t, *crew)?;
+                let net = &sc.network;
+                let dest = net
+                    .node(NodeId(*node))
+                    .ok_or_else(|| reject(422, format!("unknown node {node}")))?;
+                let at = match act {
+                    Activity::Idle { at } => Some(at),
+                    Activity::Driving { path, step, .. } => {
+                        path.get(step).map(|&l| net.links[l as usize].to)
+                    }
+                    _ => None,
+                };
+                let edges = t.sim.world().resource::<EdgeStates>();
+                let reachable =
+                    at.is_some_and(|at| net.tree_to(dest, edges).path(net, at).is_some());
+                if !reachable {
+                    return Err(reject(
+                        422,
+                        format!("no open road takes crew {crew} to node {node}"),
+                    ));
+                }
+                Ok(Inject::MoveCrew {
+                    crew: CrewId(*crew),
+                    node: NodeId(*node),
+                })
+            }
             Order::Priorities { order } => {
                 let mut seen = BTreeSet::new();
                 if order.is_empty() || !order.iter().all(|w| seen.insert(*w)) {
@@ -483,8 +529,11 @@ impl Session {
             .find(|t| t.n == team)
             .expect("checked: team exists");
         match &order {
-            Order::Dispatch { crew, .. } => {
+            Order::Dispatch { crew, .. } | Order::Move { crew, .. } => {
                 t.pending_crews.insert(*crew);
+            }
+            Order::OpenShelter { facility } => {
+                t.opened.insert(*facility);
             }
             Order::Warn { zone } => {
                 t.warned.insert(*zone);
@@ -600,7 +649,8 @@ impl Session {
                     Activity::Away => ("away", None, None),
                     Activity::Idle { at } => ("idle", Some(at), None),
                     Activity::Driving { task: None, path, step, .. } => {
-                        ("returning", path.get(step).map(|&l| net.links[l as usize].from), None)
+                        let home = path.last().is_none_or(|&l| net.links[l as usize].to == c.home);
+                        (if home { "returning" } else { "moving" }, path.get(step).map(|&l| net.links[l as usize].from), None)
                     }
                     Activity::Driving { task, path, step, .. } => {
                         ("driving", path.get(step).map(|&l| net.links[l as usize].from), task)
@@ -740,6 +790,23 @@ fn count_sources(reports: &[Report]) -> BTreeMap<Source, usize> {
         *m.entry(r.source).or_insert(0) += 1;
     }
     m
+}
+
+/// The team's crew `crew` and what it is doing, if it can take an order
+/// now (arrived, not busy, resting or already ordered this tick).
+fn available_crew(t: &Team, crew: u32) -> Result<(CrewKind, Activity), Rejected> {
+    let (kind, act) = query_crews(t.sim.world())
+        .into_iter()
+        .find(|(c, _)| c.id.0 == crew)
+        .map(|(c, a)| (c.kind, a))
+        .ok_or_else(|| reject(422, format!("unknown crew {crew}")))?;
+    if matches!(act, Activity::Away) {
+        return Err(reject(409, format!("crew {crew} has not arrived yet")));
+    }
+    if act.busy() || matches!(act, Activity::Resting { .. }) || t.pending_crews.contains(&crew) {
+        return Err(reject(409, format!("crew {crew} is busy")));
+    }
+    Ok((kind, act))
 }
 
 /// Crews and their activities, sorted by crew id.

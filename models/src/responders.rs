@@ -158,7 +158,8 @@ pub enum Activity {
         /// Where.
         at: NodeIx,
     },
-    /// Driving a path; `task` is `None` when heading home.
+    /// Driving a path; `task` is `None` when heading home (or to a node
+    /// by a `MoveCrew` order).
     Driving {
         /// The task it drives to.
         task: Option<TaskId>,
@@ -404,7 +405,7 @@ fn mutual_aid_arrives(
     }
 }
 
-/// Apply command orders (`Assign`, `Priorities`, `CallAid`) due this tick
+/// Apply command orders (`Assign`, `MoveCrew`, `Priorities`, `CallAid`) due this tick
 /// (Tasks phase, after task creation, before dispatch).
 /// An order that no longer fits the state (crew busy, task closed…) is
 /// dropped: the drill server checks orders before it accepts them.
@@ -482,6 +483,46 @@ fn orders(
                         eta_h: crate::measure::round6((off + eta) / 3600.0),
                     },
                 );
+            }
+            Inject::MoveCrew { crew, node } => {
+                let Some(dest) = net.node(*node) else {
+                    continue;
+                };
+                let Some((_, mut act)) = crews.iter_mut().find(|(c, _)| c.id == *crew) else {
+                    continue;
+                };
+                let Some((at, _)) = position(&act, net) else {
+                    continue;
+                };
+                let Some(path) = net.tree_to(dest, &edges).path(net, at) else {
+                    continue;
+                };
+                // A crew driving home finishes its current link first.
+                let (mut full, left_s) = match &*act {
+                    Activity::Driving {
+                        path: p,
+                        step,
+                        left_s,
+                        ..
+                    } => (vec![p[*step]], *left_s),
+                    _ => (Vec::new(), 0.0),
+                };
+                full.extend(path);
+                if full.is_empty() {
+                    *act = Activity::Idle { at: dest };
+                    continue;
+                }
+                let left_s = if left_s > 0.0 {
+                    left_s
+                } else {
+                    net.travel_time(full[0], &edges).unwrap_or(0.0)
+                };
+                *act = Activity::Driving {
+                    task: None,
+                    path: full,
+                    step: 0,
+                    left_s,
+                };
             }
             Inject::Priorities { order } => {
                 let rank: BTreeMap<WorkKind, usize> =
@@ -1010,13 +1051,16 @@ fn drive(
         match *task {
             None => {
                 *act = Activity::Idle { at };
-                journal.record(
-                    clock.now,
-                    EventKind::CrewReturned {
-                        crew: crew.id,
-                        depot: crew.depot,
-                    },
-                );
+                // A crew moved by order to another node just waits there.
+                if at == crew.home {
+                    journal.record(
+                        clock.now,
+                        EventKind::CrewReturned {
+                            crew: crew.id,
+                            depot: crew.depot,
+                        },
+                    );
+                }
             }
             Some(task_id) => {
                 let Some(t) = board.tasks.get(&task_id) else {

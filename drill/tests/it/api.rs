@@ -320,3 +320,122 @@ async fn controller_controls_time_and_injects() {
     let journal = std::fs::read_to_string(Path::new(&f.dir).join("journal.jsonl")).unwrap();
     assert_eq!(journal.lines().count(), 3, "step, inject, step:\n{journal}");
 }
+
+#[tokio::test]
+async fn open_shelter_and_move_orders_are_accepted_or_refused_cleanly() {
+    use qilian_engine::scenario::{DamageState, Inject};
+    let (shelter, node) = super::CLOSED_SHELTER;
+    let dir = super::drill_shelter_closed("api-shelter-move", 1);
+    let tokens: Tokens = read_json(&dir.join("tokens.json")).unwrap();
+    let f = Fixture {
+        app: App::new(Session::open(&dir).unwrap(), &tokens),
+        tokens,
+        dir,
+    };
+    // A node whose every road the controller closes: no crew can reach it.
+    let (crew, other, cut) = {
+        let mut s = f.app.session.lock().unwrap();
+        let crew = super::session::idle_crew(&s);
+        let sc = s.scenario.clone();
+        let depots: Vec<_> = sc.plan.depots.iter().map(|d| d.node).collect();
+        let cut = sc
+            .region
+            .nodes
+            .iter()
+            .map(|n| n.id)
+            .filter(|n| !depots.contains(n) && n.0 != node)
+            .min_by_key(|n| {
+                sc.region
+                    .edges
+                    .iter()
+                    .filter(|e| e.from == *n || e.to == *n)
+                    .count()
+            })
+            .unwrap();
+        for e in sc
+            .region
+            .edges
+            .iter()
+            .filter(|e| e.from == cut || e.to == cut)
+        {
+            s.inject(Inject::CloseEdge {
+                edge: e.id,
+                reason: "test".into(),
+                both_ways: true,
+                state: DamageState::None,
+            })
+            .unwrap();
+        }
+        s.advance(1);
+        let v = s.team_view(1).unwrap();
+        let other = v["crews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["status"] == "idle" && c["id"] != crew)
+            .unwrap()["id"]
+            .as_u64()
+            .unwrap();
+        (crew, other, cut.0)
+    };
+    let team = f.team(1);
+    let open = format!(r#"{{"type":"open_shelter","facility":{shelter}}}"#);
+    let mv = format!(r#"{{"type":"move","crew":{crew},"node":{node}}}"#);
+    for ok in [&open, &mv] {
+        let (s, body) = f.call("POST", "/api/orders", Some(&team), ok).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{ok} → {body}");
+    }
+    let before = f.state_and_journal(1);
+    let journal = String::from_utf8(before.1.clone()).unwrap();
+    assert!(journal.contains(&open[1..open.len() - 1]), "{journal}");
+    assert!(journal.contains(&mv[1..mv.len() - 1]), "{journal}");
+    let cases: Vec<(String, u16, &str)> = vec![
+        (open.clone(), 409, "already open"),
+        (
+            r#"{"type":"open_shelter","facility":50}"#.into(),
+            409,
+            "already open",
+        ), // opened by the plan
+        (
+            r#"{"type":"open_shelter","facility":4242}"#.into(),
+            422,
+            "unknown facility",
+        ),
+        (
+            r#"{"type":"open_shelter","facility":1}"#.into(),
+            422,
+            "not a shelter",
+        ),
+        (mv.clone(), 409, "busy"), // already ordered this tick
+        (
+            format!(r#"{{"type":"move","crew":424242,"node":{node}}}"#),
+            422,
+            "unknown crew",
+        ),
+        (
+            format!(r#"{{"type":"move","crew":{other},"node":99999999}}"#),
+            422,
+            "unknown node",
+        ),
+        (
+            format!(r#"{{"type":"move","crew":{other},"node":{cut}}}"#),
+            422,
+            "no open road",
+        ),
+        (
+            format!(r#"{{"type":"move","crew":{other}}}"#),
+            400,
+            "missing field `node`",
+        ),
+    ];
+    for (body, want, says) in cases {
+        let (s, text) = f.call("POST", "/api/orders", Some(&team), &body).await;
+        assert_eq!(s.as_u16(), want, "{body} → {text}");
+        assert!(text.contains(says), "{body} → {text}");
+        assert_eq!(
+            f.state_and_journal(1),
+            before,
+            "a rejected order changed state: {body}"
+        );
+    }
+}

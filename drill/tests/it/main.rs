@@ -50,3 +50,37 @@ pub fn drill(name: &str, teams: u32) -> PathBuf {
     create_with_seed(&quake(), teams, &dir, SEED).expect("drill created");
     dir
 }
+
+/// Shelter left closed by [`drill_shelter_closed`]'s plan, and its node.
+pub const CLOSED_SHELTER: (u32, u32) = (55, 509);
+
+/// A drill of the test template whose plan leaves shelter 55 closed (a copy
+/// of the stock plan without it, written next to a copy of the template).
+pub fn drill_shelter_closed(name: &str, teams: u32) -> PathBuf {
+    let tpl_dir = scratch(&format!("{name}-template"));
+    std::fs::create_dir_all(&tpl_dir).unwrap();
+    let all = "shelters: [50, 51, 52, 53, 54, 55],";
+    let plan = std::fs::read_to_string(stock("plans/ganzhou-baseline.ron")).unwrap();
+    assert!(plan.contains(all), "the stock plan opens shelter 55");
+    std::fs::write(
+        tpl_dir.join("plan.ron"),
+        plan.replace(all, "shelters: [50, 51, 52, 53, 54],"),
+    )
+    .unwrap();
+    let region = stock("regions/ganzhou.ron");
+    let text = std::fs::read_to_string(data("drill-quake.ron"))
+        .unwrap()
+        .replace(
+            "\"../../../scenarios/regions/ganzhou.ron\"",
+            &format!("{:?}", region.canonicalize().unwrap()),
+        )
+        .replace(
+            "\"../../../scenarios/plans/ganzhou-baseline.ron\"",
+            "\"plan.ron\"",
+        );
+    std::fs::write(tpl_dir.join("template.ron"), text).unwrap();
+    let t = load_template(&tpl_dir.join("template.ron")).expect("template loads");
+    let dir = scratch(name);
+    create_with_seed(&t, teams, &dir, SEED).expect("drill created");
+    dir
+}

@@ -154,3 +154,82 @@ fn mutual_aid_arrives_after_its_delay_and_priorities_are_checked() {
     )
     .unwrap();
 }
+
+/// The first idle crew of team 1.
+pub fn idle_crew(s: &Session) -> u32 {
+    let v = s.team_view(1).unwrap();
+    v["crews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "idle")
+        .expect("an idle crew")["id"]
+        .as_u64()
+        .unwrap() as u32
+}
+
+#[test]
+fn open_shelter_and_move_orders_apply_and_replay() {
+    let (shelter, node) = super::CLOSED_SHELTER;
+    let dir = super::drill_shelter_closed("shelter-move", 2);
+    let (views, crew) = {
+        let mut s = Session::open(&dir).unwrap();
+        let crew = idle_crew(&s);
+        s.order(1, Order::OpenShelter { facility: shelter })
+            .unwrap();
+        let again = s
+            .order(1, Order::OpenShelter { facility: shelter })
+            .unwrap_err();
+        assert_eq!(again.status, 409, "{}", again.message);
+        // Team 2 has not opened it: its order is accepted.
+        s.order(2, Order::OpenShelter { facility: shelter })
+            .unwrap();
+        s.order(1, Order::Move { crew, node }).unwrap();
+        let busy = s.order(1, Order::Move { crew, node }).unwrap_err();
+        assert_eq!(busy.status, 409, "{}", busy.message);
+        s.order(2, Order::Warn { zone: 2 }).unwrap();
+        s.advance(90);
+        s.checkpoint().unwrap();
+        let net = &s.scenario.network;
+        let p = &net.nodes[net.node(qilian_engine::NodeId(node)).unwrap() as usize];
+        let v = s.team_view(1).unwrap();
+        let c = v["crews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == crew)
+            .unwrap()
+            .clone();
+        assert_eq!(c["status"], "idle", "{c}");
+        assert_eq!(
+            c["xy"],
+            serde_json::json!([p.x, p.y]),
+            "waits at node {node}"
+        );
+        // Team 2 gave no move: its crew is elsewhere.
+        let v2 = s.team_view(2).unwrap();
+        let c2 = v2["crews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == crew)
+            .unwrap()
+            .clone();
+        assert_ne!(c2["xy"], c["xy"]);
+        (
+            (s.team_view(1).unwrap(), s.team_view(2).unwrap(), s.truth()),
+            crew,
+        )
+    };
+    let s = Session::open(&dir).unwrap();
+    assert_eq!(views.0, s.team_view(1).unwrap());
+    assert_eq!(views.1, s.team_view(2).unwrap());
+    assert_eq!(views.2, s.truth());
+    assert_eq!(views.0["orders"].as_array().unwrap().len(), 2);
+    let journal = std::fs::read_to_string(dir.join("journal.jsonl")).unwrap();
+    assert!(journal.contains(r#""type":"open_shelter""#), "{journal}");
+    assert!(
+        journal.contains(&format!(r#""type":"move","crew":{crew},"node":{node}"#)),
+        "{journal}"
+    );
+}

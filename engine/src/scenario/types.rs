@@ -792,6 +792,22 @@ pub enum Inject {
         /// Hours until they arrive.
         delay_h: Hours,
     },
+    /// Open a shelter the plan did not list: the facility (of kind
+    /// `Shelter`) becomes an evacuation destination with its capacity.
+    /// Ignored if it is already open.
+    OpenShelter {
+        /// The facility.
+        facility: FacilityId,
+    },
+    /// A command order: an idle (or homebound) crew drives to `node` over
+    /// the open roads and waits there, available for dispatch. Ignored if
+    /// the crew is busy, away or resting, or no road reaches the node.
+    MoveCrew {
+        /// The crew.
+        crew: crate::ids::CrewId,
+        /// Where it goes.
+        node: NodeId,
+    },
 }
 
 fn yes() -> bool {

@@ -542,6 +542,19 @@ pub(super) fn scenario(
                     zone.0
                 ))
             }
+            Inject::OpenShelter { facility } => {
+                match r.facilities.iter().find(|f| f.id == *facility) {
+                    None => rep.add(format!("{item}: refers to missing facility {}", facility.0)),
+                    Some(f) if f.kind != FacilityKind::Shelter => rep.add(format!(
+                        "{item}: opens facility {}, which is a {:?}, not a Shelter",
+                        facility.0, f.kind
+                    )),
+                    Some(_) => {}
+                }
+            }
+            Inject::MoveCrew { node, .. } if !r.nodes.iter().any(|n| n.id == *node) => {
+                rep.add(format!("{item}: moves a crew to missing node {}", node.0))
+            }
             _ => {}
         }
     }

@@ -167,3 +167,25 @@ fn random_mutations_never_panic() {
         let _ = problems(&files(&parts[0], &parts[1], &parts[2]));
     }
 }
+
+#[test]
+fn open_shelter_and_move_crew_injects_are_checked() {
+    let inject = "injects: [(at_h: 1.0, event: Damage(facility: 10, state: Moderate))]";
+    let bad = "injects: [
+        (at_h: 1.0, event: OpenShelter(facility: 10)),
+        (at_h: 1.0, event: OpenShelter(facility: 77)),
+        (at_h: 1.0, event: MoveCrew(crew: 1001, node: 99)),
+        (at_h: 1.0, event: MoveCrew(crew: 1001, node: 2)),
+    ]";
+    assert!(SCENARIO.contains(inject));
+    let m = messages(&files(&SCENARIO.replace(inject, bad), REGION, PLAN));
+    assert_eq!(
+        m,
+        [
+            "s/scenario.ron: inject 1 (at 1 h): opens facility 10, which is a Substation, not a Shelter",
+            "s/scenario.ron: inject 2 (at 1 h): refers to missing facility 77",
+            "s/scenario.ron: inject 3 (at 1 h): moves a crew to missing node 99",
+        ],
+        "{m:?}"
+    );
+}

@@ -21,7 +21,8 @@
 //!
 //! Per tick: `Hazard` applies `Expose` injects to [`HazardReach`]; `Damage`
 //! catches vehicles on links that closed and exposes reached zones; `Decide`
-//! stops the departures of zones told to shelter in place, warns zones
+//! opens shelters (`OpenShelter` injects), stops the departures of zones
+//! told to shelter in place, warns zones
 //! (plan trigger or `Warn` order), recomputes the trees when links
 //! changed or the plan's route interval passed, and picks each departing
 //! vehicle's shelter (in parallel); `Move` runs every departure and link
@@ -120,6 +121,11 @@ fn decide(
     due: Res<DueInjects>,
     mut evac: ResMut<Evacuation>,
 ) {
+    for i in &due.0 {
+        if let Inject::OpenShelter { facility } = i {
+            evac.open_shelter(*facility);
+        }
+    }
     let orders: Vec<ZoneId> = due
         .0
         .iter()

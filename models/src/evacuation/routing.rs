@@ -244,6 +244,11 @@ impl Routes {
         self.costs = costs;
     }
 
+    /// How many shelters the trees are for.
+    pub fn shelters(&self) -> usize {
+        self.trees.len()
+    }
+
     /// Travel time from `node` to shelter `s`, seconds (`INFINITY` if cut off).
     #[inline]
     pub fn time(&self, s: usize, node: NodeIx) -> f64 {

@@ -19,7 +19,7 @@ use super::exposure::HazardReach;
 use super::queue::{NONE, Router, Step, Traffic};
 use super::routing::Routes;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, Network, NodeIx};
-use qilian_engine::scenario::{DamageState, DepartureCurve, EvacuationRule, Trigger};
+use qilian_engine::scenario::{DamageState, DepartureCurve, EvacuationRule, FacilityKind, Trigger};
 use qilian_engine::{EventKind, FacilityId, Scenario, SimTime, Streams, ZoneId};
 use rayon::prelude::*;
 use serde_json::json;
@@ -388,6 +388,45 @@ impl Evacuation {
         }
     }
 
+    /// Open shelter `facility` (a region facility of kind `Shelter`) from
+    /// now on: it joins the destinations with its capacity and the route
+    /// trees are recomputed at the next `decide`. Returns `false` (and
+    /// changes nothing) if it is already open or is not a shelter.
+    pub fn open_shelter(&mut self, facility: FacilityId) -> bool {
+        if self.agents.shelter_ids.contains(&facility) {
+            return false;
+        }
+        let scenario = self.scenario.clone();
+        let Some(f) = scenario
+            .region
+            .facilities
+            .iter()
+            .find(|f| f.id == facility && f.kind == FacilityKind::Shelter)
+        else {
+            return false;
+        };
+        let Some(node) = scenario.network.node(f.node) else {
+            return false;
+        };
+        let capacity = f.capacity.unwrap_or(0.0);
+        let a = &mut self.agents;
+        a.shelter_ids.push(facility);
+        a.shelter_node.push(node);
+        a.capacity.push(capacity);
+        a.occupancy.push(0);
+        a.full.push(capacity <= 0.0);
+        if capacity > 0.0 {
+            a.with_room += 1;
+        }
+        true
+    }
+
+    /// Facility ids of the open shelters, in the order they opened (the
+    /// plan's first).
+    pub fn open_shelters(&self) -> &[FacilityId] {
+        &self.agents.shelter_ids
+    }
+
     /// `Decide` phase: warn zones whose trigger fires in this tick (and those
     /// ordered warned), recompute routes when links changed or the interval
     /// has passed, and choose a shelter for each vehicle departing in this
@@ -436,7 +475,8 @@ impl Evacuation {
         }
         let active = self.agents.zones.iter().any(|c| c.en_route > 0)
             || self.pending.get(self.cursor).is_some_and(|d| d.0 < t1);
-        let stale = self.routes.version != Some(states.version)
+        let stale = self.routes.shelters() != self.agents.shelter_node.len()
+            || self.routes.version != Some(states.version)
             || self
                 .interval_s
                 .is_some_and(|i| now.0 >= self.routes.at_s + i);

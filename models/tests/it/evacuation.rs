@@ -566,3 +566,61 @@ fn a_zone_told_to_shelter_first_is_not_warned_by_its_rule() {
     assert_eq!(run.kpis["evacuation"]["at_home"], 30);
     assert_eq!(run.kpis["evacuation"]["vehicles"], 0);
 }
+
+/// Origin → 1000 m → S10 (10 places) → 1000 m → S11 (100 places, not opened
+/// by the plan), with `opened` injected at 0 h when given.
+fn closed_second_shelter(opened: Option<Inject>) -> Outcome {
+    let mut b = Builder::new();
+    b.horizon_h = 1.0;
+    b.node(1, 0.0, 0.0)
+        .node(2, 1000.0, 0.0)
+        .node(3, 2000.0, 0.0);
+    b.link(1, 2, 1000.0, 10.0, 1, 1800.0);
+    b.link(2, 3, 1000.0, 10.0, 1, 1800.0);
+    b.zone(1, 1, 30, 30)
+        .shelter(10, 2, 10.0)
+        .shelter(11, 3, 100.0);
+    b.plan.shelters.retain(|f| f.0 != 11);
+    b.rule(&[1], at0(), 1.0, all_at(60.0), 1.0);
+    if let Some(i) = opened {
+        b.inject(0.0, i);
+    }
+    run_checked(standard_sim(b.build(), 0))
+}
+
+#[test]
+fn a_shelter_opened_by_inject_takes_the_overflow() {
+    // Not opened: everyone ends in S10, 20 over its capacity.
+    let (_, occupancy, run) = closed_second_shelter(None);
+    assert_eq!(occupancy, vec![(FacilityId(10), 30)]);
+    assert_eq!(run.kpis["evacuation"]["shelter_overflow"], 20);
+    // Opened at the start: S10 fills, the rest go on to S11; nobody lost
+    // (`run_checked` audits conservation every tick).
+    let open = Inject::OpenShelter {
+        facility: FacilityId(11),
+    };
+    let (_, occupancy, run) = closed_second_shelter(Some(open.clone()));
+    assert_eq!(occupancy, vec![(FacilityId(10), 10), (FacilityId(11), 20)]);
+    let k = &run.kpis["evacuation"];
+    assert_eq!(k["shelter_overflow"], 0);
+    assert_eq!(k["sheltered"], 30);
+    // Opened while the vehicles are on the road to S10 (they leave at 60 s
+    // and reach node 2 from 160 s): those that find S10 full re-target.
+    let mut b = Builder::new();
+    b.horizon_h = 1.0;
+    b.node(1, 0.0, 0.0)
+        .node(2, 1000.0, 0.0)
+        .node(3, 2000.0, 0.0);
+    b.link(1, 2, 1000.0, 10.0, 1, 1800.0);
+    b.link(2, 3, 1000.0, 10.0, 1, 1800.0);
+    b.zone(1, 1, 30, 30)
+        .shelter(10, 2, 10.0)
+        .shelter(11, 3, 100.0);
+    b.plan.shelters.retain(|f| f.0 != 11);
+    b.rule(&[1], at0(), 1.0, all_at(60.0), 1.0);
+    b.inject(0.03, open);
+    let (_, occupancy, run) = run_checked(standard_sim(b.build(), 0));
+    assert_eq!(occupancy, vec![(FacilityId(10), 10), (FacilityId(11), 20)]);
+    assert_eq!(run.kpis["evacuation"]["sheltered"], 30);
+    assert_eq!(run.kpis["evacuation"]["retargeted"], 20);
+}

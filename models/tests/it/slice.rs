@@ -248,3 +248,61 @@ fn crews_rest_between_shifts() {
     );
     assert!(dispatched[1] <= finished[0] + 7200 + 120);
 }
+
+/// The power crew's dispatch to substation 11 (node 4, damaged at 1 h):
+/// (eta s, where the crew was idle at 0.9 h).
+fn dispatch_after_move(injects: &str) -> (f64, Option<qilian_engine::network::NodeIx>) {
+    use qilian_models::responders::{Activity, Crew};
+    let s = scenario(injects, "[]");
+    let mut sim = qilian_models::standard_sim(s, 0);
+    let mut idle_at = None;
+    while !sim.finished() {
+        sim.step();
+        if sim.now().0 == 3240 {
+            let w = sim.world_mut();
+            let mut q = w.query::<(&Crew, &Activity)>();
+            for (c, a) in q.iter(w) {
+                if let (1001, Activity::Idle { at }) = (c.id.0, a) {
+                    idle_at = Some(*at);
+                }
+            }
+        }
+    }
+    let r = sim.finish();
+    let d = first(
+        &r,
+        |k| matches!(k, EventKind::CrewDispatched { crew, .. } if crew.0 == 1001),
+    )
+    .expect("the power crew is dispatched");
+    assert_eq!(d.t_s, 3600);
+    let EventKind::CrewDispatched { eta_h, .. } = d.kind else {
+        unreachable!()
+    };
+    (eta_h * 3600.0, idle_at)
+}
+
+#[test]
+fn a_crew_moved_by_order_waits_at_the_node_and_is_dispatched_from_there() {
+    let damage = "(at_h: 1.0, event: Damage(facility: 11, state: Moderate))";
+    // Without the move: from the depot (node 1) by 1→5→3→4, 200 s.
+    let (eta, at) = dispatch_after_move(damage);
+    assert!((eta - 200.0).abs() < 0.01, "eta {eta}");
+    let depot = at.expect("idle at home");
+    // Moved to node 4 at 0.5 h: idle there, then dispatched on the spot.
+    let (eta, at) = dispatch_after_move(&format!(
+        "(at_h: 0.5, event: MoveCrew(crew: 1001, node: 4)), {damage}"
+    ));
+    let at = at.expect("idle after the move");
+    assert_ne!(at, depot, "the crew left its depot");
+    let net = scenario("", "[]").network.clone();
+    assert_eq!(at, net.node(qilian_engine::NodeId(4)).unwrap());
+    assert!(eta.abs() < 0.01, "dispatched from node 4: eta {eta}");
+    // A move to a node no open road reaches is ignored: the crew stays home.
+    let (eta, at) = dispatch_after_move(&format!(
+        "(at_h: 0.2, event: CloseEdge(edge: 5, reason: \"x\", state: None)), \
+         (at_h: 0.5, event: MoveCrew(crew: 1001, node: 4)), \
+         (at_h: 0.9, event: OpenEdge(edge: 5)), {damage}"
+    ));
+    assert_eq!(at, Some(depot));
+    assert!((eta - 200.0).abs() < 0.01, "eta {eta}");
+}
