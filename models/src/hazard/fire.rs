@@ -280,11 +280,8 @@ fn forecast(b: &Burn, s: &qilian_engine::Scenario, arrival: &mut HazardArrival) 
     let net = &s.network;
     for (z, zone) in s.region.zones.iter().enumerate() {
         let n = net.node(zone.node).expect("validated: zone node exists");
-        let t = b.node_arrival(n).map(|t| SimTime(b.at.0 + t.ceil() as u64));
-        if let Some(t) = t
-            && arrival.forecast[z].is_none_or(|f| t < f)
-        {
-            arrival.forecast[z] = Some(t);
+        if let Some(t) = b.node_arrival(n) {
+            arrival.forecast_at(z, SimTime(b.at.0 + t.ceil() as u64));
         }
     }
 }

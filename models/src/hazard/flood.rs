@@ -522,10 +522,8 @@ pub(crate) fn advance(
             f.hazard_at += 1;
             if matches!(e, Effect::Started) {
                 for (at, e) in &f.trace.damage {
-                    if let Effect::ZoneReached(z) = e
-                        && arrival.forecast[*z].is_none_or(|old| *at < old)
-                    {
-                        arrival.forecast[*z] = Some(*at);
+                    if let Effect::ZoneReached(z) = e {
+                        arrival.forecast_at(*z, *at);
                     }
                 }
             }

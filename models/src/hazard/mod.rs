@@ -50,9 +50,8 @@ pub struct HazardArrival {
     /// Earliest arrival of any hazard per zone; `None` while unreached.
     pub zones: Vec<Option<SimTime>>,
     /// Forecast arrival per zone where a model can tell in advance (the
-    /// fire's arrival-time grid; the flood model run ahead when the flood
-    /// starts, if a plan rule asks for it); `None` where no forecast reaches
-    /// it.
+    /// fire's arrival-time grid; the flood's trace, issued when the flood
+    /// starts); `None` where no forecast reaches it.
     pub forecast: Vec<Option<SimTime>>,
     /// Zones told to shelter in place (set when a chemical release starts).
     pub shelter: Vec<bool>,
@@ -69,6 +68,13 @@ impl HazardArrival {
                 self.zones[z] = Some(t);
                 first
             }
+        }
+    }
+
+    /// Record a forecast arrival at zone `z` at `t` (keeps the earliest).
+    pub fn forecast_at(&mut self, z: usize, t: SimTime) {
+        if self.forecast[z].is_none_or(|old| t < old) {
+            self.forecast[z] = Some(t);
         }
     }
 }
