@@ -54,9 +54,15 @@ fn main() {
     let first = stress::run_rows(&scenario, &[0], &|| {});
     let ev = &first[0].kpis;
     println!(
-        "replicate 0 (computes the flood trace): {:.2} s; evacuation.people {}, crews.power {:?}, hazards '1 flood'.solver_steps {:?}",
+        "replicate 0 (computes the flood trace): {:.2} s; evacuation.people {}, link traversals {}, route trees {}, crews.power {:?}, hazards '1 flood'.solver_steps {:?}",
         t.elapsed().as_secs_f64(),
         ev.get("evacuation.people").copied().unwrap_or(f64::NAN),
+        ev.get("evacuation.link_traversals")
+            .copied()
+            .unwrap_or(f64::NAN),
+        ev.get("evacuation.route_trees")
+            .copied()
+            .unwrap_or(f64::NAN),
         ev.get("crews.power"),
         ev.get("hazards.1 flood.solver_steps"),
     );

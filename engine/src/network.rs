@@ -248,6 +248,39 @@ impl Network {
         }
     }
 
+    /// A label per node such that two nodes joined by a path of passable
+    /// links, in either direction, share it (weakly connected components,
+    /// labelled by their smallest node). A node can reach another only if
+    /// they share a label, so a differing label rules a route out without a
+    /// search; sharing one does not prove a route on one-way links.
+    pub fn components(&self, states: &EdgeStates) -> Vec<NodeIx> {
+        fn root(parent: &mut [NodeIx], mut n: NodeIx) -> NodeIx {
+            while parent[n as usize] != n {
+                let up = parent[parent[n as usize] as usize];
+                parent[n as usize] = up;
+                n = up;
+            }
+            n
+        }
+        let mut parent: Vec<NodeIx> = (0..self.nodes.len() as NodeIx).collect();
+        for (l, link) in self.links.iter().enumerate() {
+            if self.travel_time(l as LinkIx, states).is_none() {
+                continue;
+            }
+            let (a, b) = (root(&mut parent, link.from), root(&mut parent, link.to));
+            // The smaller index becomes the root: labels do not depend on
+            // the order links are joined in.
+            match a.cmp(&b) {
+                std::cmp::Ordering::Less => parent[b as usize] = a,
+                std::cmp::Ordering::Greater => parent[a as usize] = b,
+                std::cmp::Ordering::Equal => {}
+            }
+        }
+        (0..self.nodes.len() as NodeIx)
+            .map(|n| root(&mut parent, n))
+            .collect()
+    }
+
     /// Shortest-time tree toward `dest` under the current link states.
     pub fn tree_to(&self, dest: NodeIx, states: &EdgeStates) -> PathTree {
         self.search(dest, Toward::Root, |l| self.travel_time(l, states))

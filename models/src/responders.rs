@@ -741,6 +741,9 @@ fn create_tasks(
 struct RouteCache {
     version: u64,
     trees: BTreeMap<NodeIx, Arc<PathTree>>,
+    /// [`Network::components`](qilian_engine::Network::components) for
+    /// `version`: a crew can reach a site only within its component.
+    components: Arc<Vec<NodeIx>>,
     /// The inputs of the last dispatch that assigned nothing: link-state
     /// version, available crews with the node each is at or heading for,
     /// tasks waiting. Nothing is assigned exactly when no waiting task is
@@ -769,32 +772,6 @@ fn position(act: &Activity, net: &qilian_engine::Network) -> Option<(NodeIx, f64
     }
 }
 
-/// Nodes reachable over passable links from any of `from`.
-fn reachable(
-    net: &qilian_engine::Network,
-    edges: &EdgeStates,
-    from: impl Iterator<Item = NodeIx>,
-) -> Vec<bool> {
-    let mut seen = vec![false; net.nodes.len()];
-    let mut stack: Vec<NodeIx> = Vec::new();
-    for n in from {
-        if !seen[n as usize] {
-            seen[n as usize] = true;
-            stack.push(n);
-        }
-    }
-    while let Some(u) = stack.pop() {
-        for &l in net.out_links(u) {
-            let v = net.links[l as usize].to;
-            if !seen[v as usize] && net.travel_time(l, edges).is_some() {
-                seen[v as usize] = true;
-                stack.push(v);
-            }
-        }
-    }
-    seen
-}
-
 /// Send the nearest capable available crew to each unassigned task, most
 /// urgent task first.
 fn dispatch(
@@ -820,16 +797,38 @@ fn dispatch(
     if avail.is_empty() {
         return;
     }
+    if cache.version != edges.version || cache.components.is_empty() {
+        cache.trees.clear();
+        cache.components = Arc::new(net.components(&edges));
+        cache.version = edges.version;
+    }
+    // Per crew kind, the components its available crews are in: a site
+    // outside them cannot be reached by a crew of the kind (closed roads
+    // all around), so its task is skipped without a tree.
+    let comp = Arc::clone(&cache.components);
+    let mut reach: BTreeMap<CrewKind, Vec<NodeIx>> = BTreeMap::new();
+    let mut free: BTreeMap<CrewKind, usize> = BTreeMap::new();
+    for a in avail.values() {
+        reach.entry(a.0).or_default().push(comp[a.1 as usize]);
+        *free.entry(a.0).or_default() += 1;
+    }
+    for r in reach.values_mut() {
+        r.sort_unstable();
+        r.dedup();
+    }
+    let can_reach = |kind: CrewKind, site: NodeIx| {
+        reach
+            .get(&kind)
+            .is_some_and(|r| r.binary_search(&comp[site as usize]).is_ok())
+    };
+    let open = |t: &Task, kind: CrewKind| t.sites.iter().any(|&s| can_reach(kind, s));
     let mut todo: Vec<(usize, SimTime, TaskId, CrewKind)> = board
         .tasks
         .values()
         .filter(|t| t.crew.is_none())
         .filter_map(|t| {
             let (kind, _) = rules.repair.get(&t.work)?;
-            avail
-                .values()
-                .any(|a| a.0 == *kind)
-                .then_some((t.rank, t.created, t.id, *kind))
+            open(t, *kind).then_some((t.rank, t.created, t.id, *kind))
         })
         .collect();
     if todo.is_empty() {
@@ -844,42 +843,28 @@ fn dispatch(
     if cache.idle.as_ref() == Some(&key) {
         return;
     }
-    if cache.version != edges.version {
-        cache.trees.clear();
-        cache.version = edges.version;
-    }
     // Trees for the tasks that can get a crew now: per kind, as many of the
     // most urgent tasks as there are crews of that kind available (computed
     // in parallel). A task no such crew can reach leaves its crew to a later
     // task, whose trees are then computed when it comes up. Tasks beyond
     // the crews cost nothing: with many roads waiting for a few road crews,
     // computing every task's tree at each change of the roads dominated.
-    // Sites no available crew of the kind can reach (closed roads all
-    // around) are skipped without a tree: one sweep per kind finds them.
-    let mut free: BTreeMap<CrewKind, usize> = BTreeMap::new();
-    let mut reach: BTreeMap<CrewKind, Vec<bool>> = BTreeMap::new();
-    for a in avail.values() {
-        *free.entry(a.0).or_default() += 1;
-    }
-    for &kind in free.keys() {
-        let from = avail.values().filter(|a| a.0 == kind).map(|a| a.1);
-        reach.insert(kind, reachable(net, &edges, from));
-    }
-    let open = |t: &Task| {
-        let r = &reach[&rules.repair[&t.work].0];
-        t.sites.iter().any(|&s| r[s as usize])
-    };
     let mut sites: Vec<NodeIx> = todo
         .iter()
-        .filter(|t| open(&board.tasks[&t.2]))
         .filter(|t| {
             let n = free.get_mut(&t.3).expect("todo kinds have crews");
             let take = *n > 0;
             *n = n.saturating_sub(1);
             take
         })
-        .flat_map(|t| board.tasks[&t.2].sites.iter().copied())
-        .filter(|&s| reach.values().any(|r| r[s as usize]))
+        .flat_map(|t| {
+            let kind = t.3;
+            board.tasks[&t.2]
+                .sites
+                .iter()
+                .copied()
+                .filter(move |&s| can_reach(kind, s))
+        })
         .collect();
     sites.sort_unstable();
     sites.dedup();
@@ -896,12 +881,8 @@ fn dispatch(
             continue;
         }
         let task = &board.tasks[&task_id];
-        let r = &reach[&kind];
-        if !open(task) {
-            continue;
-        }
         for &site in &task.sites {
-            if r[site as usize] && !cache.trees.contains_key(&site) {
+            if can_reach(kind, site) && !cache.trees.contains_key(&site) {
                 let tree = Arc::new(net.tree_to(site, &edges));
                 cache.trees.insert(site, tree);
             }
@@ -911,7 +892,7 @@ fn dispatch(
             if k != kind {
                 continue;
             }
-            for &site in task.sites.iter().filter(|&&s| r[s as usize]) {
+            for &site in task.sites.iter().filter(|&&s| can_reach(kind, s)) {
                 let t = off + cache.trees[&site].time[at as usize];
                 if t.is_finite() && best.is_none_or(|b| t < b.0) {
                     best = Some((t, crew, site));

@@ -100,3 +100,37 @@ fn one_tree_serves_every_origin() {
     // nodes 1, 2, 3, 4 → 3: 100, 100, 0, 50.
     assert_eq!(times, vec![100.0, 100.0, 0.0, 50.0]);
 }
+
+#[test]
+fn components_separate_what_closures_cut_off() {
+    let s = square();
+    let net = &s.network;
+    let mut states = EdgeStates::new(net);
+    let labels = net.components(&states);
+    assert!(labels.iter().all(|&c| c == 0), "all open: one component");
+    let n3 = net.node(NodeId(3)).unwrap();
+    for &l in net.in_links(n3).iter().chain(net.out_links(n3)) {
+        states.set(
+            l,
+            EdgeState::Closed {
+                state: DamageState::Complete,
+                reason: "cut off".into(),
+            },
+        );
+    }
+    let labels = net.components(&states);
+    assert_eq!(labels[n3 as usize], n3, "node 3 alone, labelled by itself");
+    assert!(
+        (0..4).filter(|&n| n != n3 as usize).all(|n| labels[n] == 0),
+        "the rest stays together: {labels:?}"
+    );
+    // A route exists only within a component.
+    for b in 0..4 {
+        let tree = net.tree_to(b, &states);
+        for a in 0..4 {
+            if tree.time[a].is_finite() {
+                assert_eq!(labels[a], labels[b as usize], "{a} reaches {b}");
+            }
+        }
+    }
+}

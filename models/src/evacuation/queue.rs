@@ -61,6 +61,11 @@ const ID_BITS: u32 = 30;
 const ID_MASK: u32 = (1 << ID_BITS) - 1;
 /// Seconds covered by the calendar's ring of one-second buckets.
 pub const RING_S: u64 = 1024;
+/// Networks with more links than this get [`Traffic::warm_up`]: their
+/// links (64 bytes each) outgrow a 2 MB cache, so there are misses for it to
+/// overlap. On a smaller network everything stays cached and the extra
+/// passes only cost time.
+const WARM_UP_LANES: usize = (2 << 20) / 64;
 /// Metres of road one stopped vehicle takes (QSim's effective cell size).
 pub const CELL_M: f64 = 7.5;
 
@@ -529,7 +534,9 @@ impl Traffic {
         while let Some((t, kind, id)) = self.cal.pop_before(end) {
             if self.cal.fresh {
                 self.cal.fresh = false;
-                self.warm_up(router);
+                if self.lanes.len() > WARM_UP_LANES {
+                    self.warm_up(router);
+                }
             }
             match kind {
                 K_LINK => self.link_head(id, t, router),
