@@ -19,6 +19,7 @@ pub mod grid;
 pub mod ids;
 pub mod journal;
 pub mod network;
+pub mod radix;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

@@ -11,11 +11,11 @@
 //! agent bound there.
 
 use crate::ids::{EdgeId, NodeId};
+use crate::radix::RadixHeap;
 use crate::scenario::{DamageState, Region, RoadClass};
 use crate::units::{Kmh, Metres, VehPerHour};
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Dense index of a node (position in [`Network::nodes`]).
@@ -291,8 +291,9 @@ impl Network {
         self.search(origin, Toward::Leaves, |l| self.travel_time(l, states))
     }
 
-    /// Dijkstra with any link cost (`None` = impassable). Ties on time are
-    /// broken by node index, so trees are the same on every run.
+    /// Dijkstra with any link cost (`None` = impassable; costs must not be
+    /// negative), over a [`RadixHeap`]. Among equally fast links into a node
+    /// the lower link index wins, so trees are the same on every run.
     pub fn search(
         &self,
         root: NodeIx,
@@ -312,10 +313,10 @@ impl Network {
         let mut time = vec![f64::INFINITY; n];
         let mut via = vec![NO_LINK; n];
         let mut done = vec![false; n];
-        let mut heap = BinaryHeap::with_capacity(n / 4 + 16);
+        let mut heap: RadixHeap<u64> = RadixHeap::new();
         time[root as usize] = 0.0;
-        heap.push(Reverse((0u64, root)));
-        while let Some(Reverse((tbits, u))) = heap.pop() {
+        heap.push(0, root);
+        while let Some((tbits, u)) = heap.pop() {
             if done[u as usize] {
                 continue;
             }
@@ -332,7 +333,7 @@ impl Network {
                 if tv < time[v] || (tv == time[v] && !done[v] && l < via[v]) {
                     time[v] = tv;
                     via[v] = l;
-                    heap.push(Reverse((tv.to_bits(), v as NodeIx)));
+                    heap.push(tv.to_bits(), v as NodeIx);
                 }
             }
         }

@@ -18,12 +18,14 @@
 //! dynamic traffic assignment.
 //!
 //! The search is Dijkstra's on the reversed graph, stored compactly for this
-//! purpose (arcs with their costs in node order, `f32` times, a radix heap),
+//! purpose (arcs with their costs in node order, `f32` times, the engine's
+//! [`RadixHeap`] on `f32` keys),
 //! rather than the engine's general `Network::search`: it runs 50 times per
 //! recomputation on the benchmark city, and is memory-bound.
 
 use super::queue::Traffic;
 use qilian_engine::network::{EdgeStates, LinkIx, NO_LINK, Network, NodeIx};
+use qilian_engine::radix::RadixHeap;
 use rayon::prelude::*;
 
 /// The network reversed, compactly: for each node, the links entering it
@@ -47,61 +49,6 @@ impl Incoming {
             start.push(adj.len() as u32);
         }
         Incoming { start, adj }
-    }
-}
-
-/// A radix heap (Ahuja, Mehlhorn, Orlin & Tarjan 1990) on the bits of
-/// non-negative `f32` keys, whose order as `u32` is their numeric order.
-/// Dijkstra pops keys in non-decreasing order, which is all it needs.
-struct RadixHeap {
-    last: u32,
-    buckets: Vec<Vec<(u32, NodeIx)>>,
-    len: usize,
-}
-
-impl RadixHeap {
-    fn new() -> RadixHeap {
-        RadixHeap {
-            last: 0,
-            buckets: (0..33).map(|_| Vec::new()).collect(),
-            len: 0,
-        }
-    }
-
-    #[inline]
-    fn bucket(&self, key: u32) -> usize {
-        32 - (key ^ self.last).leading_zeros() as usize
-    }
-
-    #[inline]
-    fn push(&mut self, key: u32, node: NodeIx) {
-        debug_assert!(key >= self.last, "radix heap keys must not decrease");
-        let b = self.bucket(key);
-        self.buckets[b].push((key, node));
-        self.len += 1;
-    }
-
-    fn pop(&mut self) -> Option<(u32, NodeIx)> {
-        if self.len == 0 {
-            return None;
-        }
-        if self.buckets[0].is_empty() {
-            let i = (1..33)
-                .find(|&i| !self.buckets[i].is_empty())
-                .expect("non-empty heap");
-            let moving = std::mem::take(&mut self.buckets[i]);
-            self.last = moving.iter().map(|e| e.0).min().expect("non-empty bucket");
-            for &(k, n) in &moving {
-                let b = self.bucket(k);
-                self.buckets[b].push((k, n));
-            }
-            // Keep the bucket's allocation.
-            let mut moving = moving;
-            moving.clear();
-            self.buckets[i] = moving;
-        }
-        self.len -= 1;
-        self.buckets[0].pop()
     }
 }
 
@@ -133,7 +80,7 @@ fn search(start: &[u32], arcs: &[Arc], root: NodeIx) -> Tree {
     let n = start.len() - 1;
     let mut time = vec![f32::INFINITY; n];
     let mut via = vec![NO_LINK; n];
-    let mut heap = RadixHeap::new();
+    let mut heap: RadixHeap<u32> = RadixHeap::new();
     time[root as usize] = 0.0;
     heap.push(0, root);
     while let Some((bits, u)) = heap.pop() {
