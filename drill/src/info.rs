@@ -117,6 +117,7 @@ pub fn source_of(kind: &EventKind) -> (Source, Option<ZoneId>) {
         | ServiceRestored { zone, .. } => (Source::Officer, Some(*zone)),
         SheltersOverflowing => (Source::Officer, None),
         CrewArrived { .. }
+        | OrderDropped { .. }
         | TaskFinished { .. }
         | CrewReturned { .. }
         | CrewRerouted { .. }
