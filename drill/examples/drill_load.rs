@@ -4,6 +4,8 @@
 //!
 //! ```text
 //! cargo run --release -p qilian-drill --example drill_load -- [SECONDS] [CLIENTS] [TEAMS] [--serve QILIAN]
+//! cargo build --release --bin qilian   # then, e.g.:
+//! cargo run -p qilian-drill --example drill_load -- 300 50 5 --serve target/release/qilian
 //! ```
 //!
 //! Defaults: 300 s, 50 clients, 5 teams (clients spread over the teams),
