@@ -4,7 +4,8 @@
 //! Every journal event has one reporting [`Source`]: sensors and SCADA for
 //! hazard onsets and facility damage, public calls for roads and people
 //! caught, the village disaster-information officer for what happens in a
-//! zone, the crew on site for work it does. A report is missed with the
+//! zone, the crew on site for work it does (and for an order it found void:
+//! a task already finished, no road through). A report is missed with the
 //! source's probability; otherwise it arrives after a delay drawn from the
 //! source's distribution, multiplied by `telecom_loss_factor` when the
 //! event's zone has lost telecom at the time. Each draw comes from a stream
@@ -117,6 +118,7 @@ pub fn source_of(kind: &EventKind) -> (Source, Option<ZoneId>) {
         | ServiceRestored { zone, .. } => (Source::Officer, Some(*zone)),
         SheltersOverflowing => (Source::Officer, None),
         CrewArrived { .. }
+        | OrderDropped { .. }
         | TaskFinished { .. }
         | CrewReturned { .. }
         | CrewRerouted { .. }

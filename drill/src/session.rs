@@ -13,14 +13,14 @@ use crate::journal::{Control, DrillJournal, Entry};
 use crate::seal::{DrillInfo, read_json, read_seed};
 use crate::template::{LoadedTemplate, command_scenario, load_template, realise, streams};
 use bevy_ecs::world::World;
-use qilian_engine::network::EdgeStates;
+use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
 use qilian_engine::scenario::{CrewKind, DamageState, FacilityKind, Inject, Scenario, WorkKind};
 use qilian_engine::sim::InjectQueue;
 use qilian_engine::{
-    CrewId, DepotId, EdgeId, EventKind, FacilityId, Hours, Journal, NodeId, Sim, SimEvent, SimTime,
-    Streams, TaskId, ZoneId,
+    CrewId, DepotId, DropReason, EdgeId, EventKind, FacilityId, Hours, Journal, NodeId, Sim,
+    SimEvent, SimTime, Streams, TaskId, ZoneId,
 };
-use qilian_models::responders::{Activity, Crew, DispatchMode, TaskBoard};
+use qilian_models::responders::{Activity, Crew, DispatchMode};
 use qilian_models::standard_sim;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -126,6 +126,8 @@ pub struct Team {
     pub orders: Vec<OrderRecord>,
     /// Crews with a dispatch order not applied yet.
     pending_crews: BTreeSet<u32>,
+    /// Tasks with a dispatch order not applied yet.
+    pending_tasks: BTreeSet<u64>,
     /// Links the team closed and has not reopened.
     closed: BTreeSet<u32>,
     /// Zones the team warned.
@@ -195,6 +197,7 @@ impl Session {
                     reports: Vec::new(),
                     orders: Vec::new(),
                     pending_crews: BTreeSet::new(),
+                    pending_tasks: BTreeSet::new(),
                     closed: BTreeSet::new(),
                     warned: BTreeSet::new(),
                     opened: BTreeSet::new(),
@@ -309,6 +312,7 @@ impl Session {
         }
         for t in &mut self.teams {
             t.pending_crews.clear();
+            t.pending_tasks.clear();
         }
         self.deliver();
         n
@@ -355,10 +359,12 @@ impl Session {
         }
     }
 
-    /// Check an order against the team's state and knowledge. The answer
-    /// never depends on truth the team has not been told, except what its
-    /// own crews would find on arrival (a task already closed, no open road
-    /// to a node).
+    /// Check an order against what the team knows: its reports (tasks,
+    /// road closures), its own crews and orders, the public map and the
+    /// plan. The answer never depends on truth the team has not been told:
+    /// an order the truth makes void (a task already finished, a road
+    /// closed unseen) is accepted here, dropped when it applies, and heard
+    /// of only through the crew's report (`OrderDropped`).
     fn check_order(&self, team: u32, order: &Order) -> Result<Inject, Rejected> {
         let t = self
             .teams
@@ -368,13 +374,15 @@ impl Session {
         let sc = &self.scenario;
         match order {
             Order::Dispatch { crew, task } => {
-                let world = t.sim.world();
                 let (kind, _) = available_crew(t, *crew)?;
-                let known = t.reports.iter().find_map(|r| match &r.event.kind {
-                    EventKind::TaskCreated { task: id, work, .. } if id.0 == *task => Some(*work),
-                    _ => None,
-                });
-                let work = known.ok_or_else(|| reject(422, format!("unknown task {task}")))?;
+                let (open, closed) = known_tasks(t);
+                let work = match open.get(task) {
+                    Some((work, _)) => *work,
+                    None if closed.contains(task) => {
+                        return Err(reject(409, format!("task {task} is reported finished")));
+                    }
+                    None => return Err(reject(422, format!("unknown task {task}"))),
+                };
                 let rule = sc.plan.repairs.iter().find(|r| r.work == work);
                 if rule.is_none_or(|r| r.crew != kind) {
                     return Err(reject(
@@ -382,13 +390,16 @@ impl Session {
                         format!("a {} crew cannot do {work:?} work", kind.name()),
                     ));
                 }
-                let board = world.resource::<TaskBoard>();
-                match board.tasks.get(&TaskId(*task)) {
-                    None => return Err(reject(409, format!("task {task} is no longer open"))),
-                    Some(tk) if tk.crew.is_some() => {
-                        return Err(reject(409, format!("task {task} already has a crew")));
-                    }
-                    Some(_) => {}
+                // Taken by one of the team's own crews (on its way, at work,
+                // or ordered this tick): the team knows where its crews are.
+                let taken = t.pending_tasks.contains(task)
+                    || query_crews(t.sim.world()).iter().any(|(_, a)| match a {
+                        Activity::Driving { task: Some(k), .. }
+                        | Activity::Working { task: k, .. } => k.0 == *task,
+                        _ => false,
+                    });
+                if taken {
+                    return Err(reject(409, format!("task {task} already has a crew")));
                 }
                 Ok(Inject::Assign {
                     crew: CrewId(*crew),
@@ -495,13 +506,16 @@ impl Session {
                     }
                     _ => None,
                 };
-                let edges = t.sim.world().resource::<EdgeStates>();
+                // Reachable as far as the team knows: closures it has not
+                // been told of are found on the way (the crew reroutes, or
+                // stays put and reports it).
+                let edges = known_edges(sc, t);
                 let reachable =
-                    at.is_some_and(|at| net.tree_to(dest, edges).path(net, at).is_some());
+                    at.is_some_and(|at| net.tree_to(dest, &edges).path(net, at).is_some());
                 if !reachable {
                     return Err(reject(
                         422,
-                        format!("no open road takes crew {crew} to node {node}"),
+                        format!("no road known to be open takes crew {crew} to node {node}"),
                     ));
                 }
                 Ok(Inject::MoveCrew {
@@ -529,7 +543,11 @@ impl Session {
             .find(|t| t.n == team)
             .expect("checked: team exists");
         match &order {
-            Order::Dispatch { crew, .. } | Order::Move { crew, .. } => {
+            Order::Dispatch { crew, task } => {
+                t.pending_crews.insert(*crew);
+                t.pending_tasks.insert(*task);
+            }
+            Order::Move { crew, .. } => {
                 t.pending_crews.insert(*crew);
             }
             Order::OpenShelter { facility } => {
@@ -680,32 +698,27 @@ impl Session {
     /// been told of that it has not been told are finished.
     pub fn team_view(&self, team: u32) -> Option<Value> {
         let t = self.teams.iter().find(|t| t.n == team)?;
-        let mut tasks: BTreeMap<u64, Value> = BTreeMap::new();
-        for r in &t.reports {
-            match &r.event.kind {
+        let tasks: Vec<Value> = known_tasks(t)
+            .0
+            .into_values()
+            .filter_map(|(_, r)| match &r.event.kind {
                 EventKind::TaskCreated {
                     task,
                     work,
                     subject,
                     state,
-                } => {
-                    tasks.insert(
-                        task.0,
-                        json!({"task": task.0, "work": work, "subject": subject, "state": state, "reported_s": r.t_s}),
-                    );
-                }
-                EventKind::TaskFinished { task, .. } => {
-                    tasks.remove(&task.0);
-                }
-                _ => {}
-            }
-        }
+                } => Some(
+                    json!({"task": task.0, "work": work, "subject": subject, "state": state, "reported_s": r.t_s}),
+                ),
+                _ => None,
+            })
+            .collect();
         Some(json!({
             "role": "team",
             "team": team,
             "clock": self.clock(),
             "reports": t.reports,
-            "tasks": tasks.into_values().collect::<Vec<_>>(),
+            "tasks": tasks,
             "crews": self.crews_json(t),
             "orders": t.orders,
         }))
@@ -790,6 +803,90 @@ fn count_sources(reports: &[Report]) -> BTreeMap<Source, usize> {
         *m.entry(r.source).or_insert(0) += 1;
     }
     m
+}
+
+/// The tasks a team knows of: those reported created and not reported
+/// finished (by the crew that did it, or by a crew that found it done), as
+/// their work and `TaskCreated` report; and the ids of those reported
+/// finished.
+fn known_tasks(t: &Team) -> (BTreeMap<u64, (WorkKind, &Report)>, BTreeSet<u64>) {
+    let mut open = BTreeMap::new();
+    let mut closed = BTreeSet::new();
+    for r in &t.reports {
+        match &r.event.kind {
+            EventKind::TaskCreated { task, work, .. } => {
+                open.insert(task.0, (*work, r));
+                closed.remove(&task.0);
+            }
+            EventKind::TaskFinished { task, .. }
+            | EventKind::OrderDropped {
+                task: Some(task),
+                reason: DropReason::TaskClosed,
+                ..
+            } => {
+                open.remove(&task.0);
+                closed.insert(task.0);
+            }
+            _ => {}
+        }
+    }
+    (open, closed)
+}
+
+/// The road network as the team knows it: link closures, damage and
+/// reopenings it has been told of, and its own close and reopen orders,
+/// in the order they happened (a report by the time of its event).
+fn known_edges(sc: &Scenario, t: &Team) -> EdgeStates {
+    let net = &sc.network;
+    let mut changes: Vec<(u64, u8, LinkIx, EdgeState)> = Vec::new();
+    for r in &t.reports {
+        let (edge, state) = match &r.event.kind {
+            EventKind::EdgeClosed { edge, reason } => (
+                edge,
+                EdgeState::Closed {
+                    state: DamageState::None,
+                    reason: reason.clone(),
+                },
+            ),
+            EventKind::EdgeDamaged { edge, reason } => (
+                edge,
+                EdgeState::Damaged {
+                    state: DamageState::None,
+                    reason: reason.clone(),
+                },
+            ),
+            EventKind::EdgeOpened { edge } => (edge, EdgeState::Open),
+            _ => continue,
+        };
+        if let Some(l) = net.link(*edge) {
+            changes.push((r.event.t_s, 0, l, state));
+        }
+    }
+    for o in &t.orders {
+        let (edge, state) = match o.order {
+            Order::CloseRoad { edge } => (
+                edge,
+                EdgeState::Closed {
+                    state: DamageState::None,
+                    reason: "order".into(),
+                },
+            ),
+            Order::ReopenRoad { edge } => (edge, EdgeState::Open),
+            _ => continue,
+        };
+        // Orders apply both ways, after anything reported at the same time.
+        if let Some(l) = net.link(EdgeId(edge)) {
+            for l in std::iter::once(l).chain(net.links[l as usize].twin) {
+                changes.push((o.at_s, 1, l, state.clone()));
+            }
+        }
+    }
+    changes.sort_by_key(|c| (c.0, c.1));
+    let mut states = EdgeStates::new(net);
+    for (_, _, l, s) in changes {
+        states.set(l, s);
+    }
+    states
 }
 
 /// The team's crew `crew` and what it is doing, if it can take an order

@@ -38,6 +38,22 @@ impl Service {
     }
 }
 
+/// Why an order was dropped when it applied ([`EventKind::OrderDropped`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// The task was already finished (closed).
+    TaskClosed,
+    /// Another crew already had the task.
+    TaskTaken,
+    /// The crew could not take an order (away, busy, resting).
+    CrewUnavailable,
+    /// The crew's kind does not do the task's work.
+    WrongKind,
+    /// No passable road leads from the crew to the destination.
+    NoRoad,
+}
+
 /// One journal entry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimEvent {
@@ -114,6 +130,16 @@ pub enum EventKind {
         task: TaskId,
         /// Expected travel time, hours.
         eta_h: f64,
+    },
+    /// A command order (a drill player's dispatch or move) no longer fitted
+    /// the state when it applied and was dropped; the crew stays as it was.
+    OrderDropped {
+        /// The crew ordered.
+        crew: CrewId,
+        /// The task it was sent to (a dispatch), if any.
+        task: Option<TaskId>,
+        /// Why.
+        reason: DropReason,
     },
     /// A crew's route was blocked and it took another.
     CrewRerouted {

@@ -13,8 +13,8 @@ use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, NodeIx, PathTree};
 use qilian_engine::scenario::{CrewGroup, CrewKind, DamageState, Inject, Region, WorkKind};
 use qilian_engine::sim::{DueInjects, set_edge};
 use qilian_engine::{
-    Clock, CrewId, DepotId, EventKind, Journal, Phase, ScenarioRes, SimPlugin, SimTime, StreamTag,
-    Streams, TaskId,
+    Clock, CrewId, DepotId, DropReason, EventKind, Journal, Phase, ScenarioRes, SimPlugin, SimTime,
+    StreamTag, Streams, TaskId,
 };
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -407,8 +407,11 @@ fn mutual_aid_arrives(
 
 /// Apply command orders (`Assign`, `MoveCrew`, `Priorities`, `CallAid`) due this tick
 /// (Tasks phase, after task creation, before dispatch).
-/// An order that no longer fits the state (crew busy, task closed…) is
-/// dropped: the drill server checks orders before it accepts them.
+/// An `Assign` or `MoveCrew` that no longer fits the true state (task
+/// closed or taken, crew unavailable, no open road) is dropped and recorded
+/// as `OrderDropped`: the drill server checks orders only against what the
+/// team knows, so the truth has the last word here, and the team hears of
+/// it only through its reports.
 fn orders(
     mut commands: Commands,
     clock: Res<Clock>,
@@ -428,13 +431,30 @@ fn orders(
                 let Some((c, mut act)) = crews.iter_mut().find(|(c, _)| c.id == *crew) else {
                     continue;
                 };
+                let mut dropped = |reason| {
+                    journal.record(
+                        clock.now,
+                        EventKind::OrderDropped {
+                            crew: *crew,
+                            task: Some(*task),
+                            reason,
+                        },
+                    )
+                };
                 let Some((at, off)) = position(&act, net) else {
+                    dropped(DropReason::CrewUnavailable);
                     continue;
                 };
                 let Some(t) = board.tasks.get(task) else {
+                    dropped(DropReason::TaskClosed);
                     continue;
                 };
-                if t.crew.is_some() || rules.repair.get(&t.work).map(|r| r.0) != Some(c.kind) {
+                if t.crew.is_some() {
+                    dropped(DropReason::TaskTaken);
+                    continue;
+                }
+                if rules.repair.get(&t.work).map(|r| r.0) != Some(c.kind) {
+                    dropped(DropReason::WrongKind);
                     continue;
                 }
                 let best = t
@@ -447,6 +467,7 @@ fn orders(
                     .filter(|(time, p)| time.is_finite() && p.is_some())
                     .min_by(|a, b| a.0.total_cmp(&b.0));
                 let Some((eta, Some(path))) = best else {
+                    dropped(DropReason::NoRoad);
                     continue;
                 };
                 let (mut full, left_s) = match &*act {
@@ -491,10 +512,23 @@ fn orders(
                 let Some((_, mut act)) = crews.iter_mut().find(|(c, _)| c.id == *crew) else {
                     continue;
                 };
+                let mut dropped = |reason| {
+                    journal.record(
+                        clock.now,
+                        EventKind::OrderDropped {
+                            crew: *crew,
+                            task: None,
+                            reason,
+                        },
+                    )
+                };
                 let Some((at, _)) = position(&act, net) else {
+                    dropped(DropReason::CrewUnavailable);
                     continue;
                 };
+                // Blocked from where it stands: it stays there.
                 let Some(path) = net.tree_to(dest, &edges).path(net, at) else {
+                    dropped(DropReason::NoRoad);
                     continue;
                 };
                 // A crew driving home finishes its current link first.

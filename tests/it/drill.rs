@@ -304,3 +304,141 @@ fn drill_bad_input_exits_2() {
     );
     assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
 }
+
+/// Copy a directory tree (a drill directory: a few small files).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// The test template with a plan that leaves shelter 55 (node 509) closed,
+/// written into `dir`, so a team can open it.
+fn template_with_shelter_closed(dir: &Path) -> String {
+    let all = "shelters: [50, 51, 52, 53, 54, 55],";
+    let plan = std::fs::read_to_string(repo("scenarios/plans/ganzhou-baseline.ron")).unwrap();
+    assert!(plan.contains(all), "the stock plan opens shelter 55");
+    std::fs::write(
+        dir.join("plan.ron"),
+        plan.replace(all, "shelters: [50, 51, 52, 53, 54],"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(repo("drill/tests/data/drill-quake.ron"))
+        .unwrap()
+        .replace(
+            "\"../../../scenarios/regions/ganzhou.ron\"",
+            &format!("{:?}", repo("scenarios/regions/ganzhou.ron")),
+        )
+        .replace(
+            "\"../../../scenarios/plans/ganzhou-baseline.ron\"",
+            "\"plan.ron\"",
+        );
+    let path = dir.join("template.ron");
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn drill_restart_resumes_open_shelter_and_move_orders_like_an_uninterrupted_server() {
+    let work = scratch("drill-restart");
+    let template = template_with_shelter_closed(&work);
+    let o = qilian(
+        &work,
+        &["drill", "new", &template, "--teams", "1", "--out", "killed"],
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    // The same sealed drill (seed, tokens) twice: one server is killed and
+    // restarted, the other runs through.
+    let (killed, straight) = (work.join("killed"), work.join("straight"));
+    copy_tree(&killed, &straight);
+    let tokens = json(&std::fs::read_to_string(killed.join("tokens.json")).unwrap());
+    let controller = tokens["controller"].as_str().unwrap().to_string();
+    let team = tokens["teams"]["1"].as_str().unwrap().to_string();
+    let step = |addr: &str, n: usize| {
+        for _ in 0..n {
+            let (s, b) = http(
+                addr,
+                "POST",
+                "/api/control",
+                &controller,
+                r#"{"action":"step"}"#,
+            );
+            assert_eq!(s, 200, "{b}");
+        }
+    };
+    let snapshot = |addr: &str| {
+        [
+            json(&http(addr, "GET", "/api/state", &team, "").1),
+            json(&http(addr, "GET", "/api/truth", &controller, "").1),
+        ]
+    };
+    let mut servers = [serve(&killed), serve(&straight)];
+    let mut acked: Vec<Vec<u64>> = vec![Vec::new(), Vec::new()];
+    for (srv, acked) in servers.iter().zip(&mut acked) {
+        step(&srv.addr, 3);
+        let v = json(&http(&srv.addr, "GET", "/api/state", &team, "").1);
+        let crew = v["crews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["status"] == "idle")
+            .expect("an idle crew")["id"]
+            .clone();
+        for order in [
+            r#"{"type":"open_shelter","facility":55}"#.to_string(),
+            format!(r#"{{"type":"move","crew":{crew},"node":509}}"#),
+            r#"{"type":"warn","zone":2}"#.to_string(),
+        ] {
+            let (s, b) = http(&srv.addr, "POST", "/api/orders", &team, &order);
+            assert_eq!(s, 202, "{order} → {b}");
+            acked.push(json(&b)["order_id"].as_u64().unwrap());
+        }
+        step(&srv.addr, 5);
+    }
+    assert_eq!(acked[0], acked[1]);
+    let before = snapshot(&servers[0].addr);
+    servers[0].child.kill().unwrap(); // SIGKILL
+    servers[0].child.wait().unwrap();
+    servers[0] = serve(&killed);
+    let resumed = snapshot(&servers[0].addr);
+    let through = snapshot(&servers[1].addr);
+    assert_eq!(resumed, before, "the restarted server resumes where it was");
+    assert_eq!(
+        resumed, through,
+        "resumed = uninterrupted, at the same time"
+    );
+    assert!(resumed[1]["clock"]["t_s"].as_u64().unwrap() >= 8 * 60);
+    // The orders took effect: the shelter is open in truth for the
+    // evacuation, the crew is on its way or there, the zone is warned.
+    let events = resumed[1]["teams"][0]["events"].to_string();
+    assert!(events.contains(r#""kind":"ZoneWarned""#), "{events}");
+    let orders = resumed[0]["orders"].as_array().unwrap();
+    let ids: Vec<u64> = orders
+        .iter()
+        .map(|o| o["order_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, acked[0], "every acknowledged order survives");
+    let journal = std::fs::read_to_string(killed.join("journal.jsonl")).unwrap();
+    for id in &acked[0] {
+        assert!(
+            journal.contains(&format!(r#""order_id":{id},"#)),
+            "order {id} in the journal:\n{journal}"
+        );
+    }
+    // And both go on the same way.
+    for srv in &servers {
+        step(&srv.addr, 30);
+    }
+    assert_eq!(snapshot(&servers[0].addr), snapshot(&servers[1].addr));
+    for srv in &mut servers {
+        srv.child.kill().unwrap();
+        srv.child.wait().unwrap();
+    }
+}

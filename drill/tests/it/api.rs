@@ -123,13 +123,27 @@ async fn missing_or_bad_tokens_get_401_players_on_controller_routes_403() {
 async fn player_routes_reveal_no_unreported_truth_other_teams_or_seed() {
     let f = fixture("sweep", 2);
     let marker_zone = 3;
-    {
+    // Team 1 finishes a task in truth and has not been told yet; team 2,
+    // which warned a zone, never touched that task: it is open there.
+    let (task, crews) = {
         let mut s = f.app.session.lock().unwrap();
-        let (crew, task) = super::session::dispatchable(&mut s);
-        s.order(2, Order::Dispatch { crew, task }).unwrap();
         s.order(2, Order::Warn { zone: marker_zone }).unwrap();
-        s.advance(120);
+        let (task, kind) = super::session::finished_unseen(&mut s);
+        let crews = [1, 2].map(|n| super::session::free_crew(&s, n, &kind, u32::MAX));
+        (task, crews)
+    };
+    // An order on the task closed unseen answers exactly as one on a task
+    // still open: same status, same body shape.
+    let mut answers = Vec::new();
+    for (n, crew) in [1, 2].into_iter().zip(crews) {
+        let body = format!(r#"{{"type":"dispatch","crew":{crew},"task":{task}}}"#);
+        let (s, text) = f.call("POST", "/api/orders", Some(&f.team(n)), &body).await;
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        answers.push((s, keys));
     }
+    assert_eq!(answers[0], answers[1], "closed unseen vs open");
+    assert_eq!(answers[0].0, StatusCode::ACCEPTED);
     let team1 = f.team(1);
     let mut seen = String::new();
     let mut routes: Vec<(&str, &str, &str)> = API.iter().map(|(m, p)| (*m, *p, "")).collect();
@@ -147,6 +161,14 @@ async fn player_routes_reveal_no_unreported_truth_other_teams_or_seed() {
         ),
         ("POST", "/api/orders", "not json"),
     ]);
+    // The order once more, after a tick: the first one has been dropped in
+    // truth and the crew's report of that is not due yet; the hidden-truth
+    // check below holds this answer too.
+    let again = format!(r#"{{"type":"dispatch","crew":{},"task":{task}}}"#, crews[0]);
+    {
+        f.app.session.lock().unwrap().advance(1);
+    }
+    routes.push(("POST", "/api/orders", again.as_str()));
     for (m, p, body) in routes {
         let (_, text) = f.call(m, p, Some(&team1), body).await;
         seen.push_str(&text);
@@ -332,32 +354,39 @@ async fn open_shelter_and_move_orders_are_accepted_or_refused_cleanly() {
         tokens,
         dir,
     };
-    // A node whose every road the controller closes: no crew can reach it.
-    let (crew, other, cut) = {
+    // A node whose every road the team closes by order (so it knows no
+    // crew can reach it), and one whose every road the controller closes
+    // (in truth only: the public calls reporting it are not in yet).
+    let (crew, other, cut, unseen) = {
         let mut s = f.app.session.lock().unwrap();
         let crew = super::session::idle_crew(&s);
         let sc = s.scenario.clone();
         let depots: Vec<_> = sc.plan.depots.iter().map(|d| d.node).collect();
-        let cut = sc
+        let mut by_degree: Vec<_> = sc
             .region
             .nodes
             .iter()
             .map(|n| n.id)
             .filter(|n| !depots.contains(n) && n.0 != node)
-            .min_by_key(|n| {
-                sc.region
-                    .edges
-                    .iter()
-                    .filter(|e| e.from == *n || e.to == *n)
-                    .count()
-            })
-            .unwrap();
-        for e in sc
-            .region
-            .edges
-            .iter()
-            .filter(|e| e.from == cut || e.to == cut)
-        {
+            .collect();
+        by_degree.sort_by_key(|n| {
+            sc.region
+                .edges
+                .iter()
+                .filter(|e| e.from == *n || e.to == *n)
+                .count()
+        });
+        let (cut, unseen) = (by_degree[0], by_degree[1]);
+        let around = |n| {
+            sc.region
+                .edges
+                .iter()
+                .filter(move |e| e.from == n || e.to == n)
+        };
+        for e in around(cut) {
+            s.order(1, Order::CloseRoad { edge: e.id.0 }).unwrap();
+        }
+        for e in around(unseen) {
             s.inject(Inject::CloseEdge {
                 edge: e.id,
                 reason: "test".into(),
@@ -376,7 +405,7 @@ async fn open_shelter_and_move_orders_are_accepted_or_refused_cleanly() {
             .unwrap()["id"]
             .as_u64()
             .unwrap();
-        (crew, other, cut.0)
+        (crew, other, cut.0, unseen.0)
     };
     let team = f.team(1);
     let open = format!(r#"{{"type":"open_shelter","facility":{shelter}}}"#);
@@ -420,7 +449,7 @@ async fn open_shelter_and_move_orders_are_accepted_or_refused_cleanly() {
         (
             format!(r#"{{"type":"move","crew":{other},"node":{cut}}}"#),
             422,
-            "no open road",
+            "no road known to be open",
         ),
         (
             format!(r#"{{"type":"move","crew":{other}}}"#),
@@ -437,5 +466,23 @@ async fn open_shelter_and_move_orders_are_accepted_or_refused_cleanly() {
             before,
             "a rejected order changed state: {body}"
         );
+    }
+    // Cut off in truth only: accepted like any move (the crew finds out).
+    let (s, body) = f
+        .call(
+            "POST",
+            "/api/orders",
+            Some(&team),
+            &format!(r#"{{"type":"move","crew":{other},"node":{unseen}}}"#),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{body}");
+    {
+        let mut s = f.app.session.lock().unwrap();
+        s.advance(1);
+        let dropped = s.truth_events(1).iter().any(|e| {
+            matches!(e.kind, qilian_engine::EventKind::OrderDropped { crew: c, task: None, reason: qilian_engine::DropReason::NoRoad } if c.0 == other as u32)
+        });
+        assert!(dropped, "the move met the closures and was dropped");
     }
 }

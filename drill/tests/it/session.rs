@@ -5,17 +5,22 @@
 use super::drill;
 use qilian_drill::journal::Control;
 use qilian_drill::session::{Order, Session};
-use qilian_engine::EventKind;
+use qilian_engine::{DropReason, EventKind};
 use serde_json::Value;
 
 /// Advance until team 1 knows of a task its idle crews can do; returns
 /// (crew, task).
 pub fn dispatchable(s: &mut Session) -> (u32, u64) {
+    dispatchable_where(s, |_| true)
+}
+
+/// [`dispatchable`] for a task that passes `keep`.
+pub fn dispatchable_where(s: &mut Session, keep: impl Fn(&Value) -> bool) -> (u32, u64) {
     for _ in 0..600 {
         s.advance(1);
         let v = s.team_view(1).unwrap();
         let crews = v["crews"].as_array().unwrap();
-        for t in v["tasks"].as_array().unwrap() {
+        for t in v["tasks"].as_array().unwrap().iter().filter(|t| keep(t)) {
             let work = serde_json::from_value(t["work"].clone()).unwrap();
             let Some(rule) = s.scenario.plan.repairs.iter().find(|r| r.work == work) else {
                 continue;
@@ -32,6 +37,116 @@ pub fn dispatchable(s: &mut Session) -> (u32, u64) {
         }
     }
     panic!("no reported task with an idle crew in ten hours");
+}
+
+/// A crew of `team` of `kind` that can take an order now, other than
+/// `not` if there is one.
+pub fn free_crew(s: &Session, team: u32, kind: &Value, not: u32) -> u32 {
+    let v = s.team_view(team).unwrap();
+    let crews = v["crews"].as_array().unwrap();
+    let ok = |c: &&Value| {
+        c["kind"] == *kind && ["idle", "returning"].contains(&c["status"].as_str().unwrap())
+    };
+    crews
+        .iter()
+        .filter(ok)
+        .find(|c| c["id"] != not)
+        .or_else(|| crews.iter().find(ok))
+        .expect("a free crew of the kind")["id"]
+        .as_u64()
+        .unwrap() as u32
+}
+
+/// Send a crew of team 1 to a reported task and run until the task is
+/// finished in truth, stopping before the team has been told. Returns the
+/// task and the crew kind (as the team's view names it).
+pub fn finished_unseen(s: &mut Session) -> (u64, Value) {
+    // Slight damage: the shortest repairs.
+    let (crew, task) = dispatchable_where(s, |t| t["state"] == "Slight");
+    s.order(1, Order::Dispatch { crew, task }).unwrap();
+    let kind = s.team_view(1).unwrap()["crews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == crew)
+        .unwrap()["kind"]
+        .clone();
+    while !s.finished() {
+        s.advance(1);
+        let done = s
+            .truth_events(1)
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::TaskFinished { task: t, .. } if t.0 == task));
+        if done {
+            let v = s.team_view(1).unwrap();
+            assert!(
+                v["tasks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|t| t["task"] == task),
+                "the team has not been told yet"
+            );
+            return (task, kind);
+        }
+    }
+    panic!("task {task} not finished by the horizon");
+}
+
+#[test]
+fn a_dispatch_to_a_task_finished_unseen_is_accepted_then_dropped_and_reported_late() {
+    let dir = drill("finished-unseen", 1);
+    let mut s = Session::open(&dir).unwrap();
+    let (task, kind) = finished_unseen(&mut s);
+    let crew = free_crew(&s, 1, &kind, u32::MAX);
+    let id = s.order(1, Order::Dispatch { crew, task });
+    assert!(id.is_ok(), "accepted as if open: {id:?}");
+    let t_apply = s.now();
+    s.advance(1);
+    let dropped = |s: &Session| {
+        s.truth_events(1)
+            .iter()
+            .filter(|e| {
+                matches!(e.kind, EventKind::OrderDropped { crew: c, task: Some(t), reason: DropReason::TaskClosed } if c.0 == crew && t.0 == task)
+            })
+            .map(|e| e.t_s)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(dropped(&s), vec![t_apply], "dropped when it applied");
+    assert!(
+        !s.truth_events(1).iter().any(|e| e.t_s >= t_apply
+            && matches!(e.kind, EventKind::CrewDispatched { crew: c, .. } if c.0 == crew)),
+        "the crew was not sent"
+    );
+    let told = |s: &Session| {
+        s.team_view(1).unwrap()["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["event"]["kind"] == "OrderDropped" && r["source"] == "crew")
+    };
+    assert!(
+        !told(&s),
+        "not yet: crew reports take 2 minutes in the test template"
+    );
+    s.advance(2);
+    assert!(told(&s), "the crew's report arrived");
+    let v = s.team_view(1).unwrap();
+    assert!(
+        !v["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["task"] == task),
+        "the team now knows the task is done"
+    );
+    let again = s.order(1, Order::Dispatch { crew, task }).unwrap_err();
+    assert_eq!(again.status, 409, "{}", again.message);
+    assert!(
+        again.message.contains("reported finished"),
+        "{}",
+        again.message
+    );
 }
 
 #[test]
