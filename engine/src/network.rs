@@ -393,6 +393,14 @@ impl PathTree {
     }
 }
 
+/// How a link closed by order shows: closed, with its physical damage.
+fn ordered_closure(physical: &EdgeState, reason: &Arc<str>) -> EdgeState {
+    EdgeState::Closed {
+        state: physical.damage(),
+        reason: reason.clone(),
+    }
+}
+
 /// The state of one link.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum EdgeState {
@@ -415,10 +423,32 @@ pub enum EdgeState {
     },
 }
 
+impl EdgeState {
+    /// The damage behind the state (`None` when open).
+    pub fn damage(&self) -> DamageState {
+        match self {
+            EdgeState::Open => DamageState::None,
+            EdgeState::Damaged { state, .. } | EdgeState::Closed { state, .. } => *state,
+        }
+    }
+}
+
 /// Dynamic state of every link in one replicate.
+///
+/// Two layers: the *physical* state (open, damaged, closed by damage — what
+/// hazards, injects with damage and repair crews set) and *operational*
+/// closures (a road closed by order, with no damage of its own). A link
+/// closed by order is impassable whatever its physical state, keeps its
+/// damage underneath (so its repair task stays and a crew can still mend
+/// it), and on reopening returns to its physical state.
 #[derive(Clone, Debug, bevy_ecs::resource::Resource)]
 pub struct EdgeStates {
+    /// What routing sees: the physical state, or a closure where closed by
+    /// order.
     states: Vec<EdgeState>,
+    /// The physical state of each link closed by order (absent: not closed
+    /// by order, `states` is physical).
+    ordered: BTreeMap<LinkIx, (EdgeState, Arc<str>)>,
     /// Bumped on every change, so route caches know when to recompute.
     pub version: u64,
 }
@@ -428,17 +458,65 @@ impl EdgeStates {
     pub fn new(net: &Network) -> EdgeStates {
         EdgeStates {
             states: vec![EdgeState::Open; net.links.len()],
+            ordered: BTreeMap::new(),
             version: 0,
         }
     }
 
-    /// State of link `l`.
+    /// State of link `l` as routing sees it.
     pub fn get(&self, l: LinkIx) -> &EdgeState {
         &self.states[l as usize]
     }
 
-    /// Set the state of link `l`; returns whether it changed.
+    /// The physical state of link `l` (its damage, under any closure by
+    /// order).
+    pub fn physical(&self, l: LinkIx) -> &EdgeState {
+        self.ordered
+            .get(&l)
+            .map_or(&self.states[l as usize], |(p, _)| p)
+    }
+
+    /// Whether link `l` is closed by order.
+    pub fn closed_by_order(&self, l: LinkIx) -> bool {
+        self.ordered.contains_key(&l)
+    }
+
+    /// Set the physical state of link `l`; returns whether what routing sees
+    /// changed. Under a closure by order the link stays closed, with the new
+    /// damage.
     pub fn set(&mut self, l: LinkIx, s: EdgeState) -> bool {
+        let shown = match self.ordered.get_mut(&l) {
+            Some((physical, reason)) => {
+                *physical = s;
+                ordered_closure(physical, reason)
+            }
+            None => s,
+        };
+        self.show(l, shown)
+    }
+
+    /// Close link `l` by order (`Some(reason)`) or lift that closure
+    /// (`None`); returns whether what routing sees changed.
+    pub fn set_ordered(&mut self, l: LinkIx, reason: Option<Arc<str>>) -> bool {
+        let shown = match reason {
+            Some(reason) => {
+                let physical = match self.ordered.remove(&l) {
+                    Some((p, _)) => p,
+                    None => self.states[l as usize].clone(),
+                };
+                let shown = ordered_closure(&physical, &reason);
+                self.ordered.insert(l, (physical, reason));
+                shown
+            }
+            None => match self.ordered.remove(&l) {
+                Some((physical, _)) => physical,
+                None => return false,
+            },
+        };
+        self.show(l, shown)
+    }
+
+    fn show(&mut self, l: LinkIx, s: EdgeState) -> bool {
         if self.states[l as usize] == s {
             return false;
         }

@@ -5,10 +5,11 @@
 //! Engine systems here only move time and injects; models add their systems to
 //! the phases through [`SimPlugin`].
 
+use crate::ids::EdgeId;
 use crate::journal::{EventKind, Journal, SimEvent};
 use crate::network::{EdgeState, EdgeStates, LinkIx, Network};
 use crate::rng::Streams;
-use crate::scenario::{Inject, Scenario};
+use crate::scenario::{DamageState, Inject, Scenario};
 use crate::units::SimTime;
 use bevy_ecs::prelude::{IntoScheduleConfigs, Res, ResMut, Resource, Schedule, SystemSet, World};
 use bevy_ecs::schedule::{ScheduleBuildSettings, ScheduleLabel};
@@ -364,21 +365,15 @@ fn apply_road_injects(
 ) {
     let net = scenario.net();
     for inj in &due.0 {
-        let (edge, both, new) = match inj {
+        // Closures with no damage are closures by order: they leave the
+        // link's damage (and its repair) alone, and reopening one returns
+        // the link to its physical state. A closure with damage keeps the
+        // worse of the two damages.
+        let (edge, both) = match inj {
             Inject::CloseEdge {
-                edge,
-                reason,
-                both_ways,
-                state,
-            } => (
-                *edge,
-                *both_ways,
-                EdgeState::Closed {
-                    state: *state,
-                    reason: Arc::from(reason.as_str()),
-                },
-            ),
-            Inject::OpenEdge { edge, both_ways } => (*edge, *both_ways, EdgeState::Open),
+                edge, both_ways, ..
+            }
+            | Inject::OpenEdge { edge, both_ways } => (*edge, *both_ways),
             _ => continue,
         };
         let Some(l) = net.link(edge) else { continue };
@@ -388,22 +383,53 @@ fn apply_road_injects(
             None
         };
         for l in std::iter::once(l).chain(twin) {
-            set_edge(net, &mut states, &mut journal, clock.now, l, new.clone());
+            let id = net.links[l as usize].id;
+            match inj {
+                Inject::CloseEdge {
+                    reason,
+                    state: DamageState::None,
+                    ..
+                } => {
+                    if states.set_ordered(l, Some(Arc::from(reason.as_str()))) {
+                        let reason = Arc::from(reason.as_str());
+                        journal.record(clock.now, EventKind::EdgeClosed { edge: id, reason });
+                    }
+                }
+                Inject::CloseEdge { reason, state, .. } => {
+                    let state = (*state).max(states.physical(l).damage());
+                    let new = EdgeState::Closed {
+                        state,
+                        reason: Arc::from(reason.as_str()),
+                    };
+                    set_edge(net, &mut states, &mut journal, clock.now, l, new);
+                }
+                _ => {
+                    // Reopen: lift a closure by order, or else clear the
+                    // physical closure (a scenario's "the road reopens").
+                    if states.closed_by_order(l) {
+                        if states.set_ordered(l, None) {
+                            let kind = edge_event(id, states.get(l));
+                            journal.record(clock.now, kind);
+                        }
+                    } else {
+                        set_edge(
+                            net,
+                            &mut states,
+                            &mut journal,
+                            clock.now,
+                            l,
+                            EdgeState::Open,
+                        );
+                    }
+                }
+            }
         }
     }
 }
 
-/// Change a link's state and journal the change.
-pub fn set_edge(
-    net: &Network,
-    states: &mut EdgeStates,
-    journal: &mut Journal,
-    now: SimTime,
-    l: LinkIx,
-    new: EdgeState,
-) {
-    let edge = net.links[l as usize].id;
-    let kind = match &new {
+/// The journal event for link `edge` entering `state`.
+fn edge_event(edge: EdgeId, state: &EdgeState) -> EventKind {
+    match state {
         EdgeState::Open => EventKind::EdgeOpened { edge },
         EdgeState::Closed { reason, .. } => EventKind::EdgeClosed {
             edge,
@@ -413,9 +439,21 @@ pub fn set_edge(
             edge,
             reason: reason.clone(),
         },
-    };
+    }
+}
+
+/// Change a link's physical state and journal the change (if routing sees
+/// one: under a closure by order it does not).
+pub fn set_edge(
+    net: &Network,
+    states: &mut EdgeStates,
+    journal: &mut Journal,
+    now: SimTime,
+    l: LinkIx,
+    new: EdgeState,
+) {
     if states.set(l, new) {
-        journal.record(now, kind);
+        journal.record(now, edge_event(net.links[l as usize].id, states.get(l)));
     }
 }
 

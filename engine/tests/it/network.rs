@@ -134,3 +134,34 @@ fn components_separate_what_closures_cut_off() {
         }
     }
 }
+
+#[test]
+fn a_closure_by_order_keeps_the_damage_underneath() {
+    let s = square();
+    let net = &s.network;
+    let mut states = EdgeStates::new(net);
+    let l = net.link(EdgeId(6)).unwrap();
+    let wrecked = EdgeState::Closed {
+        state: DamageState::Extensive,
+        reason: "bridge down".into(),
+    };
+    states.set(l, wrecked.clone());
+    // Closed by order on top: still closed, and the damage shows through
+    // (its repair task stays).
+    states.set_ordered(l, Some("order".into()));
+    assert!(states.closed_by_order(l));
+    assert!(!states.passable(l));
+    assert_eq!(states.get(l).damage(), DamageState::Extensive);
+    assert_eq!(states.physical(l), &wrecked);
+    // Lifting the order leaves the damage: the link stays closed.
+    states.set_ordered(l, None);
+    assert_eq!(states.get(l), &wrecked);
+    // Closed by order, then repaired: stays closed until the order is lifted.
+    states.set_ordered(l, Some("order".into()));
+    states.set(l, EdgeState::Open);
+    assert!(!states.passable(l));
+    assert_eq!(states.get(l).damage(), DamageState::None);
+    assert!(states.set_ordered(l, None));
+    assert_eq!(states.get(l), &EdgeState::Open);
+    assert!(!states.set_ordered(l, None), "nothing to lift");
+}
