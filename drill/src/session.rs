@@ -780,6 +780,7 @@ fn work_kinds() -> Vec<WorkKind> {
         WorkKind::Cleanup,
         WorkKind::StopLeak,
         WorkKind::FireLine,
+        WorkKind::Rescue,
     ]);
     v
 }
