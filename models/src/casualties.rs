@@ -26,11 +26,13 @@
 //!   share of completely damaged buildings collapsing.
 //!
 //! A zone with people trapped (collapse, deep water) gets one
-//! `WorkKind::Rescue` task (`Subject::Rescue(zone)`), ranked by the plan's
-//! priorities like any other and done by a `Rescue` crew; it lasts
-//! trapped / `rescue_people_per_h` hours. Until a crew finishes it, trapped
-//! people die at `trapped_death_rate_per_h` (an exponential survival); the
-//! finished task rescues the survivors.
+//! `WorkKind::Rescue` task at a time (`Subject::Rescue(zone)`), ranked by
+//! the plan's priorities like any other and done by a `Rescue` crew. A task
+//! covers as many people as a crew frees in `rescue_task_max_h` at
+//! `rescue_people_per_h` (all of them if fewer) and lasts covered / rate
+//! hours; when it is finished the survivors it covered are rescued, and the
+//! zone's next task follows if people are left. Until then trapped people
+//! die at `trapped_death_rate_per_h` (an exponential survival).
 //!
 //! Every outcome is drawn per person from a stream keyed by (what, zone id,
 //! tick), so results are integers, deterministic and independent of the
@@ -159,6 +161,8 @@ pub struct Casualties {
     chemical_done: bool,
     /// Entries of the task board's hazard log already read.
     log_seen: usize,
+    /// People the zone's open rescue task will free (0 when none is open).
+    covered: Vec<u64>,
     rescue_tasks: u64,
     no_cause: u64,
 }
@@ -175,6 +179,7 @@ impl Casualties {
             chemical: Vec::new(),
             chemical_done: false,
             log_seen: 0,
+            covered: vec![0; zones],
             rescue_tasks: 0,
             no_cause: 0,
         }
@@ -513,16 +518,19 @@ fn assess(
             }
         }
     }
-    // Rescue: one task per zone with people trapped.
+    // Rescue: one task at a time per zone with people trapped.
     let per_h = cas.rates.rescue_people_per_h;
+    let most = ((per_h * cas.rates.rescue_task_max_h).floor() as u64).max(1);
     for (z, zone) in s.region.zones.iter().enumerate() {
         let trapped = cas.trapped_now(z);
-        if trapped == 0 || board.is_open(Subject::Rescue(z)) {
+        if trapped == 0 || cas.covered[z] > 0 || board.is_open(Subject::Rescue(z)) {
             continue;
         }
         let Some(site) = s.network.node(zone.node) else {
             continue;
         };
+        let covered = trapped.min(most);
+        cas.covered[z] = covered;
         cas.rescue_tasks += 1;
         board.request(TaskRequest {
             subject: Subject::Rescue(z),
@@ -530,7 +538,7 @@ fn assess(
             state: DamageState::Extensive,
             sites: vec![site],
             raw_id: zone.id.0,
-            hours: Some(trapped as f64 / per_h),
+            hours: Some(covered as f64 / per_h),
         });
     }
 }
@@ -551,9 +559,13 @@ fn settle(
     let tick = clock.now.0 / clock.tick_s.max(1);
     for (_, subject, what) in &board.hazard_log[cas.log_seen..] {
         if let (Subject::Rescue(z), HazardWork::Finished) = (subject, what) {
+            // The survivors among those the task covered, causes in order.
+            let mut left = std::mem::take(&mut cas.covered[*z]);
             for t in cas.toll[*z].iter_mut() {
-                t.rescued += t.still_trapped;
-                t.still_trapped = 0;
+                let freed = t.still_trapped.min(left);
+                t.rescued += freed;
+                t.still_trapped -= freed;
+                left -= freed;
             }
         }
     }

@@ -104,8 +104,9 @@ pub struct Casualties {
     pub fire_injury_rate: f64,
     /// Injuries among people in a zone above AEGL-2 (the level of serious,
     /// long-lasting effects, NRC 2004) who survive. Deaths come from the
-    /// chemical's lethality probit, not from this plan. Default 0.1,
-    /// ASSUMPTION.
+    /// chemical's lethality probit, not from this plan. Default 0.1: about
+    /// the share of the evacuated who sought care after the Graniteville
+    /// (2005) chlorine release, as recalled, unchecked (ASSUMPTION).
     #[serde(default = "d_chemical_injury")]
     pub chemical_injury_rate: f64,
     /// Deaths among people in vehicles caught on a road that closes under
@@ -123,9 +124,16 @@ pub struct Casualties {
     #[serde(default = "d_trapped_death")]
     pub trapped_death_rate_per_h: f64,
     /// People one rescue crew frees per hour on site; a rescue task lasts
-    /// trapped / this. Default 2 /h, ASSUMPTION.
+    /// trapped / this, at most `rescue_task_max_h`. Default 2 /h,
+    /// ASSUMPTION.
     #[serde(default = "d_rescue_rate")]
     pub rescue_people_per_h: f64,
+    /// Longest rescue task, h: a zone with more trapped people than a crew
+    /// frees in this time gets a new task after each one, so dispatch can
+    /// send crews elsewhere in between. Default 12 h (one shift),
+    /// ASSUMPTION.
+    #[serde(default = "d_rescue_task_max_h")]
+    pub rescue_task_max_h: f64,
 }
 
 impl Default for Casualties {
@@ -149,6 +157,7 @@ impl Default for Casualties {
             road_injury_rate: d_road_injury(),
             trapped_death_rate_per_h: d_trapped_death(),
             rescue_people_per_h: d_rescue_rate(),
+            rescue_task_max_h: d_rescue_task_max_h(),
         }
     }
 }
@@ -242,6 +251,12 @@ impl Casualties {
                 self.trapped_death_rate_per_h
             ));
         }
+        if !positive(self.rescue_task_max_h) {
+            out.push(format!(
+                "casualties: rescue_task_max_h must be positive, got {}",
+                self.rescue_task_max_h
+            ));
+        }
         if !positive(self.rescue_people_per_h) {
             out.push(format!(
                 "casualties: rescue_people_per_h must be positive, got {}",
@@ -318,6 +333,9 @@ fn d_trapped_death() -> f64 {
 fn d_rescue_rate() -> f64 {
     2.0
 }
+fn d_rescue_task_max_h() -> f64 {
+    12.0
+}
 
 #[cfg(test)]
 mod tests {
@@ -328,6 +346,27 @@ mod tests {
         let c: Casualties = ron::from_str("()").unwrap();
         assert_eq!(c, Casualties::default());
         assert!(c.problems().is_empty(), "{:?}", c.problems());
+    }
+
+    #[test]
+    fn the_defaults_shown_in_the_readme_are_the_defaults() {
+        // Copied from README.md, "Casualties and rescue".
+        let c: Casualties = ron::from_str(
+            "(
+    flood_mortality_mu: 7.60, flood_mortality_sigma: 2.75,
+    flood_injury_rate: 0.01, flood_trapped_depth_m: 1.5, flood_trapped_rate: 0.05,
+    building_pga_g: (0.14, 0.20, 0.32, 0.46), building_beta: 0.64,
+    collapse_fraction: 0.15, collapse_trapped_rate: 0.3,
+    quake_death_rate: (slight: 0.0, moderate: 0.0, extensive: 0.00001, complete: 0.0001, collapse: 0.10),
+    quake_injury_rate: (slight: 0.0005, moderate: 0.00275, extensive: 0.01101, complete: 0.0601, collapse: 0.65),
+    fire_death_rate: 0.01, fire_injury_rate: 0.05,
+    chemical_injury_rate: 0.1,
+    road_death_rate: 0.05, road_injury_rate: 0.2,
+    trapped_death_rate_per_h: 0.01, rescue_people_per_h: 2.0, rescue_task_max_h: 12.0,
+)",
+        )
+        .unwrap();
+        assert_eq!(c, Casualties::default());
     }
 
     #[test]

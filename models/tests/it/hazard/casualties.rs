@@ -207,3 +207,26 @@ fn casualties_are_the_same_on_any_thread_count() {
     assert_eq!(cas(&a), cas(&b));
     assert_eq!(a.events, b.events);
 }
+
+#[test]
+fn a_long_rescue_is_split_into_tasks_of_at_most_the_plan_length() {
+    let rates = TRAPPING.replace(
+        "rescue_people_per_h: 400.0",
+        "rescue_people_per_h: 10.0, rescue_task_max_h: 1.0",
+    );
+    let r = run(valley_with(QUAKE, &rescue_crews(2), "", 12.0, &rates));
+    let tasks = total(&r, "rescue_tasks");
+    let finished = r
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::TaskFinished { crew, .. } if crew.0 / 1000 == 9))
+        .count() as u64;
+    assert!(tasks > 5, "more tasks than zones: {}", cas(&r));
+    assert!(finished > 2);
+    let rescued = total(&r, "rescued");
+    // Each finished task frees at most 10 people (one hour at 10 per hour).
+    assert!(
+        rescued > 0 && rescued <= 10 * finished,
+        "{rescued} by {finished} tasks"
+    );
+}
