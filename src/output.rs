@@ -60,6 +60,32 @@ pub fn table(s: &Summary) -> String {
             e["exposed"],
         );
     }
+    if let Some(c) = s.kpis.get("casualties") {
+        let n = |k: &str| c[k].as_u64().unwrap_or(0);
+        if n("deaths") + n("injuries") + n("trapped") > 0 {
+            let causes: Vec<String> = c["by_cause"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| v["deaths"].as_u64().unwrap_or(0) > 0)
+                .map(|(k, v)| format!("{k} {}", v["deaths"]))
+                .collect();
+            let _ = writeln!(
+                t,
+                "casualties: {} deaths ({}), {} injured; {} trapped: {} rescued, {} died trapped",
+                n("deaths"),
+                if causes.is_empty() {
+                    "none".to_string()
+                } else {
+                    causes.join(", ")
+                },
+                n("injuries"),
+                n("trapped"),
+                n("rescued"),
+                n("died_trapped"),
+            );
+        }
+    }
     t
 }
 

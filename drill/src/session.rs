@@ -793,6 +793,7 @@ fn work_kinds() -> Vec<WorkKind> {
         WorkKind::Cleanup,
         WorkKind::StopLeak,
         WorkKind::FireLine,
+        WorkKind::Rescue,
     ]);
     v
 }

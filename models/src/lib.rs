@@ -7,6 +7,7 @@
 //! - [`responders`]: tasks from damage, dispatch, crews driving and working;
 //! - [`hazard`]: earthquake, flood, fire and chemical release inside a run;
 //! - [`evacuation`]: warnings, departures, queued traffic to shelters, exposure;
+//! - [`casualties`]: deaths, injuries and trapped people by cause; rescue tasks;
 //! - [`measure`]: the per-tick series and the run's KPIs.
 //!
 //! Pure hazard models (functions of their arguments, no World, each file
@@ -33,6 +34,7 @@
 //! RNG: everything comes from the World (DESIGN §1).
 
 pub mod cases;
+pub mod casualties;
 pub mod depth_damage;
 pub mod evacuation;
 pub mod fire;
@@ -61,7 +63,8 @@ pub fn standard_sim(scenario: Arc<Scenario>, replicate: u32) -> Sim {
         .add_plugin(responders::RespondersPlugin)
         .add_plugin(hazard::HazardPlugin)
         .add_plugin(measure::MeasurePlugin)
-        .add_plugin(evacuation::EvacuationPlugin);
+        .add_plugin(evacuation::EvacuationPlugin)
+        .add_plugin(casualties::CasualtiesPlugin);
     sim
 }
 

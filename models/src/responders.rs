@@ -34,6 +34,8 @@ pub enum Subject {
     /// A hazard itself at a site: stop a leak, hold a fire line. Holds the
     /// hazard's 1-based number in the scenario and the site node.
     Hazard(u32, NodeIx),
+    /// People trapped in a zone, by dense index (the casualty model asks).
+    Rescue(usize),
 }
 
 impl Subject {
@@ -42,6 +44,7 @@ impl Subject {
             Subject::Facility(_) => 1,
             Subject::Link(_) => 2,
             Subject::Zone(_) => 3,
+            Subject::Rescue(_) => 4,
             // One tag per hazard keeps task ids of two hazards at one site apart.
             Subject::Hazard(h, _) => 8u8.saturating_add(h.min(247) as u8),
         }
@@ -61,6 +64,9 @@ pub struct TaskRequest {
     pub sites: Vec<NodeIx>,
     /// The id written to the journal (a node, facility or zone id).
     pub raw_id: u32,
+    /// Hours on site when the work's length is known to the requester (a
+    /// rescue: trapped people / rate); otherwise the plan's repair rule.
+    pub hours: Option<f64>,
 }
 
 /// Progress on a [`Subject::Hazard`] task, for the hazard models.
@@ -91,6 +97,8 @@ pub struct Task {
     pub created: SimTime,
     /// The crew on it.
     pub crew: Option<CrewId>,
+    /// Hours on site set by the requester, instead of the plan's rule.
+    pub hours: Option<f64>,
 }
 
 /// Open tasks and the repair rules.
@@ -289,11 +297,25 @@ impl SimPlugin for RespondersPlugin {
             .map(|(i, w)| (*w, i))
             .collect();
         let facility_rank = facility_ranks(region, &rank);
-        let repair = plan
+        let mut repair: BTreeMap<WorkKind, (CrewKind, qilian_engine::scenario::ByState)> = plan
             .repairs
             .iter()
             .map(|r| (r.work, (r.crew, r.hours.clone())))
             .collect();
+        // Rescue crews free trapped people without a repair rule in the
+        // plan: the task carries its own hours.
+        repair.entry(WorkKind::Rescue).or_insert_with(|| {
+            let zero = qilian_engine::dist::Dist::Fixed(0.0);
+            (
+                CrewKind::Rescue,
+                qilian_engine::scenario::ByState {
+                    slight: zero.clone(),
+                    moderate: zero.clone(),
+                    extensive: zero.clone(),
+                    complete: zero,
+                },
+            )
+        });
         let depots: BTreeMap<DepotId, NodeIx> = plan
             .depots
             .iter()
@@ -648,8 +670,19 @@ fn shifts(
     }
 }
 
+/// A task to open: subject, work, damage, sites, rank, journal id, hours.
+type NewTask = (
+    Subject,
+    WorkKind,
+    DamageState,
+    Vec<NodeIx>,
+    usize,
+    u32,
+    Option<f64>,
+);
+
 /// Open a task for every damaged facility, blocked road and dirty zone that
-/// has none.
+/// has none, and for the work hazard models and the casualty model ask for.
 fn create_tasks(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
@@ -662,7 +695,7 @@ fn create_tasks(
 ) {
     let net = scenario.net();
     let last = rules.rank.len();
-    let mut new: Vec<(Subject, WorkKind, DamageState, Vec<NodeIx>, usize, u32)> = Vec::new();
+    let mut new: Vec<NewTask> = Vec::new();
     for f in 0..fac.ids.len() {
         if fac.damage[f] != DamageState::None && !board.open.contains_key(&Subject::Facility(f)) {
             let work = WorkKind::Facility(fac.kinds[f]);
@@ -674,6 +707,7 @@ fn create_tasks(
                 sites,
                 rules.facility_rank[f],
                 fac.ids[f].0,
+                None,
             ));
         }
     }
@@ -713,6 +747,7 @@ fn create_tasks(
                 vec![c.from, c.to],
                 r,
                 c.id.0,
+                None,
             ));
         }
     }
@@ -728,6 +763,7 @@ fn create_tasks(
                 vec![site],
                 r,
                 zones.ids[z].0,
+                None,
             ));
         }
     }
@@ -736,9 +772,9 @@ fn create_tasks(
             continue;
         }
         let rank = rules.rank.get(&r.work).copied().unwrap_or(last);
-        new.push((r.subject, r.work, r.state, r.sites, rank, r.raw_id));
+        new.push((r.subject, r.work, r.state, r.sites, rank, r.raw_id, r.hours));
     }
-    for (subject, work, state, sites, rank, raw_id) in new {
+    for (subject, work, state, sites, rank, raw_id, hours) in new {
         let generation = board.generation.entry(subject).or_insert(0);
         let id = TaskId::new(subject.tag(), raw_id, *generation);
         *generation = generation.wrapping_add(1);
@@ -755,6 +791,7 @@ fn create_tasks(
                 rank,
                 created: clock.now,
                 crew: None,
+                hours,
             },
         );
         journal.record(
@@ -1082,12 +1119,13 @@ fn drive(
                     *act = Activity::Idle { at };
                     continue;
                 };
-                let hours = rules
-                    .repair
-                    .get(&t.work)
-                    .map(|(_, h)| {
-                        h.get(t.state)
-                            .sample(&mut streams.stream(REPAIR_TIME, task_id.0))
+                let hours = t
+                    .hours
+                    .or_else(|| {
+                        rules.repair.get(&t.work).map(|(_, h)| {
+                            h.get(t.state)
+                                .sample(&mut streams.stream(REPAIR_TIME, task_id.0))
+                        })
                     })
                     .unwrap_or(0.0)
                     .max(0.0);
@@ -1169,7 +1207,7 @@ fn work(
                 zones.contaminated[z] = false;
                 journal.record(clock.now, EventKind::ZoneCleaned { zone: zones.ids[z] });
             }
-            Subject::Hazard(..) => {
+            Subject::Hazard(..) | Subject::Rescue(_) => {
                 board
                     .hazard_log
                     .push((clock.now, t.subject, HazardWork::Finished));

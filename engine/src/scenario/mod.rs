@@ -4,12 +4,14 @@
 //! shared through `Arc` by every replicate; a replicate never copies it.
 
 pub mod cache;
+mod casualties;
 mod hazard;
 mod load;
 mod part;
 mod types;
 mod validate;
 
+pub use casualties::{ByDamage, Casualties};
 pub use hazard::*;
 pub use load::{
     Embedded, FileSystem, LoadError, Source, load, load_from, load_region_and_plan, normalize,

@@ -328,6 +328,9 @@ pub enum WorkKind {
     StopLeak,
     /// Hold a fire line around a threatened place.
     FireLine,
+    /// Free people trapped in a zone (collapsed buildings, deep water); a
+    /// rescue crew's work, lasting trapped / `casualties.rescue_people_per_h`.
+    Rescue,
 }
 
 /// A response plan.
@@ -363,6 +366,9 @@ pub struct Plan {
     /// Who evacuates, when and how.
     #[serde(default)]
     pub evacuation: Evacuation,
+    /// Casualty rates and the pace of rescue (every field has a default).
+    #[serde(default)]
+    pub casualties: super::Casualties,
 }
 
 /// What a plan holds in reserve, for the static audit against the regional

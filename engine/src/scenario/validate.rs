@@ -273,6 +273,9 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
             ));
         }
     }
+    for problem in p.casualties.problems() {
+        rep.add(problem);
+    }
     let hr = &p.hazard_response;
     if !(hr.road_close_depth_m.is_finite() && hr.road_close_depth_m > 0.0) {
         rep.add(format!(

@@ -76,7 +76,7 @@ pub const COLUMNS: [&str; 3] = ["evac_departed", "evac_sheltered", "evac_exposed
 pub struct EvacuationPlugin;
 
 #[derive(Resource)]
-struct Columns([usize; 3]);
+pub(crate) struct Columns([usize; 3]);
 
 impl SimPlugin for EvacuationPlugin {
     fn build(&self, sim: &mut Sim) {
@@ -141,7 +141,7 @@ fn advance(clock: Res<Clock>, mut evac: ResMut<Evacuation>) {
     evac.advance(clock.tick_end());
 }
 
-fn record(
+pub(crate) fn record(
     clock: Res<Clock>,
     columns: Res<Columns>,
     mut evac: ResMut<Evacuation>,

@@ -235,6 +235,10 @@ pub struct Evacuation {
     /// People whose departure was dropped because their zone sheltered in
     /// place.
     stayed_in_place: u64,
+    /// People of each zone (dense index, by where they came from) caught in
+    /// vehicles on a link that closed under them: part of the zone's
+    /// `exposed`, kept apart for the casualty model's `road` cause.
+    caught_on_road: Vec<u64>,
     agents: Agents,
     traffic: Traffic,
     routes: Routes,
@@ -324,6 +328,7 @@ impl Evacuation {
             cursor: 0,
             links_version: None,
             stayed_in_place: 0,
+            caught_on_road: vec![0; n],
             zone_rule,
             zone_node,
             agents,
@@ -343,7 +348,12 @@ impl Evacuation {
                 let caught = matches!(states.get(l), EdgeState::Closed { state, .. } if *state != DamageState::None);
                 if caught && self.traffic.count(l) > 0 {
                     let vs = self.traffic.clear_link(l, t);
-                    let people: u32 = vs.iter().map(|&v| self.agents.expose(v as usize)).sum();
+                    let mut people = 0u32;
+                    for &v in &vs {
+                        let p = self.agents.expose(v as usize);
+                        self.caught_on_road[self.agents.zone[v as usize] as usize] += p as u64;
+                        people += p;
+                    }
                     self.agents.events.push((
                         t,
                         EventKind::VehiclesCaught {
@@ -633,6 +643,12 @@ impl Evacuation {
     /// People by place in zone `z` (dense index).
     pub fn zone(&self, z: usize) -> Counts {
         self.agents.zones[z]
+    }
+
+    /// People of zone `z` (dense index) caught in vehicles on roads that
+    /// closed under them so far (included in the zone's `exposed`).
+    pub fn caught_on_road(&self, z: usize) -> u64 {
+        self.caught_on_road[z]
     }
 
     /// People departed so far.

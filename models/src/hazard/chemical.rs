@@ -155,6 +155,25 @@ impl Leak {
 #[derive(Resource, Default)]
 pub(crate) struct Leaks(Vec<Leak>);
 
+impl Leaks {
+    /// Each release's lethality per zone from the toxic load so far (the
+    /// probit the `expected_fatalities` KPI uses): (hazard number, P per
+    /// zone). The casualty model reuses it rather than computing its own.
+    pub(crate) fn zone_fatality(&self) -> Vec<(u32, Vec<f64>)> {
+        self.0
+            .iter()
+            .map(|lk| {
+                let p = lk
+                    .load
+                    .iter()
+                    .map(|&l| lk.probit.p_fatality(l).clamp(0.0, 1.0))
+                    .collect();
+                (lk.number, p)
+            })
+            .collect()
+    }
+}
+
 fn pg(w: &sc::WindPeriod<f64>) -> PgClass {
     match w.stability {
         StabilityFrom::Class(c) => PgClass::One(match c {
@@ -314,6 +333,7 @@ pub(crate) fn advance(
                 state: DamageState::Moderate,
                 sites: vec![lk.site],
                 raw_id: lk.raw_site,
+                hours: None,
             });
         }
         for (t, subject, what) in &board.hazard_log[lk.log_seen..] {
@@ -398,7 +418,7 @@ pub(crate) fn effects(
                 },
             );
             if level >= 2 {
-                arrival.reach(z, clock.now);
+                arrival.reach(z, clock.now, lk.number);
                 if !zones.contaminated[z] {
                     zones.contaminated[z] = true;
                     zones.ever_contaminated[z] = true;

@@ -181,6 +181,41 @@ struct Quake {
 #[derive(Resource, Default)]
 pub(crate) struct Quakes(Vec<Quake>);
 
+impl Quakes {
+    /// The earthquakes that have struck: (hazard number, event).
+    pub(crate) fn struck(&self) -> impl Iterator<Item = (u32, &Event)> {
+        self.0
+            .iter()
+            .filter(|q| q.shaken.is_some())
+            .map(|q| (q.number, &q.event))
+    }
+}
+
+/// PGA (g) at a place that is not a fragility site (a zone's buildings),
+/// with the event's between-event term η — the one its sites drew — and a
+/// within-event ε from the site stream under `key`, which must differ from
+/// the sites' keys (those use 1 << 32 and 2 << 32 prefixes).
+pub(crate) fn pga_at(
+    event: &Event,
+    streams: &Streams,
+    hazard: u32,
+    key: u64,
+    (x, y): (f64, f64),
+    vs30_mps: f64,
+) -> f64 {
+    let eta = std_normal(&mut streams.stream(EVENT_TERM, hazard as u64));
+    let mut rng = streams.stream(SITE_TERM, ((hazard as u64) << 40) ^ key);
+    let eps = std_normal(&mut rng);
+    let site = Site {
+        rjb: Km(event.rjb_km(x, y)),
+        vs30: MetresPerSecond(vs30_mps),
+    };
+    let (ln_median, tau, phi) = event
+        .gmpe
+        .ln_median_tau_phi(&event.rupture, &site, Imt::Pga);
+    (ln_median + tau * eta + phi * eps).exp()
+}
+
 pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let scenario = sim.world().resource::<ScenarioRes>().0.clone();
     let region = &scenario.region;

@@ -269,6 +269,7 @@ pub(crate) fn advance(
                     state: DamageState::Moderate,
                     sites: vec![n],
                     raw_id: zone.id.0,
+                    hours: None,
                 });
             }
         }
@@ -354,7 +355,7 @@ pub(crate) fn damage(
                 continue;
             }
             b.zone_done[z] = true;
-            arrival.reach(z, clock.now);
+            arrival.reach(z, clock.now, b.number);
             journal.record(
                 clock.now,
                 EventKind::HazardReachedZone {

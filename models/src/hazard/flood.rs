@@ -260,6 +260,8 @@ pub(crate) struct Trace {
     /// The solver's maximum depth per cell over the whole course (the
     /// footprint), when the model ran.
     max_depth: Option<Grid>,
+    /// Deepest water at each zone's node over the whole course, m.
+    zone_max_m: Vec<f64>,
 }
 
 /// Run the flood to the horizon and record its effects.
@@ -285,6 +287,7 @@ fn trace(mut f: Inundation, s: &qilian_engine::Scenario) -> Trace {
     if f.started {
         out.max_depth = f.model.as_ref().map(FloodModel::max_depth);
     }
+    out.zone_max_m = f.zone_max;
     out
 }
 
@@ -488,6 +491,18 @@ struct Replay {
 #[derive(Resource, Default)]
 pub(crate) struct Floods(Vec<Replay>);
 
+impl Floods {
+    /// Deepest water at zone `z`'s node over the course of flood number
+    /// `hazard` (m; from the trace, so known from the onset, like the
+    /// forecast), if that flood is in the scenario.
+    pub(crate) fn zone_max_m(&self, hazard: u32, z: usize) -> Option<f64> {
+        self.0
+            .iter()
+            .find(|f| f.trace.number == hazard)
+            .map(|f| f.trace.zone_max_m.get(z).copied().unwrap_or(0.0))
+    }
+}
+
 pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let scenario = sim.world().resource::<ScenarioRes>().0.clone();
     let floods = hazards
@@ -585,7 +600,7 @@ pub(crate) fn damage(
                     }
                 }
                 Effect::ZoneReached(z) => {
-                    arrival.reach(*z, clock.now);
+                    arrival.reach(*z, clock.now, number);
                     journal.record(
                         clock.now,
                         EventKind::HazardReachedZone {

@@ -49,6 +49,9 @@ use std::collections::BTreeMap;
 pub struct HazardArrival {
     /// Earliest arrival of any hazard per zone; `None` while unreached.
     pub zones: Vec<Option<SimTime>>,
+    /// The hazard number (1-based) of that earliest arrival: the cause the
+    /// casualty model gives the people it caught there.
+    pub by: Vec<Option<u32>>,
     /// Forecast arrival per zone where a model can tell in advance (the
     /// fire's arrival-time grid; the flood's trace, issued when the flood
     /// starts); `None` where no forecast reaches it.
@@ -58,14 +61,16 @@ pub struct HazardArrival {
 }
 
 impl HazardArrival {
-    /// Record that a hazard reached zone `z` at `t` (keeps the earliest).
-    /// Returns whether this was the zone's first arrival.
-    pub fn reach(&mut self, z: usize, t: SimTime) -> bool {
+    /// Record that hazard number `hazard` reached zone `z` at `t` (keeps
+    /// the earliest, and its hazard). Returns whether this was the zone's
+    /// first arrival.
+    pub fn reach(&mut self, z: usize, t: SimTime, hazard: u32) -> bool {
         match self.zones[z] {
             Some(prev) if prev <= t => false,
             _ => {
                 let first = self.zones[z].is_none();
                 self.zones[z] = Some(t);
+                self.by[z] = Some(hazard);
                 first
             }
         }
@@ -137,6 +142,7 @@ impl SimPlugin for HazardPlugin {
         let nz = scenario.region.zones.len();
         sim.world_mut().insert_resource(HazardArrival {
             zones: vec![None; nz],
+            by: vec![None; nz],
             forecast: vec![None; nz],
             shelter: vec![false; nz],
         });

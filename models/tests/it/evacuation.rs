@@ -24,6 +24,12 @@ fn run_checked(sim: Sim) -> Outcome {
         if let Err(e) = evac(&sim).audit() {
             panic!("at {:?}: {e}", sim.now());
         }
+        let casualties = sim
+            .world()
+            .resource::<qilian_models::casualties::Casualties>();
+        if let Err(e) = casualties.audit(evac(&sim)) {
+            panic!("at {:?}: casualties: {e}", sim.now());
+        }
     }
     let e = evac(&sim);
     let arrivals = e.arrivals().to_vec();
@@ -435,6 +441,39 @@ fn people_left_behind_or_caught_on_a_closing_road_are_exposed() {
         1100
     );
     assert!(k["t100_h"].is_null());
+    // Casualties: the people caught on the road fall under the `road`
+    // cause; those exposed by an `Expose` inject have no hazard to blame.
+    let c = &run.kpis["casualties"];
+    assert_eq!(c["by_cause"]["road"]["affected"], caught as u64);
+    assert!(c["by_cause"]["road"]["deaths"].as_u64().unwrap() <= caught as u64);
+    assert_eq!(c["exposed_no_cause"], in_zone as u64);
+}
+
+#[test]
+fn everyone_caught_on_a_road_dies_at_a_road_death_rate_of_one() {
+    let mut b = Builder::new();
+    b.horizon_h = 1.0;
+    b.node(1, 0.0, 0.0).node(2, 20_000.0, 0.0);
+    let road = b.link(1, 2, 20_000.0, 10.0, 1, 3600.0);
+    b.zone(1, 1, 40, 20).shelter(10, 2, 100.0);
+    b.rule(&[1], at0(), 2.0, all_at(60.0), 1.0);
+    b.plan.casualties.road_death_rate = 1.0;
+    b.plan.casualties.road_injury_rate = 0.0;
+    b.inject(
+        0.5,
+        Inject::CloseEdge {
+            edge: EdgeId(road),
+            reason: "burning".into(),
+            both_ways: false,
+            state: DamageState::Extensive,
+        },
+    );
+    let (_, _, run) = run_checked(standard_sim(b.build(), 0));
+    let c = &run.kpis["casualties"]["by_cause"]["road"];
+    assert_eq!(c["affected"], 40, "{c}");
+    assert_eq!(c["deaths"], 40);
+    assert_eq!(c["injuries"], 0);
+    assert_eq!(run.kpis["casualties"]["deaths"], 40);
 }
 
 #[test]
@@ -519,6 +558,12 @@ fn in_place(told_h: Option<f64>) -> (Vec<u64>, RunResult) {
         sim.step();
         if let Err(e) = evac(&sim).audit() {
             panic!("at {:?}: {e}", sim.now());
+        }
+        let casualties = sim
+            .world()
+            .resource::<qilian_models::casualties::Casualties>();
+        if let Err(e) = casualties.audit(evac(&sim)) {
+            panic!("at {:?}: casualties: {e}", sim.now());
         }
         departed.push(evac(&sim).departed());
     }

@@ -5,6 +5,7 @@
 //! with `include_str!`, so the tests read no files at run time.
 
 mod cases;
+mod casualties;
 mod depth_damage;
 mod fire;
 mod flood;

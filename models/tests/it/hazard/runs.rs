@@ -63,9 +63,10 @@ const PLAN: &str = r#"Plan(
             slight: Fixed(4.0), moderate: Fixed(4.0), extensive: Fixed(4.0), complete: Fixed(4.0))),
     ],
     hazard_response: (RESPONSE),
+    EXTRA
 )"#;
 
-const ALL_CREWS: &str = "(id: 1, kind: Power, depot: 1, count: 1), (id: 2, kind: Road, depot: 1, count: 1), \
+pub(super) const ALL_CREWS: &str = "(id: 1, kind: Power, depot: 1, count: 1), (id: 2, kind: Road, depot: 1, count: 1), \
      (id: 3, kind: Hazmat, depot: 1, count: 1), (id: 4, kind: Fire, depot: 1, count: 5)";
 
 /// 40 × 40 cells of 100 m; the river channel (cols 19–20) is 3 m lower and
@@ -102,7 +103,18 @@ fn leak(s: String) -> &'static str {
 
 /// A scenario on the valley with `hazards` (RON list body), the plan's
 /// `crews` and `response` (hazard_response fields).
-fn valley(hazards: &str, crews: &str, response: &str, horizon_h: f64) -> Arc<Scenario> {
+pub(super) fn valley(hazards: &str, crews: &str, response: &str, horizon_h: f64) -> Arc<Scenario> {
+    valley_with(hazards, crews, response, horizon_h, "")
+}
+
+/// [`valley`] with `extra` plan fields (e.g. `casualties: (…),`).
+pub(super) fn valley_with(
+    hazards: &str,
+    crews: &str,
+    response: &str,
+    horizon_h: f64,
+    extra: &str,
+) -> Arc<Scenario> {
     let text = format!(
         r#"Scenario(
             name: "v", region: "region.ron", plan: "plan.ron", horizon_h: {horizon_h}, seed: 5,
@@ -117,7 +129,11 @@ fn valley(hazards: &str, crews: &str, response: &str, horizon_h: f64) -> Arc<Sce
             ("v/region.ron", REGION),
             (
                 "v/plan.ron",
-                leak(PLAN.replace("CREWS", crews).replace("RESPONSE", response)),
+                leak(
+                    PLAN.replace("CREWS", crews)
+                        .replace("RESPONSE", response)
+                        .replace("EXTRA", extra),
+                ),
             ),
             ("v/dem.asc", leak(dem)),
             ("v/fuel.asc", leak(fuel)),
@@ -136,11 +152,11 @@ fn valley(hazards: &str, crews: &str, response: &str, horizon_h: f64) -> Arc<Sce
     }
 }
 
-fn run(s: Arc<Scenario>) -> RunResult {
+pub(super) fn run(s: Arc<Scenario>) -> RunResult {
     qilian_models::standard_sim(s, 0).run()
 }
 
-fn run_threads(s: Arc<Scenario>, threads: usize) -> RunResult {
+pub(super) fn run_threads(s: Arc<Scenario>, threads: usize) -> RunResult {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -156,14 +172,14 @@ fn kpi<'a>(r: &'a RunResult, hazard: &str, key: &str) -> &'a serde_json::Value {
     &r.kpis["hazards"][hazard][key]
 }
 
-const QUAKE: &str = r#"Earthquake((at_h: 1.0, magnitude: 7.0, rake_deg: 90.0, epicentre_x: 2000.0,
+pub(super) const QUAKE: &str = r#"Earthquake((at_h: 1.0, magnitude: 7.0, rake_deg: 90.0, epicentre_x: 2000.0,
     epicentre_y: 2000.0, gmpe: "BooreAtkinson2008", vs30_default_mps: 300.0))"#;
 
-const CHLORINE: &str = r#"ChemicalLeak((at_h: 1.0, source: Facility(61), rate_kg_s: 5.0, duration_h: 3.0,
+pub(super) const CHLORINE: &str = r#"ChemicalLeak((at_h: 1.0, source: Facility(61), rate_kg_s: 5.0, duration_h: 3.0,
     chemical: "chlorine", terrain: Rural,
     wind: [(from_h: 0.0, speed_m_s: 3.0, from_deg: 270.0, stability: Class(D))]))"#;
 
-const FIRE: &str = r#"Fire((at_h: 1.0, ignition_x: 1000.0, ignition_y: 300.0, wind_speed_m_s: 4.0,
+pub(super) const FIRE: &str = r#"Fire((at_h: 1.0, ignition_x: 1000.0, ignition_y: 300.0, wind_speed_m_s: 4.0,
     wind_from_deg: 180.0, facility_damage: Moderate,
     moisture: (dead_1h: 6.0, dead_10h: 7.0, dead_100h: 8.0, live_herb: 60.0, live_woody: 90.0)))"#;
 
@@ -343,7 +359,7 @@ fn fire_closes_roads_reaches_zones_and_fire_lines_hold_it() {
     );
 }
 
-const FLOOD: &str = r#"Flood((at_h: 0.5, manning_n: 0.035, boundary_slope: 0.001,
+pub(super) const FLOOD: &str = r#"Flood((at_h: 0.5, manning_n: 0.035, boundary_slope: 0.001,
     facility_fail_depth_m: 0.5, zone_flood_depth_m: 0.1,
     inflows: [(x: 1000.0, y: 2150.0, hydrograph: [(0.0, 0.0), (1.0, 100.0), (4.0, 100.0), (6.0, 0.0)])]))"#;
 
