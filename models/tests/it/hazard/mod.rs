@@ -10,6 +10,7 @@ mod fire;
 mod flood;
 mod fragility;
 mod gmpe;
+mod ground;
 mod normal;
 mod plume;
 mod runs;
