@@ -32,8 +32,8 @@
 //!
 //! **Given liquefaction.** The lateral-spread displacement and the settlement
 //! amplitude are the deformations *where the ground liquefies*; Hazus
-//! multiplies lifeline damage by P[Liq]. The run therefore draws whether a
-//! site liquefies (probability P[Liq]) and, if it does, takes its PGD as the
+//! multiplies lifeline damage by P(Liq). The run therefore draws whether a
+//! site liquefies (probability P(Liq)) and, if it does, takes its PGD as the
 //! larger of the lateral spread and the settlement amplitude (OpenQuake's
 //! default `PGDMax` combination; the manual's own wording on combining the
 //! two for highways was not checked).
@@ -61,7 +61,7 @@ pub const MAGNITUDE_RANGE: (f64, f64) = (5.0, 8.5);
 /// The Hazus constants of one susceptibility category.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Category {
-    /// Slope m_sc of P[Liq | PGA] per g (Table 4-11).
+    /// Slope m_sc of P(Liq | PGA) per g (Table 4-11).
     pub slope_per_g: f64,
     /// Intercept b_sc subtracted (Table 4-11).
     pub intercept: f64,
@@ -93,7 +93,7 @@ pub fn category(s: Susceptibility) -> Category {
     }
 }
 
-/// P[Liq | PGA = a] (Table 4-11), clamped to 0…1; 0 for NaN.
+/// P(Liq | PGA = a) (Table 4-11), clamped to 0…1; 0 for NaN.
 pub fn p_given_pga(s: Susceptibility, pga_g: f64) -> f64 {
     let c = category(s);
     let p = c.slope_per_g * pga_g - c.intercept;
@@ -110,7 +110,7 @@ pub fn groundwater_correction(depth_m: f64) -> f64 {
     0.022 * depth_m * FT_PER_M + 0.93
 }
 
-/// P[Liq] (Eq. 4-9), clamped to 0…1.
+/// P(Liq) (Eq. 4-9), clamped to 0…1.
 pub fn p_liquefaction(s: Susceptibility, pga_g: f64, mag: f64, depth_m: f64) -> f64 {
     let p = p_given_pga(s, pga_g) / (magnitude_correction(mag) * groundwater_correction(depth_m))
         * category(s).map_proportion;
@@ -142,13 +142,13 @@ pub fn lateral_spread_in(s: Susceptibility, pga_g: f64, mag: f64) -> f64 {
 /// The ground failure expected at a site.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GroundFailure {
-    /// P[Liq] (Eq. 4-9).
+    /// P(Liq) (Eq. 4-9).
     pub p_liquefaction: f64,
     /// Lateral spread given liquefaction, inches (Eq. 4-12).
     pub lateral_spread_in: f64,
     /// Settlement given liquefaction, inches (Table 4-13).
     pub settlement_in: f64,
-    /// Expected settlement, P[Liq] × amplitude, inches (Table 4-13).
+    /// Expected settlement, P(Liq) × amplitude, inches (Table 4-13).
     pub expected_settlement_in: f64,
     /// PGD given liquefaction: the larger of spread and settlement, inches.
     pub pgd_in: f64,
@@ -169,7 +169,7 @@ pub fn ground_failure(s: Susceptibility, pga_g: f64, mag: f64, depth_m: f64) -> 
 }
 
 /// One draw: the PGD in inches if a uniform `u` in [0, 1) says the site
-/// liquefies (`u < P[Liq]`), else `None`.
+/// liquefies (`u < P(Liq)`), else `None`.
 pub fn sample_pgd_in(s: Susceptibility, pga_g: f64, mag: f64, depth_m: f64, u: f64) -> Option<f64> {
     let g = ground_failure(s, pga_g, mag, depth_m);
     (u < g.p_liquefaction).then_some(g.pgd_in)

@@ -202,7 +202,7 @@ pub struct GroundSite {
 pub struct GroundShaking {
     /// Sampled PGA, g.
     pub pga_g: f64,
-    /// P[Liq] at that PGA.
+    /// P(Liq) at that PGA.
     pub p_liquefaction: f64,
     /// PGD, inches, when the site liquefied.
     pub pgd_in: Option<f64>,
