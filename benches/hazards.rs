@@ -1,6 +1,7 @@
 //! Hazard model benchmarks (figures in benches/README.md):
 //!
-//! - ground motion + fragility sampling for 100,000 sites (goal < 50 ms);
+//! - ground motion + fragility sampling for 100,000 sites (goal < 50 ms),
+//!   and liquefaction ground failure for 100,000 links (no goal);
 //! - fire arrival times on a 1000 × 1000 raster (goal < 2 s), grid build
 //!   and search separately and together;
 //! - the flood solver on a 1000 × 1000 grid, in cell-updates per second
@@ -13,7 +14,8 @@ use qilian_models::fire::rothermel::Moistures;
 use qilian_models::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
 use qilian_models::flood::{Cell, FloodModel, FloodParams, Grid, Hydrograph};
 use qilian_models::fragility;
-use qilian_models::hazard::earthquake::{Event, ShakeSite, shake};
+use qilian_models::hazard::earthquake::{Event, GroundSite, ShakeSite, fail_ground, shake};
+use qilian_models::liquefaction::Susceptibility;
 use std::collections::BTreeSet;
 use std::hint::black_box;
 
@@ -47,6 +49,24 @@ fn earthquake(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("ground motion + fragility, 100k sites", |b| {
         b.iter(|| black_box(shake(&event, black_box(&sites), &streams, 1)))
+    });
+    // The same points as road links and bridges on susceptible ground.
+    let gf =
+        ["HRD.GF.1", "HRD.GF.2", "HWB.GF"].map(|id| fragility::class(id).expect("Hazus class"));
+    let ground: Vec<GroundSite> = sites
+        .iter()
+        .enumerate()
+        .map(|(k, s)| GroundSite {
+            key: s.key,
+            x: s.x,
+            y: s.y,
+            vs30_mps: s.vs30_mps,
+            susceptibility: Susceptibility::ALL[k % 5],
+            class: gf[k % 3],
+        })
+        .collect();
+    g.bench_function("liquefaction ground failure, 100k links", |b| {
+        b.iter(|| black_box(fail_ground(&event, black_box(&ground), &streams, 1, 1.524)))
     });
     g.finish();
 }

@@ -123,7 +123,7 @@ enum Command {
     /// the model's output columns appended.
     Model {
         /// The model: gmpe, fragility, plume, probit, fire-spread,
-        /// depth-damage or dambreak.
+        /// depth-damage, dambreak or liquefaction.
         name: String,
         /// CSV file of cases (default: standard input).
         #[arg(long)]

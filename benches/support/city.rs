@@ -125,6 +125,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
                 class,
                 main_road: arterial,
                 bridge: None,
+                liquefaction: None,
             });
         }
     }
@@ -166,6 +167,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
         zones: zone_list,
         facilities,
         rasters: Default::default(),
+        ground: Default::default(),
     };
     let plan = Plan {
         name: "evacuate everyone".into(),

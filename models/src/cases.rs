@@ -17,6 +17,7 @@
 //! | `probit` | `chemical` (`chlorine`), `c_ppm`, `t_min` | `toxic_load`, `probit`, `p_fatality` |
 //! | `fire-spread` | `fuel_model` (number or code), `m1h_pct`, `m10h_pct`, `m100h_pct`, `mlh_pct`, `mlw_pct`, `midflame_wind_m_s`, `slope_pct` (wind blowing upslope) | `ros_m_min`, `reaction_intensity_kw_m2`, `fireline_intensity_kw_m`, `flame_length_m` |
 //! | `depth-damage` | `region`, `occupancy`, `depth_m` | `damage_fraction` |
+//! | `liquefaction` | `susceptibility` (`very high` … `very low`, `none`), `pga_g`, `mag`, `groundwater_m` | `p_liquefaction`, `lateral_spread_in`, `settlement_in`, `mean_settlement_in`, `pgd_in` (given liquefaction) |
 //! | `dambreak` | `h_left_m`, `h_right_m`, `x0_m`, `x_m`, `t_s` | `h_m`, `u_m_s` (the project's flood solver on a 1-D channel) |
 //!
 //! **Input format.** Comma-separated; the first non-comment line is the
@@ -309,6 +310,7 @@ pub static MODELS: &[&dyn ModelTable] = &[
     &FireSpreadTable,
     &DepthDamageTable,
     &DamBreakTable,
+    &LiquefactionTable,
 ];
 
 /// Runs model `name` from [`MODELS`] over `csv_in`.
@@ -675,6 +677,50 @@ impl ModelTable for DepthDamageTable {
         let f = crate::depth_damage::damage_fraction(region, occupancy, depth)
             .map_err(|e| format!("columns `region`/`occupancy`: {e}"))?;
         Ok(vec![fmt_f64(f)])
+    }
+}
+
+/// `liquefaction`: Hazus liquefaction probability and ground deformation.
+#[derive(Debug, Clone, Copy)]
+pub struct LiquefactionTable;
+
+impl ModelTable for LiquefactionTable {
+    fn name(&self) -> &'static str {
+        "liquefaction"
+    }
+    fn inputs(&self) -> &'static [&'static str] {
+        &["susceptibility", "pga_g", "mag", "groundwater_m"]
+    }
+    fn outputs(&self) -> &'static [&'static str] {
+        &[
+            "p_liquefaction",
+            "lateral_spread_in",
+            "settlement_in",
+            "mean_settlement_in",
+            "pgd_in",
+        ]
+    }
+    fn eval(&self, row: &Row<'_>) -> Result<Vec<String>, String> {
+        use crate::liquefaction::{self, MAGNITUDE_RANGE, Susceptibility};
+        let s: Susceptibility = row.parse("susceptibility")?;
+        let pga = row.non_negative("pga_g")?;
+        let mag = row.number("mag")?;
+        let (lo, hi) = MAGNITUDE_RANGE;
+        if !(lo..=hi).contains(&mag) {
+            return Err(format!("column `mag`: {mag} is outside {lo}…{hi}"));
+        }
+        let depth = row.non_negative("groundwater_m")?;
+        if depth > 30.0 {
+            return Err(format!("column `groundwater_m`: {depth} is outside 0…30"));
+        }
+        let g = liquefaction::ground_failure(s, pga, mag, depth);
+        Ok(vec![
+            fmt_f64(g.p_liquefaction),
+            fmt_f64(g.lateral_spread_in),
+            fmt_f64(g.settlement_in),
+            fmt_f64(g.expected_settlement_in),
+            fmt_f64(g.pgd_in),
+        ])
     }
 }
 

@@ -18,6 +18,8 @@
 //!   with Akkar & Bommer (2010) and Boore & Atkinson (2008);
 //! - [`fragility`]: Hazus v5.1 lognormal fragilities, monotone exceedance,
 //!   damage-state sampling from a caller's uniform draw;
+//! - [`liquefaction`]: Hazus liquefaction probability and the permanent
+//!   ground deformation (lateral spread, settlement) it causes;
 //! - [`puff`]: Gaussian puffs for releases under changing wind;
 //! - [`plume`]: Gaussian plume, Briggs rural / McElroy–Pooler urban σ,
 //!   Pasquill–Gifford classes;
@@ -43,6 +45,7 @@ pub mod fragility;
 pub mod gmpe;
 pub mod hazard;
 pub mod infrastructure;
+pub mod liquefaction;
 pub mod measure;
 pub mod normal;
 pub mod plume;

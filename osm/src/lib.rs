@@ -431,6 +431,7 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
             bridge: e.bridge.map(|f| Bridge {
                 fragility: f.to_string(),
             }),
+            liquefaction: None,
         })
         .collect();
     let nearest_node = Nearest::new(pts, 250.0);
@@ -659,6 +660,7 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
             zones,
             facilities,
             rasters: Default::default(),
+            ground: Default::default(),
         },
         report,
         source,

@@ -22,7 +22,7 @@ import math
 import os
 
 nodes = {}   # id -> (x, y, z)
-edges = []   # (id, from, to, length, speed, lanes, cap, class, main, bridge)
+edges = []   # (id, from, to, length, speed, lanes, cap, class, main, bridge, liquefaction)
 RIVER_X = -6100.0  # the Heihe, schematically a north-south line west of the city
 
 
@@ -72,6 +72,18 @@ def road(a, b, speed, lanes, cap, cls, main=False, bridge=None):
         segment(p, q, speed, lanes, cap, cls, main, bridge)
 
 
+def liquefaction(x, y):
+    """Hazus liquefaction susceptibility at a link's midpoint. ASSUMPTION, not
+    a geological map: the Heihe's Holocene channel and flood-plain alluvium
+    with shallow groundwater is very high within 400 m of the river line, high
+    to 1.5 km and moderate to 3 km, on the plain north of the foothills;
+    elsewhere (older fans, the foothills) no susceptibility is given."""
+    dx = abs(x - RIVER_X)
+    if y < -12000.0 or dx >= 3000.0:
+        return None
+    return "VeryHigh" if dx < 400.0 else "High" if dx < 1500.0 else "Moderate"
+
+
 def segment(a, b, speed, lanes, cap, cls, main, bridge):
     """A two-way link: two directed edges with consecutive ids."""
     ax, ay, _ = nodes[a]
@@ -79,9 +91,10 @@ def segment(a, b, speed, lanes, cap, cls, main, bridge):
     length = round(math.hypot(bx - ax, by - ay), 1)
     if bridge is None and crosses_river(a, b):
         bridge = "HWB.GS.5"  # assumption: multi-span concrete, conventional design
+    liq = liquefaction((ax + bx) / 2, (ay + by) / 2)
     for f, t in ((a, b), (b, a)):
         eid = len(edges) + 1
-        edges.append((eid, f, t, length, speed, lanes, cap, cls, main, bridge))
+        edges.append((eid, f, t, length, speed, lanes, cap, cls, main, bridge, liq))
 
 
 # City: 9 x 9 street grid, 600 m spacing, centred on the drum tower.
@@ -272,11 +285,17 @@ for i in sorted(nodes):
 print("    ],")
 print("    // Two-way roads are pairs of directed edges with consecutive ids.")
 print("    // Capacities per direction: ASSUMPTION from lane counts (~900 veh/h/lane rural).")
+print("    // liquefaction: Hazus susceptibility of the ground under river-side links.")
+print("    // ASSUMPTION, not a geological map: the Heihe's channel and flood-plain")
+print("    // alluvium is very high within 400 m of the river, high to 1.5 km and")
+print("    // moderate to 3 km (north of the foothills); no other link is marked.")
 print("    edges: [")
-for (eid, f, t, length, speed, lanes, cap, cls, main, bridge) in edges:
+for (eid, f, t, length, speed, lanes, cap, cls, main, bridge, liq) in edges:
     extra = ", main_road: true" if main else ""
     if bridge:
         extra += f', bridge: Some((fragility: "{bridge}"))'
+    if liq:
+        extra += f", liquefaction: Some({liq})"
     print(f"        (id: {eid}, from: {f}, to: {t}, length_m: {length}, speed_kmh: {speed}.0, "
           f"lanes: {lanes}, capacity_vph: {cap}.0, class: {cls}{extra}),")
 print("    ],")
@@ -306,4 +325,6 @@ for (i, name, kind, at, fragility, capacity, needs, battery) in F:
 print("    ],")
 print("    // Schematic terrain and fuel (ASSUMPTIONS, see the generator), 400 m cells.")
 print('    rasters: (dem: Some("ganzhou-dem.asc"), fuel: Some("ganzhou-fuel.asc")),')
+print("    // ASSUMPTION: groundwater 3 m deep over the oasis plain (no survey used).")
+print("    ground: (groundwater_depth_m: 3.0),")
 print(")")

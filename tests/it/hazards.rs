@@ -112,6 +112,11 @@ fn each_hazard_does_its_own_kind_of_damage() {
             .unwrap()
             > 0.05
     );
+    // The river-side links the stock region marks as liquefiable (27 links).
+    assert_eq!(
+        s["kpis"]["hazards"]["1 earthquake"]["ground_failure"]["sites"],
+        27
+    );
     let (s, events) = run("scenarios/ganzhou-fire.ron", "fire");
     assert!(reason(&events, "forest fire"));
     assert!(

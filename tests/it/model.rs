@@ -64,6 +64,11 @@ fn every_model_answers_on_stdin_with_its_columns() {
             "region,occupancy,depth_m\nasia,residential,1.0\n",
             "damage_fraction",
         ),
+        (
+            "liquefaction",
+            "susceptibility,pga_g,mag,groundwater_m\nhigh,0.3,7.5,1.524\n",
+            "p_liquefaction,lateral_spread_in,settlement_in,mean_settlement_in,pgd_in",
+        ),
     ];
     for (name, input, outputs) in cases {
         let o = model_stdin(name, input);

@@ -15,7 +15,8 @@
 
 use super::Rasters;
 use super::types::{
-    Bridge, Edge, Facility, FacilityKind, GeoOrigin, Node, Region, RoadClass, Zone,
+    Bridge, Edge, Facility, FacilityKind, GeoOrigin, Ground, Node, Region, RoadClass,
+    Susceptibility, SusceptibilityArea, Zone,
 };
 use crate::ids::{EdgeId, FacilityId, NodeId, ZoneId};
 use crate::units::{Hours, Kmh, Metres, VehPerHour};
@@ -105,6 +106,7 @@ fn schema() -> &'static [u8; 32] {
                 bridge: Some(Bridge {
                     fragility: "f".into(),
                 }),
+                liquefaction: Some(Susceptibility::High),
             }],
             zones: vec![Zone {
                 id: ZoneId(1),
@@ -130,6 +132,13 @@ fn schema() -> &'static [u8; 32] {
                 dem: Some("d".into()),
                 fuel: Some("f".into()),
                 vs30: Some("v".into()),
+            },
+            ground: Ground {
+                groundwater_depth_m: 1.0,
+                areas: vec![SusceptibilityArea {
+                    susceptibility: Susceptibility::Low,
+                    polygon: vec![(0.0, 1.0)],
+                }],
             },
         };
         let text = ron::to_string(&sample).expect("a region serialises");

@@ -75,6 +75,125 @@ pub struct Region {
     /// Raster layers (DEM, fuel, Vs30) as ESRI ASCII grid paths.
     #[serde(default)]
     pub rasters: super::Rasters,
+    /// Ground conditions for earthquake ground failure: groundwater depth and
+    /// liquefaction-susceptibility areas (all optional).
+    #[serde(default)]
+    pub ground: Ground,
+}
+
+/// Ground conditions that earthquake ground failure (liquefaction) depends
+/// on. Links take a susceptibility from their own `liquefaction` field, else
+/// from the first area containing their midpoint, else none (no ground
+/// failure is modelled on them).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Ground {
+    /// Depth to groundwater, m, over the whole region (default 1.524 m: the
+    /// 5 ft Hazus assumes when no groundwater map is given). Valid 0–30 m.
+    #[serde(default = "hazus_groundwater_depth_m")]
+    pub groundwater_depth_m: f64,
+    /// Areas of one susceptibility (e.g. a geological map's units).
+    #[serde(default)]
+    pub areas: Vec<SusceptibilityArea>,
+}
+
+impl Default for Ground {
+    fn default() -> Ground {
+        Ground {
+            groundwater_depth_m: hazus_groundwater_depth_m(),
+            areas: Vec::new(),
+        }
+    }
+}
+
+/// Hazus's default depth to groundwater, 5 ft, in metres.
+pub fn hazus_groundwater_depth_m() -> f64 {
+    1.524
+}
+
+/// A polygon of one liquefaction susceptibility.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SusceptibilityArea {
+    /// Its category.
+    pub susceptibility: Susceptibility,
+    /// Vertices (x, y) in the region's frame, m; at least three, closed
+    /// implicitly.
+    pub polygon: Vec<(f64, f64)>,
+}
+
+/// Hazus liquefaction susceptibility category of a deposit (Hazus
+/// Earthquake Model Technical Manual, §4.2.2.1: from the deposit's type
+/// and age, e.g. Holocene river-channel and flood-plain deposits are high
+/// or very high).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Susceptibility {
+    /// Very high.
+    VeryHigh,
+    /// High.
+    High,
+    /// Moderate.
+    Moderate,
+    /// Low.
+    Low,
+    /// Very low.
+    VeryLow,
+    /// Not susceptible (Hazus "None").
+    NotSusceptible,
+}
+
+impl Susceptibility {
+    /// All categories, most susceptible first.
+    pub const ALL: [Susceptibility; 6] = [
+        Susceptibility::VeryHigh,
+        Susceptibility::High,
+        Susceptibility::Moderate,
+        Susceptibility::Low,
+        Susceptibility::VeryLow,
+        Susceptibility::NotSusceptible,
+    ];
+
+    /// The Hazus name: `very high`, `high`, `moderate`, `low`, `very low`,
+    /// `none`.
+    pub fn hazus_name(self) -> &'static str {
+        match self {
+            Susceptibility::VeryHigh => "very high",
+            Susceptibility::High => "high",
+            Susceptibility::Moderate => "moderate",
+            Susceptibility::Low => "low",
+            Susceptibility::VeryLow => "very low",
+            Susceptibility::NotSusceptible => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for Susceptibility {
+    type Err = String;
+
+    /// Accepts the Hazus names and the RON variant names, ignoring case,
+    /// spaces, `_` and `-` (`very high`, `VeryHigh`, `very_high`; `none` or
+    /// `NotSusceptible`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key: String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        let found = match key.as_str() {
+            "veryhigh" => Susceptibility::VeryHigh,
+            "high" => Susceptibility::High,
+            "moderate" => Susceptibility::Moderate,
+            "low" => Susceptibility::Low,
+            "verylow" => Susceptibility::VeryLow,
+            "none" | "notsusceptible" => Susceptibility::NotSusceptible,
+            _ => {
+                return Err(format!(
+                    "unknown liquefaction susceptibility `{s}` (expected very high, high, moderate, low, very low or none)"
+                ));
+            }
+        };
+        Ok(found)
+    }
 }
 
 /// WGS84 coordinates of the local frame's (0, 0).
@@ -145,9 +264,13 @@ pub struct Edge {
     /// Counts toward the main-roads target.
     #[serde(default)]
     pub main_road: bool,
-    /// Set when the link is (on) a bridge.
+    /// Set when the link is (on) a bridge; an `HTU.*` class marks a tunnel.
     #[serde(default)]
     pub bridge: Option<Bridge>,
+    /// Liquefaction susceptibility of the ground under the link (overrides
+    /// the region's `ground.areas`); `None` leaves it to the areas.
+    #[serde(default)]
+    pub liquefaction: Option<Susceptibility>,
 }
 
 fn one() -> u32 {

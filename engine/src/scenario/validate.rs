@@ -137,6 +137,29 @@ pub(super) fn region(file: &Path, r: &Region) -> Vec<Problem> {
             rep.add(format!("{item}: lanes must be at least 1"));
         }
     }
+    range(
+        &mut rep,
+        "ground",
+        "groundwater_depth_m",
+        r.ground.groundwater_depth_m,
+        0.0,
+        30.0,
+    );
+    for (i, a) in r.ground.areas.iter().enumerate() {
+        let item = format!("ground area {}", i + 1);
+        if a.polygon.len() < 3 {
+            rep.add(format!(
+                "{item}: polygon needs at least 3 vertices, got {}",
+                a.polygon.len()
+            ));
+        }
+        if a.polygon
+            .iter()
+            .any(|(x, y)| !(x.is_finite() && y.is_finite()))
+        {
+            rep.add(format!("{item}: polygon vertices must be finite"));
+        }
+    }
     for z in &r.zones {
         let item = format!("zone {}", z.id.0);
         if !nodes.contains(&z.node) {

@@ -18,29 +18,52 @@
 //! or the hazard's default.
 //!
 //! Demands: power classes and tunnels under shaking use PGA, bridges
-//! (HWB.GS) Sa(1.0 s). Classes conditioned on permanent ground deformation
-//! (roads HRD.GF, HWB.GF, HTU.GF) are not exercised: no liquefaction or
-//! landslide model gives PGD here; road blocks come as injects.
+//! (HWB.GS) Sa(1.0 s).
+//!
+//! **Ground failure.** Road links, bridges and tunnels (a link whose
+//! `bridge` names an `HTU` class) on ground with a liquefaction
+//! susceptibility (the link's own `liquefaction`, else the region's
+//! `ground.areas` at its midpoint) are *ground sites*: at the link's
+//! midpoint the same GMPE gives PGA (a bridge or tunnel reuses its shaking
+//! site's ε, so both see one PGA), then
+//!
+//! ```text
+//! liquefies   ⇔ u_liq < P[Liq](susceptibility, PGA, M, groundwater depth)
+//! PGD         = max(lateral spread, settlement) given liquefaction, inches
+//! DS          = the state with u_ds < P(DS ≥ ds | PGD) worst
+//! ```
+//!
+//! ([`crate::liquefaction`], Hazus §4.2.2.1) with the class HRD.GF.1 for
+//! roads with ≥ 2 lanes each way (Hazus major roads, ≥ 4 lanes), HRD.GF.2
+//! for other roads, HWB.GF for bridges and HTU.GF for tunnels; u_liq and
+//! u_ds come after ε from the site's own stream, so the draws depend only on
+//! the link. A bridge or tunnel keeps the worse of its shaking and
+//! ground-failure states. Landslides are not modelled; road blocks by
+//! landslide come as injects.
 //!
 //! Effects (Damage phase): facilities take the sampled state when worse than
-//! their current one (journal `FacilityDamaged`); a bridge at Moderate or
-//! worse closes, at Slight it stays open damaged (both directions, through
-//! `set_edge`), and the road crews' tasks follow from those states.
+//! their current one (journal `FacilityDamaged`); a bridge, tunnel or road
+//! at Moderate or worse closes, at Slight it stays open damaged (both
+//! directions, through `set_edge`), and the road crews' tasks follow from
+//! those states. A scenario without susceptible ground has no ground sites
+//! and its KPIs carry no ground-failure keys.
 
 use super::HazardStats;
 use crate::fragility::{self, Demand, FragilityClass};
 use crate::gmpe::{self, GroundMotionModel, Imt, Rupture, Site};
 use crate::infrastructure::Facilities;
+use crate::liquefaction::{self, Susceptibility};
 use crate::measure::round6;
 use crate::units::{Degrees, Km, MetresPerSecond};
 use bevy_ecs::prelude::*;
 use qilian_engine::dist::{std_normal, unit};
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
-use qilian_engine::scenario::{DamageState, Earthquake, Hazard};
+use qilian_engine::scenario::{DamageState, Earthquake, Hazard, Region};
 use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime, StreamTag, Streams};
 use rayon::prelude::*;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Stream of the between-event term η, keyed by hazard number.
@@ -156,6 +179,127 @@ fn shake_one(event: &Event, s: &ShakeSite, streams: &Streams, hazard: u32, eta: 
     }
 }
 
+/// A link on susceptible ground.
+#[derive(Clone, Copy)]
+pub struct GroundSite {
+    /// Stable key of its random stream: a bridge or tunnel uses its
+    /// [`ShakeSite::key`], so the two draw the same ε.
+    pub key: u64,
+    /// Easting of the link's midpoint, m.
+    pub x: f64,
+    /// Northing, m.
+    pub y: f64,
+    /// Vs30, m/s.
+    pub vs30_mps: f64,
+    /// The ground's liquefaction susceptibility.
+    pub susceptibility: Susceptibility,
+    /// Its PGD fragility class (HRD.GF.*, HWB.GF, HTU.GF).
+    pub class: &'static FragilityClass,
+}
+
+/// What one ground site suffered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GroundShaking {
+    /// Sampled PGA, g.
+    pub pga_g: f64,
+    /// P(Liq) at that PGA.
+    pub p_liquefaction: f64,
+    /// PGD, inches, when the site liquefied.
+    pub pgd_in: Option<f64>,
+    /// Sampled damage state (None when it did not liquefy).
+    pub state: DamageState,
+}
+
+/// Liquefaction, PGD and damage state of every ground site, in site order,
+/// computed in parallel. `groundwater_depth_m` is the region's.
+pub fn fail_ground(
+    event: &Event,
+    sites: &[GroundSite],
+    streams: &Streams,
+    hazard: u32,
+    groundwater_depth_m: f64,
+) -> Vec<GroundShaking> {
+    let eta = std_normal(&mut streams.stream(EVENT_TERM, hazard as u64));
+    sites
+        .par_iter()
+        .map(|s| {
+            let mut rng = streams.stream(SITE_TERM, ((hazard as u64) << 40) ^ s.key);
+            // The same first two draws as `shake_one`, so a bridge's ε here
+            // is its shaking ε.
+            let eps = std_normal(&mut rng);
+            let _u_shaking = unit(&mut rng);
+            let u_liq = unit(&mut rng);
+            let u_ds = unit(&mut rng);
+            let site = Site {
+                rjb: Km(event.rjb_km(s.x, s.y)),
+                vs30: MetresPerSecond(s.vs30_mps),
+            };
+            let (ln_median, tau, phi) =
+                event
+                    .gmpe
+                    .ln_median_tau_phi(&event.rupture, &site, Imt::Pga);
+            let pga = (ln_median + tau * eta + phi * eps).exp();
+            let mag = event.rupture.mag;
+            let g = liquefaction::ground_failure(s.susceptibility, pga, mag, groundwater_depth_m);
+            let pgd = (u_liq < g.p_liquefaction).then_some(g.pgd_in);
+            GroundShaking {
+                pga_g: pga,
+                p_liquefaction: g.p_liquefaction,
+                pgd_in: pgd,
+                state: pgd.map_or(DamageState::None, |d| s.class.sample_state(d, u_ds)),
+            }
+        })
+        .collect()
+}
+
+/// The PGD class of a link: HTU.GF for a tunnel, HWB.GF for a bridge,
+/// HRD.GF.1 for a road with ≥ 2 lanes in this direction (Hazus major road,
+/// ≥ 4 lanes in all), else HRD.GF.2.
+pub fn ground_class(bridge: Option<&str>, lanes: u32) -> &'static FragilityClass {
+    let id = match bridge.and_then(fragility::Facility::of_class) {
+        Some(fragility::Facility::Tunnel) => "HTU.GF",
+        Some(fragility::Facility::Bridge) => "HWB.GF",
+        _ if lanes >= 2 => "HRD.GF.1",
+        _ => "HRD.GF.2",
+    };
+    fragility::class(id).expect("the PGD classes are in the table")
+}
+
+/// The susceptibility under each region edge (region order): its own, else
+/// the first `ground.areas` polygon containing `midpoint(edge)`.
+pub fn edge_susceptibility(
+    region: &Region,
+    midpoint: impl Fn(usize) -> Option<(f64, f64)>,
+) -> Vec<Option<Susceptibility>> {
+    (0..region.edges.len())
+        .map(|i| {
+            region.edges[i].liquefaction.or_else(|| {
+                let (x, y) = midpoint(i)?;
+                region
+                    .ground
+                    .areas
+                    .iter()
+                    .find(|a| point_in_polygon(x, y, &a.polygon))
+                    .map(|a| a.susceptibility)
+            })
+        })
+        .collect()
+}
+
+/// Even–odd rule; points on an edge may fall either way.
+fn point_in_polygon(x: f64, y: f64, poly: &[(f64, f64)]) -> bool {
+    let mut inside = false;
+    let mut j = poly.len().wrapping_sub(1);
+    for i in 0..poly.len() {
+        let ((xi, yi), (xj, yj)) = (poly[i], poly[j]);
+        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
 /// What a site is in the world.
 #[derive(Clone, Copy, Debug)]
 enum Target {
@@ -172,8 +316,13 @@ struct Quake {
     event: Event,
     sites: Vec<ShakeSite>,
     targets: Vec<Target>,
+    /// Links on susceptible ground, and the link each is (the lower of a
+    /// two-way pair).
+    ground: Vec<GroundSite>,
+    ground_links: Vec<LinkIx>,
     /// Outcome once shaken, applied in the Damage phase of the same tick.
     shaken: Option<Vec<Shaking>>,
+    failed: Vec<GroundShaking>,
     applied: bool,
 }
 
@@ -221,6 +370,30 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let region = &scenario.region;
     let net = &scenario.network;
     let mut quakes = Vec::new();
+    // Susceptibility per region edge, computed once and only when the
+    // region names any (the common case skips it).
+    let any_ground =
+        !region.ground.areas.is_empty() || region.edges.iter().any(|e| e.liquefaction.is_some());
+    let has_quake = hazards.iter().any(|h| matches!(h, Hazard::Earthquake(_)));
+    let susceptible = (any_ground && has_quake).then(|| {
+        edge_susceptibility(region, |i| {
+            let e = &region.edges[i];
+            let a = net.node(e.from)?;
+            let b = net.node(e.to)?;
+            let ((ax, ay), (bx, by)) = (super::node_xy(net, a), super::node_xy(net, b));
+            Some(((ax + bx) / 2.0, (ay + by) / 2.0))
+        })
+    });
+    let edge_ix: BTreeMap<_, usize> = if susceptible.is_some() {
+        region
+            .edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id, i))
+            .collect()
+    } else {
+        Default::default()
+    };
     for (i, hz) in hazards.iter().enumerate() {
         let Hazard::Earthquake(e) = hz else { continue };
         let Some(event) = Event::new(e) else { continue };
@@ -272,13 +445,59 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
             });
             targets.push(Target::Bridge(l));
         }
+        let (mut ground, mut ground_links) = (Vec::new(), Vec::new());
+        if let Some(under) = &susceptible {
+            for (l, link) in net.links.iter().enumerate() {
+                let l = l as LinkIx;
+                if link.twin.is_some_and(|t| t < l) {
+                    continue;
+                }
+                let own = edge_ix.get(&link.id);
+                let twin = link
+                    .twin
+                    .and_then(|t| edge_ix.get(&net.links[t as usize].id));
+                let Some(s) = own
+                    .and_then(|&i| under[i])
+                    .or_else(|| twin.and_then(|&i| under[i]))
+                else {
+                    continue;
+                };
+                if s == Susceptibility::NotSusceptible {
+                    continue;
+                }
+                let (ax, ay) = super::node_xy(net, link.from);
+                let (bx, by) = super::node_xy(net, link.to);
+                let (x, y) = ((ax + bx) / 2.0, (ay + by) / 2.0);
+                let structure = link
+                    .bridge
+                    .as_deref()
+                    .filter(|b| fragility::class(b).is_ok());
+                ground.push(GroundSite {
+                    // A bridge or tunnel shares its shaking site's stream.
+                    key: if structure.is_some() {
+                        2 << 32
+                    } else {
+                        3 << 32
+                    } | link.id.0 as u64,
+                    x,
+                    y,
+                    vs30_mps: vs30(x, y),
+                    susceptibility: s,
+                    class: ground_class(structure, link.lanes),
+                });
+                ground_links.push(l);
+            }
+        }
         quakes.push(Quake {
             number: i as u32 + 1,
             at: SimTime::from_hours(e.at_h),
             event,
             sites,
             targets,
+            ground,
+            ground_links,
             shaken: None,
+            failed: Vec::new(),
             applied: false,
         });
     }
@@ -289,12 +508,17 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
 pub(crate) fn shake_sites(
     clock: Res<Clock>,
     streams: Res<Streams>,
+    scenario: Res<ScenarioRes>,
     mut quakes: ResMut<Quakes>,
     mut journal: ResMut<Journal>,
 ) {
     for q in &mut quakes.0 {
         if q.shaken.is_none() && q.at < clock.tick_end() {
             q.shaken = Some(shake(&q.event, &q.sites, &streams, q.number));
+            if !q.ground.is_empty() {
+                let depth = scenario.0.region.ground.groundwater_depth_m;
+                q.failed = fail_ground(&q.event, &q.ground, &streams, q.number, depth);
+            }
             journal.record(
                 clock.now,
                 EventKind::HazardStarted {
@@ -327,6 +551,18 @@ pub(crate) fn damage(
         let (mut bridges_closed, mut bridges_damaged) = (0u32, 0u32);
         let mut max_pga: f64 = 0.0;
         let reason: Arc<str> = Arc::from(format!("earthquake Mw {}", q.event.rupture.mag));
+        let ground_reason: Arc<str> = Arc::from(format!(
+            "earthquake Mw {}: liquefaction",
+            q.event.rupture.mag
+        ));
+        // Ground-failure states of bridges and tunnels, merged below.
+        let mut ground_of: BTreeMap<LinkIx, DamageState> = BTreeMap::new();
+        let mut worse_by_ground = 0u32;
+        for (&l, g) in q.ground_links.iter().zip(&q.failed) {
+            if net.links[l as usize].bridge.is_some() {
+                ground_of.insert(l, g.state);
+            }
+        }
         for (target, s) in q.targets.iter().zip(shaken) {
             max_pga = max_pga.max(s.pga_g);
             match *target {
@@ -344,27 +580,46 @@ pub(crate) fn damage(
                     }
                 }
                 Target::Bridge(l) => {
-                    let new = match s.state {
-                        DamageState::None => continue,
-                        DamageState::Slight => {
-                            bridges_damaged += 1;
-                            EdgeState::Damaged {
-                                state: s.state,
-                                reason: reason.clone(),
-                            }
-                        }
-                        _ => {
-                            bridges_closed += 1;
-                            EdgeState::Closed {
-                                state: s.state,
-                                reason: reason.clone(),
-                            }
-                        }
+                    let ground = ground_of.remove(&l).unwrap_or(DamageState::None);
+                    if ground > s.state {
+                        worse_by_ground += 1;
+                    }
+                    let state = s.state.max(ground);
+                    let why = if ground > s.state {
+                        &ground_reason
+                    } else {
+                        &reason
                     };
+                    let Some(new) = link_state(state, why) else {
+                        continue;
+                    };
+                    if state == DamageState::Slight {
+                        bridges_damaged += 1;
+                    } else {
+                        bridges_closed += 1;
+                    }
                     for l in std::iter::once(l).chain(net.links[l as usize].twin) {
                         set_edge(net, &mut edges, &mut journal, clock.now, l, new.clone());
                     }
                 }
+            }
+        }
+        let (mut liquefied, mut roads_damaged, mut roads_closed) = (0u32, 0u32, 0u32);
+        for (&l, g) in q.ground_links.iter().zip(&q.failed) {
+            liquefied += u32::from(g.pgd_in.is_some());
+            if net.links[l as usize].bridge.is_some() {
+                continue;
+            }
+            let Some(new) = link_state(g.state, &ground_reason) else {
+                continue;
+            };
+            if g.state == DamageState::Slight {
+                roads_damaged += 1;
+            } else {
+                roads_closed += 1;
+            }
+            for l in std::iter::once(l).chain(net.links[l as usize].twin) {
+                set_edge(net, &mut edges, &mut journal, clock.now, l, new.clone());
             }
         }
         let hz = &scenario.0.file.hazards[q.number as usize - 1];
@@ -381,6 +636,36 @@ pub(crate) fn damage(
         );
         stats.set(q.number, hz, "bridges_closed", json!(bridges_closed));
         stats.set(q.number, hz, "bridges_damaged_open", json!(bridges_damaged));
+        if !q.ground.is_empty() {
+            stats.set(
+                q.number,
+                hz,
+                "ground_failure",
+                json!({
+                    "sites": q.ground.len(),
+                    "liquefied": liquefied,
+                    "roads_damaged_open": roads_damaged,
+                    "roads_closed": roads_closed,
+                    "bridges_tunnels_worse_by_ground": worse_by_ground,
+                }),
+            );
+        }
+    }
+}
+
+/// The link state for a damage state: open damaged at Slight, closed at
+/// Moderate or worse, unchanged (`None`) at None.
+fn link_state(state: DamageState, reason: &Arc<str>) -> Option<EdgeState> {
+    match state {
+        DamageState::None => None,
+        DamageState::Slight => Some(EdgeState::Damaged {
+            state,
+            reason: reason.clone(),
+        }),
+        _ => Some(EdgeState::Closed {
+            state,
+            reason: reason.clone(),
+        }),
     }
 }
 

@@ -78,6 +78,7 @@ impl Builder {
             class: RoadClass::Local,
             main_road: false,
             bridge: None,
+            liquefaction: None,
         });
         id
     }

@@ -35,6 +35,7 @@ fn edge(id: u32, from: u32, to: u32, main_road: bool) -> Edge {
         class: RoadClass::Local,
         main_road,
         bridge: None,
+        liquefaction: None,
     }
 }
 
@@ -43,6 +44,7 @@ fn small() -> Scenario {
         name: "Small test region".into(),
         origin: None,
         rasters: Default::default(),
+        ground: Default::default(),
         nodes: vec![
             node(1, 0.0, 0.0),
             node(2, 1000.0, 0.0),

@@ -91,6 +91,37 @@ fn depth_damage_table() {
 }
 
 #[test]
+fn liquefaction_table() {
+    check(
+        "liquefaction",
+        include_str!("../../data/run_liquefaction.csv"),
+    );
+}
+
+#[test]
+fn liquefaction_bad_rows_name_their_line() {
+    let h = "susceptibility,pga_g,mag,groundwater_m\n";
+    let good = "high,0.3,7.0,1.5\n";
+    for (what, bad) in [
+        ("unknown category", "medium,0.3,7.0,1.5\n"),
+        ("negative pga", "high,-0.3,7.0,1.5\n"),
+        ("magnitude below 5", "high,0.3,4.5,1.5\n"),
+        ("magnitude above 8.5", "high,0.3,9.0,1.5\n"),
+        ("negative groundwater", "high,0.3,7.0,-1\n"),
+        ("groundwater beyond 30 m", "high,0.3,7.0,31\n"),
+    ] {
+        let input = format!("{h}{good}{bad}{good}");
+        assert_eq!(row_of("liquefaction", &input), Some(3), "{what}");
+    }
+    // Hazus names and RON variant names both parse.
+    let out = run_model(
+        "liquefaction",
+        &format!("{h}Very High,0.3,7,1.5\nvery_low,0.3,7,1.5\nNotSusceptible,0.3,7,1.5\n"),
+    );
+    assert!(out.is_ok(), "{out:?}");
+}
+
+#[test]
 fn output_keeps_input_text_and_column_order() {
     let input = "note, imt ,\"gmpe\",mag,rake_deg,rjb_km,vs30_mps\r\n\
                  \"a, b\",PGA,AkkarBommer2010,6.0,0,10,400\r\n";
@@ -386,7 +417,7 @@ fn other_models_register_through_the_same_list() {
         Err(CaseError::UnknownModel { known, .. }) => {
             assert_eq!(
                 known,
-                "gmpe, fragility, plume, probit, fire-spread, depth-damage, dambreak, double"
+                "gmpe, fragility, plume, probit, fire-spread, depth-damage, dambreak, liquefaction, double"
             )
         }
         other => panic!("{other:?}"),

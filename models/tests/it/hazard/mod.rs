@@ -11,6 +11,7 @@ mod fire;
 mod flood;
 mod fragility;
 mod gmpe;
+mod ground;
 mod normal;
 mod plume;
 mod runs;
