@@ -940,11 +940,13 @@ fn dispatch(
     sites.sort_unstable();
     sites.dedup();
     sites.retain(|s| !cache.trees.contains_key(s));
-    let trees: Vec<(NodeIx, Arc<PathTree>)> = sites
-        .par_iter()
-        .map(|&s| (s, Arc::new(net.tree_to(s, &edges))))
-        .collect();
-    cache.trees.extend(trees);
+    if !sites.is_empty() {
+        let trees: Vec<(NodeIx, Arc<PathTree>)> = sites
+            .par_iter()
+            .map(|&s| (s, Arc::new(net.tree_to(s, &edges))))
+            .collect();
+        cache.trees.extend(trees);
+    }
 
     let mut assigned: BTreeMap<CrewId, (TaskId, Vec<LinkIx>, f64)> = BTreeMap::new();
     for (_, _, task_id, kind) in todo {

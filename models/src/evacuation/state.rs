@@ -539,6 +539,11 @@ impl Evacuation {
     /// Each of `vehicles` (at its origin) picks the nearest shelter with
     /// room. Per-vehicle decisions in parallel: each reads only shared state.
     fn choose_for(&mut self, vehicles: &[u32]) {
+        // Nothing to choose is most ticks: skip the thread pool's round trip
+        // (from outside the pool, even an empty parallel map wakes a worker).
+        if vehicles.is_empty() {
+            return;
+        }
         let (agents, routes) = (&self.agents, &self.routes);
         let zone_node = &self.zone_node;
         let chosen: Vec<u32> = vehicles
