@@ -363,7 +363,8 @@ impl Session {
     /// road closures), its own crews and orders, the public map and the
     /// plan. The answer never depends on truth the team has not been told:
     /// an order the truth makes void (a task already finished, a road
-    /// closed unseen) is accepted here, dropped when it applies, and heard
+    /// closed unseen) is accepted here, dropped when it applies (a crew sent
+    /// to a finished task first drives there and finds it done), and heard
     /// of only through the crew's report (`OrderDropped`).
     fn check_order(&self, team: u32, order: &Order) -> Result<Inject, Rejected> {
         let t = self

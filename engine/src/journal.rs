@@ -132,7 +132,9 @@ pub enum EventKind {
         eta_h: f64,
     },
     /// A command order (a drill player's dispatch or move) no longer fitted
-    /// the state when it applied and was dropped; the crew stays as it was.
+    /// the state and was dropped: when it applied (the crew stays as it
+    /// was), or, for a dispatch to a task finished meanwhile, when the crew
+    /// got there and found it done (the crew waits there).
     OrderDropped {
         /// The crew ordered.
         crew: CrewId,

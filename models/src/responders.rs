@@ -120,6 +120,9 @@ pub struct TaskBoard {
     requests: Vec<TaskRequest>,
     /// Progress on hazard tasks in order: (when, subject, what happened).
     pub hazard_log: Vec<(SimTime, Subject, HazardWork)>,
+    /// Finished tasks' work and sites: a crew ordered to one (a drill team
+    /// not told yet that it is done) drives there and finds it done on site.
+    closed: BTreeMap<TaskId, (WorkKind, Vec<NodeIx>)>,
 }
 
 impl TaskBoard {
@@ -467,20 +470,28 @@ fn orders(
                     dropped(DropReason::CrewUnavailable);
                     continue;
                 };
-                let Some(t) = board.tasks.get(task) else {
-                    dropped(DropReason::TaskClosed);
-                    continue;
+                // A task finished already is driven to all the same: the
+                // crew finds it done on site (see `drive`), as a real crew
+                // would, rather than the order vanishing at once.
+                let (work, sites) = match board.tasks.get(task) {
+                    Some(t) if t.crew.is_some() => {
+                        dropped(DropReason::TaskTaken);
+                        continue;
+                    }
+                    Some(t) => (t.work, t.sites.clone()),
+                    None => match board.closed.get(task) {
+                        Some((work, sites)) => (*work, sites.clone()),
+                        None => {
+                            dropped(DropReason::TaskClosed);
+                            continue;
+                        }
+                    },
                 };
-                if t.crew.is_some() {
-                    dropped(DropReason::TaskTaken);
-                    continue;
-                }
-                if rules.repair.get(&t.work).map(|r| r.0) != Some(c.kind) {
+                if rules.repair.get(&work).map(|r| r.0) != Some(c.kind) {
                     dropped(DropReason::WrongKind);
                     continue;
                 }
-                let best = t
-                    .sites
+                let best = sites
                     .iter()
                     .map(|&site| {
                         let tree = net.tree_to(site, &edges);
@@ -1118,7 +1129,17 @@ fn drive(
             }
             Some(task_id) => {
                 let Some(t) = board.tasks.get(&task_id) else {
+                    // Sent by order to a task finished meanwhile: the crew
+                    // finds it done and says so.
                     *act = Activity::Idle { at };
+                    journal.record(
+                        clock.now,
+                        EventKind::OrderDropped {
+                            crew: crew.id,
+                            task: Some(task_id),
+                            reason: DropReason::TaskClosed,
+                        },
+                    );
                     continue;
                 };
                 let hours = t
@@ -1188,6 +1209,7 @@ fn work(
         let Some(t) = board.tasks.remove(&task_id) else {
             continue;
         };
+        board.closed.insert(task_id, (t.work, t.sites.clone()));
         board.open.remove(&t.subject);
         board.finished += 1;
         match t.subject {
