@@ -38,7 +38,7 @@ impl ByDamage {
 
 /// Casualty rates and rescue pace (the plan's `casualties` section).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Casualties {
     /// Flood mortality among people still in a flooded zone, as a lognormal
     /// function of the zone's deepest water h (m): F = Φ((ln h − μ) / σ).
@@ -46,118 +46,111 @@ pub struct Casualties {
     /// flooding of Jonkman (2007, thesis, TU Delft; Jonkman et al. 2008,
     /// Natural Hazards 46:353–389), as recalled; the coefficients could not
     /// be checked against the paper in this project (ASSUMPTION).
-    #[serde(default = "d_flood_mu")]
     pub flood_mortality_mu: f64,
     /// σ of the flood mortality function. Default 2.75 (Jonkman, as above;
     /// unchecked, ASSUMPTION).
-    #[serde(default = "d_flood_sigma")]
     pub flood_mortality_sigma: f64,
     /// Injured among people caught by a flood. Default 0.01, ASSUMPTION
     /// (no source checked: flood injury rates are rarely reported).
-    #[serde(default = "d_flood_injury")]
     pub flood_injury_rate: f64,
     /// Water at a zone at least this deep (m) traps people (on roofs, in
     /// upper floors) who then need rescue. Default 1.5 m, ASSUMPTION
     /// (about where a ground floor is flooded to the ceiling is nearing).
-    #[serde(default = "d_flood_trap_depth")]
     pub flood_trapped_depth_m: f64,
     /// Trapped among the survivors caught in such deep water. Default 0.05,
     /// ASSUMPTION.
-    #[serde(default = "d_flood_trapped")]
     pub flood_trapped_rate: f64,
     /// Medians of the zones' building fragility, PGA in g, for Slight,
     /// Moderate, Extensive and Complete damage (lognormal curves). Default
     /// 0.14, 0.20, 0.32, 0.46 g: about Hazus's equivalent-PGA curves for
     /// low-code unreinforced masonry (FEMA Hazus Earthquake Technical
     /// Manual, ch. 5), as recalled, not checked (ASSUMPTION).
-    #[serde(default = "d_building_pga")]
     pub building_pga_g: [f64; 4],
     /// Log-standard deviation of those curves. Default 0.64 (Hazus, as
     /// above; unchecked, ASSUMPTION).
-    #[serde(default = "d_building_beta")]
     pub building_beta: f64,
     /// Fraction of completely damaged buildings that collapse. Default 0.15,
     /// Hazus's value for unreinforced masonry as recalled (unchecked,
     /// ASSUMPTION).
-    #[serde(default = "d_collapse")]
     pub collapse_fraction: f64,
     /// Deaths among occupants, by damage state: Hazus's severity-4 indoor
     /// casualty rates (Earthquake Technical Manual, ch. 13) as recalled —
     /// 0, 0, 0.001 %, 0.01 %, 10 % — unchecked (ASSUMPTION).
-    #[serde(default = "d_quake_death")]
     pub quake_death_rate: ByDamage,
     /// Injuries among occupants, by damage state: Hazus's severity 1–3
     /// indoor rates summed, as recalled — 0.05 %, 0.275 %, 1.101 %,
     /// 6.01 %, 65 % — unchecked (ASSUMPTION).
-    #[serde(default = "d_quake_injury")]
     pub quake_injury_rate: ByDamage,
     /// Trapped alive among the occupants of collapsed buildings (taken
     /// from the injured). Default 0.3, ASSUMPTION.
-    #[serde(default = "d_collapse_trapped")]
     pub collapse_trapped_rate: f64,
     /// Deaths among people still in a zone the fire front reaches. Default
     /// 0.01, ASSUMPTION (no source checked).
-    #[serde(default = "d_fire_death")]
     pub fire_death_rate: f64,
     /// Injuries (burns, smoke) among them. Default 0.05, ASSUMPTION.
-    #[serde(default = "d_fire_injury")]
     pub fire_injury_rate: f64,
     /// Injuries among people in a zone above AEGL-2 (the level of serious,
     /// long-lasting effects, NRC 2004) who survive. Deaths come from the
     /// chemical's lethality probit, not from this plan. Default 0.1: about
     /// the share of the evacuated who sought care after the Graniteville
     /// (2005) chlorine release, as recalled, unchecked (ASSUMPTION).
-    #[serde(default = "d_chemical_injury")]
     pub chemical_injury_rate: f64,
     /// Deaths among people in vehicles caught on a road that closes under
     /// them with physical damage (flooded, burning, collapsed). Default
     /// 0.05, ASSUMPTION.
-    #[serde(default = "d_road_death")]
     pub road_death_rate: f64,
     /// Injuries among them. Default 0.2, ASSUMPTION.
-    #[serde(default = "d_road_injury")]
     pub road_injury_rate: f64,
     /// Hazard rate of death of a trapped person, per hour (survival falls
     /// exponentially with time until rescue). Default 0.01 /h: about half
     /// still alive after three days (the "72 golden hours" of search and
     /// rescue), ASSUMPTION.
-    #[serde(default = "d_trapped_death")]
     pub trapped_death_rate_per_h: f64,
     /// People one rescue crew frees per hour on site; a rescue task lasts
     /// trapped / this, at most `rescue_task_max_h`. Default 2 /h,
     /// ASSUMPTION.
-    #[serde(default = "d_rescue_rate")]
     pub rescue_people_per_h: f64,
     /// Longest rescue task, h: a zone with more trapped people than a crew
     /// frees in this time gets a new task after each one, so dispatch can
     /// send crews elsewhere in between. Default 12 h (one shift),
     /// ASSUMPTION.
-    #[serde(default = "d_rescue_task_max_h")]
     pub rescue_task_max_h: f64,
 }
 
 impl Default for Casualties {
     fn default() -> Self {
         Casualties {
-            flood_mortality_mu: d_flood_mu(),
-            flood_mortality_sigma: d_flood_sigma(),
-            flood_injury_rate: d_flood_injury(),
-            flood_trapped_depth_m: d_flood_trap_depth(),
-            flood_trapped_rate: d_flood_trapped(),
-            building_pga_g: d_building_pga(),
-            building_beta: d_building_beta(),
-            collapse_fraction: d_collapse(),
-            quake_death_rate: d_quake_death(),
-            quake_injury_rate: d_quake_injury(),
-            collapse_trapped_rate: d_collapse_trapped(),
-            fire_death_rate: d_fire_death(),
-            fire_injury_rate: d_fire_injury(),
-            chemical_injury_rate: d_chemical_injury(),
-            road_death_rate: d_road_death(),
-            road_injury_rate: d_road_injury(),
-            trapped_death_rate_per_h: d_trapped_death(),
-            rescue_people_per_h: d_rescue_rate(),
-            rescue_task_max_h: d_rescue_task_max_h(),
+            flood_mortality_mu: 7.60,
+            flood_mortality_sigma: 2.75,
+            flood_injury_rate: 0.01,
+            flood_trapped_depth_m: 1.5,
+            flood_trapped_rate: 0.05,
+            building_pga_g: [0.14, 0.20, 0.32, 0.46],
+            building_beta: 0.64,
+            collapse_fraction: 0.15,
+            quake_death_rate: ByDamage {
+                slight: 0.0,
+                moderate: 0.0,
+                extensive: 0.000_01,
+                complete: 0.000_1,
+                collapse: 0.10,
+            },
+            quake_injury_rate: ByDamage {
+                slight: 0.000_5,
+                moderate: 0.002_75,
+                extensive: 0.011_01,
+                complete: 0.060_1,
+                collapse: 0.65,
+            },
+            collapse_trapped_rate: 0.3,
+            fire_death_rate: 0.01,
+            fire_injury_rate: 0.05,
+            chemical_injury_rate: 0.1,
+            road_death_rate: 0.05,
+            road_injury_rate: 0.2,
+            trapped_death_rate_per_h: 0.01,
+            rescue_people_per_h: 2.0,
+            rescue_task_max_h: 12.0,
         }
     }
 }
@@ -265,76 +258,6 @@ impl Casualties {
         }
         out
     }
-}
-
-fn d_flood_mu() -> f64 {
-    7.60
-}
-fn d_flood_sigma() -> f64 {
-    2.75
-}
-fn d_flood_injury() -> f64 {
-    0.01
-}
-fn d_flood_trap_depth() -> f64 {
-    1.5
-}
-fn d_flood_trapped() -> f64 {
-    0.05
-}
-fn d_building_pga() -> [f64; 4] {
-    [0.14, 0.20, 0.32, 0.46]
-}
-fn d_building_beta() -> f64 {
-    0.64
-}
-fn d_collapse() -> f64 {
-    0.15
-}
-fn d_quake_death() -> ByDamage {
-    ByDamage {
-        slight: 0.0,
-        moderate: 0.0,
-        extensive: 0.000_01,
-        complete: 0.000_1,
-        collapse: 0.10,
-    }
-}
-fn d_quake_injury() -> ByDamage {
-    ByDamage {
-        slight: 0.000_5,
-        moderate: 0.002_75,
-        extensive: 0.011_01,
-        complete: 0.060_1,
-        collapse: 0.65,
-    }
-}
-fn d_collapse_trapped() -> f64 {
-    0.3
-}
-fn d_fire_death() -> f64 {
-    0.01
-}
-fn d_fire_injury() -> f64 {
-    0.05
-}
-fn d_chemical_injury() -> f64 {
-    0.1
-}
-fn d_road_death() -> f64 {
-    0.05
-}
-fn d_road_injury() -> f64 {
-    0.2
-}
-fn d_trapped_death() -> f64 {
-    0.01
-}
-fn d_rescue_rate() -> f64 {
-    2.0
-}
-fn d_rescue_task_max_h() -> f64 {
-    12.0
 }
 
 #[cfg(test)]
