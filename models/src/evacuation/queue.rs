@@ -99,8 +99,10 @@ pub(crate) trait Router {
     }
 }
 
-/// One link's queue and parameters: 64 bytes, one cache line.
+/// One link's queue and parameters: 64 bytes, aligned to one cache line
+/// (unaligned, most lanes would straddle two lines and cost two misses).
 #[derive(Clone, Copy, Debug)]
+#[repr(align(64))]
 struct Lane {
     first: u32,
     last: u32,
@@ -730,6 +732,12 @@ impl Traffic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lane_is_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Lane>(), 64);
+        assert_eq!(std::mem::align_of::<Lane>(), 64);
+    }
     use qilian_engine::network::{Link, NetNode};
     use qilian_engine::scenario::RoadClass;
     use qilian_engine::{EdgeId, Kmh, Metres, NodeId, VehPerHour};
