@@ -433,10 +433,11 @@ fn mutual_aid_arrives(
 /// Apply command orders (`Assign`, `MoveCrew`, `Priorities`, `CallAid`) due this tick
 /// (Tasks phase, after task creation, before dispatch).
 /// An `Assign` or `MoveCrew` that no longer fits the true state (task
-/// closed or taken, crew unavailable, no open road) is dropped and recorded
-/// as `OrderDropped`: the drill server checks orders only against what the
-/// team knows, so the truth has the last word here, and the team hears of
-/// it only through its reports.
+/// taken, crew unavailable, no open road) is dropped and recorded as
+/// `OrderDropped`; a crew assigned to a task finished meanwhile drives there
+/// and records the drop on arrival (`drive`). The drill server checks orders
+/// only against what the team knows, so the truth has the last word here,
+/// and the team hears of it only through its reports.
 fn orders(
     mut commands: Commands,
     clock: Res<Clock>,
