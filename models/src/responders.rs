@@ -504,29 +504,7 @@ fn orders(
                     dropped(DropReason::NoRoad);
                     continue;
                 };
-                let (mut full, left_s) = match &*act {
-                    Activity::Driving {
-                        path: p,
-                        step,
-                        left_s,
-                        ..
-                    } => (vec![p[*step]], *left_s),
-                    _ => (Vec::new(), 0.0),
-                };
-                full.extend(path);
-                let left_s = if full.is_empty() {
-                    0.0
-                } else if left_s > 0.0 {
-                    left_s
-                } else {
-                    net.travel_time(full[0], &edges).unwrap_or(0.0)
-                };
-                *act = Activity::Driving {
-                    task: Some(*task),
-                    path: full,
-                    step: 0,
-                    left_s,
-                };
+                set_route(&mut act, Some(*task), path, net, &edges);
                 if let Some(t) = board.tasks.get_mut(task) {
                     t.crew = Some(c.id);
                 }
@@ -565,32 +543,12 @@ fn orders(
                     dropped(DropReason::NoRoad);
                     continue;
                 };
-                // A crew driving home finishes its current link first.
-                let (mut full, left_s) = match &*act {
-                    Activity::Driving {
-                        path: p,
-                        step,
-                        left_s,
-                        ..
-                    } => (vec![p[*step]], *left_s),
-                    _ => (Vec::new(), 0.0),
-                };
-                full.extend(path);
-                if full.is_empty() {
+                // Already there and not on the road: it waits here.
+                if path.is_empty() && !matches!(*act, Activity::Driving { .. }) {
                     *act = Activity::Idle { at: dest };
                     continue;
                 }
-                let left_s = if left_s > 0.0 {
-                    left_s
-                } else {
-                    net.travel_time(full[0], &edges).unwrap_or(0.0)
-                };
-                *act = Activity::Driving {
-                    task: None,
-                    path: full,
-                    step: 0,
-                    left_s,
-                };
+                set_route(&mut act, None, path, net, &edges);
             }
             Inject::Priorities { order } => {
                 let rank: BTreeMap<WorkKind, usize> =
@@ -998,30 +956,7 @@ fn dispatch(
         let Some((task_id, path, eta)) = assigned.remove(&crew.id) else {
             continue;
         };
-        // A crew driving home finishes its current link first.
-        let (mut full, step, left_s) = match &*act {
-            Activity::Driving {
-                path: p,
-                step,
-                left_s,
-                ..
-            } => (vec![p[*step]], 0, *left_s),
-            _ => (Vec::new(), 0, 0.0),
-        };
-        full.extend(path);
-        let left_s = if full.is_empty() {
-            0.0
-        } else if left_s > 0.0 {
-            left_s
-        } else {
-            net.travel_time(full[0], &edges).unwrap_or(0.0)
-        };
-        *act = Activity::Driving {
-            task: Some(task_id),
-            path: full,
-            step,
-            left_s,
-        };
+        set_route(&mut act, Some(task_id), path, net, &edges);
         if let Some(t) = board.tasks.get_mut(&task_id) {
             t.crew = Some(crew.id);
         }
@@ -1034,6 +969,41 @@ fn dispatch(
             },
         );
     }
+}
+
+/// Put a crew on `path` (from the node it is at or heading for) toward
+/// `task` (`None`: only to the path's end). A crew on the road finishes its
+/// current link first.
+fn set_route(
+    act: &mut Activity,
+    task: Option<TaskId>,
+    path: Vec<LinkIx>,
+    net: &qilian_engine::Network,
+    edges: &EdgeStates,
+) {
+    let (mut full, left_s) = match &*act {
+        Activity::Driving {
+            path: p,
+            step,
+            left_s,
+            ..
+        } => (vec![p[*step]], *left_s),
+        _ => (Vec::new(), 0.0),
+    };
+    full.extend(path);
+    let left_s = if full.is_empty() {
+        0.0
+    } else if left_s > 0.0 {
+        left_s
+    } else {
+        net.travel_time(full[0], edges).unwrap_or(0.0)
+    };
+    *act = Activity::Driving {
+        task,
+        path: full,
+        step: 0,
+        left_s,
+    };
 }
 
 /// Advance every driving crew by one tick; reroute around closures met on the
