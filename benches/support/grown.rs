@@ -16,9 +16,11 @@
 //!   approaches). New nodes lie on the straight line between the ends, with
 //!   the elevation interpolated.
 //! - **Evacuees.** The plan's evacuation rule is widened from the two
-//!   western districts to all six city districts (same trigger, vehicles,
-//!   departure curve and compliance 0.15): 44,350 people in about 14,800
-//!   vehicles.
+//!   districts fed by the damaged west substation (Xijie and Nanjie) to the
+//!   three city districts it feeds, adding Xinjian (same trigger, vehicles, departure
+//!   curve and compliance 0.15): 22,350 people in about 7,450 vehicles,
+//!   just over the 20,000. (Until 2026-11-29 all six city districts
+//!   were warned, 43,950 people; `benches/README.md` keeps both figures.)
 //! - **Crews.** Every crew group of the plan is multiplied by three (15 →
 //!   45 crews; the mutual aid is left as it is).
 //! - **Horizon.** 120 h (5 days) instead of the scenario's 168 h.
@@ -34,8 +36,9 @@ pub const MIN_NODES: usize = 5_000;
 /// Crew groups are multiplied by this.
 pub const CREW_FACTOR: u32 = 3;
 
-/// The six city districts (zone ids), all warned in the grown plan.
-pub const CITY_ZONES: [u32; 6] = [1, 2, 3, 4, 5, 6];
+/// The city districts fed by the west substation (zone ids), all warned in
+/// the grown plan.
+pub const CITY_ZONES: [u32; 3] = [2, 3, 6];
 
 /// The stock flood scenario, loaded from the repository.
 pub fn stock() -> Scenario {

@@ -511,8 +511,7 @@ impl Session {
                 // been told of are found on the way (the crew reroutes, or
                 // stays put and reports it).
                 let edges = known_edges(sc, t);
-                let reachable =
-                    at.is_some_and(|at| net.tree_to(dest, &edges).path(net, at).is_some());
+                let reachable = at.is_some_and(|at| net.route(at, dest, &edges).is_some());
                 if !reachable {
                     return Err(reject(
                         422,

@@ -11,11 +11,11 @@
 //! agent bound there.
 
 use crate::ids::{EdgeId, NodeId};
-use crate::radix::RadixHeap;
 use crate::scenario::{DamageState, Region, RoadClass};
 use crate::units::{Kmh, Metres, VehPerHour};
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
 
 /// Dense index of a node (position in [`Network::nodes`]).
@@ -286,19 +286,56 @@ impl Network {
         self.search(dest, Toward::Root, |l| self.travel_time(l, states))
     }
 
+    /// The part of [`Network::tree_to`] that reaches every node of `from`:
+    /// the search stops once they are all settled (see
+    /// [`Network::search_until`]). Times and paths from those nodes are
+    /// those of the full tree.
+    pub fn tree_to_reaching(&self, dest: NodeIx, states: &EdgeStates, from: &[NodeIx]) -> PathTree {
+        self.search_until(dest, Toward::Root, |l| self.travel_time(l, states), from)
+    }
+
+    /// The fastest path from `from` to `to` under the current link states
+    /// (the path [`Network::tree_to`]`(to)` gives, found without searching
+    /// past `from`); `None` if there is none.
+    pub fn route(&self, from: NodeIx, to: NodeIx, states: &EdgeStates) -> Option<Vec<LinkIx>> {
+        self.tree_to_reaching(to, states, &[from]).path(self, from)
+    }
+
     /// Shortest-time tree from `origin` under the current link states.
     pub fn tree_from(&self, origin: NodeIx, states: &EdgeStates) -> PathTree {
         self.search(origin, Toward::Leaves, |l| self.travel_time(l, states))
     }
 
     /// Dijkstra with any link cost (`None` = impassable; costs must not be
-    /// negative), over a [`RadixHeap`]. Among equally fast links into a node
-    /// the lower link index wins, so trees are the same on every run.
+    /// negative), over a binary heap of `(time bits, node)`. Among equally
+    /// fast links into a node the lower link index wins, so trees are the
+    /// same on every run. A binary heap rather than the
+    /// [`RadixHeap`](crate::radix::RadixHeap): with `f64` keys a radix
+    /// heap moves each entry through up to 50 buckets, and the binary heap
+    /// measured faster both on the 100,000-node grid and on the 5,192-node
+    /// stress network.
     pub fn search(
         &self,
         root: NodeIx,
         toward: Toward,
         cost: impl Fn(LinkIx) -> Option<f64>,
+    ) -> PathTree {
+        self.search_until(root, toward, cost, &[])
+    }
+
+    /// [`Network::search`] that stops as soon as every node of `targets` is
+    /// settled (none given: the whole tree). The search up to that point
+    /// is the full search's own, so every settled node — each target and
+    /// every node on its path to the root — has its final time and tree
+    /// link. The nodes not settled are left unreachable in the result, which
+    /// is then not [`PathTree::complete`]; a search that runs out of nodes
+    /// first (some target is unreachable) is complete.
+    pub fn search_until(
+        &self,
+        root: NodeIx,
+        toward: Toward,
+        cost: impl Fn(LinkIx) -> Option<f64>,
+        targets: &[NodeIx],
     ) -> PathTree {
         // Costs are gathered once, in link order, into a flat array: the
         // search then touches 8 bytes per link instead of a whole `Link`.
@@ -313,14 +350,30 @@ impl Network {
         let mut time = vec![f64::INFINITY; n];
         let mut via = vec![NO_LINK; n];
         let mut done = vec![false; n];
-        let mut heap: RadixHeap<u64> = RadixHeap::new();
+        let mut heap = BinaryHeap::new();
+        // Targets not yet settled, each counted once.
+        let mut wanted = vec![false; if targets.is_empty() { 0 } else { n }];
+        let mut left = 0usize;
+        for &t in targets {
+            if !std::mem::replace(&mut wanted[t as usize], true) {
+                left += 1;
+            }
+        }
+        let mut complete = true;
         time[root as usize] = 0.0;
-        heap.push(0, root);
-        while let Some((tbits, u)) = heap.pop() {
+        heap.push(Reverse((0u64, root)));
+        while let Some(Reverse((tbits, u))) = heap.pop() {
             if done[u as usize] {
                 continue;
             }
             done[u as usize] = true;
+            if left > 0 && wanted[u as usize] {
+                left -= 1;
+                if left == 0 {
+                    complete = heap.is_empty();
+                    break;
+                }
+            }
             let tu = f64::from_bits(tbits);
             let range = start[u as usize] as usize..start[u as usize + 1] as usize;
             for &(l, v) in &adj[range] {
@@ -333,8 +386,14 @@ impl Network {
                 if tv < time[v] || (tv == time[v] && !done[v] && l < via[v]) {
                     time[v] = tv;
                     via[v] = l;
-                    heap.push(tv.to_bits(), v as NodeIx);
+                    heap.push(Reverse((tv.to_bits(), v as NodeIx)));
                 }
+            }
+        }
+        if !complete {
+            for v in (0..n).filter(|&v| !done[v]) {
+                time[v] = f64::INFINITY;
+                via[v] = NO_LINK;
             }
         }
         PathTree {
@@ -342,6 +401,7 @@ impl Network {
             toward,
             time,
             via,
+            complete,
         }
     }
 }
@@ -366,9 +426,19 @@ pub struct PathTree {
     pub time: Vec<f64>,
     /// Tree link at each node ([`NO_LINK`] at the root and unreachable nodes).
     pub via: Vec<LinkIx>,
+    /// Whether every reachable node is in it; a search stopped at its
+    /// targets ([`Network::search_until`]) leaves the nodes beyond them
+    /// out, as if unreachable.
+    pub complete: bool,
 }
 
 impl PathTree {
+    /// Whether the tree knows `node`'s time: it is complete, or it reached
+    /// `node` before stopping.
+    pub fn covers(&self, node: NodeIx) -> bool {
+        self.complete || self.time[node as usize].is_finite()
+    }
+
     /// The links from `node` to the root (tree toward) or from the root to
     /// `node` (tree from), in travel order; `None` if unreachable.
     pub fn path(&self, net: &Network, node: NodeIx) -> Option<Vec<LinkIx>> {

@@ -146,7 +146,7 @@ pub(crate) fn measure(
             .insert("crews".into(), serde_json::Value::Object(utilisation));
         kpis.0.insert(
             "tasks".into(),
-            json!({"created": board.created, "finished": board.finished, "open": board.tasks.len()}),
+            json!({"created": board.created, "finished": board.finished, "open": board.tasks().len()}),
         );
         kpis.0.insert(
             "zone_hours_without_comms".into(),

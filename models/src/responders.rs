@@ -104,8 +104,11 @@ pub struct Task {
 /// Open tasks and the repair rules.
 #[derive(Debug, Default, Resource)]
 pub struct TaskBoard {
-    /// Open tasks by id.
-    pub tasks: BTreeMap<TaskId, Task>,
+    /// Open tasks by id (changed only through [`TaskBoard::tasks_mut`]).
+    tasks: BTreeMap<TaskId, Task>,
+    /// Bumped on every change to `tasks`, so dispatch knows when the
+    /// waiting tasks may differ from the last time it looked.
+    revision: u64,
     /// Open task per subject.
     open: BTreeMap<Subject, TaskId>,
     /// How many tasks each subject has had (for stable ids).
@@ -126,6 +129,17 @@ pub struct TaskBoard {
 }
 
 impl TaskBoard {
+    /// Open tasks by id.
+    pub fn tasks(&self) -> &BTreeMap<TaskId, Task> {
+        &self.tasks
+    }
+
+    /// Open tasks by id, to change (counts as a change).
+    fn tasks_mut(&mut self) -> &mut BTreeMap<TaskId, Task> {
+        self.revision += 1;
+        &mut self.tasks
+    }
+
     /// Ask for work on a subject; it is opened in the next `Tasks` phase
     /// unless the subject already has an open task.
     pub fn request(&mut self, r: TaskRequest) {
@@ -495,7 +509,7 @@ fn orders(
                 let best = sites
                     .iter()
                     .map(|&site| {
-                        let tree = net.tree_to(site, &edges);
+                        let tree = net.tree_to_reaching(site, &edges, &[at]);
                         (tree.time[at as usize], tree.path(net, at))
                     })
                     .filter(|(time, p)| time.is_finite() && p.is_some())
@@ -505,7 +519,7 @@ fn orders(
                     continue;
                 };
                 set_route(&mut act, Some(*task), path, net, &edges);
-                if let Some(t) = board.tasks.get_mut(task) {
+                if let Some(t) = board.tasks_mut().get_mut(task) {
                     t.crew = Some(c.id);
                 }
                 journal.record(
@@ -539,7 +553,7 @@ fn orders(
                     continue;
                 };
                 // Blocked from where it stands: it stays there.
-                let Some(path) = net.tree_to(dest, &edges).path(net, at) else {
+                let Some(path) = net.route(at, dest, &edges) else {
                     dropped(DropReason::NoRoad);
                     continue;
                 };
@@ -555,7 +569,7 @@ fn orders(
                     order.iter().enumerate().map(|(i, w)| (*w, i)).collect();
                 let facility_rank = facility_ranks(&scenario.0.region, &rank);
                 let last = rank.len();
-                for t in board.tasks.values_mut() {
+                for t in board.tasks_mut().values_mut() {
                     t.rank = match t.subject {
                         Subject::Facility(f) => facility_rank[f],
                         _ => rank.get(&t.work).copied().unwrap_or(last),
@@ -750,7 +764,7 @@ fn create_tasks(
         *generation = generation.wrapping_add(1);
         board.open.insert(subject, id);
         board.created += 1;
-        board.tasks.insert(
+        board.tasks_mut().insert(
             id,
             Task {
                 id,
@@ -787,14 +801,14 @@ struct RouteCache {
     components: Arc<Vec<NodeIx>>,
     /// The inputs of the last dispatch that assigned nothing: link-state
     /// version, available crews with the node each is at or heading for,
-    /// tasks waiting. Nothing is assigned exactly when no waiting task is
+    /// and the task board's revision (the tasks waiting). Nothing is assigned exactly when no waiting task is
     /// reachable from those nodes by a crew of its kind, which the seconds
     /// left to the node do not change; so the same inputs again assign
     /// nothing again, and that dispatch is skipped.
     idle: Option<IdleKey>,
 }
 
-type IdleKey = (u64, Vec<(CrewId, NodeIx)>, Vec<TaskId>);
+type IdleKey = (u64, Vec<(CrewId, NodeIx)>, u64);
 
 /// Where an available crew is, for dispatch: the node it is at or driving
 /// toward, and the seconds until it gets there.
@@ -838,6 +852,14 @@ fn dispatch(
     if avail.is_empty() {
         return;
     }
+    let key: IdleKey = (
+        edges.version,
+        avail.iter().map(|(&c, &(_, at, _))| (c, at)).collect(),
+        board.revision,
+    );
+    if cache.idle.as_ref() == Some(&key) {
+        return;
+    }
     if cache.version != edges.version || cache.components.is_empty() {
         cache.trees.clear();
         cache.components = Arc::new(net.components(&edges));
@@ -873,47 +895,66 @@ fn dispatch(
         })
         .collect();
     if todo.is_empty() {
+        cache.idle = Some(key);
         return;
     }
     todo.sort();
-    let key: IdleKey = (
-        edges.version,
-        avail.iter().map(|(&c, &(_, at, _))| (c, at)).collect(),
-        todo.iter().map(|t| t.2).collect(),
-    );
-    if cache.idle.as_ref() == Some(&key) {
-        return;
-    }
     // Trees for the tasks that can get a crew now: per kind, as many of the
     // most urgent tasks as there are crews of that kind available (computed
     // in parallel). A task no such crew can reach leaves its crew to a later
     // task, whose trees are then computed when it comes up. Tasks beyond
     // the crews cost nothing: with many roads waiting for a few road crews,
     // computing every task's tree at each change of the roads dominated.
-    let mut sites: Vec<NodeIx> = todo
-        .iter()
-        .filter(|t| {
-            let n = free.get_mut(&t.3).expect("todo kinds have crews");
-            let take = *n > 0;
-            *n = n.saturating_sub(1);
-            take
-        })
-        .flat_map(|t| {
-            let kind = t.3;
-            board.tasks[&t.2]
-                .sites
-                .iter()
-                .copied()
-                .filter(move |&s| can_reach(kind, s))
-        })
-        .collect();
-    sites.sort_unstable();
-    sites.dedup();
-    sites.retain(|s| !cache.trees.contains_key(s));
+    //
+    // A tree only needs to reach the nodes the available crews of the
+    // task's kind are at: its search stops there (the times and paths from
+    // those nodes are the full tree's), and a cached tree that does not
+    // cover a crew's node is searched again.
+    let mut crew_nodes: BTreeMap<CrewKind, Vec<NodeIx>> = BTreeMap::new();
+    for a in avail.values() {
+        crew_nodes.entry(a.0).or_default().push(a.1);
+    }
+    for r in crew_nodes.values_mut() {
+        r.sort_unstable();
+        r.dedup();
+    }
+    let covered = |cache: &RouteCache, site: NodeIx, nodes: &[NodeIx]| {
+        cache
+            .trees
+            .get(&site)
+            .is_some_and(|t| nodes.iter().all(|&n| t.covers(n)))
+    };
+    let mut sites: Vec<(NodeIx, Vec<NodeIx>)> = Vec::new();
+    for t in &todo {
+        let n = free.get_mut(&t.3).expect("todo kinds have crews");
+        if *n == 0 {
+            continue;
+        }
+        *n -= 1;
+        let nodes = &crew_nodes[&t.3];
+        for &site in board.tasks[&t.2].sites.iter() {
+            if can_reach(t.3, site) && !covered(&cache, site, nodes) {
+                sites.push((site, nodes.clone()));
+            }
+        }
+    }
+    // One search per site, toward the crews of every kind that needs it.
+    sites.sort_unstable_by_key(|s| s.0);
+    sites.dedup_by(|b, a| {
+        let same = a.0 == b.0;
+        if same {
+            a.1.extend_from_slice(&b.1);
+        }
+        same
+    });
+    for s in &mut sites {
+        s.1.sort_unstable();
+        s.1.dedup();
+    }
     if !sites.is_empty() {
         let trees: Vec<(NodeIx, Arc<PathTree>)> = sites
             .par_iter()
-            .map(|&s| (s, Arc::new(net.tree_to(s, &edges))))
+            .map(|(s, nodes)| (*s, Arc::new(net.tree_to_reaching(*s, &edges, nodes))))
             .collect();
         cache.trees.extend(trees);
     }
@@ -924,9 +965,10 @@ fn dispatch(
             continue;
         }
         let task = &board.tasks[&task_id];
+        let nodes = &crew_nodes[&kind];
         for &site in &task.sites {
-            if can_reach(kind, site) && !cache.trees.contains_key(&site) {
-                let tree = Arc::new(net.tree_to(site, &edges));
+            if can_reach(kind, site) && !covered(&cache, site, nodes) {
+                let tree = Arc::new(net.tree_to_reaching(site, &edges, nodes));
                 cache.trees.insert(site, tree);
             }
         }
@@ -957,7 +999,7 @@ fn dispatch(
             continue;
         };
         set_route(&mut act, Some(task_id), path, net, &edges);
-        if let Some(t) = board.tasks.get_mut(&task_id) {
+        if let Some(t) = board.tasks_mut().get_mut(&task_id) {
             t.crew = Some(crew.id);
         }
         journal.record(
@@ -1056,8 +1098,7 @@ fn drive(
                 None => {
                     // Blocked ahead: find another way from here.
                     let dest = net.links[*path.last().expect("non-empty") as usize].to;
-                    let tree = net.tree_to(dest, &edges);
-                    match tree.path(net, at) {
+                    match net.route(at, dest, &edges) {
                         Some(p) if !p.is_empty() => {
                             *left_s = net.travel_time(p[0], &edges).unwrap_or(0.0);
                             *path = p;
@@ -1074,7 +1115,7 @@ fn drive(
         }
         if let Some(at) = stuck {
             // No way through: give the task back and wait here.
-            if let Some(t) = task.and_then(|t| board.tasks.get_mut(&t)) {
+            if let Some(t) = task.and_then(|t| board.tasks_mut().get_mut(&t)) {
                 t.crew = None;
             }
             *act = Activity::Idle { at };
@@ -1177,7 +1218,7 @@ fn work(
             continue;
         }
         let (task_id, here) = (*task, *at);
-        let Some(t) = board.tasks.remove(&task_id) else {
+        let Some(t) = board.tasks_mut().remove(&task_id) else {
             continue;
         };
         board.closed.insert(task_id, (t.work, t.sites.clone()));
@@ -1215,8 +1256,7 @@ fn work(
                 task: task_id,
             },
         );
-        let tree = net.tree_to(crew.home, &edges);
-        *act = match tree.path(net, here) {
+        *act = match net.route(here, crew.home, &edges) {
             Some(p) if !p.is_empty() => {
                 let left_s = net.travel_time(p[0], &edges).unwrap_or(0.0);
                 Activity::Driving {

@@ -165,3 +165,104 @@ fn a_closure_by_order_keeps_the_damage_underneath() {
     assert_eq!(states.get(l), &EdgeState::Open);
     assert!(!states.set_ordered(l, None), "nothing to lift");
 }
+
+/// A 20 × 20 grid of two-way links with lengths of 100, 150 or 200 m at
+/// 36 km/h (many equal-time alternatives), and a few one-way links.
+fn tie_grid() -> qilian_engine::Network {
+    use qilian_engine::network::{Link, NetNode};
+    use qilian_engine::scenario::RoadClass;
+    use qilian_engine::{Kmh, Metres, VehPerHour};
+    let side = 20u32;
+    let nodes = (0..side * side)
+        .map(|i| NetNode {
+            id: NodeId(i),
+            x: (i % side) as f64 * 150.0,
+            y: (i / side) as f64 * 150.0,
+        })
+        .collect();
+    let mut links = Vec::new();
+    let mut seed = 11u64;
+    let mut add = |a: u32, b: u32| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        let length = Metres([100.0, 150.0, 200.0][(seed >> 33) as usize % 3]);
+        let speed = Kmh(36.0);
+        links.push(Link {
+            id: EdgeId(links.len() as u32),
+            from: a,
+            to: b,
+            length,
+            speed,
+            lanes: 1,
+            capacity: VehPerHour(900.0),
+            class: RoadClass::Local,
+            main_road: false,
+            bridge: None,
+            free_time_s: length.0 / speed.mps(),
+            twin: None,
+        });
+    };
+    for i in 0..side * side {
+        if i % side + 1 < side {
+            add(i, i + 1);
+            if i % 7 != 0 {
+                add(i + 1, i);
+            }
+        }
+        if i / side + 1 < side {
+            add(i, i + side);
+            add(i + side, i);
+        }
+    }
+    qilian_engine::Network::from_parts(nodes, links)
+}
+
+#[test]
+fn a_search_stopped_at_its_targets_agrees_with_the_full_tree() {
+    let net = tie_grid();
+    let mut states = EdgeStates::new(&net);
+    // Cut node 399 (a corner) off entirely: unreachable from everywhere.
+    for &l in net.in_links(399).iter().chain(net.out_links(399)) {
+        states.set(
+            l,
+            EdgeState::Closed {
+                state: DamageState::Complete,
+                reason: "cut off".into(),
+            },
+        );
+    }
+    let n = net.nodes.len() as u32;
+    for (root, targets) in [
+        (0u32, vec![1u32]),
+        (45, vec![46, 210, 3]),
+        (200, vec![201]),
+        (377, vec![12, 12, 250]),
+        (5, vec![398]),
+    ] {
+        let full = net.tree_to(root, &states);
+        let part = net.tree_to_reaching(root, &states, &targets);
+        assert!(!part.complete, "{root}: stopped before the far nodes");
+        for &t in &targets {
+            assert!(part.covers(t));
+            assert_eq!(part.time[t as usize], full.time[t as usize], "{root} ← {t}");
+            assert_eq!(part.path(&net, t), full.path(&net, t), "{root} ← {t}");
+            assert_eq!(net.route(t, root, &states), full.path(&net, t));
+        }
+        // What it did not reach shows as unreachable and not covered.
+        let farthest = targets
+            .iter()
+            .map(|&t| full.time[t as usize])
+            .fold(0.0, f64::max);
+        let left_out: Vec<u32> = (0..n).filter(|&v| !part.covers(v)).collect();
+        assert!(!left_out.is_empty());
+        for v in left_out {
+            assert_eq!(part.time[v as usize], f64::INFINITY);
+            assert!(full.time[v as usize] >= farthest, "{v} was nearer");
+        }
+    }
+    // An unreachable target: the search runs out of nodes, and the tree is
+    // complete (every reachable node in it).
+    let part = net.tree_to_reaching(0, &states, &[399]);
+    assert!(part.complete && part.covers(399));
+    assert_eq!(part.time, net.tree_to(0, &states).time);
+    assert_eq!(net.route(399, 0, &states), None);
+}

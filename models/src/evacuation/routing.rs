@@ -18,15 +18,27 @@
 //! dynamic traffic assignment.
 //!
 //! The search is Dijkstra's on the reversed graph, stored compactly for this
-//! purpose (arcs with their costs in node order, `f32` times, the engine's
-//! [`RadixHeap`] on `f32` keys),
+//! purpose (arcs with their costs in node order, `f32` times),
 //! rather than the engine's general `Network::search`: it runs 50 times per
-//! recomputation on the benchmark city, and is memory-bound.
+//! recomputation on the benchmark city, and is memory-bound. Its priority
+//! queue depends on the network's size: on a large network the frontier is
+//! wide and the engine's [`RadixHeap`] on `f32` keys is cheaper than a
+//! binary heap's sift (the 100,000-node city's trees took 1.8 s with it,
+//! 2.6 s with a binary heap); on a small one the frontier holds a few dozen
+//! entries, which a radix heap moves through up to 17 buckets each, and the
+//! binary heap is faster (the 5,192-node stress network's replicates took
+//! 147 ms with it, 162 ms with the radix heap). Both settle the same trees.
 
 use super::queue::Traffic;
 use qilian_engine::network::{EdgeStates, LinkIx, NO_LINK, Network, NodeIx};
 use qilian_engine::radix::RadixHeap;
 use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Networks with at least this many nodes are searched with the radix heap,
+/// smaller ones with a binary heap (see the module notes).
+const RADIX_NODES: usize = 50_000;
 
 /// The network reversed, compactly: for each node, the links entering it
 /// (by link index) with their tails. Built once per run.
@@ -77,10 +89,43 @@ struct Arc {
 /// first links the lower link index wins, so the tree does not depend on the
 /// order nodes are settled in.
 fn search(start: &[u32], arcs: &[Arc], root: NodeIx) -> Tree {
+    if start.len() > RADIX_NODES {
+        search_with(RadixHeap::new(), start, arcs, root)
+    } else {
+        search_with(Binary(BinaryHeap::new()), start, arcs, root)
+    }
+}
+
+/// The priority queue of a search: `(time bits, node)`, smallest first.
+trait Frontier {
+    fn push(&mut self, key: u32, node: NodeIx);
+    fn pop(&mut self) -> Option<(u32, NodeIx)>;
+}
+
+impl Frontier for RadixHeap<u32> {
+    fn push(&mut self, key: u32, node: NodeIx) {
+        RadixHeap::push(self, key, node);
+    }
+    fn pop(&mut self) -> Option<(u32, NodeIx)> {
+        RadixHeap::pop(self)
+    }
+}
+
+struct Binary(BinaryHeap<Reverse<(u32, NodeIx)>>);
+
+impl Frontier for Binary {
+    fn push(&mut self, key: u32, node: NodeIx) {
+        self.0.push(Reverse((key, node)));
+    }
+    fn pop(&mut self) -> Option<(u32, NodeIx)> {
+        self.0.pop().map(|Reverse(e)| e)
+    }
+}
+
+fn search_with(mut heap: impl Frontier, start: &[u32], arcs: &[Arc], root: NodeIx) -> Tree {
     let n = start.len() - 1;
     let mut time = vec![f32::INFINITY; n];
     let mut via = vec![NO_LINK; n];
-    let mut heap: RadixHeap<u32> = RadixHeap::new();
     time[root as usize] = 0.0;
     heap.push(0, root);
     while let Some((bits, u)) = heap.pop() {
