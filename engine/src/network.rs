@@ -521,6 +521,10 @@ pub struct EdgeStates {
     ordered: BTreeMap<LinkIx, (EdgeState, Arc<str>)>,
     /// Bumped on every change, so route caches know when to recompute.
     pub version: u64,
+    /// Bumped when a link turns passable or impassable (some of `version`'s
+    /// changes): what depends only on which links can be driven —
+    /// connectivity, the length of open road — recomputes only then.
+    pub passability: u64,
 }
 
 impl EdgeStates {
@@ -530,6 +534,7 @@ impl EdgeStates {
             states: vec![EdgeState::Open; net.links.len()],
             ordered: BTreeMap::new(),
             version: 0,
+            passability: 0,
         }
     }
 
@@ -590,8 +595,12 @@ impl EdgeStates {
         if self.states[l as usize] == s {
             return false;
         }
+        let was = self.passable(l);
         self.states[l as usize] = s;
         self.version += 1;
+        if self.passable(l) != was {
+            self.passability += 1;
+        }
         true
     }
 

@@ -27,7 +27,8 @@ pub struct MeasurePlugin;
 pub(crate) struct Layout {
     crew_kinds: Vec<CrewKind>,
     main_total_m: f64,
-    /// Main-road metres open, and the link-state version it was summed at.
+    /// Main-road metres open, and the link passability version it was
+    /// summed at.
     open_m: (Option<u64>, f64),
     /// Series column of each value in `row`.
     columns: Vec<usize>,
@@ -85,7 +86,7 @@ pub(crate) fn measure(
 ) {
     let net = scenario.net();
     let layout = &mut *layout;
-    if layout.open_m.0 != Some(edges.version) {
+    if layout.open_m.0 != Some(edges.passability) {
         let open_m: f64 = net
             .links
             .iter()
@@ -93,7 +94,7 @@ pub(crate) fn measure(
             .filter(|(l, link)| link.main_road && edges.passable(*l as u32))
             .map(|(_, link)| link.length.0)
             .sum();
-        layout.open_m = (Some(edges.version), open_m);
+        layout.open_m = (Some(edges.passability), open_m);
     }
     let open_m = layout.open_m.1;
     let row = &mut layout.row;

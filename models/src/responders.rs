@@ -799,6 +799,8 @@ struct RouteCache {
     /// [`Network::components`](qilian_engine::Network::components) for
     /// `version`: a crew can reach a site only within its component.
     components: Arc<Vec<NodeIx>>,
+    /// The [`EdgeStates::passability`] `components` were computed for.
+    passability: Option<u64>,
     /// The inputs of the last dispatch that assigned nothing: link-state
     /// version, available crews with the node each is at or heading for,
     /// and the task board's revision (the tasks waiting). Nothing is assigned exactly when no waiting task is
@@ -862,8 +864,12 @@ fn dispatch(
     }
     if cache.version != edges.version || cache.components.is_empty() {
         cache.trees.clear();
-        cache.components = Arc::new(net.components(&edges));
         cache.version = edges.version;
+        // Connectivity changes only with passability.
+        if cache.passability != Some(edges.passability) {
+            cache.components = Arc::new(net.components(&edges));
+            cache.passability = Some(edges.passability);
+        }
     }
     // Per crew kind, the components its available crews are in: a site
     // outside them cannot be reached by a crew of the kind (closed roads
