@@ -17,12 +17,13 @@
 //!   the elevation interpolated.
 //! - **Evacuees.** The plan's evacuation rule is widened from the two
 //!   districts fed by the damaged west substation (Xijie and Nanjie) to the
-//!   three city districts it feeds, adding Xinjian (same trigger, vehicles, departure
-//!   curve and compliance 0.15): 22,350 people in about 7,450 vehicles,
-//!   just over the 20,000. (Until 2026-11-29 all six city districts
-//!   were warned, 43,950 people; `benches/README.md` keeps both figures.)
-//! - **Crews.** Every crew group of the plan is multiplied by three (15 →
-//!   45 crews; the mutual aid is left as it is).
+//!   three city districts it feeds, adding Xinjian (same trigger, vehicles,
+//!   departure curve and compliance 0.15): 22,350 people in about 7,450
+//!   vehicles, just over the 20,000. (Until 2026-11-29 all six
+//!   city districts were warned, 43,950 people; `benches/README.md` keeps
+//!   both figures.)
+//! - **Crews.** Every crew group of the plan is multiplied by three (17 →
+//!   51 crews; the mutual aid is left as it is).
 //! - **Horizon.** 120 h (5 days) instead of the scenario's 168 h.
 
 use qilian_engine::scenario::{Edge, Node, Region};
