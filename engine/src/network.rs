@@ -525,6 +525,9 @@ pub struct EdgeStates {
     /// changes): what depends only on which links can be driven —
     /// connectivity, the length of open road — recomputes only then.
     pub passability: u64,
+    /// Every link whose state changed, in the order of the changes (see
+    /// [`EdgeStates::changed_since`]).
+    log: Vec<LinkIx>,
 }
 
 impl EdgeStates {
@@ -535,6 +538,7 @@ impl EdgeStates {
             ordered: BTreeMap::new(),
             version: 0,
             passability: 0,
+            log: Vec::new(),
         }
     }
 
@@ -598,10 +602,22 @@ impl EdgeStates {
         let was = self.passable(l);
         self.states[l as usize] = s;
         self.version += 1;
+        self.log.push(l);
         if self.passable(l) != was {
             self.passability += 1;
         }
         true
+    }
+
+    /// The links whose state changed after `mark` (0, or the mark an
+    /// earlier call returned), in index order without repeats, and the mark
+    /// to pass next time. A model that keeps its own view of the links
+    /// brings it up to date from these instead of scanning every link.
+    pub fn changed_since(&self, mark: usize) -> (Vec<LinkIx>, usize) {
+        let mut links = self.log[mark.min(self.log.len())..].to_vec();
+        links.sort_unstable();
+        links.dedup();
+        (links, self.log.len())
     }
 
     /// Whether link `l` can be driven.

@@ -117,8 +117,9 @@ pub struct TaskBoard {
     pub created: u64,
     /// Tasks finished.
     pub finished: u64,
-    /// Link-state version last scanned for blocked roads.
-    scanned_version: u64,
+    /// Where in the link-state change log the scan for blocked roads got
+    /// to ([`EdgeStates::changed_since`]).
+    scanned: usize,
     /// Work asked for by hazard models, opened in the next `Tasks` phase.
     requests: Vec<TaskRequest>,
     /// Progress on hazard tasks in order: (when, subject, what happened).
@@ -695,45 +696,45 @@ fn create_tasks(
             ));
         }
     }
-    // Links only need a scan when their states changed: a link that stays
-    // blocked already has its open task.
-    if edges.version != board.scanned_version {
-        board.scanned_version = edges.version;
-        for (l, link) in net.links.iter().enumerate() {
-            let l = l as LinkIx;
-            let canonical = link.twin.map_or(l, |t| t.min(l));
-            let damage = match edges.get(l) {
-                EdgeState::Closed { state, .. } | EdgeState::Damaged { state, .. } => *state,
-                EdgeState::Open => DamageState::None,
-            };
-            if damage == DamageState::None || board.open.contains_key(&Subject::Link(canonical)) {
-                continue;
-            }
-            if new.iter().any(|t| t.0 == Subject::Link(canonical)) {
-                continue;
-            }
-            let work = if link.bridge.is_some() {
-                WorkKind::Bridge
-            } else if link.main_road {
-                WorkKind::MainRoad
-            } else {
-                WorkKind::Road
-            };
-            let mut r = rules.rank.get(&work).copied().unwrap_or(last);
-            if link.main_road {
-                r = r.min(rules.rank.get(&WorkKind::MainRoad).copied().unwrap_or(last));
-            }
-            let c = &net.links[canonical as usize];
-            new.push((
-                Subject::Link(canonical),
-                work,
-                damage,
-                vec![c.from, c.to],
-                r,
-                c.id.0,
-                None,
-            ));
+    // Only links whose states changed need a look: a link that stays
+    // blocked already has its open task (a road task ends only by opening
+    // both directions, which is a change).
+    let (changed, mark) = edges.changed_since(board.scanned);
+    board.scanned = mark;
+    for l in changed {
+        let link = &net.links[l as usize];
+        let canonical = link.twin.map_or(l, |t| t.min(l));
+        let damage = match edges.get(l) {
+            EdgeState::Closed { state, .. } | EdgeState::Damaged { state, .. } => *state,
+            EdgeState::Open => DamageState::None,
+        };
+        if damage == DamageState::None || board.open.contains_key(&Subject::Link(canonical)) {
+            continue;
         }
+        if new.iter().any(|t| t.0 == Subject::Link(canonical)) {
+            continue;
+        }
+        let work = if link.bridge.is_some() {
+            WorkKind::Bridge
+        } else if link.main_road {
+            WorkKind::MainRoad
+        } else {
+            WorkKind::Road
+        };
+        let mut r = rules.rank.get(&work).copied().unwrap_or(last);
+        if link.main_road {
+            r = r.min(rules.rank.get(&WorkKind::MainRoad).copied().unwrap_or(last));
+        }
+        let c = &net.links[canonical as usize];
+        new.push((
+            Subject::Link(canonical),
+            work,
+            damage,
+            vec![c.from, c.to],
+            r,
+            c.id.0,
+            None,
+        ));
     }
     for z in 0..zones.ids.len() {
         if zones.contaminated[z] && !board.open.contains_key(&Subject::Zone(z)) {

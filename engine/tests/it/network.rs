@@ -266,3 +266,26 @@ fn a_search_stopped_at_its_targets_agrees_with_the_full_tree() {
     assert_eq!(part.time, net.tree_to(0, &states).time);
     assert_eq!(net.route(399, 0, &states), None);
 }
+
+#[test]
+fn the_change_log_lists_each_changed_link_once_in_index_order() {
+    let s = square();
+    let net = &s.network;
+    let mut states = EdgeStates::new(net);
+    let damaged = || EdgeState::Damaged {
+        state: DamageState::Moderate,
+        reason: "flood".into(),
+    };
+    assert_eq!(states.changed_since(0), (vec![], 0));
+    states.set(3, damaged());
+    states.set(1, damaged());
+    states.set(3, EdgeState::Open);
+    states.set(1, damaged()); // no change: not logged
+    let (links, mark) = states.changed_since(0);
+    assert_eq!(links, vec![1, 3]);
+    assert_eq!(states.changed_since(mark), (vec![], mark));
+    // Closures by order are changes too; an earlier mark sees them all.
+    states.set_ordered(0, Some("order".into()));
+    assert_eq!(states.changed_since(mark).0, vec![0]);
+    assert_eq!(states.changed_since(0).0, vec![0, 1, 3]);
+}

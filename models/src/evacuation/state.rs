@@ -231,7 +231,9 @@ pub struct Evacuation {
     /// sorted, from `cursor` on.
     pending: Vec<(f64, u32)>,
     cursor: usize,
-    links_version: Option<u64>,
+    /// Where in the link-state change log `expose` got to
+    /// ([`EdgeStates::changed_since`]).
+    links_seen: usize,
     /// People whose departure was dropped because their zone sheltered in
     /// place.
     stayed_in_place: u64,
@@ -326,7 +328,7 @@ impl Evacuation {
             first_warning_s: None,
             pending: Vec::new(),
             cursor: 0,
-            links_version: None,
+            links_seen: 0,
             stayed_in_place: 0,
             caught_on_road: vec![0; n],
             zone_rule,
@@ -341,10 +343,13 @@ impl Evacuation {
     /// expose everyone still in zones the hazard has reached.
     pub fn expose(&mut self, now: SimTime, reach: &HazardReach, states: &EdgeStates) {
         let t = now.0 as f64;
-        if self.links_version != Some(states.version) {
-            self.links_version = Some(states.version);
+        // Only links whose states changed: vehicles cannot enter a closed
+        // link, so one that closed earlier was emptied then.
+        let (changed, mark) = states.changed_since(self.links_seen);
+        if !changed.is_empty() {
+            self.links_seen = mark;
             let net = self.scenario.network.clone();
-            for l in 0..net.links.len() as u32 {
+            for l in changed {
                 let caught = matches!(states.get(l), EdgeState::Closed { state, .. } if *state != DamageState::None);
                 if caught && self.traffic.count(l) > 0 {
                     let vs = self.traffic.clear_link(l, t);
