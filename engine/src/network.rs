@@ -329,7 +329,8 @@ impl Network {
     /// every node on its path to the root — has its final time and tree
     /// link. The nodes not settled are left unreachable in the result, which
     /// is then not [`PathTree::complete`]; a search that runs out of nodes
-    /// first (some target is unreachable) is complete.
+    /// before settling every target (some target is unreachable) is
+    /// complete.
     pub fn search_until(
         &self,
         root: NodeIx,
@@ -370,7 +371,9 @@ impl Network {
             if left > 0 && wanted[u as usize] {
                 left -= 1;
                 if left == 0 {
-                    complete = heap.is_empty();
+                    // Stopped before `u`'s links: what lies beyond is not
+                    // known, even if the heap happens to be empty.
+                    complete = false;
                     break;
                 }
             }

@@ -804,10 +804,11 @@ struct RouteCache {
     passability: Option<u64>,
     /// The inputs of the last dispatch that assigned nothing: link-state
     /// version, available crews with the node each is at or heading for,
-    /// and the task board's revision (the tasks waiting). Nothing is assigned exactly when no waiting task is
-    /// reachable from those nodes by a crew of its kind, which the seconds
-    /// left to the node do not change; so the same inputs again assign
-    /// nothing again, and that dispatch is skipped.
+    /// and the task board's revision (the tasks waiting). Nothing is
+    /// assigned exactly when no waiting task is reachable from those nodes
+    /// by a crew of its kind, which the seconds left to the node do not
+    /// change; so the same inputs again assign nothing again, and that
+    /// dispatch is skipped.
     idle: Option<IdleKey>,
 }
 

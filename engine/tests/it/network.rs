@@ -259,6 +259,11 @@ fn a_search_stopped_at_its_targets_agrees_with_the_full_tree() {
             assert!(full.time[v as usize] >= farthest, "{v} was nearer");
         }
     }
+    // The root as the only target: nothing beyond it is known, so the tree
+    // covers the root alone (a crew already at a site asks for this).
+    let part = net.tree_to_reaching(45, &states, &[45]);
+    assert!(!part.complete && part.covers(45) && !part.covers(46));
+    assert_eq!(net.route(45, 45, &states), Some(vec![]));
     // An unreachable target: the search runs out of nodes, and the tree is
     // complete (every reachable node in it).
     let part = net.tree_to_reaching(0, &states, &[399]);
