@@ -391,8 +391,7 @@ fn apply_road_injects(
                     ..
                 } => {
                     if states.set_ordered(l, Some(Arc::from(reason.as_str()))) {
-                        let reason = Arc::from(reason.as_str());
-                        journal.record(clock.now, EventKind::EdgeClosed { edge: id, reason });
+                        journal.record(clock.now, edge_event(id, states.get(l)));
                     }
                 }
                 Inject::CloseEdge { reason, state, .. } => {
@@ -408,8 +407,7 @@ fn apply_road_injects(
                     // physical closure (a scenario's "the road reopens").
                     if states.closed_by_order(l) {
                         if states.set_ordered(l, None) {
-                            let kind = edge_event(id, states.get(l));
-                            journal.record(clock.now, kind);
+                            journal.record(clock.now, edge_event(id, states.get(l)));
                         }
                     } else {
                         set_edge(

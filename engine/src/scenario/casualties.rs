@@ -159,102 +159,98 @@ impl Casualties {
     /// What is wrong with these values, one message per problem.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let mut rate = |name: &str, v: f64| {
-            if !(0.0..=1.0).contains(&v) {
-                out.push(format!("casualties: {name} must be in [0, 1], got {v}"));
+        let mut flag = |wrong: bool, problem: String| {
+            if wrong {
+                out.push(format!("casualties: {problem}"));
             }
         };
-        rate("flood_injury_rate", self.flood_injury_rate);
-        rate("flood_trapped_rate", self.flood_trapped_rate);
-        rate("collapse_fraction", self.collapse_fraction);
-        rate("collapse_trapped_rate", self.collapse_trapped_rate);
-        rate("fire_death_rate", self.fire_death_rate);
-        rate("fire_injury_rate", self.fire_injury_rate);
-        rate("chemical_injury_rate", self.chemical_injury_rate);
-        rate("road_death_rate", self.road_death_rate);
-        rate("road_injury_rate", self.road_injury_rate);
+        let rate = |name: &str, v: f64| {
+            (
+                !(0.0..=1.0).contains(&v),
+                format!("{name} must be in [0, 1], got {v}"),
+            )
+        };
+        let positive = |name: &str, v: f64| {
+            (
+                !(v.is_finite() && v > 0.0),
+                format!("{name} must be positive, got {v}"),
+            )
+        };
+        let non_negative = |name: &str, v: f64| {
+            (
+                !(v.is_finite() && v >= 0.0),
+                format!("{name} must be ≥ 0, got {v}"),
+            )
+        };
+        for (name, v) in [
+            ("flood_injury_rate", self.flood_injury_rate),
+            ("flood_trapped_rate", self.flood_trapped_rate),
+            ("collapse_fraction", self.collapse_fraction),
+            ("collapse_trapped_rate", self.collapse_trapped_rate),
+            ("fire_death_rate", self.fire_death_rate),
+            ("fire_injury_rate", self.fire_injury_rate),
+            ("chemical_injury_rate", self.chemical_injury_rate),
+            ("road_death_rate", self.road_death_rate),
+            ("road_injury_rate", self.road_injury_rate),
+        ] {
+            let (wrong, problem) = rate(name, v);
+            flag(wrong, problem);
+        }
         let names = ["slight", "moderate", "extensive", "complete", "collapse"];
-        for (i, (d, j)) in self
-            .quake_death_rate
-            .values()
-            .into_iter()
-            .zip(self.quake_injury_rate.values())
-            .enumerate()
-        {
-            rate(&format!("quake_death_rate.{}", names[i]), d);
-            rate(&format!("quake_injury_rate.{}", names[i]), j);
+        let quake = || {
+            self.quake_death_rate
+                .values()
+                .into_iter()
+                .zip(self.quake_injury_rate.values())
+                .zip(names)
+        };
+        for ((d, j), name) in quake() {
+            let (wrong, problem) = rate(&format!("quake_death_rate.{name}"), d);
+            flag(wrong, problem);
+            let (wrong, problem) = rate(&format!("quake_injury_rate.{name}"), j);
+            flag(wrong, problem);
         }
-        let positive = |v: f64| v.is_finite() && v > 0.0;
-        if self.fire_death_rate + self.fire_injury_rate > 1.0 {
-            out.push("casualties: fire_death_rate + fire_injury_rate must be at most 1".into());
-        }
-        if self.road_death_rate + self.road_injury_rate > 1.0 {
-            out.push("casualties: road_death_rate + road_injury_rate must be at most 1".into());
-        }
-        for (i, (d, j)) in self
-            .quake_death_rate
-            .values()
-            .into_iter()
-            .zip(self.quake_injury_rate.values())
-            .enumerate()
-        {
-            if d + j > 1.0 {
-                out.push(format!(
-                    "casualties: quake death and injury rates for {} add up to more than 1",
-                    names[i]
-                ));
-            }
-        }
-        if self.quake_death_rate.collapse + self.collapse_trapped_rate > 1.0 {
-            out.push(
-                "casualties: quake_death_rate.collapse + collapse_trapped_rate must be at most 1"
-                    .into(),
+        flag(
+            self.fire_death_rate + self.fire_injury_rate > 1.0,
+            "fire_death_rate + fire_injury_rate must be at most 1".into(),
+        );
+        flag(
+            self.road_death_rate + self.road_injury_rate > 1.0,
+            "road_death_rate + road_injury_rate must be at most 1".into(),
+        );
+        for ((d, j), name) in quake() {
+            flag(
+                d + j > 1.0,
+                format!("quake death and injury rates for {name} add up to more than 1"),
             );
         }
-        if !self.flood_mortality_mu.is_finite() {
-            out.push("casualties: flood_mortality_mu must be finite".into());
-        }
-        if !positive(self.flood_mortality_sigma) {
-            out.push(format!(
-                "casualties: flood_mortality_sigma must be positive, got {}",
-                self.flood_mortality_sigma
-            ));
-        }
-        if !(self.flood_trapped_depth_m.is_finite() && self.flood_trapped_depth_m >= 0.0) {
-            out.push(format!(
-                "casualties: flood_trapped_depth_m must be ≥ 0, got {}",
-                self.flood_trapped_depth_m
-            ));
+        flag(
+            self.quake_death_rate.collapse + self.collapse_trapped_rate > 1.0,
+            "quake_death_rate.collapse + collapse_trapped_rate must be at most 1".into(),
+        );
+        flag(
+            !self.flood_mortality_mu.is_finite(),
+            "flood_mortality_mu must be finite".into(),
+        );
+        for (wrong, problem) in [
+            positive("flood_mortality_sigma", self.flood_mortality_sigma),
+            non_negative("flood_trapped_depth_m", self.flood_trapped_depth_m),
+        ] {
+            flag(wrong, problem);
         }
         let pga = self.building_pga_g;
-        if !(pga.iter().all(|&v| positive(v)) && pga.windows(2).all(|w| w[0] <= w[1])) {
-            out.push(format!(
-                "casualties: building_pga_g must be positive and non-decreasing, got {pga:?}"
-            ));
-        }
-        if !positive(self.building_beta) {
-            out.push(format!(
-                "casualties: building_beta must be positive, got {}",
-                self.building_beta
-            ));
-        }
-        if !(self.trapped_death_rate_per_h.is_finite() && self.trapped_death_rate_per_h >= 0.0) {
-            out.push(format!(
-                "casualties: trapped_death_rate_per_h must be ≥ 0, got {}",
-                self.trapped_death_rate_per_h
-            ));
-        }
-        if !positive(self.rescue_task_max_h) {
-            out.push(format!(
-                "casualties: rescue_task_max_h must be positive, got {}",
-                self.rescue_task_max_h
-            ));
-        }
-        if !positive(self.rescue_people_per_h) {
-            out.push(format!(
-                "casualties: rescue_people_per_h must be positive, got {}",
-                self.rescue_people_per_h
-            ));
+        flag(
+            !(pga.iter().all(|&v| v.is_finite() && v > 0.0)
+                && pga.windows(2).all(|w| w[0] <= w[1])),
+            format!("building_pga_g must be positive and non-decreasing, got {pga:?}"),
+        );
+        for (wrong, problem) in [
+            positive("building_beta", self.building_beta),
+            non_negative("trapped_death_rate_per_h", self.trapped_death_rate_per_h),
+            positive("rescue_task_max_h", self.rescue_task_max_h),
+            positive("rescue_people_per_h", self.rescue_people_per_h),
+        ] {
+            flag(wrong, problem);
         }
         out
     }
