@@ -810,6 +810,9 @@ struct RouteCache {
     /// change; so the same inputs again assign nothing again, and that
     /// dispatch is skipped.
     idle: Option<IdleKey>,
+    /// The available crews found at the last dispatch (a buffer kept
+    /// between ticks).
+    available: Vec<(CrewId, CrewKind, NodeIx, f64)>,
 }
 
 type IdleKey = (u64, Vec<(CrewId, NodeIx)>, u64);
@@ -848,12 +851,29 @@ fn dispatch(
         return;
     }
     let net = scenario.net();
-    // Available crews, by id.
-    let mut avail: BTreeMap<CrewId, (CrewKind, NodeIx, f64)> = crews
-        .iter()
-        .filter_map(|(c, a)| position(a, net).map(|(n, off)| (c.id, (c.kind, n, off))))
-        .collect();
-    if avail.is_empty() {
+    // Available crews, by id, gathered into the cache's buffer: most ticks
+    // end at the idle check below, and should not allocate to get there.
+    let mut found = std::mem::take(&mut cache.available);
+    found.clear();
+    found.extend(
+        crews
+            .iter()
+            .filter_map(|(c, a)| position(a, net).map(|(n, off)| (c.id, c.kind, n, off))),
+    );
+    found.sort_unstable_by_key(|a| a.0);
+    let idle = found.is_empty()
+        || cache.idle.as_ref().is_some_and(|(version, at, revision)| {
+            *version == edges.version
+                && *revision == board.revision
+                && at.len() == found.len()
+                && at.iter().zip(&found).all(|(a, f)| *a == (f.0, f.2))
+        });
+    let mut avail: BTreeMap<CrewId, (CrewKind, NodeIx, f64)> = BTreeMap::new();
+    if !idle {
+        avail.extend(found.iter().map(|&(c, k, n, off)| (c, (k, n, off))));
+    }
+    cache.available = found;
+    if idle {
         return;
     }
     let key: IdleKey = (
@@ -861,9 +881,6 @@ fn dispatch(
         avail.iter().map(|(&c, &(_, at, _))| (c, at)).collect(),
         board.revision,
     );
-    if cache.idle.as_ref() == Some(&key) {
-        return;
-    }
     if cache.version != edges.version || cache.components.is_empty() {
         cache.trees.clear();
         cache.version = edges.version;

@@ -293,11 +293,6 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
         })
         .collect();
     sim.world_mut().insert_resource(Leaks(leaks));
-    sim.schedule_mut().add_systems(
-        record_plume
-            .in_set(qilian_engine::Phase::Hazard)
-            .after(advance),
-    );
 }
 
 /// Hazard phase: start releases, stop them when a crew is done, move the

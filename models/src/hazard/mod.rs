@@ -156,34 +156,79 @@ impl SimPlugin for HazardPlugin {
         chemical::build(sim, &realised.hazards);
         flood::build(sim, &realised.hazards);
         fire::build(sim, &realised.hazards);
-        let world = sim.world_mut();
-        world.resource_mut::<Kpis>().add_parameters(&realised.drawn);
-        world.insert_resource(realised);
+        // Only the kinds of hazard the scenario has get their systems: every
+        // system costs its scheduling on each tick, even with nothing to do.
+        // The steps are ordered through sets, which keep their order when
+        // some are empty.
         let after = crate::infrastructure::apply_damage_injects;
-        sim.schedule_mut().add_systems((
-            (
-                earthquake::shake_sites,
-                chemical::advance,
-                flood::advance,
-                fire::advance,
-            )
+        let schedule = sim.schedule_mut();
+        schedule.configure_sets(
+            (Step::Quake, Step::Leak, Step::Flood, Step::Fire)
                 .chain()
                 .in_set(Phase::Hazard),
+        );
+        schedule.configure_sets(
             (
-                earthquake::damage,
-                chemical::effects,
-                flood::damage,
-                fire::damage,
-                publish,
-                feed_evacuation,
+                Step::QuakeDamage,
+                Step::LeakEffects,
+                Step::FloodDamage,
+                Step::FireDamage,
+                Step::Publish,
             )
                 .chain()
                 .in_set(Phase::Damage)
                 .after(qilian_engine::EngineSet)
                 .after(after)
                 .before(crate::evacuation::expose),
-        ));
+        );
+        let has = |kind: fn(&Hazard<f64>) -> bool| realised.hazards.iter().any(kind);
+        if has(|h| matches!(h, Hazard::Earthquake(_))) {
+            schedule.add_systems((
+                earthquake::shake_sites.in_set(Step::Quake),
+                earthquake::damage.in_set(Step::QuakeDamage),
+            ));
+        }
+        if has(|h| matches!(h, Hazard::ChemicalLeak(_))) {
+            schedule.add_systems((
+                (chemical::advance, chemical::record_plume)
+                    .chain()
+                    .in_set(Step::Leak),
+                chemical::effects.in_set(Step::LeakEffects),
+            ));
+        }
+        if has(|h| matches!(h, Hazard::Flood(_))) {
+            schedule.add_systems((
+                flood::advance.in_set(Step::Flood),
+                flood::damage.in_set(Step::FloodDamage),
+            ));
+        }
+        if has(|h| matches!(h, Hazard::Fire(_))) {
+            schedule.add_systems((
+                fire::advance.in_set(Step::Fire),
+                fire::damage.in_set(Step::FireDamage),
+            ));
+        }
+        schedule.add_systems((publish, feed_evacuation).chain().in_set(Step::Publish));
+        let world = sim.world_mut();
+        world.resource_mut::<Kpis>().add_parameters(&realised.drawn);
+        world.insert_resource(realised);
     }
+}
+
+/// The hazard models' steps, in order: in the `Hazard` phase each kind
+/// advances its field, in the `Damage` phase each turns it into damage, and
+/// then the shared state is published.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Step {
+    Quake,
+    Leak,
+    Flood,
+    Fire,
+    QuakeDamage,
+    LeakEffects,
+    FloodDamage,
+    FireDamage,
+    Publish,
 }
 
 /// Position of a network node, m.

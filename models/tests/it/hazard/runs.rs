@@ -183,20 +183,22 @@ pub(super) const FIRE: &str = r#"Fire((at_h: 1.0, ignition_x: 1000.0, ignition_y
     wind_from_deg: 180.0, facility_damage: Moderate,
     moisture: (dead_1h: 6.0, dead_10h: 7.0, dead_100h: 8.0, live_herb: 60.0, live_woody: 90.0)))"#;
 
+/// Every hazard together, and each alone (a scenario gets only the systems
+/// of the hazards it has, so each mix is its own schedule).
 #[test]
 fn no_ambiguities_with_every_hazard() {
-    let s = valley(
-        &[QUAKE, CHLORINE, FIRE, FLOOD].join(", "),
-        ALL_CREWS,
-        "",
-        2.0,
-    );
-    let mut sim = qilian_models::standard_sim(s, 0);
-    let settings = ScheduleBuildSettings {
-        ambiguity_detection: LogLevel::Error,
-        ..Default::default()
-    };
-    sim.check_schedule(settings).unwrap();
+    let all = [QUAKE, CHLORINE, FIRE, FLOOD];
+    let mixes = std::iter::once(all.join(", ")).chain(all.iter().map(|h| h.to_string()));
+    for hazards in mixes {
+        let mut sim = qilian_models::standard_sim(valley(&hazards, ALL_CREWS, "", 2.0), 0);
+        let settings = ScheduleBuildSettings {
+            ambiguity_detection: LogLevel::Error,
+            ..Default::default()
+        };
+        if let Err(e) = sim.check_schedule(settings) {
+            panic!("{hazards}: {e}");
+        }
+    }
 }
 
 #[test]
