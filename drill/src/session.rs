@@ -501,7 +501,7 @@ impl Session {
                     .node(NodeId(*node))
                     .ok_or_else(|| reject(422, format!("unknown node {node}")))?;
                 let at = match act {
-                    Activity::Idle { at } => Some(at),
+                    Activity::Idle { at } | Activity::Returning { at } => Some(at),
                     Activity::Driving { path, step, .. } => {
                         path.get(step).map(|&l| net.links[l as usize].to)
                     }
@@ -666,6 +666,7 @@ impl Session {
                 let (status, node, task) = match a {
                     Activity::Away => ("away", None, None),
                     Activity::Idle { at } => ("idle", Some(at), None),
+                    Activity::Returning { at } => ("returning", Some(at), None),
                     Activity::Driving { task: None, path, step, .. } => {
                         let home = path.last().is_none_or(|&l| net.links[l as usize].to == c.home);
                         (if home { "returning" } else { "moving" }, path.get(step).map(|&l| net.links[l as usize].from), None)

@@ -196,6 +196,14 @@ pub enum Activity {
         /// Seconds left on the current link.
         left_s: f64,
     },
+    /// Finished a task at `at` and heads home from the next `Move` phase,
+    /// unless dispatch gives it another task first (as it does most crews
+    /// when work is waiting): only then is its way home searched, and a crew
+    /// sent on from here drives straight to the next site.
+    Returning {
+        /// Where.
+        at: NodeIx,
+    },
     /// Resting between shifts.
     Resting {
         /// Where.
@@ -821,7 +829,7 @@ type IdleKey = (u64, Vec<(CrewId, NodeIx)>, u64);
 /// toward, and the seconds until it gets there.
 fn position(act: &Activity, net: &qilian_engine::Network) -> Option<(NodeIx, f64)> {
     match act {
-        Activity::Idle { at } => Some((*at, 0.0)),
+        Activity::Idle { at } | Activity::Returning { at } => Some((*at, 0.0)),
         Activity::Driving {
             task: None,
             path,
@@ -1074,7 +1082,8 @@ fn set_route(
 }
 
 /// Advance every driving crew by one tick; reroute around closures met on the
-/// way; start work on arrival.
+/// way; start work on arrival. A crew returning from a finished task sets
+/// off home first.
 fn drive(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
@@ -1088,11 +1097,23 @@ fn drive(
     let net = scenario.net();
     let mut order: Vec<(CrewId, Mut<Activity>, &Crew)> = crews
         .iter_mut()
-        .filter(|(_, a)| matches!(**a, Activity::Driving { .. }))
+        .filter(|(_, a)| matches!(**a, Activity::Driving { .. } | Activity::Returning { .. }))
         .map(|(c, a)| (c.id, a, c))
         .collect();
     order.sort_by_key(|x| x.0);
     for (_, mut act, crew) in order {
+        if let Activity::Returning { at } = *act {
+            *act = match net.route(at, crew.home, &edges) {
+                Some(path) if !path.is_empty() => Activity::Driving {
+                    task: None,
+                    left_s: net.travel_time(path[0], &edges).unwrap_or(0.0),
+                    path,
+                    step: 0,
+                },
+                // At home already, or no way there: it waits here.
+                _ => Activity::Idle { at },
+            };
+        }
         let Activity::Driving {
             task,
             path,
@@ -1281,17 +1302,6 @@ fn work(
                 task: task_id,
             },
         );
-        *act = match net.route(here, crew.home, &edges) {
-            Some(p) if !p.is_empty() => {
-                let left_s = net.travel_time(p[0], &edges).unwrap_or(0.0);
-                Activity::Driving {
-                    task: None,
-                    path: p,
-                    step: 0,
-                    left_s,
-                }
-            }
-            _ => Activity::Idle { at: here },
-        };
+        *act = Activity::Returning { at: here };
     }
 }
