@@ -40,6 +40,34 @@ fn crew_takes_fastest_route_and_repairs_for_drawn_hours() {
 }
 
 #[test]
+fn a_crew_that_finishes_goes_straight_on_to_waiting_work() {
+    // S10 (node 3) repaired during the tick starting 10,860 (as above);
+    // S11 (node 4) has waited since 1.5 h for the only power crew. It is
+    // sent from the site, 3→4 = 100 s, not first one link toward home
+    // (3→5, then back 5→3→4 = 200 s).
+    let r = run(scenario(
+        "(at_h: 1.0, event: Damage(facility: 10, state: Moderate)),
+         (at_h: 1.5, event: Damage(facility: 11, state: Slight))",
+        "[]",
+    ));
+    let dispatched: Vec<_> = r
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::CrewDispatched { crew, eta_h, .. } => Some((e.t_s, crew, eta_h)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dispatched.len(), 2, "{dispatched:?}");
+    let (t, crew, eta_h) = dispatched[1];
+    assert_eq!((t, crew), (10_920, CrewId(1001)));
+    assert!((eta_h * 3600.0 - 100.0).abs() < 0.01, "eta {eta_h}");
+    // It went home only after the second repair.
+    let home = first(&r, |k| matches!(k, EventKind::CrewReturned { .. })).unwrap();
+    assert!(home.t_s > 10_920 + 3600, "home at {}", home.t_s);
+}
+
+#[test]
 fn closure_makes_crew_detour() {
     // Bypass closed: 1→2→3 = 200 s.
     let r = run(scenario(
