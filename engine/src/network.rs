@@ -362,8 +362,11 @@ impl Network {
         }
         let mut complete = true;
         time[root as usize] = 0.0;
-        heap.push(Reverse((0u64, root)));
-        while let Some(Reverse((tbits, u))) = heap.pop() {
+        // Entries are `(time bits, node)` packed into one `u128` (the same
+        // order as the pair): an entry is then stored and read back whole.
+        heap.push(Reverse(root as u128));
+        while let Some(Reverse(entry)) = heap.pop() {
+            let (tbits, u) = ((entry >> 32) as u64, entry as NodeIx);
             if done[u as usize] {
                 continue;
             }
@@ -389,7 +392,7 @@ impl Network {
                 if tv < time[v] || (tv == time[v] && !done[v] && l < via[v]) {
                     time[v] = tv;
                     via[v] = l;
-                    heap.push(Reverse((tv.to_bits(), v as NodeIx)));
+                    heap.push(Reverse((tv.to_bits() as u128) << 32 | v as u128));
                 }
             }
         }
