@@ -31,5 +31,7 @@ pub use journal::{DropReason, EventKind, Journal, Service, SimEvent};
 pub use network::{EdgeState, EdgeStates, Network};
 pub use rng::{SimRng, StreamTag, Streams};
 pub use scenario::{Scenario, Targets, load};
-pub use sim::{Clock, EngineSet, Kpis, Phase, RunResult, ScenarioRes, Series, Sim, SimPlugin};
+pub use sim::{
+    Clock, EngineSet, Kpis, OnInjects, Phase, RunResult, ScenarioRes, Series, Sim, SimPlugin,
+};
 pub use units::*;

@@ -238,14 +238,11 @@ impl Network {
         )
     }
 
-    /// Travel time of link `l` in its current state (`None` when impassable).
+    /// Travel time of link `l` in its current state (`None` when impassable;
+    /// see [`EdgeStates::times`]).
     pub fn travel_time(&self, l: LinkIx, states: &EdgeStates) -> Option<f64> {
-        let t = self.links[l as usize].free_time_s;
-        match states.get(l) {
-            EdgeState::Open => Some(t),
-            EdgeState::Damaged { .. } => Some(t / DAMAGED_SPEED_FACTOR),
-            EdgeState::Closed { .. } => None,
-        }
+        let t = states.times[l as usize];
+        t.is_finite().then_some(t)
     }
 
     /// A label per node such that two nodes joined by a path of passable
@@ -283,7 +280,7 @@ impl Network {
 
     /// Shortest-time tree toward `dest` under the current link states.
     pub fn tree_to(&self, dest: NodeIx, states: &EdgeStates) -> PathTree {
-        self.search(dest, Toward::Root, |l| self.travel_time(l, states))
+        self.search_costs(dest, Toward::Root, states.times(), Stop::Never)
     }
 
     /// The part of [`Network::tree_to`] that reaches every node of `from`:
@@ -291,7 +288,24 @@ impl Network {
     /// [`Network::search_until`]). Times and paths from those nodes are
     /// those of the full tree.
     pub fn tree_to_reaching(&self, dest: NodeIx, states: &EdgeStates, from: &[NodeIx]) -> PathTree {
-        self.search_until(dest, Toward::Root, |l| self.travel_time(l, states), from)
+        self.search_costs(dest, Toward::Root, states.times(), Stop::AllOf(from))
+    }
+
+    /// The part of [`Network::tree_to`] that decides which node of `from`
+    /// is nearest to `dest`, each with a head start of its own: `(node,
+    /// seconds it still needs to get there)`. The search stops before the
+    /// first node whose time exceeds the least time plus head start among
+    /// the nodes of `from` settled so far; [`PathTree::reach`] is that
+    /// node's time. Every node of `from` that could be nearest, ties
+    /// included, is then in the tree with its full-tree time and path (see
+    /// [`PathTree::decides`]).
+    pub fn tree_to_nearest(
+        &self,
+        dest: NodeIx,
+        states: &EdgeStates,
+        from: &[(NodeIx, f64)],
+    ) -> PathTree {
+        self.search_costs(dest, Toward::Root, states.times(), Stop::Nearest(from))
     }
 
     /// The fastest path from `from` to `to` under the current link states
@@ -303,7 +317,7 @@ impl Network {
 
     /// Shortest-time tree from `origin` under the current link states.
     pub fn tree_from(&self, origin: NodeIx, states: &EdgeStates) -> PathTree {
-        self.search(origin, Toward::Leaves, |l| self.travel_time(l, states))
+        self.search_costs(origin, Toward::Leaves, states.times(), Stop::Never)
     }
 
     /// Dijkstra with any link cost (`None` = impassable; costs must not be
@@ -343,6 +357,18 @@ impl Network {
         let costs: Vec<f64> = (0..self.links.len() as LinkIx)
             .map(|l| cost(l).unwrap_or(f64::INFINITY))
             .collect();
+        let stop = if targets.is_empty() {
+            Stop::Never
+        } else {
+            Stop::AllOf(targets)
+        };
+        self.search_costs(root, toward, &costs, stop)
+    }
+
+    /// [`Network::search_until`] over link costs given in link order
+    /// (`INFINITY` = impassable): the travel times [`EdgeStates`] keeps, or
+    /// a gathered closure's.
+    fn search_costs(&self, root: NodeIx, toward: Toward, costs: &[f64], stop: Stop) -> PathTree {
         let (start, adj) = match toward {
             Toward::Root => (&self.in_start, &self.in_adj),
             Toward::Leaves => (&self.out_start, &self.out_adj),
@@ -352,7 +378,11 @@ impl Network {
         let mut via = vec![NO_LINK; n];
         let mut done = vec![false; n];
         let mut heap = BinaryHeap::new();
-        // Targets not yet settled, each counted once.
+        // `AllOf`: the targets not yet settled, each counted once.
+        let targets = match stop {
+            Stop::AllOf(t) => t,
+            _ => &[],
+        };
         let mut wanted = vec![false; if targets.is_empty() { 0 } else { n }];
         let mut left = 0usize;
         for &t in targets {
@@ -360,7 +390,21 @@ impl Network {
                 left += 1;
             }
         }
+        // `Nearest`: each node's least head start, and the least time plus
+        // head start settled so far.
+        let head = match stop {
+            Stop::Nearest(from) => {
+                let mut head = vec![f64::INFINITY; n];
+                for &(v, s) in from {
+                    head[v as usize] = head[v as usize].min(s);
+                }
+                head
+            }
+            _ => Vec::new(),
+        };
+        let mut nearest = f64::INFINITY;
         let mut complete = true;
+        let mut reach = f64::INFINITY;
         time[root as usize] = 0.0;
         // Entries are `(time bits, node)` packed into one `u128` (the same
         // order as the pair): an entry is then stored and read back whole.
@@ -370,17 +414,27 @@ impl Network {
             if done[u as usize] {
                 continue;
             }
+            let tu = f64::from_bits(tbits);
+            if tu > nearest {
+                // Left unsettled: no node from here on can be nearer.
+                complete = false;
+                reach = tu;
+                break;
+            }
             done[u as usize] = true;
+            if !head.is_empty() {
+                nearest = nearest.min(tu + head[u as usize]);
+            }
             if left > 0 && wanted[u as usize] {
                 left -= 1;
                 if left == 0 {
                     // Stopped before `u`'s links: what lies beyond is not
                     // known, even if the heap happens to be empty.
                     complete = false;
+                    reach = tu;
                     break;
                 }
             }
-            let tu = f64::from_bits(tbits);
             let range = start[u as usize] as usize..start[u as usize + 1] as usize;
             for &(l, v) in &adj[range] {
                 let c = costs[l as usize];
@@ -408,8 +462,21 @@ impl Network {
             time,
             via,
             complete,
+            reach,
         }
     }
+}
+
+/// Where a search stops.
+#[derive(Clone, Copy)]
+enum Stop<'a> {
+    /// When every reachable node is settled.
+    Never,
+    /// When all these nodes are settled.
+    AllOf(&'a [NodeIx]),
+    /// When none of these nodes, with their head starts, can be nearer
+    /// than one settled ([`Network::tree_to_nearest`]).
+    Nearest(&'a [(NodeIx, f64)]),
 }
 
 /// Which way a [`PathTree`] points.
@@ -436,6 +503,9 @@ pub struct PathTree {
     /// targets ([`Network::search_until`]) leaves the nodes beyond them
     /// out, as if unreachable.
     pub complete: bool,
+    /// Every node with a time below this is in the tree (`INFINITY` when
+    /// complete; a stopped search's last time otherwise).
+    pub reach: f64,
 }
 
 impl PathTree {
@@ -443,6 +513,14 @@ impl PathTree {
     /// `node` before stopping.
     pub fn covers(&self, node: NodeIx) -> bool {
         self.complete || self.time[node as usize].is_finite()
+    }
+
+    /// Whether a choice that found `best` seconds the least among the nodes
+    /// this tree has can trust it: nothing the search left out is as near.
+    /// True when the tree is complete, or `best` is below its
+    /// [`PathTree::reach`].
+    pub fn decides(&self, best: f64) -> bool {
+        self.complete || best < self.reach
     }
 
     /// The links from `node` to the root (tree toward) or from the root to
@@ -534,18 +612,34 @@ pub struct EdgeStates {
     /// Every link whose state changed, in the order of the changes (see
     /// [`EdgeStates::changed_since`]).
     log: Vec<LinkIx>,
+    /// Each link's free-flow time, s.
+    free: Arc<[f64]>,
+    /// Each link's travel time in its state, s ([`EdgeStates::times`]).
+    times: Vec<f64>,
 }
 
 impl EdgeStates {
     /// All links open.
     pub fn new(net: &Network) -> EdgeStates {
+        let free: Arc<[f64]> = net.links.iter().map(|l| l.free_time_s).collect();
         EdgeStates {
             states: vec![EdgeState::Open; net.links.len()],
             ordered: BTreeMap::new(),
             version: 0,
             passability: 0,
             log: Vec::new(),
+            times: free.to_vec(),
+            free,
         }
+    }
+
+    /// Every link's travel time in its current state, seconds, in link
+    /// order: the free-flow time when open, slower when damaged
+    /// ([`DAMAGED_SPEED_FACTOR`]), `INFINITY` when closed. Kept up to date
+    /// on every change, so a search reads it as it is instead of gathering
+    /// it from the links.
+    pub fn times(&self) -> &[f64] {
+        &self.times
     }
 
     /// State of link `l` as routing sees it.
@@ -606,6 +700,12 @@ impl EdgeStates {
             return false;
         }
         let was = self.passable(l);
+        let free = self.free[l as usize];
+        self.times[l as usize] = match s {
+            EdgeState::Open => free,
+            EdgeState::Damaged { .. } => free / DAMAGED_SPEED_FACTOR,
+            EdgeState::Closed { .. } => f64::INFINITY,
+        };
         self.states[l as usize] = s;
         self.version += 1;
         self.log.push(l);

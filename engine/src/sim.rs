@@ -59,6 +59,18 @@ impl Phase {
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct EngineSet;
 
+/// Systems that act only on the injects due in the tick (orders, scripted
+/// damage, closures). On the ticks without any — most of them — the whole
+/// set is skipped after one check, instead of each system being scheduled
+/// to find nothing to do.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OnInjects;
+
+/// Whether any inject is due this tick: [`OnInjects`]'s run condition.
+fn injects_due(due: Res<DueInjects>) -> bool {
+    !due.0.is_empty()
+}
+
 /// The label of the tick schedule.
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Tick;
@@ -264,8 +276,14 @@ impl Sim {
             )
                 .chain(),
         );
+        schedule.configure_sets(OnInjects.run_if(injects_due));
         schedule.add_systems(release_injects.in_set(Phase::Inject).in_set(EngineSet));
-        schedule.add_systems(apply_road_injects.in_set(Phase::Damage).in_set(EngineSet));
+        schedule.add_systems(
+            apply_road_injects
+                .in_set(Phase::Damage)
+                .in_set(EngineSet)
+                .in_set(OnInjects),
+        );
         Sim { world, schedule }
     }
 

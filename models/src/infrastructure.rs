@@ -13,7 +13,7 @@ use bevy_ecs::prelude::*;
 use qilian_engine::journal::Service;
 use qilian_engine::network::NodeIx;
 use qilian_engine::scenario::{DamageState, FacilityKind, Inject};
-use qilian_engine::sim::DueInjects;
+use qilian_engine::sim::{DueInjects, OnInjects};
 use qilian_engine::{
     Clock, EngineSet, EventKind, FacilityId, Journal, Phase, ScenarioRes, Sim, SimPlugin, ZoneId,
 };
@@ -173,7 +173,10 @@ impl SimPlugin for InfrastructurePlugin {
         sim.world_mut().insert_resource(facilities);
         sim.world_mut().insert_resource(zones);
         sim.schedule_mut().add_systems((
-            apply_damage_injects.in_set(Phase::Damage).after(EngineSet),
+            apply_damage_injects
+                .in_set(Phase::Damage)
+                .in_set(OnInjects)
+                .after(EngineSet),
             update_services.in_set(Phase::Services),
         ));
     }

@@ -11,7 +11,7 @@ use crate::infrastructure::{Facilities, Zones};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, NodeIx, PathTree};
 use qilian_engine::scenario::{CrewGroup, CrewKind, DamageState, Inject, Region, WorkKind};
-use qilian_engine::sim::{DueInjects, set_edge};
+use qilian_engine::sim::{DueInjects, OnInjects, set_edge};
 use qilian_engine::{
     Clock, CrewId, DepotId, DropReason, EventKind, Journal, Phase, ScenarioRes, SimPlugin, SimTime,
     StreamTag, Streams, TaskId,
@@ -374,7 +374,9 @@ impl SimPlugin for RespondersPlugin {
             mutual_aid_arrives.in_set(Phase::Inject),
             // Orders read the injects the engine released in the Inject
             // phase, and may name a task opened this tick.
-            (create_tasks, orders).chain().in_set(Phase::Tasks),
+            (create_tasks, orders.in_set(OnInjects))
+                .chain()
+                .in_set(Phase::Tasks),
             (shifts, dispatch).chain().in_set(Phase::Decide),
             drive.in_set(Phase::Move),
             work.in_set(Phase::Work),
@@ -939,35 +941,38 @@ fn dispatch(
     // the crews cost nothing: with many roads waiting for a few road crews,
     // computing every task's tree at each change of the roads dominated.
     //
-    // A tree only needs to reach the nodes the available crews of the
-    // task's kind are at: its search stops there (the times and paths from
-    // those nodes are the full tree's), and a cached tree that does not
-    // cover a crew's node is searched again.
-    let mut crew_nodes: BTreeMap<CrewKind, Vec<NodeIx>> = BTreeMap::new();
-    for a in avail.values() {
-        crew_nodes.entry(a.0).or_default().push(a.1);
-    }
-    for r in crew_nodes.values_mut() {
-        r.sort_unstable();
-        r.dedup();
-    }
-    let covered = |cache: &RouteCache, site: NodeIx, nodes: &[NodeIx]| {
-        cache
-            .trees
-            .get(&site)
-            .is_some_and(|t| nodes.iter().all(|&n| t.covers(n)))
+    // A tree only needs to find the nearest available crew of the task's
+    // kind: its search stops once no crew beyond can be as near, counting
+    // the seconds each still needs to reach its node (the times and paths
+    // of the crews it settled are the full tree's). A cached tree that
+    // cannot tell for the crews available now is searched again.
+    let crews_of = |avail: &BTreeMap<CrewId, (CrewKind, NodeIx, f64)>, kind: CrewKind| {
+        avail
+            .values()
+            .filter(|a| a.0 == kind)
+            .map(|a| (a.1, a.2))
+            .collect::<Vec<_>>()
     };
-    let mut sites: Vec<(NodeIx, Vec<NodeIx>)> = Vec::new();
+    let decided = |cache: &RouteCache, site: NodeIx, crews: &[(NodeIx, f64)]| {
+        cache.trees.get(&site).is_some_and(|t| {
+            let best = crews
+                .iter()
+                .map(|&(at, off)| off + t.time[at as usize])
+                .fold(f64::INFINITY, f64::min);
+            t.decides(best)
+        })
+    };
+    let mut sites: Vec<(NodeIx, Vec<(NodeIx, f64)>)> = Vec::new();
     for t in &todo {
         let n = free.get_mut(&t.3).expect("todo kinds have crews");
         if *n == 0 {
             continue;
         }
         *n -= 1;
-        let nodes = &crew_nodes[&t.3];
+        let crews = crews_of(&avail, t.3);
         for &site in board.tasks[&t.2].sites.iter() {
-            if can_reach(t.3, site) && !covered(&cache, site, nodes) {
-                sites.push((site, nodes.clone()));
+            if can_reach(t.3, site) && !decided(&cache, site, &crews) {
+                sites.push((site, crews.clone()));
             }
         }
     }
@@ -980,14 +985,10 @@ fn dispatch(
         }
         same
     });
-    for s in &mut sites {
-        s.1.sort_unstable();
-        s.1.dedup();
-    }
     if !sites.is_empty() {
         let trees: Vec<(NodeIx, Arc<PathTree>)> = sites
             .par_iter()
-            .map(|(s, nodes)| (*s, Arc::new(net.tree_to_reaching(*s, &edges, nodes))))
+            .map(|(s, crews)| (*s, Arc::new(net.tree_to_nearest(*s, &edges, crews))))
             .collect();
         cache.trees.extend(trees);
     }
@@ -998,10 +999,10 @@ fn dispatch(
             continue;
         }
         let task = &board.tasks[&task_id];
-        let nodes = &crew_nodes[&kind];
+        let crews = crews_of(&avail, kind);
         for &site in &task.sites {
-            if can_reach(kind, site) && !covered(&cache, site, nodes) {
-                let tree = Arc::new(net.tree_to_reaching(site, &edges, nodes));
+            if can_reach(kind, site) && !decided(&cache, site, &crews) {
+                let tree = Arc::new(net.tree_to_nearest(site, &edges, &crews));
                 cache.trees.insert(site, tree);
             }
         }

@@ -273,6 +273,91 @@ fn a_search_stopped_at_its_targets_agrees_with_the_full_tree() {
 }
 
 #[test]
+fn a_search_for_the_nearest_settles_every_candidate_that_could_be_it() {
+    let net = tie_grid();
+    let mut states = EdgeStates::new(&net);
+    // A damaged link is slower, a closed one impassable: the times the
+    // searches read follow the states.
+    let free = net.links[30].free_time_s;
+    states.set(
+        30,
+        EdgeState::Damaged {
+            state: DamageState::Moderate,
+            reason: "cracks".into(),
+        },
+    );
+    assert_eq!(
+        states.times()[30],
+        free / qilian_engine::network::DAMAGED_SPEED_FACTOR
+    );
+    assert_eq!(net.travel_time(30, &states), Some(states.times()[30]));
+    for &l in net.in_links(399).iter().chain(net.out_links(399)) {
+        states.set(
+            l,
+            EdgeState::Closed {
+                state: DamageState::Complete,
+                reason: "cut off".into(),
+            },
+        );
+        assert_eq!(states.times()[l as usize], f64::INFINITY);
+    }
+    // Candidates with head starts; several at equal totals on the grid.
+    for (root, from) in [
+        (45u32, vec![(46u32, 0.0), (210, 0.0), (3, 5.0)]),
+        (
+            200,
+            vec![(180, 10.0), (220, 10.0), (199, 20.0), (201, 20.0)],
+        ),
+        (377, vec![(12, 0.0), (12, 30.0), (250, 0.0), (399, 0.0)]),
+        (0, vec![(1, 300.0), (20, 0.0), (21, 0.0)]),
+        (5, vec![(399, 0.0)]),
+    ] {
+        let full = net.tree_to(root, &states);
+        let part = net.tree_to_nearest(root, &states, &from);
+        let total =
+            |t: &qilian_engine::network::PathTree, (v, s): (u32, f64)| s + t.time[v as usize];
+        let best = from
+            .iter()
+            .map(|&c| total(&full, c))
+            .fold(f64::INFINITY, f64::min);
+        let found = from
+            .iter()
+            .map(|&c| total(&part, c))
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(found, best, "{root}: the nearest");
+        assert!(part.decides(found), "{root}: the tree decides it");
+        // Every candidate as near as the nearest (ties) is in the tree, with
+        // the full tree's time and path.
+        for &(v, s) in &from {
+            if s + full.time[v as usize] <= best {
+                assert!(part.covers(v), "{root} ← {v}");
+                assert_eq!(part.time[v as usize], full.time[v as usize]);
+                assert_eq!(part.path(&net, v), full.path(&net, v));
+            }
+        }
+        if best.is_finite() {
+            assert!(
+                !part.complete && part.reach > best,
+                "{root}: stopped past {best}"
+            );
+            let left_out = (0..net.nodes.len() as u32).filter(|&v| !part.covers(v));
+            for v in left_out {
+                assert!(full.time[v as usize] >= part.reach, "{v} was nearer");
+            }
+        } else {
+            assert!(
+                part.complete,
+                "{root}: no candidate reachable, so all searched"
+            );
+        }
+    }
+    // A tree stopped for some crews cannot decide for others farther away.
+    let part = net.tree_to_nearest(45, &states, &[(46, 0.0)]);
+    assert!(!part.decides(f64::INFINITY));
+    assert!(!part.covers(0) && !part.decides(net.tree_to(45, &states).time[0]));
+}
+
+#[test]
 fn the_change_log_lists_each_changed_link_once_in_index_order() {
     let s = square();
     let net = &s.network;

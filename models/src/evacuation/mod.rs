@@ -63,7 +63,7 @@ pub use state::{Counts, Evacuation, Status};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::EdgeStates;
 use qilian_engine::scenario::Inject;
-use qilian_engine::sim::DueInjects;
+use qilian_engine::sim::{DueInjects, OnInjects};
 use qilian_engine::{
     Clock, EngineSet, Journal, Kpis, Phase, ScenarioRes, Series, Sim, SimPlugin, SimTime, Streams,
     ZoneId,
@@ -94,7 +94,9 @@ impl SimPlugin for EvacuationPlugin {
             .add_parameters(evacuation.parameters());
         world.insert_resource(evacuation);
         sim.schedule_mut().add_systems((
-            exposure::apply_expose_injects.in_set(Phase::Hazard),
+            exposure::apply_expose_injects
+                .in_set(Phase::Hazard)
+                .in_set(OnInjects),
             expose.in_set(Phase::Damage).after(EngineSet),
             decide.in_set(Phase::Decide),
             advance.in_set(Phase::Move),
