@@ -260,8 +260,12 @@ impl Network {
             n
         }
         let mut parent: Vec<NodeIx> = (0..self.nodes.len() as NodeIx).collect();
+        let times = states.times();
+        let passable = |l: LinkIx| times[l as usize] != f64::INFINITY;
         for (l, link) in self.links.iter().enumerate() {
-            if self.travel_time(l as LinkIx, states).is_none() {
+            // A two-way road joins its ends once: through its lower link
+            // if both ways are open.
+            if !passable(l as LinkIx) || link.twin.is_some_and(|t| t < l as LinkIx && passable(t)) {
                 continue;
             }
             let (a, b) = (root(&mut parent, link.from), root(&mut parent, link.to));
