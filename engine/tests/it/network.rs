@@ -124,6 +124,24 @@ fn components_separate_what_closures_cut_off() {
         (0..4).filter(|&n| n != n3 as usize).all(|n| labels[n] == 0),
         "the rest stays together: {labels:?}"
     );
+    // One way of a two-way road open, either of the two, joins it again.
+    let both = net
+        .in_links(n3)
+        .iter()
+        .copied()
+        .find_map(|l| net.links[l as usize].twin.map(|t| (l.min(t), l.max(t))))
+        .expect("node 3 has a two-way road");
+    let cut = || EdgeState::Closed {
+        state: DamageState::Complete,
+        reason: "cut off".into(),
+    };
+    for (open, closed) in [both, (both.1, both.0)] {
+        states.set(open, EdgeState::Open);
+        states.set(closed, cut());
+        assert_eq!(net.components(&states)[n3 as usize], 0, "link {open} open");
+        states.set(open, cut());
+    }
+    assert_eq!(net.components(&states)[n3 as usize], n3);
     // A route exists only within a component.
     for b in 0..4 {
         let tree = net.tree_to(b, &states);
