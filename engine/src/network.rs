@@ -260,12 +260,11 @@ impl Network {
             n
         }
         let mut parent: Vec<NodeIx> = (0..self.nodes.len() as NodeIx).collect();
-        let times = states.times();
-        let passable = |l: LinkIx| times[l as usize] != f64::INFINITY;
         for (l, link) in self.links.iter().enumerate() {
+            let l = l as LinkIx;
             // A two-way road joins its ends once: through its lower link
             // if both ways are open.
-            if !passable(l as LinkIx) || link.twin.is_some_and(|t| t < l as LinkIx && passable(t)) {
+            if !states.passable(l) || link.twin.is_some_and(|t| t < l && states.passable(t)) {
                 continue;
             }
             let (a, b) = (root(&mut parent, link.from), root(&mut parent, link.to));
@@ -730,8 +729,9 @@ impl EdgeStates {
         (links, self.log.len())
     }
 
-    /// Whether link `l` can be driven.
+    /// Whether link `l` can be driven (closed links take forever: see
+    /// [`EdgeStates::times`]).
     pub fn passable(&self, l: LinkIx) -> bool {
-        !matches!(self.states[l as usize], EdgeState::Closed { .. })
+        self.times[l as usize] != f64::INFINITY
     }
 }
