@@ -173,8 +173,16 @@ impl Router for Drive<'_> {
 
     fn next(&mut self, v: u32, dest: &mut u32, at: NodeIx, t: f64) -> Step {
         let a = &mut *self.agents;
-        let v = v as usize;
         let mut d = *dest;
+        // The common case first: a shelter that still fits and a first link
+        // toward it (there is none at the shelter itself, the tree's root).
+        if d != NONE
+            && !(a.full[d as usize] && a.with_room > 0)
+            && let Some(l) = self.routes.first_link(d as usize, at)
+        {
+            return Step::Link(l);
+        }
+        let v = v as usize;
         // Re-target when the shelter filled (while others have room) or the
         // routes no longer reach it from here.
         let stale = d == NONE
