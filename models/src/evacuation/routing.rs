@@ -259,6 +259,14 @@ impl Routes {
         (l != NO_LINK).then_some(l)
     }
 
+    /// Start loading the entry [`Routes::first_link`] reads (a hint).
+    #[inline]
+    pub(crate) fn prefetch_first_link(&self, s: usize, node: NodeIx) {
+        if let Some(via) = self.trees.get(s).and_then(|t| t.via.get(node as usize)) {
+            super::queue::prefetch(via);
+        }
+    }
+
     /// The nearest shelter from `node` among those `allowed`, by travel time;
     /// ties go to the lower index. `None` if none is reachable.
     pub fn nearest(&self, node: NodeIx, allowed: impl Fn(usize) -> bool) -> Option<usize> {

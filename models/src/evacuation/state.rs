@@ -215,6 +215,12 @@ impl Router for Drive<'_> {
             .then(|| self.routes.first_link(dest as usize, at))
             .flatten()
     }
+
+    fn prefetch(&self, dest: u32, at: NodeIx) {
+        if dest != NONE {
+            self.routes.prefetch_first_link(dest as usize, at);
+        }
+    }
 }
 
 /// One replicate's evacuation.
