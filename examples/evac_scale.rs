@@ -81,6 +81,11 @@ fn main() {
     let mut best: Option<Measured> = None;
     for _ in 0..3 {
         let m = pool.install(|| movement(&scenario));
+        println!(
+            "one core: move {:.3} s wall = {:.1} M traversals/s",
+            m.moving.as_secs_f64(),
+            m.traversals as f64 / m.moving.as_secs_f64() / 1e6
+        );
         if best.as_ref().is_none_or(|b| m.cpu_s < b.cpu_s) {
             best = Some(m);
         }
