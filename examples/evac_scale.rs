@@ -3,15 +3,16 @@
 //!
 //! 1. the whole run through the standard simulation on every core, with wall
 //!    time, process CPU time and peak memory (VmHWM from /proc/self/status);
-//! 2. the Move phase alone on a one-thread pool, best of three, in vehicle-link
+//! 2. the Move phase alone on a one-thread pool, each run and the best of them (three unless `RUNS` says), in vehicle-link
 //!    traversals per second of wall time and of on-CPU time (the latter from
 //!    /proc/thread-self/schedstat, less distorted when other processes share
 //!    the cores).
 //!
 //! Run in release:
 //! `cargo run --release --example evac_scale [ROUTE_INTERVAL_MIN | none]`
-//! (default 15 minutes). `MOVE_ONLY=1` skips the whole run; `CITY=RxCxZ`
-//! builds an R × C grid with Z zones instead, for experiments.
+//! (default 15 minutes). `MOVE_ONLY=1` skips the whole run; `RUNS=N` times
+//! the Move phase N times instead of 3; `CITY=RxCxZ` builds an R × C grid
+//! with Z zones instead, for experiments.
 
 #[path = "../benches/support/city.rs"]
 #[allow(dead_code)]
@@ -79,7 +80,8 @@ fn main() {
         .build()
         .unwrap();
     let mut best: Option<Measured> = None;
-    for _ in 0..3 {
+    let runs: usize = std::env::var("RUNS").map_or(3, |r| r.parse().expect("RUNS=N"));
+    for _ in 0..runs {
         let m = pool.install(|| movement(&scenario));
         println!(
             "one core: move {:.3} s wall = {:.1} M traversals/s",
@@ -92,7 +94,7 @@ fn main() {
     }
     let m = best.expect("three runs");
     println!(
-        "one core, best of 3: decide {:.2} s; move {:.2} s wall, {:.2} s on CPU, for {} link \
+        "one core, best of {runs}: decide {:.2} s; move {:.2} s wall, {:.2} s on CPU, for {} link \
          traversals = {:.1} M/s wall, {:.1} M/s on CPU",
         m.deciding.as_secs_f64(),
         m.moving.as_secs_f64(),
