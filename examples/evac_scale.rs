@@ -3,8 +3,9 @@
 //!
 //! 1. the whole run through the standard simulation on every core, with wall
 //!    time, process CPU time and peak memory (VmHWM from /proc/self/status);
-//! 2. the Move phase alone on a one-thread pool, each run and the best of them (three unless `RUNS` says), in vehicle-link
-//!    traversals per second of wall time and of on-CPU time (the latter from
+//! 2. the Move phase alone on a one-thread pool, each run (three unless
+//!    `RUNS` says) and the best of them, in vehicle-link traversals per
+//!    second of wall time and of on-CPU time (the latter from
 //!    /proc/thread-self/schedstat, less distorted when other processes share
 //!    the cores).
 //!
