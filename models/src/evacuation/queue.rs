@@ -186,8 +186,6 @@ struct Calendar {
     far: BinaryHeap<Reverse<u128>>,
     /// Events in the ring's buckets (when none, empty seconds are skipped).
     in_ring: usize,
-    /// A new second's events were just loaded.
-    fresh: bool,
     packing: Packing,
 }
 
@@ -268,9 +266,8 @@ struct Second {
 /// Sort `keys`, all below `2^bits`: one counting pass on their top 6 bits
 /// spreads them over 64 ranges in order, then each range is sorted — by
 /// insertion when it holds a few keys, as it does when the times of a
-/// second are spread over it. About half the work of `sort_unstable` on a
-/// busy second of the benchmark city, and never worse than it by more than
-/// the two passes.
+/// second are spread over it. On the benchmark city's busy seconds this
+/// takes about 40 % fewer instructions than `sort_unstable`.
 fn sort_keys(keys: &mut Vec<u64>, spare: &mut Vec<u64>, bits: u32) {
     if keys.len() < 64 {
         keys.sort_unstable();
@@ -352,7 +349,6 @@ impl Calendar {
             ring: (0..RING_S).map(|_| Vec::new()).collect(),
             far: BinaryHeap::new(),
             in_ring: 0,
-            fresh: false,
             packing,
         }
     }
@@ -468,7 +464,6 @@ impl Calendar {
             sort_keys(&mut now.packed, &mut now.spare, bits);
         }
         (now.base, now.packing, now.pos) = ((s as f64).to_bits(), self.packing, 0);
-        self.fresh = true;
     }
 }
 
