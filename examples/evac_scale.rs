@@ -81,7 +81,7 @@ fn main() {
         .build()
         .unwrap();
     let mut best: Option<Measured> = None;
-    let runs: usize = std::env::var("RUNS").map_or(3, |r| r.parse().expect("RUNS=N"));
+    let runs: usize = std::env::var("RUNS").map_or(3, |r| r.parse().expect("RUNS=N, N ≥ 1"));
     for _ in 0..runs {
         let m = pool.install(|| movement(&scenario));
         println!(
@@ -93,7 +93,7 @@ fn main() {
             best = Some(m);
         }
     }
-    let m = best.expect("three runs");
+    let m = best.expect("RUNS ≥ 1");
     println!(
         "one core, best of {runs}: decide {:.2} s; move {:.2} s wall, {:.2} s on CPU, for {} link \
          traversals = {:.1} M/s wall, {:.1} M/s on CPU",

@@ -199,6 +199,12 @@ fn time_of(k: u128) -> f64 {
     f64::from_bits((k >> 32) as u64)
 }
 
+/// `(time, kind, id)` of a full key: the inverse of [`key`].
+fn split(k: u128) -> (f64, u32, u32) {
+    let kid = k as u32;
+    (time_of(k), kid >> ID_BITS, kid & ID_MASK)
+}
+
 /// How an event of second `s` packs into a `u64` with the same order as its
 /// full key.
 ///
@@ -368,8 +374,8 @@ impl Calendar {
         self.in_ring = 0;
         self.packing = Packing::new(id_bits);
         for k in waiting {
-            let kid = k as u32;
-            self.push(time_of(k), kid >> ID_BITS, kid & ID_MASK);
+            let (t, kind, id) = split(k);
+            self.push(t, kind, id);
         }
     }
 
@@ -409,8 +415,7 @@ impl Calendar {
                 } else {
                     self.now.pos += 1;
                 }
-                let kid = k as u32;
-                return Some((t, kid >> ID_BITS, kid & ID_MASK));
+                return Some(split(k));
             }
             // With the ring empty, jump over the empty seconds (to the first
             // far event or to the end): a quiet network costs nothing per tick.
@@ -447,18 +452,15 @@ impl Calendar {
             }
             self.far.pop();
             if packs {
-                let kid = k as u32;
-                let p = self
-                    .packing
-                    .pack(time_of(k), kid >> ID_BITS, kid & ID_MASK, s);
-                now.packed.push(p);
+                let (t, kind, id) = split(k);
+                now.packed.push(self.packing.pack(t, kind, id, s));
             } else {
                 // Popped from a heap: already in order.
                 now.wide.push(k);
             }
         }
         debug_assert!(now.packed.is_empty() || now.wide.is_empty());
-        if s >= self.packing.first {
+        if packs {
             // Keys are below 2^(low + 52 − ⌊log2 s⌋) (see `Packing`).
             let bits = self.packing.low() + 52 - (63 - s.leading_zeros());
             sort_keys(&mut now.packed, &mut now.spare, bits);
@@ -951,9 +953,10 @@ mod tests {
         assert_eq!(std::mem::size_of::<Lane>(), 64);
         assert_eq!(std::mem::align_of::<Lane>(), 64);
     }
+    use qilian_engine::dist::unit;
     use qilian_engine::network::{Link, NetNode};
     use qilian_engine::scenario::RoadClass;
-    use qilian_engine::{EdgeId, Kmh, Metres, NodeId, VehPerHour};
+    use qilian_engine::{EdgeId, Kmh, Metres, NodeId, StreamTag, Streams, VehPerHour};
 
     /// A network from `(from, to, length m, speed m/s, capacity veh/h)`.
     fn net(n: usize, links: &[(u32, u32, f64, f64, f64)]) -> Network {
@@ -1126,8 +1129,6 @@ mod tests {
     /// added to the running second, and when the ids widen half-way.
     #[test]
     fn calendar_pops_as_a_full_sort_however_it_packs() {
-        use qilian_engine::dist::unit;
-        use qilian_engine::{StreamTag, Streams};
         for bits in [1u32, 8, 18, 26] {
             let mut rng = Streams::new(bits as u64, 0).stream(StreamTag::new("calendar"), 0);
             let mut below = |n: u32| (unit(&mut rng) * n as f64) as u32;
@@ -1166,8 +1167,7 @@ mod tests {
                         break;
                     }
                     reference.pop();
-                    let kid = k as u32;
-                    want.push((time_of(k), kid >> ID_BITS, kid & ID_MASK));
+                    want.push(split(k));
                 }
                 assert_eq!(got, want, "ids of {bits} bits, round {round}");
             }
@@ -1177,8 +1177,6 @@ mod tests {
 
     #[test]
     fn sort_keys_sorts_like_sort_unstable() {
-        use qilian_engine::dist::unit;
-        use qilian_engine::{StreamTag, Streams};
         let mut rng = Streams::new(3, 0).stream(StreamTag::new("sort keys"), 0);
         let mut spare = Vec::new();
         // (keys, bits they are below, bits they spread over: fewer bunch
