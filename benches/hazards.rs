@@ -10,12 +10,12 @@
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use qilian_engine::Streams;
 
-use qilian_models::fire::rothermel::Moistures;
-use qilian_models::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
-use qilian_models::flood::{Cell, FloodModel, FloodParams, Grid, Hydrograph};
-use qilian_models::fragility;
+use qilian_hazardlib::fire::rothermel::Moistures;
+use qilian_hazardlib::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
+use qilian_hazardlib::flood::{Cell, FloodModel, FloodParams, Grid, Hydrograph};
+use qilian_hazardlib::fragility;
+use qilian_hazardlib::liquefaction::Susceptibility;
 use qilian_models::hazard::earthquake::{Event, GroundSite, ShakeSite, fail_ground, shake};
-use qilian_models::liquefaction::Susceptibility;
 use std::collections::BTreeSet;
 use std::hint::black_box;
 

@@ -322,15 +322,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Validate { files } => {
             let mut problems = Vec::new();
             for f in &files {
-                let found = scenario::validate_file(&FileSystem, f);
-                // A scenario that loads is also checked against the models'
-                // tables (GMPE names, fragility classes, chemicals, fuels).
-                if found.is_empty()
-                    && let Ok(s) = scenario::load(f)
-                {
-                    problems.extend(qilian_models::hazard::validate(&s));
-                }
-                problems.extend(found);
+                problems.extend(scenario::validate_file(&FileSystem, f));
             }
             if problems.is_empty() {
                 for f in &files {
@@ -390,12 +382,12 @@ fn model(name: &str, input: Option<&Path>) -> Result<(), Failure> {
             ("standard input".to_string(), text)
         }
     };
-    match qilian_models::cases::run_model(name, &text) {
+    match qilian_hazardlib::cases::run_model(name, &text) {
         Ok(out) => {
             print!("{out}");
             Ok(())
         }
-        Err(e @ qilian_models::cases::CaseError::UnknownModel { .. }) => {
+        Err(e @ qilian_hazardlib::cases::CaseError::UnknownModel { .. }) => {
             Err(Failure::Input(e.to_string()))
         }
         Err(e) => Err(Failure::Input(format!("{what}: {e}"))),
@@ -415,11 +407,6 @@ impl Common {
                 .context("setting up the thread pool")?;
         }
         let mut s = scenario::load_from(source, path).map_err(|e| Failure::Input(e.to_string()))?;
-        let problems = qilian_models::hazard::validate(&s);
-        if !problems.is_empty() {
-            let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            return Err(Failure::Input(lines.join("\n")));
-        }
         if let Some(seed) = self.seed {
             s.file.seed = seed;
         }

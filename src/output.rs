@@ -5,7 +5,7 @@
 use anyhow::Context as _;
 use qilian_engine::RunResult;
 use qilian_evaluator::Summary;
-use qilian_models::hazard::footprint::Footprint;
+use qilian_hazardlib::footprint::Footprint;
 use std::fmt::Write as _;
 use std::path::Path;
 

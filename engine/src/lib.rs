@@ -3,8 +3,8 @@
 //! The core every other crate builds on: time ([`SimTime`], ticks, horizon), the
 //! nine schedule [`Phase`]s, seeded random streams ([`SimRng`], [`Streams`]),
 //! stable ids, the typed [`journal`], the scenario file format with its loader
-//! and validation ([`scenario`]), ESRI ASCII raster layers ([`grid`]), and
-//! the road [`network`] with routing.
+//! and validation ([`scenario`]), and the road [`network`] with routing.
+//! Raster layers and the damage vocabulary come from `qilian-hazardlib`.
 //!
 //! Data flow (DESIGN §2): `scenario.ron` → [`scenario::load`] → an immutable
 //! [`Scenario`] shared through `Arc` → [`Sim::new`] builds one replicate's
@@ -15,7 +15,6 @@
 //! events) and runs the clock.
 
 pub mod dist;
-pub mod grid;
 pub mod ids;
 pub mod journal;
 pub mod network;

@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Lengths are shared with the hazard models, which own the type.
+pub use qilian_hazardlib::units::Metres;
+
 /// Simulation time: whole seconds since the scenario start.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -48,11 +51,6 @@ macro_rules! unit {
     };
 }
 
-unit!(
-    /// A length in metres.
-    Metres,
-    "m"
-);
 unit!(
     /// A speed in kilometres per hour.
     Kmh,

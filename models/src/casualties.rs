@@ -55,12 +55,12 @@ use crate::hazard::chemical::Leaks;
 use crate::hazard::earthquake::{Quakes, pga_at};
 use crate::hazard::flood::Floods;
 use crate::hazard::{HazardArrival, RealisedHazards};
-use crate::normal::std_normal_cdf;
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
 use bevy_ecs::prelude::*;
 use qilian_engine::dist::unit;
 use qilian_engine::scenario::{self as sc, DamageState, Hazard, WorkKind};
 use qilian_engine::{Clock, Kpis, Phase, ScenarioRes, Sim, SimPlugin, StreamTag, Streams};
+use qilian_hazardlib::normal::std_normal_cdf;
 use serde_json::json;
 
 const DRAW: StreamTag = StreamTag::new("casualties");

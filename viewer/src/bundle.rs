@@ -25,7 +25,7 @@ use qilian_engine::{RunResult, Scenario, Service};
 use qilian_evaluator::Summary;
 use qilian_evaluator::curves::{Curves, ZoneRisk, fan, zone_risk};
 use qilian_evaluator::stress::{Comparison, ReplicateRow, StressReport};
-use qilian_models::hazard::footprint::{Footprint, FootprintKind};
+use qilian_hazardlib::footprint::{Footprint, FootprintKind};
 
 /// Output files: name and bytes.
 pub type Files = Vec<(String, Vec<u8>)>;

@@ -21,7 +21,7 @@ use qilian_engine::scenario::{GeoOrigin, Region};
 use qilian_engine::{NodeId, RunResult, Scenario, Service};
 use qilian_evaluator::Summary;
 use qilian_evaluator::curves::{ZoneRestore, ZoneRisk, zone_restores};
-use qilian_models::hazard::footprint::{Footprint, FootprintKind};
+use qilian_hazardlib::footprint::{Footprint, FootprintKind};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 

@@ -17,7 +17,7 @@
 //! condition after replaying the journal up to that hour ([`replay`]); a
 //! *hazard layer* is an optional per-cell value grid drawn under a map, made
 //! from a run's hazard *footprint*
-//! ([`qilian_models::hazard::footprint::Footprint`]) or built by hand.
+//! ([`qilian_hazardlib::footprint::Footprint`]) or built by hand.
 
 pub mod bundle;
 pub mod charts;

@@ -25,11 +25,11 @@ use crate::replay::{RoadState, StateAt, state_at};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use qilian_engine::grid::Grid;
 use qilian_engine::scenario::{DamageState, Zone};
 use qilian_engine::{NodeId, Scenario, SimEvent, SimTime, ZoneId};
 use qilian_evaluator::curves::ZoneRisk;
-use qilian_models::hazard::footprint::{Footprint, FootprintKind};
+use qilian_hazardlib::footprint::{Footprint, FootprintKind};
+use qilian_hazardlib::grid::Grid;
 use std::collections::BTreeMap;
 
 /// Canvas size.

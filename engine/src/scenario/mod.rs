@@ -7,6 +7,7 @@ pub mod cache;
 mod casualties;
 mod hazard;
 mod load;
+mod names;
 mod part;
 mod types;
 mod validate;
@@ -19,9 +20,9 @@ pub use load::{
 };
 pub use types::*;
 
-use crate::grid::Grid;
 use crate::network::Network;
 use crate::units::SimTime;
+use qilian_hazardlib::grid::Grid;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

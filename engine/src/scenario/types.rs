@@ -10,6 +10,8 @@ use crate::rng::{StreamTag, Streams};
 use crate::units::{Hours, Kmh, Metres, VehPerHour};
 use serde::{Deserialize, Serialize};
 
+pub use qilian_hazardlib::damage::{DamageState, Susceptibility};
+
 /// A scenario file as written: parts may be inline or paths to other files.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Scenario")]
@@ -120,80 +122,6 @@ pub struct SusceptibilityArea {
     /// Vertices (x, y) in the region's frame, m; at least three, closed
     /// implicitly.
     pub polygon: Vec<(f64, f64)>,
-}
-
-/// Hazus liquefaction susceptibility category of a deposit (Hazus
-/// Earthquake Model Technical Manual, §4.2.2.1: from the deposit's type
-/// and age, e.g. Holocene river-channel and flood-plain deposits are high
-/// or very high).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Susceptibility {
-    /// Very high.
-    VeryHigh,
-    /// High.
-    High,
-    /// Moderate.
-    Moderate,
-    /// Low.
-    Low,
-    /// Very low.
-    VeryLow,
-    /// Not susceptible (Hazus "None").
-    NotSusceptible,
-}
-
-impl Susceptibility {
-    /// All categories, most susceptible first.
-    pub const ALL: [Susceptibility; 6] = [
-        Susceptibility::VeryHigh,
-        Susceptibility::High,
-        Susceptibility::Moderate,
-        Susceptibility::Low,
-        Susceptibility::VeryLow,
-        Susceptibility::NotSusceptible,
-    ];
-
-    /// The Hazus name: `very high`, `high`, `moderate`, `low`, `very low`,
-    /// `none`.
-    pub fn hazus_name(self) -> &'static str {
-        match self {
-            Susceptibility::VeryHigh => "very high",
-            Susceptibility::High => "high",
-            Susceptibility::Moderate => "moderate",
-            Susceptibility::Low => "low",
-            Susceptibility::VeryLow => "very low",
-            Susceptibility::NotSusceptible => "none",
-        }
-    }
-}
-
-impl std::str::FromStr for Susceptibility {
-    type Err = String;
-
-    /// Accepts the Hazus names and the RON variant names, ignoring case,
-    /// spaces, `_` and `-` (`very high`, `VeryHigh`, `very_high`; `none` or
-    /// `NotSusceptible`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key: String = s
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '_' | '-'))
-            .flat_map(char::to_lowercase)
-            .collect();
-        let found = match key.as_str() {
-            "veryhigh" => Susceptibility::VeryHigh,
-            "high" => Susceptibility::High,
-            "moderate" => Susceptibility::Moderate,
-            "low" => Susceptibility::Low,
-            "verylow" => Susceptibility::VeryLow,
-            "none" | "notsusceptible" => Susceptibility::NotSusceptible,
-            _ => {
-                return Err(format!(
-                    "unknown liquefaction susceptibility `{s}` (expected very high, high, moderate, low, very low or none)"
-                ));
-            }
-        };
-        Ok(found)
-    }
 }
 
 /// WGS84 coordinates of the local frame's (0, 0).
@@ -355,34 +283,6 @@ pub struct Facility {
     /// Hours a telecom site runs on battery without grid power.
     #[serde(default)]
     pub battery_h: Hours,
-}
-
-/// Hazus damage states.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-pub enum DamageState {
-    /// DS0.
-    #[default]
-    None,
-    /// DS1.
-    Slight,
-    /// DS2.
-    Moderate,
-    /// DS3.
-    Extensive,
-    /// DS4.
-    Complete,
-}
-
-impl DamageState {
-    /// The four damaged states, slight to complete.
-    pub const DAMAGED: [DamageState; 4] = [
-        DamageState::Slight,
-        DamageState::Moderate,
-        DamageState::Extensive,
-        DamageState::Complete,
-    ];
 }
 
 /// Kinds of crews.

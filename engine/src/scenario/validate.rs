@@ -7,8 +7,8 @@ use super::hazard::*;
 use super::types::*;
 use super::{Problem, RasterSet};
 use crate::dist::{Dist, Num};
-use crate::grid::Grid;
 use crate::ids::{FacilityId, NodeId, ZoneId};
+use qilian_hazardlib::grid::Grid;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -223,6 +223,7 @@ pub(super) fn region(file: &Path, r: &Region) -> Vec<Problem> {
             rep.add(format!("facility {}: is part of a `needs` cycle", f.id.0));
         }
     }
+    super::names::region(file, r, &mut rep.problems);
     rep.problems
 }
 
@@ -586,6 +587,7 @@ pub(super) fn scenario(
     }
     for (i, hz) in s.hazards.iter().enumerate() {
         hazard(&mut rep, i, hz, h, r, grids);
+        super::names::hazard(file, i, hz, grids, &mut rep.problems);
     }
     // Floods and fires forecast their arrival; earthquakes and leaks do not.
     let forecasts = s

@@ -123,6 +123,44 @@ fn hazard_ranges_are_checked() {
     );
 }
 
+/// Names from the hazard models' tables are checked by the loader itself, so
+/// `validate`, `run`, `stress` and the drill all reject them alike.
+#[test]
+fn unknown_model_names_are_load_errors() {
+    let bad = r#"Earthquake((at_h: 1.0, magnitude: 6.0, rake_deg: 0.0, epicentre_x: 0.0,
+            epicentre_y: 0.0, gmpe: "Campbell2003", vs30_default_mps: 400.0)),
+        Earthquake((at_h: 1.0, magnitude: 8.5, rake_deg: 0.0, epicentre_x: 0.0,
+            epicentre_y: 0.0, gmpe: "AkkarBommer2010", vs30_default_mps: 400.0)),
+        ChemicalLeak((at_h: 1.0, source: Facility(10), rate_kg_s: 1.0, duration_h: 1.0,
+            chemical: "phosgene", terrain: Rural,
+            wind: [(from_h: 0.0, speed_m_s: 2.0, from_deg: 0.0, stability: Class(D))])),
+        Fire((at_h: 1.0, ignition_x: 0.0, ignition_y: 0.0, wind_speed_m_s: 2.0,
+            wind_from_deg: 0.0, moisture: (dead_1h: 6.0, dead_10h: 7.0, dead_100h: 8.0,
+            live_herb: 60.0, live_woody: 90.0)))"#;
+    let fuel = grid(-250.0).replace("1 2 3\n", "1 2 77\n");
+    let mut src = with(RASTERS, &grid(-250.0), &fuel, bad);
+    let region = src.0.get_mut(Path::new("s/region.ron")).unwrap();
+    let edited = region.replace(
+        "kind: Substation, node: 3)",
+        "kind: Substation, node: 3, fragility: Some(\"EP.S.X\"))",
+    );
+    assert_ne!(*region, edited);
+    *region = Box::leak(edited.into_boxed_str());
+    let m = messages(&src);
+    for want in [
+        "hazard 1 (earthquake): unknown gmpe `Campbell2003`",
+        "hazard 2 (earthquake): magnitude 8.5 is outside AkkarBommer2010's range",
+        "hazard 3 (chemical leak): chemical `phosgene` is not supported",
+        "hazard 4 (fire): the fuel raster has unknown fuel-model numbers [77]",
+        "s/region.ron: region: facility 10: unknown fragility class `EP.S.X`",
+    ] {
+        assert!(
+            m.iter().any(|p| p.contains(want)),
+            "missing {want:?} in {m:#?}"
+        );
+    }
+}
+
 #[test]
 fn hazard_numbers_may_be_distributions_drawn_per_replicate() {
     use qilian_engine::Streams;

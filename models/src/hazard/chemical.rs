@@ -5,7 +5,7 @@
 //! Each tick the release emits puffs (one per 20 m of wind run, so the train
 //! is dense compared with σy at the zones) of mass Q·Δt at the source; every
 //! puff moves with the wind of the current period and spreads with the
-//! Briggs/McElroy–Pooler σ of its travel distance ([`crate::puff`]). The
+//! Briggs/McElroy–Pooler σ of its travel distance ([`qilian_hazardlib::puff`]). The
 //! concentration at each zone's node (ground level) is evaluated at the
 //! middle of the tick and held for the tick:
 //!
@@ -30,17 +30,17 @@
 use super::{HazardArrival, HazardStats, node_xy};
 use crate::infrastructure::Zones;
 use crate::measure::round6;
-use crate::plume::{self, Insolation, PgClass, Stability, Terrain};
-use crate::puff::{Puff, puff_concentration};
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
-use crate::toxic::{AeglLevel, Chemical, Probit, aegl};
-use crate::units::{KgPerCubicMetre, Metres, MetresPerSecond, Minutes};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::NodeIx;
 use qilian_engine::scenario::{
     self as sc, ChemicalLeak, DamageState, Hazard, LeakSource, StabilityFrom, WorkKind,
 };
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
+use qilian_hazardlib::plume::{self, Insolation, PgClass, Stability, Terrain};
+use qilian_hazardlib::puff::{Puff, puff_concentration};
+use qilian_hazardlib::toxic::{AeglLevel, Chemical, Probit, aegl};
+use qilian_hazardlib::units::{KgPerCubicMetre, Metres, MetresPerSecond, Minutes};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -463,15 +463,15 @@ pub(crate) fn effects(
 }
 
 /// Hazard phase, after [`advance`], only when footprints are recorded
-/// ([`super::footprint::record`]): every [`super::footprint::PLUME_SAMPLE_S`]
+/// ([`super::footprint::record`]): every [`super::grids::PLUME_SAMPLE_S`]
 /// of run time, the ground-level concentration of every puff on the region
 /// grid, kept as each cell's peak.
 pub(crate) fn record_plume(
     scenario: Res<ScenarioRes>,
     leaks: Res<Leaks>,
-    recorder: Option<ResMut<super::footprint::FootprintRecorder>>,
+    recorder: Option<ResMut<super::grids::FootprintRecorder>>,
 ) {
-    use super::footprint::{PLUME_SAMPLE_S, PlumeSamples, RegionGrid};
+    use super::grids::{PLUME_SAMPLE_S, PlumeSamples, RegionGrid};
     let Some(mut recorder) = recorder else { return };
     for lk in leaks.0.iter().filter(|lk| lk.started) {
         let rec = recorder.plumes.entry(lk.number).or_insert_with(|| {
@@ -548,8 +548,9 @@ pub(crate) fn record_plume(
 /// Footprints of the releases sampled by [`record_plume`]: peak
 /// concentration per region cell, ppm (below the trace level NODATA), with
 /// the chemical's 60-min AEGLs.
-pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
-    use super::footprint::{Footprint, FootprintKind, FootprintRecorder};
+pub(crate) fn footprints(world: &World, out: &mut Vec<qilian_hazardlib::footprint::Footprint>) {
+    use super::grids::FootprintRecorder;
+    use qilian_hazardlib::footprint::{Footprint, FootprintKind};
     let (Some(leaks), Some(recorder), Some(scenario)) = (
         world.get_resource::<Leaks>(),
         world.get_resource::<FootprintRecorder>(),

@@ -33,7 +33,7 @@
 //! DS          = the state with u_ds < P(DS ≥ ds | PGD) worst
 //! ```
 //!
-//! ([`crate::liquefaction`], Hazus §4.2.2.1) with the class HRD.GF.1 for
+//! ([`qilian_hazardlib::liquefaction`], Hazus §4.2.2.1) with the class HRD.GF.1 for
 //! roads with ≥ 2 lanes each way (Hazus major roads, ≥ 4 lanes), HRD.GF.2
 //! for other roads, HWB.GF for bridges and HTU.GF for tunnels; u_liq and
 //! u_ds come after ε from the site's own stream, so the draws depend only on
@@ -49,18 +49,18 @@
 //! and its KPIs carry no ground-failure keys.
 
 use super::HazardStats;
-use crate::fragility::{self, Demand, FragilityClass};
-use crate::gmpe::{self, GroundMotionModel, Imt, Rupture, Site};
 use crate::infrastructure::Facilities;
-use crate::liquefaction::{self, Susceptibility};
 use crate::measure::round6;
-use crate::units::{Degrees, Km, MetresPerSecond};
 use bevy_ecs::prelude::*;
 use qilian_engine::dist::{std_normal, unit};
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
 use qilian_engine::scenario::{DamageState, Earthquake, Hazard, Region};
 use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime, StreamTag, Streams};
+use qilian_hazardlib::fragility::{self, Demand, FragilityClass};
+use qilian_hazardlib::gmpe::{self, GroundMotionModel, Imt, Rupture, Site};
+use qilian_hazardlib::liquefaction::{self, Susceptibility};
+use qilian_hazardlib::units::{Degrees, Km, MetresPerSecond};
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -673,8 +673,9 @@ fn link_state(state: DamageState, reason: &Arc<str>) -> Option<EdgeState> {
 /// the GMPE median at each cell's Rjb and Vs30 with this run's
 /// between-event term (the same η the sites drew), without within-event
 /// terms.
-pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
-    use super::footprint::{Footprint, FootprintKind, RegionGrid};
+pub(crate) fn footprints(world: &World, out: &mut Vec<qilian_hazardlib::footprint::Footprint>) {
+    use super::grids::RegionGrid;
+    use qilian_hazardlib::footprint::{Footprint, FootprintKind};
     let (Some(quakes), Some(streams), Some(scenario)) = (
         world.get_resource::<Quakes>(),
         world.get_resource::<Streams>(),

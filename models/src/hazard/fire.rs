@@ -3,7 +3,7 @@
 //! lines.
 //!
 //! At ignition the whole arrival-time grid is computed at once (minimum
-//! travel time over per-cell Rothermel ellipses, [`crate::fire::spread`];
+//! travel time over per-cell Rothermel ellipses, [`qilian_hazardlib::fire::spread`];
 //! wind and moistures are constant during the fire). That grid is also the
 //! forecast: each zone's forecast arrival goes into
 //! [`super::HazardArrival::forecast`], and a `FireLine` task opens for a zone
@@ -24,30 +24,21 @@
 //! `facility_damage` state.
 
 use super::{HazardArrival, HazardStats, node_xy};
-use crate::fire::rothermel::Moistures;
-use crate::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
-use crate::fire::{FireError, fuel};
+use qilian_hazardlib::fire::rothermel::Moistures;
+use qilian_hazardlib::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
+
 use crate::infrastructure::{Facilities, Zones};
 use crate::measure::round6;
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
 use bevy_ecs::prelude::*;
-use qilian_engine::grid::Grid;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, NodeIx};
 use qilian_engine::scenario::{DamageState, Fire, Hazard, WorkKind};
 use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
+use qilian_hazardlib::grid::Grid;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-
-/// Whether a fuel-raster value is a known fuel model (or non-burnable).
-pub(crate) fn fuel_known(n: u16) -> Result<(), FireError> {
-    if fuel::is_nonburnable_number(n) {
-        Ok(())
-    } else {
-        fuel::by_number(n).map(|_| ())
-    }
-}
 
 /// One fire of the scenario.
 struct Burn {
@@ -416,8 +407,9 @@ pub(crate) fn damage(
 
 /// Footprints of the fires that have ignited: arrival time per fuel cell,
 /// hours since the run's start, for cells the front reached by the horizon.
-pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
-    use super::footprint::{Footprint, FootprintKind, to_grid};
+pub(crate) fn footprints(world: &World, out: &mut Vec<qilian_hazardlib::footprint::Footprint>) {
+    use super::grids::to_grid;
+    use qilian_hazardlib::footprint::{Footprint, FootprintKind};
     let (Some(burns), Some(scenario), Some(clock)) = (
         world.get_resource::<Burns>(),
         world.get_resource::<ScenarioRes>(),

@@ -2,7 +2,7 @@
 //! advanced to the clock every tick, and what the water does to roads,
 //! facilities and zones.
 //!
-//! Solver ([`crate::flood`]): Bates et al. (2010) local-inertial scheme,
+//! Solver ([`qilian_hazardlib::flood`]): Bates et al. (2010) local-inertial scheme,
 //! uniform Manning n, free outflow on every edge at the hazard's
 //! `boundary_slope`, inflow hydrographs at the cells holding the inflow
 //! points (time 0 = the hazard's `at_h`), adaptive CFL step capped at one
@@ -45,17 +45,19 @@
 //!   residential; Huizinga et al. 2017), reported as KPIs.
 
 use super::{HazardArrival, HazardStats, node_xy};
-use crate::depth_damage::{Occupancy, Region as DdRegion, damage_fraction};
-use crate::flood::{Boundaries, Boundary, Cell, FloodModel, FloodParams, Hydrograph, Manning};
 use crate::infrastructure::{Facilities, Zones};
 use crate::measure::round6;
-use crate::units::Metres;
 use bevy_ecs::prelude::*;
-use qilian_engine::grid::Grid;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
 use qilian_engine::scenario::{DamageState, Flood, Hazard};
 use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
+use qilian_hazardlib::depth_damage::{Occupancy, Region as DdRegion, damage_fraction};
+use qilian_hazardlib::flood::{
+    Boundaries, Boundary, Cell, FloodModel, FloodParams, Hydrograph, Manning,
+};
+use qilian_hazardlib::grid::Grid;
+use qilian_hazardlib::units::Metres;
 use serde_json::json;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -690,8 +692,9 @@ fn kpis(f: &Inundation, s: &qilian_engine::Scenario) -> Vec<(&'static str, serde
 
 /// Footprints of the floods that have started: the solver's maximum depth
 /// per DEM cell over the flood's course (dry cells NODATA).
-pub(crate) fn footprints(world: &World, out: &mut Vec<super::footprint::Footprint>) {
-    use super::footprint::{Footprint, FootprintKind, to_grid};
+pub(crate) fn footprints(world: &World, out: &mut Vec<qilian_hazardlib::footprint::Footprint>) {
+    use super::grids::to_grid;
+    use qilian_hazardlib::footprint::{Footprint, FootprintKind};
     let Some(floods) = world.get_resource::<Floods>() else {
         return;
     };

@@ -35,9 +35,10 @@ pub mod earthquake;
 pub mod fire;
 pub mod flood;
 pub mod footprint;
+mod grids;
 
 use bevy_ecs::prelude::*;
-use qilian_engine::scenario::{Hazard, Problem, Scenario};
+use qilian_engine::scenario::{Hazard, Scenario};
 use qilian_engine::{Kpis, Phase, ScenarioRes, Sim, SimPlugin, SimTime, Streams};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -274,91 +275,4 @@ fn publish(mut stats: ResMut<HazardStats>, mut kpis: ResMut<Kpis>) {
         .map(|(k, v)| (k.clone(), Value::Object(v.clone())))
         .collect();
     kpis.0.insert("hazards".into(), Value::Object(obj));
-}
-
-/// Checks a loaded scenario against the models' tables: GMPE names and
-/// magnitude ranges, fragility classes, chemicals, fuel-model numbers. The
-/// engine range-checks hazards but cannot know these names; the CLI reports
-/// these problems like the loader's (exit 2).
-pub fn validate(s: &Scenario) -> Vec<Problem> {
-    let mut out = Vec::new();
-    let region_file = s.path.clone();
-    for f in &s.region.facilities {
-        if let Some(c) = &f.fragility
-            && let Err(e) = crate::fragility::class(c)
-        {
-            out.push(Problem::new(
-                &region_file,
-                format!("region: facility {}: {e}", f.id.0),
-            ));
-        }
-    }
-    for e in &s.region.edges {
-        if let Some(b) = &e.bridge
-            && let Err(err) = crate::fragility::class(&b.fragility)
-        {
-            out.push(Problem::new(
-                &region_file,
-                format!("region: edge {}: {err}", e.id.0),
-            ));
-        }
-    }
-    for (i, hz) in s.file.hazards.iter().enumerate() {
-        let item = format!("hazard {} ({})", i + 1, hz.kind_name());
-        match hz {
-            Hazard::Earthquake(e) => match crate::gmpe::by_name(&e.gmpe) {
-                None => out.push(Problem::new(
-                    &s.path,
-                    format!(
-                        "{item}: unknown gmpe `{}` (expected AkkarBommer2010 or BooreAtkinson2008)",
-                        e.gmpe
-                    ),
-                )),
-                Some(m)
-                    if !(m.validity().mag_ok(e.magnitude.bounds().0)
-                        && m.validity().mag_ok(e.magnitude.bounds().1)) =>
-                {
-                    out.push(Problem::new(
-                        &s.path,
-                        format!(
-                            "{item}: magnitude {} is outside {}'s range {}–{}",
-                            e.magnitude,
-                            e.gmpe,
-                            m.validity().mag.0,
-                            m.validity().mag.1
-                        ),
-                    ))
-                }
-                _ => {}
-            },
-            Hazard::ChemicalLeak(c) => {
-                if let Err(e) = c.chemical.parse::<crate::toxic::Chemical>() {
-                    out.push(Problem::new(&s.path, format!("{item}: {e}")));
-                }
-            }
-            Hazard::Fire(_) => {
-                if let Some(fuel) = &s.rasters.fuel {
-                    let mut bad: Vec<u16> = fuel
-                        .data()
-                        .iter()
-                        .filter(|v| !fuel.is_nodata(**v))
-                        .map(|&v| v as u16)
-                        .filter(|&n| fire::fuel_known(n).is_err())
-                        .collect();
-                    bad.sort_unstable();
-                    bad.dedup();
-                    if !bad.is_empty() {
-                        out.push(Problem::new(
-                            &s.path,
-                            format!(
-                                "{item}: the fuel raster has unknown fuel-model numbers {bad:?}"
-                            ),
-                        ));
-                    }
-                }
-            }
-            Hazard::Flood(_) => {}
-        }
-    }
-    out
 }

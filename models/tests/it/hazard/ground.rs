@@ -153,11 +153,11 @@ fn high_susceptibility_fails_more_often_than_low_and_none_never() {
 
 #[test]
 fn ground_failure_raises_a_bridges_damage_over_shaking_alone() {
-    use qilian_models::fragility;
+    use qilian_hazardlib::fragility;
+    use qilian_hazardlib::liquefaction::Susceptibility;
     use qilian_models::hazard::earthquake::{
         Event, GroundSite, ShakeSite, fail_ground, ground_class, shake,
     };
-    use qilian_models::liquefaction::Susceptibility;
     let e = qilian_engine::scenario::Earthquake {
         at_h: qilian_engine::Hours(0.0),
         magnitude: 7.0,
@@ -203,7 +203,7 @@ fn ground_failure_raises_a_bridges_damage_over_shaking_alone() {
         assert_eq!(s.pga_g, g.pga_g);
         assert_eq!(
             g.pgd_in.is_none(),
-            g.state == qilian_models::fragility::DamageState::None
+            g.state == qilian_hazardlib::fragility::DamageState::None
         );
     }
     let liquefied = failed.iter().filter(|g| g.pgd_in.is_some()).count();
