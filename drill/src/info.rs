@@ -1,5 +1,5 @@
 //! The information model: how truth (the journal of a team's run) becomes
-//! the reports a team receives (DESIGN §8, fog of war).
+//! the reports a team receives (docs/drills.md#what-a-team-sees, fog of war).
 //!
 //! Every journal event has one reporting [`Source`]: sensors and SCADA for
 //! hazard onsets and facility damage, public calls for roads and people

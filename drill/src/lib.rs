@@ -1,6 +1,6 @@
 //! # qilian-drill
 //!
-//! Double-blind drills (DESIGN §8): a template with distributions is
+//! Double-blind drills (docs/drills.md): a template with distributions is
 //! realised from a secret seed into a sealed scenario; each team plays its
 //! own copy through a browser console and sees only what the information
 //! model reports; the controller sees the truth and runs the clock;
@@ -18,6 +18,11 @@
 //! event as delivered to the team (late, or never); an *order* is a team's
 //! command, applied as an engine `Inject` at the next tick; the *seal* is
 //! the SHA-256 of the seed, published when the drill is created.
+//!
+//! Boundaries: imports the engine, models, evaluator and viewer; only the
+//! binary imports it. Unlike the other libraries it does IO on purpose: its
+//! drill directory (the journal fsync'd before an order is acknowledged), OS
+//! entropy, the wall clock and HTTP.
 
 pub mod info;
 pub mod journal;

@@ -1,5 +1,5 @@
 //! Drill templates: a scenario with distributions in place of values
-//! (DESIGN §8), and their realisation from a seed into a concrete
+//! (docs/drills.md#templates-and-the-seal), and their realisation from a seed into a concrete
 //! [`Scenario`].
 //!
 //! A template names the region, plan and targets as a scenario does, then

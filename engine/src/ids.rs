@@ -1,6 +1,6 @@
 //! Stable identifiers, taken from the scenario and never from ECS `Entity` bits
-//! (DESIGN §3). Each kind of thing has its own newtype so a crew id can never be
-//! passed where a zone id is meant.
+//! (docs/time-and-randomness.md#stable-ids). Each kind of thing has its own
+//! newtype so a crew id can never be passed where a zone id is meant.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! The journal: every state change that matters to a person, as a typed
 //! [`SimEvent`], in the order it happened. Written as JSON Lines; it is the
-//! replay and the audit trail (DESIGN §3).
+//! replay and the audit trail (docs/data-flow.md#the-journal).
 //!
 //! The event vocabulary lives here so every crate speaks it; what causes the
 //! events lives in `qilian-models`.

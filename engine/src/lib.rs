@@ -6,13 +6,18 @@
 //! and validation ([`scenario`]), and the road [`network`] with routing.
 //! Raster layers and the damage vocabulary come from `qilian-hazardlib`.
 //!
-//! Data flow (DESIGN §2): `scenario.ron` → [`scenario::load`] → an immutable
-//! [`Scenario`] shared through `Arc` → [`Sim::new`] builds one replicate's
-//! `World` → models add their systems → [`Sim::run`] → [`RunResult`].
+//! Data flow (docs/data-flow.md#from-file-to-result): `scenario.ron` →
+//! [`scenario::load`] → an immutable [`Scenario`] shared through `Arc` →
+//! [`Sim::new`] builds one replicate's `World` → models add their systems →
+//! [`Sim::run`] → [`RunResult`].
 //!
 //! The engine knows no hazard model and no agent behaviour: it declares the
 //! data vocabulary (scenario types including hazard parameters, journal
 //! events) and runs the clock.
+//!
+//! Boundaries: imports `qilian-hazardlib` (re-exporting its `DamageState`,
+//! `Susceptibility` and `Metres` as scenario vocabulary) and no other Qilian
+//! crate. Its only IO is the loader's: scenario files and the region cache.
 
 pub mod dist;
 pub mod ids;

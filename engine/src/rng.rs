@@ -1,4 +1,4 @@
-//! Random-number streams (DESIGN §3).
+//! Random-number streams (docs/time-and-randomness.md#random-streams).
 //!
 //! There is one RNG type, [`SimRng`] (ChaCha8). Every draw comes from a stream
 //! keyed by `(scenario seed, replicate, stream tag, stable id)`, so what replicate

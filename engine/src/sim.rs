@@ -16,7 +16,7 @@ use bevy_ecs::schedule::{ScheduleBuildSettings, ScheduleLabel};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The phases of a tick, in order (DESIGN §3).
+/// The phases of a tick, in order (docs/time-and-randomness.md#ticks-and-phases).
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
     /// Scripted and controller injects, player orders.

@@ -1,7 +1,8 @@
 //! Units that cross crate boundaries: simulation time in integer seconds, and
 //! thin `f64` newtypes that name what a number measures.
 //!
-//! `SimTime` is the only clock in a run (DESIGN §3): seconds since the scenario
+//! `SimTime` is the only clock in a run
+//! (docs/time-and-randomness.md#simulation-time): seconds since the scenario
 //! start. Outputs report hours; use [`SimTime::hours`].
 
 use serde::{Deserialize, Serialize};

@@ -12,6 +12,9 @@
 //! the required service fraction; deadlines count from it. A target is *met at*
 //! the first time from which its measure stays at or above the fraction until
 //! the horizon.
+//!
+//! Boundaries: imports the engine and the models (only `standard_sim`, to run
+//! stress replicates), never the viewer, osm or drill; no IO.
 
 use qilian_engine::{RunResult, Series, Targets};
 

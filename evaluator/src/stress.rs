@@ -1,8 +1,8 @@
-//! Monte Carlo stress tests (DESIGN §6): replicates in parallel, results in
-//! replicate order, the chance of meeting each target with a Wilson interval,
-//! and P10/P50/P90 of restoration times and KPIs. Also shards (a fixed slice
-//! of replicates per job) and their merge, plan comparison on common random
-//! numbers, and bottleneck analysis.
+//! Monte Carlo stress tests (docs/evaluation.md#monte-carlo-stress-runs):
+//! replicates in parallel, results in replicate order, the chance of meeting
+//! each target with a Wilson interval, and P10/P50/P90 of restoration times and
+//! KPIs. Also shards (a fixed slice of replicates per job) and their merge,
+//! plan comparison on common random numbers, and bottleneck analysis.
 //!
 //! Glossary: a *replicate* is one run with its own random streams
 //! (`Streams::new(seed, replicate)`), so replicate k draws the same numbers

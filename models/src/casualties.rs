@@ -1,4 +1,4 @@
-//! Casualties by cause, and the rescue of trapped people (DESIGN §5, §6).
+//! Casualties by cause, and the rescue of trapped people (docs/models.md#casualties).
 //!
 //! The hazard models say where each hazard is; the evacuation says who was
 //! still there. This model turns those people into deaths, injuries and

@@ -1,7 +1,8 @@
 //! # qilian-models
 //!
-//! The models that run inside a [`Sim`]: each is a [`SimPlugin`](qilian_engine::SimPlugin) adding its
-//! resources, entities and systems to the engine's phases.
+//! The models that run inside a [`Sim`]: each is a
+//! [`SimPlugin`](qilian_engine::SimPlugin) adding its resources, entities and
+//! systems to the engine's phases.
 //!
 //! - [`infrastructure`]: facility damage, power/water/telecom service per zone;
 //! - [`responders`]: tasks from damage, dispatch, crews driving and working;
@@ -15,7 +16,11 @@
 //! nothing of the World.
 //!
 //! Models never read files, the wall clock, environment variables or a thread
-//! RNG: everything comes from the World (DESIGN §1).
+//! RNG: everything comes from the World (ARCHITECTURE.md#invariants).
+//!
+//! Boundaries: imports the engine and `qilian-hazardlib`, never the
+//! evaluator, viewer, osm or drill. Every draw comes from a `Streams`
+//! stream.
 
 pub mod casualties;
 pub mod evacuation;

@@ -1,7 +1,7 @@
 //! # qilian-osm
 //!
 //! Imports an OpenStreetMap extract (`.osm.pbf`) as a Qilian region file
-//! (DESIGN §4): the drivable road graph, population zones and facilities. It
+//! (docs/scenario-files.md#region): the drivable road graph, population zones and facilities. It
 //! sits beside the data flow, before it: `qilian import osm` writes the
 //! region RON that scenarios then name. Only the CLI uses this crate.
 //!
@@ -59,6 +59,10 @@
 //!
 //! Memory: the file and every node position are held at once (16 bytes a
 //! node), which suits city and county extracts, not whole countries.
+//!
+//! Boundaries: imports the engine only (for the region types). It reads the
+//! extract (and a zones CSV) and writes the region RON atomically; only the
+//! binary uses it.
 
 pub mod feature;
 pub mod geo;

@@ -1,4 +1,4 @@
-//! Charts (DESIGN §7): service restoration curves with the target deadlines,
+//! Charts (docs/viewer.md#charts): service restoration curves with the target deadlines,
 //! the evacuation curve, a crew Gantt chart from the journal, P(target met)
 //! bars with Wilson intervals, the Monte Carlo fan chart and a comparison of
 //! two plans. Each returns a [`Figure`] (SVG and PNG).

@@ -1,14 +1,16 @@
 //! # qilian-viewer
 //!
-//! Turns results into files people open (DESIGN §7): charts and maps as SVG
+//! Turns results into files people open (docs/viewer.md): charts and maps as SVG
 //! and PNG drawn with plotters in an embedded font ([`charts`], [`maps`],
 //! [`Figure`]), a self-contained after-action `report.html` ([`report`]),
 //! GeoJSON for QGIS ([`geojson`]) and CSV for spreadsheets ([`csv`]).
 //!
 //! Data flow: the evaluator's results ([`qilian_engine::RunResult`],
 //! [`qilian_evaluator::Summary`], [`qilian_evaluator::stress::StressReport`],
-//! [`qilian_evaluator::curves`]) → this crate → bytes the CLI writes. The
-//! viewer reads no files and writes none; only the CLI imports it (DESIGN §1).
+//! [`qilian_evaluator::curves`], hazard footprints) → this crate → bytes
+//! the CLI (and the drill's review) writes. The viewer reads no files and
+//! writes none, and imports no model: footprints come as
+//! `qilian_hazardlib` rasters (ARCHITECTURE.md#invariants).
 //!
 //! Every output is deterministic: the same inputs give byte-identical files
 //! (sorted maps, no timestamps, no random ids).
@@ -18,6 +20,9 @@
 //! *hazard layer* is an optional per-cell value grid drawn under a map, made
 //! from a run's hazard *footprint*
 //! ([`qilian_hazardlib::footprint::Footprint`]) or built by hand.
+//!
+//! Boundaries: imports the engine, the evaluator and `qilian-hazardlib`, never
+//! the models, osm or drill.
 
 pub mod bundle;
 pub mod charts;

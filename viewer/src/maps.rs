@@ -1,4 +1,4 @@
-//! Maps (DESIGN §7), each with a scale bar, a north mark and a legend:
+//! Maps (docs/viewer.md#maps), each with a scale bar, a north mark and a legend:
 //!
 //! - [`state_map`]: the road network coloured by state (open, damaged,
 //!   closed), facilities by damage state and zones by the number of services

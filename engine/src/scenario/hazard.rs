@@ -1,4 +1,4 @@
-//! Hazards a scenario names (DESIGN §4–§5), as plain data: where and when an
+//! Hazards a scenario names (docs/scenario-files.md#hazards), as plain data: where and when an
 //! earthquake, flood, forest fire or chemical release starts and with which
 //! physical parameters. What they do is `qilian-models`' business; the engine
 //! only parses and range-checks them.

@@ -1,4 +1,4 @@
-//! Scenario files (DESIGN §4): the serde types, the loader and validation.
+//! Scenario files (docs/scenario-files.md): the serde types, the loader and validation.
 //!
 //! A [`Scenario`] is the loaded, validated, immutable static part of a run. It is
 //! shared through `Arc` by every replicate; a replicate never copies it.

@@ -1,5 +1,6 @@
-//! The scenario file format (DESIGN §4) as serde types. Every struct denies
-//! unknown fields, so a misspelt field is an error with its line and column.
+//! The scenario file format (docs/scenario-files.md#files-and-parts) as serde
+//! types. Every struct denies unknown fields, so a misspelt field is an error
+//! with its line and column.
 //!
 //! These types are plain data: they describe a region, a plan, targets and
 //! injects; behaviour lives in `qilian-models`.
@@ -395,7 +396,7 @@ pub struct Plan {
 }
 
 /// What a plan holds in reserve, for the static audit against the regional
-/// plan's figures (DESIGN §6, reference §7).
+/// plan's figures (docs/evaluation.md#plan-audit, reference §7).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Preparedness {

@@ -1,4 +1,4 @@
-//! Evacuation over the road graph (DESIGN §5): warned zones send their
+//! Evacuation over the road graph (docs/models.md#evacuation): warned zones send their
 //! households as vehicles, which drive to the nearest open shelter with room
 //! through links modelled as queues, and anyone the hazard reaches first is
 //! exposed.

@@ -23,15 +23,15 @@
 //! link when it has room; origins have no flow limit and no stuck timeout
 //! (departures are never part of a cycle, so they cannot gridlock).
 //!
-//! Order (DESIGN §3): every event has an exact time in seconds (`f64`) and is
-//! processed in `(time, kind, id)` order — link heads (kind 0, link index),
-//! departures (kind 1, vehicle index), origin heads (kind 2, zone index) — so a
-//! run does not depend on the tick length. Events sit in a calendar of
-//! one-second buckets: scheduling is a push onto a bucket, as a `u64` key
-//! with the order of the full `(time, kind, id)` key (`Packing`); when its
-//! second comes the bucket is sorted once, and the few events scheduled into
-//! the running second are merged in from a small heap (events more than
-//! [`RING_S`] seconds ahead wait in another heap).
+//! Order (docs/time-and-randomness.md#event-order): every event has an exact
+//! time in seconds (`f64`) and is processed in `(time, kind, id)` order — link
+//! heads (kind 0, link index), departures (kind 1, vehicle index), origin heads
+//! (kind 2, zone index) — so a run does not depend on the tick length. Events
+//! sit in a calendar of one-second buckets: scheduling is a push onto a bucket,
+//! as a `u64` key with the order of the full `(time, kind, id)` key
+//! (`Packing`); when its second comes the bucket is sorted once, and the few
+//! events scheduled into the running second are merged in from a small heap
+//! (events more than [`RING_S`] seconds ahead wait in another heap).
 //!
 //! Layout: the hot per-link state is one 64-byte `Lane` (one cache line);
 //! queues are intrusive singly linked lists through a per-vehicle `Car`

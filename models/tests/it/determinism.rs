@@ -1,5 +1,5 @@
 //! Same scenario and seed ⇒ identical journal, series and KPIs whatever the
-//! number of threads (DESIGN §3).
+//! number of threads (docs/time-and-randomness.md#determinism).
 
 use crate::build::random;
 use qilian_engine::RunResult;

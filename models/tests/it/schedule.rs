@@ -1,5 +1,5 @@
 //! The standard schedule has no ambiguous systems: within a phase, systems
-//! that touch the same data are ordered (DESIGN §3).
+//! that touch the same data are ordered (docs/time-and-randomness.md#ticks-and-phases).
 
 use crate::build::Builder;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
