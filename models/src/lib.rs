@@ -48,6 +48,7 @@ pub mod infrastructure;
 pub mod liquefaction;
 pub mod measure;
 pub mod normal;
+mod output;
 pub mod plume;
 pub mod puff;
 pub mod responders;

@@ -538,7 +538,7 @@ fn orders(
                     EventKind::CrewDispatched {
                         crew: c.id,
                         task: *task,
-                        eta_h: crate::measure::round6((off + eta) / 3600.0),
+                        eta_h: crate::output::round6((off + eta) / 3600.0),
                     },
                 );
             }
@@ -1041,7 +1041,7 @@ fn dispatch(
             EventKind::CrewDispatched {
                 crew: crew.id,
                 task: task_id,
-                eta_h: crate::measure::round6(eta / 3600.0),
+                eta_h: crate::output::round6(eta / 3600.0),
             },
         );
     }

@@ -29,7 +29,7 @@
 
 use super::{HazardArrival, HazardStats, node_xy};
 use crate::infrastructure::Zones;
-use crate::measure::round6;
+use crate::output::round6;
 use crate::plume::{self, Insolation, PgClass, Stability, Terrain};
 use crate::puff::{Puff, puff_concentration};
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};

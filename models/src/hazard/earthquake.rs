@@ -53,7 +53,7 @@ use crate::fragility::{self, Demand, FragilityClass};
 use crate::gmpe::{self, GroundMotionModel, Imt, Rupture, Site};
 use crate::infrastructure::Facilities;
 use crate::liquefaction::{self, Susceptibility};
-use crate::measure::round6;
+use crate::output::round6;
 use crate::units::{Degrees, Km, MetresPerSecond};
 use bevy_ecs::prelude::*;
 use qilian_engine::dist::{std_normal, unit};

@@ -28,7 +28,7 @@ use crate::fire::rothermel::Moistures;
 use crate::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
 use crate::fire::{FireError, fuel};
 use crate::infrastructure::{Facilities, Zones};
-use crate::measure::round6;
+use crate::output::round6;
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
 use bevy_ecs::prelude::*;
 use qilian_engine::grid::Grid;

@@ -48,7 +48,7 @@ use super::{HazardArrival, HazardStats, node_xy};
 use crate::depth_damage::{Occupancy, Region as DdRegion, damage_fraction};
 use crate::flood::{Boundaries, Boundary, Cell, FloodModel, FloodParams, Hydrograph, Manning};
 use crate::infrastructure::{Facilities, Zones};
-use crate::measure::round6;
+use crate::output::round6;
 use crate::units::Metres;
 use bevy_ecs::prelude::*;
 use qilian_engine::grid::Grid;
