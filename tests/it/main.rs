@@ -4,6 +4,7 @@ mod browser;
 mod cli;
 mod drill;
 mod drill_browser;
+mod golden;
 mod hazards;
 mod model;
 mod osm;
