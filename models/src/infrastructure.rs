@@ -1,7 +1,8 @@
-//! Infrastructure services (DESIGN §5): substations feed zones; water plants and
-//! telecom sites need power; a telecom site holds on battery for its stated
-//! hours. Each tick the [`Facilities`] state gives every zone's power, water and
-//! telecom service, and service fractions are people served / people.
+//! Infrastructure services (docs/models.md#infrastructure-services):
+//! substations feed zones; water plants and telecom sites need power; a telecom
+//! site holds on battery for its stated hours. Each tick the [`Facilities`]
+//! state gives every zone's power, water and telecom service, and service
+//! fractions are people served / people.
 //!
 //! Glossary: a facility is *functional* when undamaged (any Hazus damage state
 //! from slight up puts it out of service until a crew repairs it — an

@@ -27,6 +27,7 @@ pub mod evacuation;
 pub mod hazard;
 pub mod infrastructure;
 pub mod measure;
+mod output;
 pub mod responders;
 
 use qilian_engine::{Scenario, Sim};

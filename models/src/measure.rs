@@ -3,6 +3,7 @@
 //! run's KPIs.
 
 use crate::infrastructure::{Facilities, Zones};
+use crate::output::round6;
 use crate::responders::{Activity, Crew, TaskBoard};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::EdgeStates;
@@ -161,9 +162,4 @@ pub(crate) fn measure(
         kpis.0
             .insert("facilities_damaged_at_end".into(), json!(damaged));
     }
-}
-
-/// Round to 6 decimals so JSON output is short and stable.
-pub fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }

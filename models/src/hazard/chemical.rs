@@ -27,9 +27,10 @@
 //! containing it. Calm (< 0.5 m/s) is refused by validation: a Gaussian
 //! model has no answer for it.
 
+use super::effects::contaminate;
 use super::{HazardArrival, HazardStats, node_xy};
 use crate::infrastructure::Zones;
-use crate::measure::round6;
+use crate::output::round6;
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::NodeIx;
@@ -414,17 +415,8 @@ pub(crate) fn effects(
             );
             if level >= 2 {
                 arrival.reach(z, clock.now, lk.number);
-                if !zones.contaminated[z] {
-                    zones.contaminated[z] = true;
-                    zones.ever_contaminated[z] = true;
-                    journal.record(
-                        clock.now,
-                        EventKind::ZoneContaminated {
-                            zone: zones.ids[z],
-                            reason: Arc::from(format!("{:?} above AEGL-2", lk.chemical)),
-                        },
-                    );
-                }
+                let reason = format!("{:?} above AEGL-2", lk.chemical);
+                contaminate(&mut zones, &mut journal, clock.now, z, &reason);
             }
         }
         if !(lk.news.is_empty() && clock.tick_end() < clock.horizon) {

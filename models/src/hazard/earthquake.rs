@@ -49,13 +49,13 @@
 //! and its KPIs carry no ground-failure keys.
 
 use super::HazardStats;
+use super::effects::{damage_facility, set_link_pair};
 use crate::infrastructure::Facilities;
-use crate::measure::round6;
+use crate::output::round6;
 use bevy_ecs::prelude::*;
 use qilian_engine::dist::{std_normal, unit};
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
 use qilian_engine::scenario::{DamageState, Earthquake, Hazard, Region};
-use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime, StreamTag, Streams};
 use qilian_hazardlib::fragility::{self, Demand, FragilityClass};
 use qilian_hazardlib::gmpe::{self, GroundMotionModel, Imt, Rupture, Site};
@@ -568,16 +568,7 @@ pub(crate) fn damage(
             match *target {
                 Target::Facility(f) => {
                     by_state[s.state as usize] += 1;
-                    if s.state > fac.damage[f] {
-                        fac.damage[f] = s.state;
-                        journal.record(
-                            clock.now,
-                            EventKind::FacilityDamaged {
-                                facility: fac.ids[f],
-                                state: s.state,
-                            },
-                        );
-                    }
+                    damage_facility(&mut fac, &mut journal, clock.now, f, s.state);
                 }
                 Target::Bridge(l) => {
                     let ground = ground_of.remove(&l).unwrap_or(DamageState::None);
@@ -598,9 +589,7 @@ pub(crate) fn damage(
                     } else {
                         bridges_closed += 1;
                     }
-                    for l in std::iter::once(l).chain(net.links[l as usize].twin) {
-                        set_edge(net, &mut edges, &mut journal, clock.now, l, new.clone());
-                    }
+                    set_link_pair(net, &mut edges, &mut journal, clock.now, l, &new);
                 }
             }
         }
@@ -618,9 +607,7 @@ pub(crate) fn damage(
             } else {
                 roads_closed += 1;
             }
-            for l in std::iter::once(l).chain(net.links[l as usize].twin) {
-                set_edge(net, &mut edges, &mut journal, clock.now, l, new.clone());
-            }
+            set_link_pair(net, &mut edges, &mut journal, clock.now, l, &new);
         }
         let hz = &scenario.0.file.hazards[q.number as usize - 1];
         stats.set(q.number, hz, "sites", json!(q.sites.len()));

@@ -23,17 +23,17 @@
 //! (ash and debris); a facility whose node burns takes the hazard's
 //! `facility_damage` state.
 
+use super::effects::{contaminate, damage_facility, set_link_pair};
 use super::{HazardArrival, HazardStats, node_xy};
 use qilian_hazardlib::fire::rothermel::Moistures;
 use qilian_hazardlib::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
 
 use crate::infrastructure::{Facilities, Zones};
-use crate::measure::round6;
+use crate::output::round6;
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, NodeIx};
 use qilian_engine::scenario::{DamageState, Fire, Hazard, WorkKind};
-use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use qilian_hazardlib::grid::Grid;
 use serde_json::json;
@@ -301,7 +301,6 @@ pub(crate) fn damage(
             continue;
         }
         b.applied_s = elapsed;
-        let reason: Arc<str> = Arc::from("forest fire");
         let mut closed = Vec::new();
         for (l, link) in net.links.iter().enumerate() {
             let l = l as LinkIx;
@@ -324,21 +323,15 @@ pub(crate) fn damage(
                 closed.push(l);
             }
         }
+        let state = EdgeState::Closed {
+            state: DamageState::Slight,
+            reason: Arc::from("forest fire"),
+        };
         for l in closed {
             for l in std::iter::once(l).chain(net.links[l as usize].twin) {
                 b.link_done[l as usize] = true;
-                set_edge(
-                    net,
-                    &mut edges,
-                    &mut journal,
-                    clock.now,
-                    l,
-                    EdgeState::Closed {
-                        state: DamageState::Slight,
-                        reason: reason.clone(),
-                    },
-                );
             }
+            set_link_pair(net, &mut edges, &mut journal, clock.now, l, &state);
         }
         for (z, zone) in scenario.0.region.zones.iter().enumerate() {
             let n = net.node(zone.node).expect("validated: zone node exists");
@@ -355,17 +348,13 @@ pub(crate) fn damage(
                     what: Arc::from("fire front"),
                 },
             );
-            if !zones.contaminated[z] {
-                zones.contaminated[z] = true;
-                zones.ever_contaminated[z] = true;
-                journal.record(
-                    clock.now,
-                    EventKind::ZoneContaminated {
-                        zone: zone.id,
-                        reason: Arc::from("fire ash and debris"),
-                    },
-                );
-            }
+            contaminate(
+                &mut zones,
+                &mut journal,
+                clock.now,
+                z,
+                "fire ash and debris",
+            );
         }
         if b.damage != DamageState::None {
             for f in 0..fac.ids.len() {
@@ -373,16 +362,7 @@ pub(crate) fn damage(
                     continue;
                 }
                 b.facility_done[f] = true;
-                if b.damage > fac.damage[f] {
-                    fac.damage[f] = b.damage;
-                    journal.record(
-                        clock.now,
-                        EventKind::FacilityDamaged {
-                            facility: fac.ids[f],
-                            state: b.damage,
-                        },
-                    );
-                }
+                damage_facility(&mut fac, &mut journal, clock.now, f, b.damage);
             }
         }
         let cells = b.arrival.iter().filter(|t| **t <= elapsed).count();

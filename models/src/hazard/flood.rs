@@ -44,13 +44,13 @@
 //!   Each zone's deepest water gives its JRC damage fraction (Asia,
 //!   residential; Huizinga et al. 2017), reported as KPIs.
 
+use super::effects::{contaminate, damage_facility, set_link_pair};
 use super::{HazardArrival, HazardStats, node_xy};
 use crate::infrastructure::{Facilities, Zones};
-use crate::measure::round6;
+use crate::output::round6;
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
 use qilian_engine::scenario::{DamageState, Flood, Hazard};
-use qilian_engine::sim::set_edge;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use qilian_hazardlib::depth_damage::{Occupancy, Region as DdRegion, damage_fraction};
 use qilian_hazardlib::flood::{
@@ -585,21 +585,10 @@ pub(crate) fn damage(
             f.damage_at += 1;
             match e {
                 Effect::Road(l, state) => {
-                    for l in std::iter::once(*l).chain(net.links[*l as usize].twin) {
-                        set_edge(net, &mut edges, &mut journal, clock.now, l, state.clone());
-                    }
+                    set_link_pair(net, &mut edges, &mut journal, clock.now, *l, state);
                 }
                 Effect::FacilityFails(i) => {
-                    if fac.damage[*i] < DamageState::Moderate {
-                        fac.damage[*i] = DamageState::Moderate;
-                        journal.record(
-                            clock.now,
-                            EventKind::FacilityDamaged {
-                                facility: fac.ids[*i],
-                                state: DamageState::Moderate,
-                            },
-                        );
-                    }
+                    damage_facility(&mut fac, &mut journal, clock.now, *i, DamageState::Moderate);
                 }
                 Effect::ZoneReached(z) => {
                     arrival.reach(*z, clock.now, number);
@@ -613,17 +602,7 @@ pub(crate) fn damage(
                     );
                 }
                 Effect::ZoneReceded(z) => {
-                    if !zones.contaminated[*z] {
-                        zones.contaminated[*z] = true;
-                        zones.ever_contaminated[*z] = true;
-                        journal.record(
-                            clock.now,
-                            EventKind::ZoneContaminated {
-                                zone: zones.ids[*z],
-                                reason: Arc::from("flood deposits"),
-                            },
-                        );
-                    }
+                    contaminate(&mut zones, &mut journal, clock.now, *z, "flood deposits");
                 }
                 Effect::Kpis(values) => {
                     for (k, v) in values.iter() {

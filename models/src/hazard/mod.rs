@@ -17,7 +17,9 @@
 //!
 //! Each hazard also leaves its footprint (flood max depth, fire arrival
 //! times, plume peak concentration, PGA) as a plain raster for maps:
-//! [`footprint`].
+//! [`footprint`]. What they do to the World once their field reaches a
+//! place (a facility damaged, a link pair closed, a zone contaminated) is
+//! written once, in `effects`.
 //!
 //! Shared state: [`HazardArrival`] (when a hazard reached each zone, and
 //! forecasts; copied into the evacuation's `HazardReach` every tick so its
@@ -32,6 +34,7 @@
 
 pub mod chemical;
 pub mod earthquake;
+mod effects;
 pub mod fire;
 pub mod flood;
 pub mod footprint;
