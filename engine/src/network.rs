@@ -11,9 +11,10 @@
 //! agent bound there.
 
 use crate::ids::{EdgeId, NodeId};
-use crate::scenario::{DamageState, Region, RoadClass};
 use crate::units::{Kmh, Metres, VehPerHour};
 use petgraph::graph::{DiGraph, NodeIndex};
+use qilian_hazardlib::damage::DamageState;
+use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
@@ -28,6 +29,24 @@ pub const NO_LINK: LinkIx = u32::MAX;
 /// Speed factor on a link with slight damage that stays open. An assumption:
 /// Hazus gives no speed reduction; half speed is a common planning figure.
 pub const DAMAGED_SPEED_FACTOR: f64 = 0.5;
+
+/// Road class, used for defaults and for drawing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RoadClass {
+    /// Expressway.
+    Motorway,
+    /// National road.
+    Trunk,
+    /// Provincial road.
+    Primary,
+    /// County road.
+    Secondary,
+    /// Township road.
+    Tertiary,
+    /// Village or city street.
+    #[default]
+    Local,
+}
 
 /// A node of the network.
 #[derive(Clone, Debug)]
@@ -109,47 +128,6 @@ fn csr(n: usize, links: &[Link], key: impl Fn(&Link) -> NodeIx) -> (Vec<u32>, Ve
 }
 
 impl Network {
-    /// Build from a validated region. Links whose ends are missing are skipped
-    /// (validation reports them; this keeps the builder total).
-    pub fn from_region(region: &Region) -> Network {
-        let node_ix: BTreeMap<NodeId, NodeIx> = region
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id, i as NodeIx))
-            .collect();
-        let nodes = region
-            .nodes
-            .iter()
-            .map(|n| NetNode {
-                id: n.id,
-                x: n.x,
-                y: n.y,
-            })
-            .collect();
-        let mut links = Vec::with_capacity(region.edges.len());
-        for e in &region.edges {
-            let (Some(&from), Some(&to)) = (node_ix.get(&e.from), node_ix.get(&e.to)) else {
-                continue;
-            };
-            links.push(Link {
-                id: e.id,
-                from,
-                to,
-                length: e.length_m,
-                speed: e.speed_kmh,
-                lanes: e.lanes,
-                capacity: e.capacity_vph,
-                class: e.class,
-                main_road: e.main_road,
-                bridge: e.bridge.as_ref().map(|b| b.fragility.clone()),
-                free_time_s: e.length_m.0 / e.speed_kmh.mps(),
-                twin: None,
-            });
-        }
-        Network::from_parts(nodes, links)
-    }
-
     /// Build from nodes and links directly (generated test and bench graphs).
     pub fn from_parts(nodes: Vec<NetNode>, mut links: Vec<Link>) -> Network {
         let node_ix = nodes

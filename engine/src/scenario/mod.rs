@@ -20,9 +20,11 @@ pub use load::{
 };
 pub use types::*;
 
-use crate::network::Network;
+use crate::ids::NodeId;
+use crate::network::{Link, NetNode, Network, NodeIx};
 use crate::units::SimTime;
 use qilian_hazardlib::grid::Grid;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -113,5 +115,50 @@ impl std::fmt::Display for Problem {
             Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.file.display(), self.message),
             None => write!(f, "{}: {}", self.file.display(), self.message),
         }
+    }
+}
+
+// The network is built here, not in `network`, so that the road graph knows
+// nothing of scenario files (no import circle between the two).
+impl Network {
+    /// Build from a validated region. Links whose ends are missing are skipped
+    /// (validation reports them; this keeps the builder total).
+    pub fn from_region(region: &Region) -> Network {
+        let node_ix: BTreeMap<NodeId, NodeIx> = region
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id, i as NodeIx))
+            .collect();
+        let nodes = region
+            .nodes
+            .iter()
+            .map(|n| NetNode {
+                id: n.id,
+                x: n.x,
+                y: n.y,
+            })
+            .collect();
+        let mut links = Vec::with_capacity(region.edges.len());
+        for e in &region.edges {
+            let (Some(&from), Some(&to)) = (node_ix.get(&e.from), node_ix.get(&e.to)) else {
+                continue;
+            };
+            links.push(Link {
+                id: e.id,
+                from,
+                to,
+                length: e.length_m,
+                speed: e.speed_kmh,
+                lanes: e.lanes,
+                capacity: e.capacity_vph,
+                class: e.class,
+                main_road: e.main_road,
+                bridge: e.bridge.as_ref().map(|b| b.fragility.clone()),
+                free_time_s: e.length_m.0 / e.speed_kmh.mps(),
+                twin: None,
+            });
+        }
+        Network::from_parts(nodes, links)
     }
 }

@@ -11,6 +11,7 @@ use crate::rng::{StreamTag, Streams};
 use crate::units::{Hours, Kmh, Metres, VehPerHour};
 use serde::{Deserialize, Serialize};
 
+pub use crate::network::RoadClass;
 pub use qilian_hazardlib::damage::{DamageState, Susceptibility};
 
 /// A scenario file as written: parts may be inline or paths to other files.
@@ -148,24 +149,6 @@ pub struct Node {
     /// Elevation, metres.
     #[serde(default)]
     pub z: f64,
-}
-
-/// Road class, used for defaults and for drawing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum RoadClass {
-    /// Expressway.
-    Motorway,
-    /// National road.
-    Trunk,
-    /// Provincial road.
-    Primary,
-    /// County road.
-    Secondary,
-    /// Township road.
-    Tertiary,
-    /// Village or city street.
-    #[default]
-    Local,
 }
 
 /// A directed road link.
