@@ -15,7 +15,6 @@
 //! `examples/evac_scale.rs` (too slow for criterion's repetitions).
 
 #[path = "support/city.rs"]
-#[allow(dead_code)]
 mod city;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};

@@ -13,7 +13,6 @@
 //! criterion's repetitions).
 
 #[path = "support/grown.rs"]
-#[allow(dead_code)]
 mod grown;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};

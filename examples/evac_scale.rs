@@ -16,10 +16,12 @@
 //! with Z zones instead, for experiments.
 
 #[path = "../benches/support/city.rs"]
-#[allow(dead_code)]
 mod city;
 #[path = "../benches/support/procfs.rs"]
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "a support module shared by several benches and examples; each uses only part of it"
+)]
 mod procfs;
 
 use procfs::{process_cpu_s, status_kb, thread_cpu_ns};

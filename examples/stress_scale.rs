@@ -15,10 +15,12 @@
 //! (default 1000). `THREADS=2` runs only the 2-thread pass.
 
 #[path = "../benches/support/grown.rs"]
-#[allow(dead_code)]
 mod grown;
 #[path = "../benches/support/procfs.rs"]
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "a support module shared by several benches and examples; each uses only part of it"
+)]
 mod procfs;
 
 use procfs::{process_cpu_s, reset_peak, status_kb};

@@ -412,7 +412,6 @@ impl SimPlugin for CasualtiesPlugin {
 /// Damage phase: give the people newly exposed or caught this tick their
 /// cause and outcome, assess earthquakes that struck, and ask for rescue
 /// where people are trapped.
-#[allow(clippy::too_many_arguments)]
 fn assess(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,

@@ -249,9 +249,8 @@ fn describe(e: &SimEvent, s: &Scenario) -> Option<String> {
         | EventKind::CrewArrived { .. }
         | EventKind::TaskFinished { .. }
         | EventKind::CrewReturned { .. } => return None,
-        // Unreachable today; kinds added later (evacuation, hazards) show by
-        // their journal name and fields until they get a sentence here.
-        #[allow(unreachable_patterns)]
+        // Kinds without a sentence yet (evacuation, hazards) show by their
+        // journal name and fields.
         other => {
             let v = serde_json::to_value(other).ok()?;
             let kind = v.get("kind").and_then(Value::as_str).unwrap_or("event");

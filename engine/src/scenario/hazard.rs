@@ -312,7 +312,10 @@ pub enum StabilityFrom {
 
 /// Pasquill–Gifford stability classes, very unstable (A) to stable (F).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[allow(missing_docs)]
+#[expect(
+    missing_docs,
+    reason = "the Pasquill-Gifford class letters are their own documentation"
+)]
 pub enum StabilityClass {
     A,
     B,

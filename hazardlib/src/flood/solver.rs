@@ -1230,7 +1230,6 @@ impl<'a> Kernel<'a> {
     /// applied as `num · p / (p + g n² |q| Δt)` (`p = h_flow^{7/3}`), one
     /// division, and exactly `num` when `n = 0` (`p / p = 1`).
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     fn face_bates(&self, q: f64, ha: f64, za: f64, hb: f64, zb: f64, n2a: f64, n2b: f64) -> f64 {
         let (ea, eb) = (ha + za, hb + zb);
         // `max2` rather than `f64::max`: inputs are finite, and the plain
@@ -1257,7 +1256,6 @@ impl<'a> Kernel<'a> {
     /// pressure term, exact lake at rest), `A` the advection numerator
     /// (`sd_flux` differences / Δx). Returns `(u', q')`.
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     fn face_sd(
         &self,
         u: f64,

@@ -146,10 +146,7 @@ const I_SA10: usize = find_period(1.0);
 /// from the reference CSV (a test re-reads the CSV copy in `tests/data` and
 /// compares every value). PGV is omitted (it is in cm/s, not g). The 4.0 s
 /// row repeats 3.0 s: OpenQuake's extension, kept as in the source table.
-// Published values that happen to lie near π-related constants (e.g. τ = 0.318)
-// are data, not approximations of those constants.
 #[rustfmt::skip]
-#[allow(clippy::approx_constant)]
 pub mod table {
     use super::Ak10Coeffs;
     /// PGA row (Bommer et al. 2012).

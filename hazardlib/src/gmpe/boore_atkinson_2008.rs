@@ -245,7 +245,7 @@ const I_SITE10: usize = find_period(&site_periods(), 1.0);
 // Published values that happen to lie near π-related constants (e.g. τ = 0.318)
 // are data, not approximations of those constants.
 #[rustfmt::skip]
-#[allow(clippy::approx_constant)]
+#[expect(clippy::approx_constant, reason = "published coefficients, not approximations of pi or e")]
 pub mod table {
     use super::{Ba08Coeffs, Ba08Site};
     /// PGA row of Tables 6–8.

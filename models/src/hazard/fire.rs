@@ -279,7 +279,6 @@ fn forecast(b: &Burn, s: &qilian_engine::Scenario, arrival: &mut HazardArrival) 
 }
 
 /// Damage phase: what the front reached by the end of this tick.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn damage(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,

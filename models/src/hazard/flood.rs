@@ -562,7 +562,6 @@ pub(crate) fn advance(
 
 /// Damage phase: roads, facilities and zones by the depth at the end of the
 /// tick.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn damage(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
