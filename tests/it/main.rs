@@ -12,9 +12,9 @@ mod stress;
 mod viewer;
 mod zhangye;
 
-use std::path::{Path, PathBuf};
+use qilian_testkit::Scratch;
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Run the binary with `args` in directory `dir`.
 pub fn qilian(dir: &Path, args: &[&str]) -> Output {
@@ -25,17 +25,9 @@ pub fn qilian(dir: &Path, args: &[&str]) -> Output {
         .expect("binary runs")
 }
 
-/// A fresh empty directory under the system temp dir.
-pub fn scratch(name: &str) -> PathBuf {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "qilian-it-{}-{name}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh empty directory under the system temp dir, removed when dropped.
+pub fn scratch(name: &str) -> Scratch {
+    Scratch::new("it", name)
 }
 
 /// Absolute path of a file in the repository.

@@ -16,7 +16,7 @@ use tower::ServiceExt;
 struct Fixture {
     app: Arc<App>,
     tokens: Tokens,
-    dir: std::path::PathBuf,
+    dir: qilian_testkit::Scratch,
 }
 
 fn fixture(name: &str, teams: u32) -> Fixture {

@@ -7,8 +7,8 @@ mod template;
 
 use qilian_drill::seal::create_with_seed;
 use qilian_drill::template::{LoadedTemplate, load_template};
+use qilian_testkit::Scratch;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The test template (earthquake only).
 pub fn quake() -> LoadedTemplate {
@@ -29,23 +29,17 @@ pub fn stock(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A fresh directory under the system temp dir (not created).
-pub fn scratch(name: &str) -> PathBuf {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "qilian-drill-{}-{name}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A fresh directory under the system temp dir (not created), removed when
+/// dropped.
+pub fn scratch(name: &str) -> Scratch {
+    Scratch::absent("drill", name)
 }
 
 /// A fixed test seed.
 pub const SEED: [u8; 32] = [7; 32];
 
 /// A drill of the test template with the fixed seed.
-pub fn drill(name: &str, teams: u32) -> PathBuf {
+pub fn drill(name: &str, teams: u32) -> Scratch {
     let dir = scratch(name);
     create_with_seed(&quake(), teams, &dir, SEED).expect("drill created");
     dir
@@ -56,7 +50,7 @@ pub const CLOSED_SHELTER: (u32, u32) = (55, 509);
 
 /// A drill of the test template whose plan leaves shelter 55 closed (a copy
 /// of the stock plan without it, written next to a copy of the template).
-pub fn drill_shelter_closed(name: &str, teams: u32) -> PathBuf {
+pub fn drill_shelter_closed(name: &str, teams: u32) -> Scratch {
     let tpl_dir = scratch(&format!("{name}-template"));
     std::fs::create_dir_all(&tpl_dir).unwrap();
     let all = "shelters: [50, 51, 52, 53, 54, 55],";
@@ -82,5 +76,6 @@ pub fn drill_shelter_closed(name: &str, teams: u32) -> PathBuf {
     let t = load_template(&tpl_dir.join("template.ron")).expect("template loads");
     let dir = scratch(name);
     create_with_seed(&t, teams, &dir, SEED).expect("drill created");
-    dir
+    // A drill re-reads its template when it opens.
+    dir.keeping(tpl_dir)
 }

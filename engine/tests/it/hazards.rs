@@ -3,6 +3,7 @@
 
 use super::{PLAN, REGION, SCENARIO};
 use qilian_engine::scenario::{Embedded, Hazard, load_from};
+use qilian_testkit::leak;
 use std::path::{Path, PathBuf};
 
 /// A 3 × 3 grid of 500 m cells whose lower-left corner is `corner`.
@@ -14,7 +15,6 @@ fn grid(corner: f64) -> String {
 }
 
 fn with(region_extra: &str, dem: &str, fuel: &str, hazards: &str) -> Embedded {
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let region = REGION.replace("facilities: [", &format!("{region_extra} facilities: ["));
     let scenario = SCENARIO.replace("injects: [", &format!("hazards: [{hazards}], injects: ["));
     Embedded(
@@ -145,7 +145,7 @@ fn unknown_model_names_are_load_errors() {
         "kind: Substation, node: 3, fragility: Some(\"EP.S.X\"))",
     );
     assert_ne!(*region, edited);
-    *region = Box::leak(edited.into_boxed_str());
+    *region = leak(edited);
     let m = messages(&src);
     for want in [
         "hazard 1 (earthquake): unknown gmpe `Campbell2003`",

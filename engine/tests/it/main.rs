@@ -8,6 +8,7 @@ mod network;
 mod schedule;
 
 use qilian_engine::scenario::Embedded;
+use qilian_testkit::leak;
 use std::path::PathBuf;
 
 /// A small valid world: 4 nodes in a square, one substation, one zone.
@@ -47,7 +48,6 @@ pub const SCENARIO: &str = r#"Scenario(
 
 /// The three files, with any of them replaced.
 pub fn files(scenario: &str, region: &str, plan: &str) -> Embedded {
-    let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
     Embedded(
         [
             ("s/scenario.ron", scenario),

@@ -15,6 +15,7 @@ mod slice;
 
 use qilian_engine::scenario::{Embedded, load_from};
 use qilian_engine::{EventKind, RunResult, Scenario, SimEvent};
+use qilian_testkit::leak;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -76,7 +77,6 @@ pub fn scenario(injects: &str, mutual_aid: &str) -> Arc<Scenario> {
             injects: [{injects}],
         )"#
     );
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let src = Embedded(
         [
             ("t/s.ron", leak(text)),

@@ -8,21 +8,13 @@ mod synthetic;
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use qilian_engine::scenario::Region;
+use qilian_testkit::Scratch;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
-/// A fresh empty directory under the system temp dir.
-pub fn scratch(name: &str) -> PathBuf {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "qilian-osm-it-{}-{name}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh empty directory under the system temp dir, removed when dropped.
+pub fn scratch(name: &str) -> Scratch {
+    Scratch::new("osm-it", name)
 }
 
 /// The fixture's path.

@@ -5,6 +5,7 @@
 
 use qilian_engine::scenario::{Embedded, load_from};
 use qilian_engine::{EdgeId, EventKind, RunResult, Scenario};
+use qilian_testkit::leak;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,10 +66,6 @@ const PLAN: &str = r#"Plan(
 /// M7.0 under the middle of the ladder: PGA about 0.3–0.5 g on every link.
 const QUAKE: &str = r#"Earthquake((at_h: 0.5, magnitude: 7.0, rake_deg: 90.0, epicentre_x: 500.0,
     epicentre_y: 1500.0, gmpe: "BooreAtkinson2008", vs30_default_mps: 250.0))"#;
-
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
 
 /// The ladder with link 1's susceptibility `liq1` (a RON field or nothing)
 /// and `hazards`, over `horizon_h`.

@@ -8,6 +8,7 @@ use qilian_engine::scenario::{Embedded, load_from};
 use qilian_engine::{EventKind, RunResult, Scenario, ZoneId};
 use qilian_hazardlib::footprint::{Footprint, FootprintKind};
 use qilian_models::hazard::footprint::{self, run_with_footprints};
+use qilian_testkit::leak;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -96,10 +97,6 @@ fn rasters() -> (String, String) {
         fuel.push('\n');
     }
     (dem, fuel)
-}
-
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
 }
 
 /// A scenario on the valley with `hazards` (RON list body), the plan's

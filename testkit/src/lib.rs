@@ -1,0 +1,116 @@
+//! # qilian-testkit
+//!
+//! Helpers that Qilian's integration tests share instead of each test binary
+//! keeping its own copy: scratch directories that clean up after
+//! themselves, and leaked strings for in-memory scenario files.
+//!
+//! Boundaries: a dev-dependency only; it imports no Qilian crate, so every
+//! crate's tests may use it.
+
+use std::ffi::OsStr;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A directory under the system temp dir, unique to this process and call,
+/// removed with everything in it when dropped. Set `QILIAN_KEEP_SCRATCH=1`
+/// to keep it for a look after a failing test.
+#[derive(Debug)]
+pub struct Scratch {
+    path: PathBuf,
+    /// Other scratch directories that live and go with this one.
+    also: Vec<Scratch>,
+}
+
+impl Scratch {
+    /// A fresh, empty directory `qilian-{prefix}-{pid}-{name}-{n}`.
+    pub fn new(prefix: &str, name: &str) -> Scratch {
+        let s = Scratch::absent(prefix, name);
+        std::fs::create_dir_all(&s.path)
+            .unwrap_or_else(|e| panic!("creating {}: {e}", s.path.display()));
+        s
+    }
+
+    /// Like [`Scratch::new`] but the directory is not created: for commands
+    /// that refuse to write into an existing folder. Whatever they create
+    /// there is still removed on drop.
+    pub fn absent(prefix: &str, name: &str) -> Scratch {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "qilian-{prefix}-{}-{name}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        Scratch {
+            path,
+            also: Vec::new(),
+        }
+    }
+
+    /// Keep `other` (e.g. the files this directory's contents refer to) for
+    /// as long as this directory, and remove it with it.
+    pub fn keeping(mut self, other: Scratch) -> Scratch {
+        self.also.push(other);
+        self
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<OsStr> for Scratch {
+    fn as_ref(&self) -> &OsStr {
+        self.path.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::env::var_os("QILIAN_KEEP_SCRATCH").is_none_or(|v| v == "0") {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// A `&'static str` of `s`, for the in-memory files of a scenario built in a
+/// test (the loader's `Embedded` source holds static text). Leaks on purpose:
+/// a test's few kilobytes.
+pub fn leak(s: impl Into<String>) -> &'static str {
+    Box::leak(s.into().into_boxed_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_is_fresh_and_removed_on_drop() {
+        let kept = std::env::var_os("QILIAN_KEEP_SCRATCH");
+        let a = Scratch::new("testkit", "a");
+        let b = Scratch::new("testkit", "a");
+        assert_ne!(a.path(), b.path());
+        std::fs::write(a.join("f"), "x").unwrap();
+        let path = a.to_path_buf();
+        drop(a);
+        assert_eq!(path.exists(), kept.is_some_and(|v| v != "0"));
+        let c = Scratch::absent("testkit", "c");
+        assert!(!c.exists());
+    }
+}
