@@ -79,3 +79,10 @@ impl Kmh {
         self.0 / 3.6
     }
 }
+
+/// `x` rounded to six decimals, as every number is written to the outputs
+/// (journal, KPIs, summaries): enough for a second in hours, and the same
+/// text on every machine.
+pub fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}

@@ -13,6 +13,7 @@
 //! horizon.
 
 use crate::stats::percentile;
+use qilian_engine::units::round6;
 use qilian_engine::{EventKind, RunResult, Service, ZoneId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -60,10 +61,6 @@ impl ZoneRestore {
 
 fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
-}
-
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }
 
 impl Curves {

@@ -16,6 +16,7 @@
 //! Boundaries: imports the engine and the models (only `standard_sim`, to run
 //! stress replicates), never the viewer, osm or drill; no IO.
 
+use qilian_engine::units::round6;
 use qilian_engine::{RunResult, Series, Targets};
 
 pub mod audit;
@@ -81,8 +82,28 @@ pub struct Summary {
     pub kpis: BTreeMap<String, serde_json::Value>,
 }
 
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
+/// Every leaf of nested KPIs under its dotted name (`hazards.1 flood.deaths`),
+/// in key order: the one flattening that stress tables and reports share.
+pub fn kpi_leaves(kpis: &BTreeMap<String, serde_json::Value>) -> Vec<(String, &serde_json::Value)> {
+    fn walk<'a>(
+        name: String,
+        v: &'a serde_json::Value,
+        out: &mut Vec<(String, &'a serde_json::Value)>,
+    ) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    walk(format!("{name}.{k}"), v, out);
+                }
+            }
+            leaf => out.push((name, leaf)),
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in kpis {
+        walk(k.clone(), v, &mut out);
+    }
+    out
 }
 
 /// Judge a run against its scenario's targets.

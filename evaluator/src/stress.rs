@@ -13,6 +13,7 @@ use crate::curves::Curves;
 use crate::stats::{mean_ci95, percentile, wilson95};
 use crate::{Summary, TargetResult, VERSION, summarize};
 use qilian_engine::scenario::{CrewKind, Plan};
+use qilian_engine::units::round6;
 use qilian_engine::{RunResult, Scenario};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -57,10 +58,14 @@ impl ReplicateRow {
 
     /// The row of a run's summary (without curves).
     pub fn of(summary: &Summary) -> ReplicateRow {
-        let mut kpis = BTreeMap::new();
-        for (k, v) in &summary.kpis {
-            flatten(k, v, &mut kpis);
-        }
+        let kpis = crate::kpi_leaves(&summary.kpis)
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::Number(n) => n.as_f64().map(|x| (k, x)),
+                serde_json::Value::Bool(b) => Some((k, f64::from(u8::from(*b)))),
+                _ => None,
+            })
+            .collect();
         ReplicateRow {
             replicate: summary.replicate,
             targets: summary.targets.iter().map(TargetOutcome::of).collect(),
@@ -77,25 +82,6 @@ impl TargetOutcome {
             met: t.met,
             met_at_h: t.met_at_h,
         }
-    }
-}
-
-fn flatten(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, f64>) {
-    match v {
-        serde_json::Value::Number(n) => {
-            if let Some(x) = n.as_f64() {
-                out.insert(prefix.to_string(), x);
-            }
-        }
-        serde_json::Value::Bool(b) => {
-            out.insert(prefix.to_string(), f64::from(u8::from(*b)));
-        }
-        serde_json::Value::Object(m) => {
-            for (k, v) in m {
-                flatten(&format!("{prefix}.{k}"), v, out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -220,10 +206,6 @@ pub struct StressReport {
     pub targets: Vec<TargetStats>,
     /// Percentiles of every numeric KPI.
     pub kpis: BTreeMap<String, Pcts>,
-}
-
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }
 
 /// Statistics over `rows` (any order; sorted by replicate first).

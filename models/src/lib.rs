@@ -27,7 +27,6 @@ pub mod evacuation;
 pub mod hazard;
 pub mod infrastructure;
 pub mod measure;
-mod output;
 pub mod responders;
 
 use qilian_engine::{Scenario, Sim};

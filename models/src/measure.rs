@@ -3,11 +3,11 @@
 //! run's KPIs.
 
 use crate::infrastructure::{Facilities, Zones};
-use crate::output::round6;
 use crate::responders::{Activity, Crew, TaskBoard};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::EdgeStates;
 use qilian_engine::scenario::CrewKind;
+use qilian_engine::units::round6;
 use qilian_engine::{Clock, Kpis, Phase, ScenarioRes, Series, Service, Sim, SimPlugin};
 use serde_json::json;
 

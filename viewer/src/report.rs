@@ -164,31 +164,13 @@ fn num(v: f64) -> String {
     }
 }
 
-/// Numeric and text KPIs flattened to dotted names.
-fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
+/// A KPI's value as the report prints it.
+fn kpi_text(v: &Value) -> String {
     match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                let name = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&name, v, out);
-            }
-        }
-        Value::Number(n) => {
-            out.insert(prefix.to_string(), n.as_f64().map_or(n.to_string(), num));
-        }
-        Value::Null => {
-            out.insert(prefix.to_string(), "—".into());
-        }
-        Value::String(s) => {
-            out.insert(prefix.to_string(), s.clone());
-        }
-        other => {
-            out.insert(prefix.to_string(), other.to_string());
-        }
+        Value::Number(n) => n.as_f64().map_or(n.to_string(), num),
+        Value::Null => "—".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -379,13 +361,10 @@ pub fn run_report(
         );
     }
     page.h2("kpis", "KPIs");
-    let mut kpis = BTreeMap::new();
-    flatten(
-        "",
-        &Value::Object(summary.kpis.clone().into_iter().collect()),
-        &mut kpis,
-    );
-    let rows: Vec<Vec<(&str, String)>> = kpis
+    let rows: Vec<Vec<(&str, String)>> = qilian_evaluator::kpi_leaves(&summary.kpis)
+        .into_iter()
+        .map(|(k, v)| (k, kpi_text(v)))
+        .collect::<BTreeMap<_, _>>()
         .into_iter()
         .map(|(k, v)| vec![("", k), ("num", v)])
         .collect();

@@ -24,6 +24,7 @@
 use qilian_engine::dist::{std_normal, unit};
 use qilian_engine::scenario::DepartureCurve;
 use qilian_engine::{SimRng, StreamTag, Streams, VehicleId, ZoneId};
+use qilian_hazardlib::normal::std_normal_cdf;
 
 /// The stream of departure-time draws, keyed by vehicle id.
 pub const DEPARTURE: StreamTag = StreamTag::new("evacuation departure");
@@ -53,7 +54,7 @@ pub fn cdf(curve: &DepartureCurve<f64>, t_h: f64) -> f64 {
             if *beta == 0.0 {
                 return if t_h >= *median_h { 1.0 } else { 0.0 };
             }
-            normal_cdf((t_h / median_h).ln() / beta)
+            std_normal_cdf((t_h / median_h).ln() / beta)
         }
     }
 }
@@ -105,18 +106,6 @@ pub fn load_vehicles(
         .map(|k| (base + u64::from(k < extra)) as u32)
         .collect();
     (leaving, loads)
-}
-
-/// Standard normal CDF (Abramowitz & Stegun 7.1.26 through erf; |error| < 1.5e-7).
-fn normal_cdf(x: f64) -> f64 {
-    let z = x / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * z.abs());
-    let poly = t
-        * (0.254_829_592
-            + t * (-0.284_496_736
-                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erf = 1.0 - poly * (-z * z).exp();
-    0.5 * (1.0 + if z >= 0.0 { erf } else { -erf })
 }
 
 #[cfg(test)]

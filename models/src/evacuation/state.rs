@@ -803,7 +803,7 @@ impl Evacuation {
             for &(t, p) in &a.arrivals {
                 sum += p as u64;
                 if sum >= need {
-                    return Some(crate::output::round6((t - start) / 3600.0));
+                    return Some(qilian_engine::units::round6((t - start) / 3600.0));
                 }
             }
             None

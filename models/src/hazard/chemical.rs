@@ -30,13 +30,13 @@
 use super::effects::contaminate;
 use super::{HazardArrival, HazardStats, node_xy};
 use crate::infrastructure::Zones;
-use crate::output::round6;
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::NodeIx;
 use qilian_engine::scenario::{
     self as sc, ChemicalLeak, DamageState, Hazard, LeakSource, StabilityFrom, WorkKind,
 };
+use qilian_engine::units::round6;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use qilian_hazardlib::plume::{self, Insolation, PgClass, Stability, Terrain};
 use qilian_hazardlib::puff::{Puff, puff_concentration};

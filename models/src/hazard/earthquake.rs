@@ -51,11 +51,11 @@
 use super::HazardStats;
 use super::effects::{damage_facility, set_link_pair};
 use crate::infrastructure::Facilities;
-use crate::output::round6;
 use bevy_ecs::prelude::*;
 use qilian_engine::dist::{std_normal, unit};
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
 use qilian_engine::scenario::{DamageState, Earthquake, Hazard, Region};
+use qilian_engine::units::round6;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime, StreamTag, Streams};
 use qilian_hazardlib::fragility::{self, Demand, FragilityClass};
 use qilian_hazardlib::gmpe::{self, GroundMotionModel, Imt, Rupture, Site};

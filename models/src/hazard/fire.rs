@@ -29,11 +29,11 @@ use qilian_hazardlib::fire::rothermel::Moistures;
 use qilian_hazardlib::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
 
 use crate::infrastructure::{Facilities, Zones};
-use crate::output::round6;
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, NodeIx};
 use qilian_engine::scenario::{DamageState, Fire, Hazard, WorkKind};
+use qilian_engine::units::round6;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use qilian_hazardlib::grid::Grid;
 use serde_json::json;

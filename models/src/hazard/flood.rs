@@ -47,10 +47,10 @@
 use super::effects::{contaminate, damage_facility, set_link_pair};
 use super::{HazardArrival, HazardStats, node_xy};
 use crate::infrastructure::{Facilities, Zones};
-use crate::output::round6;
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
 use qilian_engine::scenario::{DamageState, Flood, Hazard};
+use qilian_engine::units::round6;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use qilian_hazardlib::depth_damage::{Occupancy, Region as DdRegion, damage_fraction};
 use qilian_hazardlib::flood::{

@@ -5,10 +5,10 @@
 //! nothing is skipped.
 
 use super::{Activity, Crew, DispatchMode, Rules, Task, TaskBoard};
-use crate::output::round6;
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeStates, LinkIx, NodeIx, PathTree};
 use qilian_engine::scenario::CrewKind;
+use qilian_engine::units::round6;
 use qilian_engine::{Clock, CrewId, EventKind, Journal, Network, ScenarioRes, SimTime, TaskId};
 use rayon::prelude::*;
 use std::collections::BTreeMap;

@@ -6,11 +6,11 @@ use super::dispatch::{position, set_route};
 use super::mutual_aid::call_aid;
 use super::tasks::facility_ranks;
 use super::{Activity, CalledAid, Crew, Rules, Subject, TaskBoard};
-use crate::output::round6;
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeStates, LinkIx, NodeIx};
 use qilian_engine::scenario::{Inject, Region, WorkKind};
 use qilian_engine::sim::DueInjects;
+use qilian_engine::units::round6;
 use qilian_engine::{Clock, CrewId, DropReason, EventKind, Journal, Network, ScenarioRes, TaskId};
 use std::collections::BTreeMap;
 
