@@ -134,6 +134,18 @@ pub fn parse_csv(text: &str) -> Result<Vec<Record<'_>>, CaseError> {
     Ok(out)
 }
 
+/// The header and rows of a table that ships with the crate (the fuel
+/// models, reference cases), as text. A malformed embedded table is a
+/// broken invariant: it panics with the reader's message.
+pub(crate) fn embedded_table(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let records = parse_csv(text).unwrap_or_else(|e| panic!("embedded table: {e}"));
+    let mut rows = records
+        .into_iter()
+        .map(|r| r.fields.into_iter().map(|f| f.value).collect::<Vec<_>>());
+    let header = rows.next().unwrap_or_default();
+    (header, rows.collect())
+}
+
 fn split_line(line: &str, row: usize) -> Result<Vec<Field<'_>>, CaseError> {
     let mut fields = Vec::new();
     let mut start = 0;

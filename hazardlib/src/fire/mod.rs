@@ -10,7 +10,8 @@
 //! - [`spread`] — a raster of fuels, terrain, wind and moistures → per-cell
 //!   spread ellipses (in parallel) → arrival times from ignitions (Dijkstra).
 //! - [`table`] — the `fire-spread` row driver for the CLI (strings in,
-//!   strings out, no IO).
+//!   strings out, no IO); its embedded tables are read by the crate's one
+//!   CSV reader, `cases::parse_csv`.
 //! - [`FireError`] — every user-input error; the crate does not panic on input.
 //!
 //! ```
@@ -35,7 +36,6 @@
 //! Invariant: nothing here does IO or reads the clock; results depend only on
 //! the inputs and are bitwise identical for any number of rayon threads.
 
-mod csv;
 mod error;
 pub mod fuel;
 pub mod rothermel;

@@ -658,7 +658,6 @@ pub fn surface_fire(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fire::csv;
     use crate::fire::fuel;
 
     const CASES: &str = include_str!("../../tests/data/anderson13_cases.csv");
@@ -680,7 +679,7 @@ mod tests {
 
     #[test]
     fn anderson13_matches_behaveplus() {
-        let (h, rows) = csv::records(CASES);
+        let (h, rows) = crate::cases::embedded_table(CASES);
         let col = |n: &str| h.iter().position(|c| c == n).unwrap();
         let mut worst = [0.0f64; 7];
         assert_eq!(rows.len(), 13);
