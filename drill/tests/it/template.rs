@@ -52,3 +52,32 @@ fn bad_template_names_file_and_line() {
     assert!(e.contains("bad.ron") && e.contains("horizon_hours"), "{e}");
     assert!(e.contains("bad.ron:8:"), "line of the bad field: {e}");
 }
+
+/// A model name the hazard library does not know is an error when the drill
+/// is realised (the engine's loader checks it), not a hazard that silently
+/// does nothing.
+#[test]
+fn unknown_gmpe_in_a_template_is_an_error() {
+    let dir = super::scratch("unknown-gmpe");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = std::fs::read_to_string(super::data("drill-quake.ron")).unwrap();
+    let abs = |rel: &str| format!("{:?}", stock(rel).canonicalize().unwrap());
+    let text = good
+        .replace(
+            "\"../../../scenarios/regions/ganzhou.ron\"",
+            &abs("regions/ganzhou.ron"),
+        )
+        .replace(
+            "\"../../../scenarios/plans/ganzhou-baseline.ron\"",
+            &abs("plans/ganzhou-baseline.ron"),
+        )
+        .replace("gmpe: \"BooreAtkinson2008\"", "gmpe: \"Campbell2003\"");
+    assert_ne!(good, text);
+    let p = dir.join("t.ron");
+    std::fs::write(&p, text).unwrap();
+    let e = match load_template(&p) {
+        Err(e) => e.to_string(),
+        Ok(t) => realise(&t, &seed(1)).map(|_| ()).unwrap_err().to_string(),
+    };
+    assert!(e.contains("unknown gmpe `Campbell2003`"), "{e}");
+}
