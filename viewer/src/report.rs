@@ -174,7 +174,11 @@ fn kpi_text(v: &Value) -> String {
     }
 }
 
-fn names(s: &Scenario) -> (BTreeMap<u32, &str>, BTreeMap<u32, &str>) {
+/// Zone and facility names by id, built once per report (not per event:
+/// with tens of thousands of zones that was most of a report's time).
+type Names<'a> = (BTreeMap<u32, &'a str>, BTreeMap<u32, &'a str>);
+
+fn names(s: &Scenario) -> Names<'_> {
     (
         s.region
             .zones
@@ -192,8 +196,7 @@ fn names(s: &Scenario) -> (BTreeMap<u32, &str>, BTreeMap<u32, &str>) {
 /// A sentence for a key event, or `None` for crew chatter (dispatch,
 /// arrival, return: those are in the Gantt chart and the journal). Event
 /// kinds this viewer does not know yet are shown by their journal name.
-fn describe(e: &SimEvent, s: &Scenario) -> Option<String> {
-    let (zones, facs) = names(s);
+fn describe(e: &SimEvent, (zones, facs): &Names) -> Option<String> {
     let zone = |z: u32| format!("{} (zone {z})", zones.get(&z).copied().unwrap_or("?"));
     let fac = |f: u32| format!("{} (facility {f})", facs.get(&f).copied().unwrap_or("?"));
     Some(match &e.kind {
@@ -335,10 +338,11 @@ pub fn run_report(
     page.h2("maps", "Maps at key hours");
     page.grid(&maps.iter().collect::<Vec<_>>());
     page.h2("timeline", "Timeline of key events");
+    let names = names(s);
     let key: Vec<(u64, String)> = run
         .events
         .iter()
-        .filter_map(|e| Some((e.t_s, describe(e, s)?)))
+        .filter_map(|e| Some((e.t_s, describe(e, &names)?)))
         .collect();
     let rows: Vec<Vec<(&str, String)>> = key
         .iter()

@@ -23,6 +23,7 @@ use qilian_engine::scenario::{DamageState, DepartureCurve, EvacuationRule, Facil
 use qilian_engine::{EventKind, FacilityId, Scenario, SimTime, Streams, ZoneId};
 use rayon::prelude::*;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Where a vehicle (and the people in it) is.
@@ -278,15 +279,18 @@ impl Evacuation {
             .iter()
             .map(|z| net.node(z.node).expect("validated: zone node exists"))
             .collect();
+        // Each zone's first rule, through one map (a scan of every rule for
+        // every zone grew with zones × rules).
+        let mut first_rule: BTreeMap<ZoneId, usize> = BTreeMap::new();
+        for (i, r) in plan.evacuation.rules.iter().enumerate() {
+            for z in &r.zones {
+                first_rule.entry(*z).or_insert(i);
+            }
+        }
         let zone_rule = region
             .zones
             .iter()
-            .map(|z| {
-                plan.evacuation
-                    .rules
-                    .iter()
-                    .position(|r| r.zones.contains(&z.id))
-            })
+            .map(|z| first_rule.get(&z.id).copied())
             .collect();
         let shelters: Vec<(FacilityId, NodeIx, f64)> = plan
             .shelters
