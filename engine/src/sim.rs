@@ -262,20 +262,9 @@ impl Sim {
         world.insert_resource(Kpis::default());
 
         let mut schedule = Schedule::new(Tick);
-        schedule.configure_sets(
-            (
-                Phase::Inject,
-                Phase::Hazard,
-                Phase::Damage,
-                Phase::Tasks,
-                Phase::Decide,
-                Phase::Move,
-                Phase::Work,
-                Phase::Services,
-                Phase::Measure,
-            )
-                .chain(),
-        );
+        for pair in Phase::ALL.windows(2) {
+            schedule.configure_sets(pair[1].after(pair[0]));
+        }
         schedule.configure_sets(OnInjects.run_if(injects_due));
         schedule.add_systems(release_injects.in_set(Phase::Inject).in_set(EngineSet));
         schedule.add_systems(
