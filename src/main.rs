@@ -2,6 +2,7 @@
 //! arguments, reads and writes files, and maps failures to exit codes:
 //! 0 success, 2 bad input (with one line per problem), 1 anything else.
 
+mod hindcast;
 mod output;
 mod stock;
 mod stress;
@@ -128,6 +129,19 @@ enum Command {
         /// CSV file of cases (default: standard input).
         #[arg(long)]
         input: Option<PathBuf>,
+    },
+    /// Re-run real events (a folder with hindcasts.ron) and print the model's
+    /// spread beside what was observed.
+    Hindcast {
+        /// The hindcast library folder.
+        #[arg(default_value = "scenarios/hindcasts")]
+        dir: PathBuf,
+        /// Replicates of each event.
+        #[arg(long, default_value_t = 30)]
+        runs: u32,
+        /// Also write hindcast.json and hindcast.csv here.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -335,6 +349,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             }
         }
         Command::Model { name, input } => model(&name, input.as_deref()),
+        Command::Hindcast { dir, runs, out } => hindcast::hindcast(&dir, runs, out.as_deref()),
         Command::Drill { command } => drill(command),
     }
 }

@@ -40,7 +40,7 @@ impl std::str::FromStr for Shard {
 }
 
 /// A progress bar on a terminal (hidden otherwise).
-fn progress(total: u64) -> ProgressBar {
+pub(crate) fn progress(total: u64) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs, eta {eta}")

@@ -1,0 +1,214 @@
+//! `hindcast`: real events re-run as scenarios, the model's spread beside
+//! what was observed.
+//!
+//! A hindcast library is a folder with `hindcasts.ron` (each event: its
+//! scenario file and observed KPI values with their sources) and the
+//! scenarios it names. Each scenario runs `--runs` replicates; for each
+//! observed KPI the command prints the observed value, the model's P10,
+//! median and P90, the ratio median ÷ observed, and whether the median lies
+//! within a factor of 3 and the observed value inside P10–P90. It reports;
+//! it does not judge: the exit code is 0 whatever the agreement, 2 for bad
+//! input.
+
+use crate::Failure;
+use crate::output::write_dir;
+use anyhow::Context as _;
+use qilian_engine::scenario;
+use qilian_evaluator::stats::percentile;
+use qilian_evaluator::stress::run_rows;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// `hindcasts.ron`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hindcasts {
+    events: Vec<Event>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Event {
+    /// What happened, for people.
+    event: String,
+    /// The scenario, relative to `hindcasts.ron`.
+    scenario: PathBuf,
+    observed: Vec<Observed>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Observed {
+    /// A dotted KPI name as in stress.json, e.g. `casualties.deaths`.
+    kpi: String,
+    value: f64,
+    source: String,
+}
+
+/// One line of the comparison.
+#[derive(Serialize)]
+struct Row {
+    event: String,
+    kpi: String,
+    observed: f64,
+    runs: u32,
+    p10: Option<f64>,
+    median: Option<f64>,
+    p90: Option<f64>,
+    /// Median ÷ observed (`None` when nothing was observed or computed).
+    ratio: Option<f64>,
+    within_factor_3: bool,
+    observed_in_p10_p90: bool,
+    source: String,
+}
+
+/// Factor within which a median counts as agreeing with the observation.
+const FACTOR: f64 = 3.0;
+
+/// `qilian hindcast DIR --runs N [--out DIR]`.
+pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure> {
+    if runs == 0 {
+        return Err(Failure::Input("--runs must be at least 1".into()));
+    }
+    let path = dir.join("hindcasts.ron");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+    let library: Hindcasts = ron::from_str(&text).map_err(|e| {
+        Failure::Input(format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            e.span.start.line,
+            e.span.start.col,
+            e.code
+        ))
+    })?;
+    if library.events.is_empty() {
+        return Err(Failure::Input(format!("{}: no events", path.display())));
+    }
+    let mut rows = Vec::new();
+    for ev in &library.events {
+        let file = dir.join(&ev.scenario);
+        let s = scenario::load(&file).map_err(|e| Failure::Input(e.to_string()))?;
+        let s = Arc::new(s);
+        let replicates: Vec<u32> = (0..runs).collect();
+        let bar = crate::stress::progress(u64::from(runs));
+        let done = || bar.inc(1);
+        let reps = run_rows(&s, &replicates, &done);
+        bar.finish_and_clear();
+        for o in &ev.observed {
+            let values: Vec<Option<f64>> =
+                reps.iter().map(|r| r.kpis.get(&o.kpi).copied()).collect();
+            if values.iter().all(Option::is_none) {
+                return Err(Failure::Input(format!(
+                    "{}: event {:?}: the runs have no KPI `{}`",
+                    path.display(),
+                    ev.event,
+                    o.kpi
+                )));
+            }
+            let (p10, median, p90) = (
+                percentile(&values, 10.0),
+                percentile(&values, 50.0),
+                percentile(&values, 90.0),
+            );
+            let ratio = median.filter(|_| o.value > 0.0).map(|m| m / o.value);
+            rows.push(Row {
+                event: ev.event.clone(),
+                kpi: o.kpi.clone(),
+                observed: o.value,
+                runs,
+                p10,
+                median,
+                p90,
+                ratio,
+                within_factor_3: ratio.is_some_and(|r| (1.0 / FACTOR..=FACTOR).contains(&r)),
+                observed_in_p10_p90: matches!((p10, p90), (Some(a), Some(b)) if a <= o.value && o.value <= b),
+                source: o.source.clone(),
+            });
+        }
+    }
+    print!("{}", table(&rows));
+    if let Some(out) = out {
+        let mut json = serde_json::to_vec_pretty(&rows).map_err(anyhow::Error::from)?;
+        json.push(b'\n');
+        write_dir(
+            out,
+            &[
+                ("hindcast.json", json),
+                ("hindcast.csv", csv(&rows).into_bytes()),
+            ],
+        )
+        .with_context(|| format!("writing results to {}", out.display()))?;
+        println!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+fn num(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
+        Some(x) => format!("{x:.1}"),
+        None => "—".into(),
+    }
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut t = String::new();
+    let mut last = "";
+    for r in rows {
+        if r.event != last {
+            let _ = writeln!(t, "{} ({} runs)", r.event, r.runs);
+            last = &r.event;
+        }
+        let ratio = r.ratio.map_or("—".into(), |x| format!("{x:.2}×"));
+        let _ = writeln!(
+            t,
+            "  {:<22} observed {:>8}  model median {:>8} (P10–P90 {}–{})  ratio {:>8}  {}  {}",
+            r.kpi,
+            num(Some(r.observed)),
+            num(r.median),
+            num(r.p10),
+            num(r.p90),
+            ratio,
+            if r.within_factor_3 {
+                "within ×3"
+            } else {
+                "NOT within ×3"
+            },
+            if r.observed_in_p10_p90 {
+                "observed inside P10–P90"
+            } else {
+                "observed outside P10–P90"
+            },
+        );
+    }
+    t
+}
+
+fn csv(rows: &[Row]) -> String {
+    let mut t = String::from(
+        "event,kpi,observed,runs,p10,median,p90,ratio,within_factor_3,observed_in_p10_p90,source\n",
+    );
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let n = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+    for r in rows {
+        let _ = writeln!(
+            t,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            q(&r.event),
+            q(&r.kpi),
+            r.observed,
+            r.runs,
+            n(r.p10),
+            n(r.median),
+            n(r.p90),
+            n(r.ratio),
+            r.within_factor_3,
+            r.observed_in_p10_p90,
+            q(&r.source)
+        );
+    }
+    t
+}
