@@ -62,6 +62,7 @@ use qilian_engine::scenario::{self as sc, DamageState, Hazard, WorkKind};
 use qilian_engine::{Clock, Kpis, Phase, ScenarioRes, Sim, SimPlugin, StreamTag, Streams};
 use qilian_hazardlib::normal::std_normal_cdf;
 use serde_json::json;
+use std::collections::BTreeSet;
 
 const DRAW: StreamTag = StreamTag::new("casualties");
 
@@ -165,6 +166,9 @@ pub struct Casualties {
     covered: Vec<u64>,
     rescue_tasks: u64,
     no_cause: u64,
+    /// Zones with people still trapped, so the per-tick rescue and
+    /// survival passes visit those and not every zone.
+    trapped_zones: BTreeSet<usize>,
 }
 
 impl Casualties {
@@ -182,6 +186,7 @@ impl Casualties {
             covered: vec![0; zones],
             rescue_tasks: 0,
             no_cause: 0,
+            trapped_zones: BTreeSet::new(),
         }
     }
 
@@ -310,6 +315,9 @@ impl Casualties {
         t.trapped += trapped;
         t.still_trapped += trapped;
         t.injuries += injured;
+        if trapped > 0 {
+            self.trapped_zones.insert(z);
+        }
     }
 }
 
@@ -520,7 +528,9 @@ fn assess(
     // Rescue: one task at a time per zone with people trapped.
     let per_h = cas.rates.rescue_people_per_h;
     let most = ((per_h * cas.rates.rescue_task_max_h).floor() as u64).max(1);
-    for (z, zone) in s.region.zones.iter().enumerate() {
+    let trapped_zones: Vec<usize> = cas.trapped_zones.iter().copied().collect();
+    for z in trapped_zones {
+        let zone = &s.region.zones[z];
         let trapped = cas.trapped_now(z);
         if trapped == 0 || cas.covered[z] > 0 || board.is_open(Subject::Rescue(z)) {
             continue;
@@ -570,7 +580,9 @@ fn settle(
     }
     cas.log_seen = board.hazard_log.len();
     let q = 1.0 - (-cas.rates.trapped_death_rate_per_h * clock.tick_s as f64 / 3600.0).exp();
-    for (z, zone) in s.region.zones.iter().enumerate() {
+    let trapped_zones: Vec<usize> = cas.trapped_zones.iter().copied().collect();
+    for z in trapped_zones {
+        let zone = &s.region.zones[z];
         for c in 0..Cause::ALL.len() {
             let n = cas.toll[z][c].still_trapped;
             if n == 0 {
@@ -586,6 +598,9 @@ fn settle(
             t.still_trapped -= dead;
             t.died_trapped += dead;
             t.deaths += dead;
+        }
+        if cas.trapped_now(z) == 0 {
+            cas.trapped_zones.remove(&z);
         }
     }
     if clock.tick_end() < clock.horizon {
