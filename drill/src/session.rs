@@ -216,14 +216,13 @@ impl Session {
             injects: Vec::new(),
             journal: None,
         };
-        let path = dir.join("journal.jsonl");
-        let entries = crate::journal::read(&path)?;
+        let (journal, entries) = DrillJournal::open(&dir.join("journal.jsonl"))?;
         for e in entries {
             s.replay(e)?;
         }
         // A resumed drill waits for the controller.
         s.running = false;
-        s.journal = Some(DrillJournal::open(&path)?);
+        s.journal = Some(journal);
         s.deliver();
         Ok(s)
     }
@@ -327,7 +326,18 @@ impl Session {
     fn append(&mut self, e: Entry) -> Result<(), DrillError> {
         match &mut self.journal {
             Some(j) => j.append(&e),
-            None => Ok(()),
+            None => Err(DrillError::Other("the journal is not open".into())),
+        }
+    }
+
+    /// Send the journal's writes through `wrap`: tests inject write
+    /// failures (a full disk) this way.
+    pub fn wrap_journal_storage(
+        &mut self,
+        wrap: impl FnOnce(Box<dyn crate::journal::Storage>) -> Box<dyn crate::journal::Storage>,
+    ) {
+        if let Some(j) = &mut self.journal {
+            j.wrap_storage(wrap);
         }
     }
 

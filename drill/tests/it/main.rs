@@ -2,6 +2,7 @@
 //! journal, the HTTP API with its fog of war and access rules.
 
 mod api;
+mod journal;
 mod session;
 mod template;
 
