@@ -415,8 +415,11 @@ pub fn serve(dir: &Path, addr: SocketAddr) -> Result<(), DrillError> {
             .local_addr()
             .map_err(|e| DrillError::Other(e.to_string()))?;
         {
+            use std::io::Write as _;
             let s = app.lock();
-            println!(
+            // A closed stdout must not stop the server.
+            let _ = writeln!(
+                std::io::stdout(),
                 "qilian drill: serving {} ({} teams, t = {} s) on http://{local}/",
                 dir.display(),
                 s.teams.len(),

@@ -101,6 +101,9 @@ const KNOWN_FEATURES: [&str; 3] = ["OsmSchema-V0.6", "DenseNodes", "HistoricalIn
 /// Blob headers larger than this are not PBF (the format caps them at 64 KiB).
 const MAX_HEADER: usize = 64 * 1024;
 
+/// Blobs larger than this are not PBF (the format caps them at 32 MiB).
+const MAX_BLOB: usize = 32 * 1024 * 1024;
+
 /// Read a whole PBF image. The error is a message without the file name.
 pub(crate) fn read(bytes: &[u8]) -> Result<Raw, String> {
     if bytes.is_empty() {
@@ -172,7 +175,9 @@ struct Frame {
 }
 
 /// Walk the blob framing: 4-byte big-endian header length, `BlobHeader`
-/// (protobuf: 1 = type, 3 = datasize), then `datasize` bytes of blob.
+/// (protobuf: 1 = type, 3 = datasize), then `datasize` bytes of blob. Every
+/// length is checked against the format's caps and the bytes left before
+/// it is used, so no length can wrap an offset or make the walk go back.
 fn frames(bytes: &[u8]) -> Result<Vec<Frame>, String> {
     let mut out = Vec::new();
     let mut pos = 0usize;
@@ -207,7 +212,14 @@ fn frames(bytes: &[u8]) -> Result<Vec<Frame>, String> {
             ));
         }
         pos += hlen;
-        if pos + datasize > bytes.len() {
+        if datasize > MAX_BLOB {
+            return Err(format!(
+                "not an OSM PBF file (the {kind} block at byte {start} claims {datasize} bytes, \
+                 more than the format's 32 MiB)"
+            ));
+        }
+        // `pos <= bytes.len()` here: the header was inside the file.
+        if datasize > bytes.len() - pos {
             return Err(format!(
                 "truncated: the {kind} block at byte {start} needs {datasize} bytes, \
                  the file ends {} bytes into it",
@@ -443,6 +455,45 @@ mod tests {
         // A plausible header length but a header that is not protobuf.
         let e = read(&[0, 0, 0, 2, 0xff, 0xff]).unwrap_err();
         assert!(e.contains("not an OSM PBF"), "{e}");
+    }
+
+    /// A blob header frame claiming `datasize` bytes of blob, without them.
+    fn frame(kind: &str, datasize: u64) -> Vec<u8> {
+        let mut h = vec![0x0a, kind.len() as u8];
+        h.extend_from_slice(kind.as_bytes());
+        h.push(0x18);
+        let mut v = datasize;
+        while v >= 0x80 {
+            h.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        h.push(v as u8);
+        let mut out = (h.len() as u32).to_be_bytes().to_vec();
+        out.extend(h);
+        out
+    }
+
+    #[test]
+    fn lengths_near_2_pow_64_are_errors_not_loops() {
+        // 26 bytes: the header claims 2^64 - 1 bytes of blob.
+        let f = frame("OSMHeader", u64::MAX);
+        assert_eq!(f.len(), 26);
+        let e = read(&f).unwrap_err();
+        assert!(e.contains("claims"), "{e}");
+        // A size that wraps the offset back to the start of the file.
+        let wrap = frame("OSMHeader", 0).len() as u64 + 9;
+        let f = frame("OSMHeader", 0u64.wrapping_sub(wrap));
+        assert_eq!(f.len() as u64, wrap);
+        let e = read(&f).unwrap_err();
+        assert!(e.contains("claims"), "{e}");
+        // Within the cap but past the end.
+        let e = read(&frame("OSMHeader", 1000)).unwrap_err();
+        assert!(e.contains("truncated"), "{e}");
+        // Every cut of a real extract is an error, never a hang or a panic.
+        let two = [frame("OSMHeader", 0), frame("OSMData", 5)].concat();
+        for cut in 0..two.len() {
+            assert!(read(&two[..cut]).is_err(), "cut at {cut}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod drill;
 mod drill_browser;
 mod golden;
 mod hazards;
+mod hostile;
 mod model;
 mod osm;
 mod stress;
