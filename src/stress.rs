@@ -130,11 +130,7 @@ pub fn stress(
         files.push(("replicates.csv".into(), csv(&rows)?));
         match shard {
             Some(s) => {
-                let file = ShardFile {
-                    meta,
-                    shard: [s.k, s.n],
-                    rows,
-                };
+                let file = ShardFile::new(meta, s.k, s.n, rows);
                 files.push(("shard.json".into(), json(&file)?));
                 sayln!(
                     "{}: shard {}/{} — {} replicates",
