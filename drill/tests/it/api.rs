@@ -486,3 +486,76 @@ async fn open_shelter_and_move_orders_are_accepted_or_refused_cleanly() {
         assert!(dropped, "the move met the closures and was dropped");
     }
 }
+
+/// Unknown fields are refused on every POST, naming the field, and change
+/// nothing (an internally tagged unit variant used to ignore them).
+#[tokio::test]
+async fn unknown_fields_are_refused_everywhere() {
+    let f = fixture("unknown-fields", 1);
+    let c = f.tokens.controller.clone();
+    let team = f.team(1);
+    let before = f.state_and_journal(1);
+    for (path, token, body, field) in [
+        (
+            "/api/control",
+            &c,
+            r#"{"action":"start","extra":1}"#,
+            "extra",
+        ),
+        (
+            "/api/control",
+            &c,
+            r#"{"action":"speed","value":60,"x":true}"#,
+            "x",
+        ),
+        (
+            "/api/injects",
+            &c,
+            r#"{"Damage":{"facility":1,"state":"Complete","why":"x"}}"#,
+            "Damage.why",
+        ),
+        (
+            "/api/orders",
+            &team,
+            r#"{"type":"warn","zone":2,"urgent":true}"#,
+            "urgent",
+        ),
+    ] {
+        let (s, text) = f.call("POST", path, Some(token), body).await;
+        assert_eq!(s.as_u16(), 400, "{body} → {text}");
+        assert!(text.contains(&format!("`{field}`")), "{body} → {text}");
+        assert_eq!(f.state_and_journal(1), before, "{body} changed state");
+    }
+    let (s, text) = f
+        .call("POST", "/api/control", Some(&c), r#"{"action":"start"}"#)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{text}");
+}
+
+/// Order ids count per team, so a team learns nothing of other teams'
+/// orders; a team posting faster than the rate limit gets 429.
+#[tokio::test]
+async fn order_ids_are_per_team_and_orders_are_rate_limited() {
+    let f = fixture("per-team", 2);
+    let prio = r#"{"type":"priorities","order":["Road","Bridge"]}"#;
+    let id = |text: &str| serde_json::from_str::<Value>(text).unwrap()["order_id"].as_u64();
+    let (t1, t2) = (f.team(1), f.team(2));
+    let (_, a) = f.call("POST", "/api/orders", Some(&t1), prio).await;
+    let (_, b) = f.call("POST", "/api/orders", Some(&t2), prio).await;
+    let (_, c) = f.call("POST", "/api/orders", Some(&t1), prio).await;
+    assert_eq!((id(&a), id(&b), id(&c)), (Some(1), Some(1), Some(2)));
+    let mut limited = 0;
+    for _ in 0..60 {
+        let (s, text) = f.call("POST", "/api/orders", Some(&t1), prio).await;
+        if s == StatusCode::TOO_MANY_REQUESTS {
+            assert!(text.contains("too many orders"), "{text}");
+            limited += 1;
+        } else {
+            assert_eq!(s, StatusCode::ACCEPTED, "{text}");
+        }
+    }
+    assert!(limited >= 20, "only {limited} of 60 refused");
+    // Team 2's bucket is its own.
+    let (s, _) = f.call("POST", "/api/orders", Some(&t2), prio).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+}
