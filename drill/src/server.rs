@@ -20,13 +20,16 @@
 //! not know is refused (`400`, naming it). Each team may post
 //! [`ORDER_BURST`] orders at once and [`ORDER_RATE`] a second after that
 //! (`429` beyond). A team's `/api/state` lists its latest
-//! [`crate::session::VIEW_ORDERS`] orders.
+//! [`crate::session::VIEW_ORDERS`] orders. Connections are capped and
+//! closed when idle ([`crate::guard::Limits`]: 512, 30 s; `503` over the
+//! cap).
 
 // Helpers answer with the error response itself; it is built once per
 // failed request, so boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
 use crate::DrillError;
+use crate::guard::{Guarded, Limits};
 use crate::journal::Control;
 use crate::seal::{Tokens, read_json};
 use crate::session::{Order, Rejected, Session};
@@ -503,8 +506,18 @@ pub fn serve(dir: &Path, addr: SocketAddr) -> Result<(), DrillError> {
         }
         let ticker = app.clone();
         std::thread::spawn(move || run_clock(ticker));
-        axum::serve(listener, router(app))
-            .await
-            .map_err(|e| DrillError::Other(format!("server: {e}")))
+        serve_on(listener, app, Limits::default()).await
     })
+}
+
+/// Serve `app` on `listener` under `limits` (connection cap, idle
+/// timeout; see [`crate::guard`]) until the listener fails.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    limits: Limits,
+) -> Result<(), DrillError> {
+    axum::serve(Guarded::new(listener, limits), router(app))
+        .await
+        .map_err(|e| DrillError::Other(format!("server: {e}")))
 }
