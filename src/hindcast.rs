@@ -73,8 +73,8 @@ pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure
         return Err(Failure::Input("--runs must be at least 1".into()));
     }
     let path = dir.join("hindcasts.ron");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+    let text =
+        qilian_engine::input::read_to_string(&path).map_err(|e| Failure::Input(e.to_string()))?;
     let library: Hindcasts = ron::from_str(&text).map_err(|e| {
         Failure::Input(format!(
             "{}:{}:{}: {}",
@@ -129,7 +129,7 @@ pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure
             });
         }
     }
-    print!("{}", table(&rows));
+    say!("{}", table(&rows));
     if let Some(out) = out {
         let mut json = serde_json::to_vec_pretty(&rows).map_err(anyhow::Error::from)?;
         json.push(b'\n');
@@ -141,7 +141,7 @@ pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure
             ],
         )
         .with_context(|| format!("writing results to {}", out.display()))?;
-        println!("wrote {}", out.display());
+        sayln!("wrote {}", out.display());
     }
     Ok(())
 }

@@ -1,6 +1,19 @@
 //! The `qilian` command line: a thin layer over the library crates. It parses
 //! arguments, reads and writes files, and maps failures to exit codes:
 //! 0 success, 2 bad input (with one line per problem), 1 anything else.
+//! Standard output goes through `say!`/`sayln!`: a closed pipe
+//! (`qilian … | head`) stops the printing, not the command.
+
+/// `print!` that never panics: a closed standard output (a pipe whose
+/// reader left) silently drops the rest of the text; the command goes on.
+macro_rules! say {
+    ($($t:tt)*) => { $crate::output::say(format_args!($($t)*)) };
+}
+
+/// `println!` that never panics (see `say!`).
+macro_rules! sayln {
+    ($($t:tt)*) => { $crate::output::say(format_args!("{}\n", format_args!($($t)*))) };
+}
 
 mod hindcast;
 mod output;
@@ -230,6 +243,18 @@ impl From<anyhow::Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    if let Some(v) = std::env::var_os(qilian_engine::input::LIMIT_ENV) {
+        match v.to_str().and_then(|v| v.trim().parse::<u64>().ok()) {
+            Some(n) if n > 0 => qilian_engine::input::set_limit(n),
+            _ => {
+                eprintln!(
+                    "{}: must be a positive number of bytes, got {v:?}",
+                    qilian_engine::input::LIMIT_ENV
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -304,18 +329,18 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 .map_err(|e| Failure::Input(e.to_string()))?;
             let checks = qilian_evaluator::audit::audit(&plan, &region);
             if json {
-                println!(
+                sayln!(
                     "{}",
                     serde_json::to_string_pretty(&checks).context("encoding checks")?
                 );
             } else {
-                println!("audit of {} for {}", plan.name, region.name);
+                sayln!("audit of {} for {}", plan.name, region.name);
                 for c in &checks {
                     let mark = if c.passed { "pass" } else { "FAIL" };
-                    println!("{mark}  {:<48} {}", c.name, c.detail);
+                    sayln!("{mark}  {:<48} {}", c.name, c.detail);
                 }
                 let failed = checks.iter().filter(|c| !c.passed).count();
-                println!(
+                sayln!(
                     "{} of {} checks passed",
                     checks.len() - failed,
                     checks.len()
@@ -340,7 +365,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             }
             if problems.is_empty() {
                 for f in &files {
-                    println!("{}: ok", f.display());
+                    sayln!("{}: ok", f.display());
                 }
                 Ok(())
             } else {
@@ -370,7 +395,7 @@ fn import_osm(
     qilian_osm::write_atomic(out, &import.to_ron())
         .map_err(|e| Failure::Other(anyhow::Error::new(e)))?;
     eprintln!("{}", import.report);
-    println!(
+    sayln!(
         "wrote {} ({} nodes, {} links, {} zones, {} facilities)",
         out.display(),
         import.region.nodes.len(),
@@ -386,20 +411,30 @@ fn import_osm(
 fn model(name: &str, input: Option<&Path>) -> Result<(), Failure> {
     let (what, text) = match input {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+            let text = qilian_engine::input::read_to_string(path)
+                .map_err(|e| Failure::Input(e.to_string()))?;
             (path.display().to_string(), text)
         }
         None => {
             let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-                .map_err(|e| Failure::Input(format!("standard input: {e}")))?;
+            let limit = qilian_engine::input::limit();
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), limit.saturating_add(1)),
+                &mut text,
+            )
+            .map_err(|e| Failure::Input(format!("standard input: {e}")))?;
+            if text.len() as u64 > limit {
+                return Err(Failure::Input(format!(
+                    "standard input: larger than the input limit of {limit} bytes; set {} to raise it",
+                    qilian_engine::input::LIMIT_ENV
+                )));
+            }
             ("standard input".to_string(), text)
         }
     };
     match qilian_hazardlib::cases::run_model(name, &text) {
         Ok(out) => {
-            print!("{out}");
+            say!("{out}");
             Ok(())
         }
         Err(e @ qilian_hazardlib::cases::CaseError::UnknownModel { .. }) => {
@@ -438,12 +473,12 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
         None => (sim.run(), Vec::new()),
     };
     let summary = qilian_evaluator::summarize(&run);
-    print!("{}", output::table(&summary));
+    say!("{}", output::table(&summary));
     if let Some(dir) = out {
         let files = output::render(&run, &summary, &footprints)?;
         output::write_dir(dir, &files)
             .with_context(|| format!("writing results to {}", dir.display()))?;
-        println!("wrote {}", dir.display());
+        sayln!("wrote {}", dir.display());
     }
     Ok(())
 }
@@ -467,12 +502,12 @@ fn drill(command: DrillCommand) -> Result<(), Failure> {
             let t = qilian_drill::template::load_template(&template)
                 .map_err(|e| fail(qilian_drill::DrillError::Load(e)))?;
             let seal = qilian_drill::seal::create(&t, teams, &out).map_err(fail)?;
-            println!(
+            sayln!(
                 "drill created in {} for {teams} team(s); seal (SHA-256 of the seed): {}",
                 out.display(),
                 seal.seed_sha256
             );
-            println!("tokens: {}", out.join("tokens.json").display());
+            sayln!("tokens: {}", out.join("tokens.json").display());
             Ok(())
         }
         DrillCommand::Serve { dir, addr } => qilian_drill::server::serve(&dir, addr).map_err(fail),
@@ -481,7 +516,7 @@ fn drill(command: DrillCommand) -> Result<(), Failure> {
             let html = qilian_drill::review::review(&dir).map_err(fail)?;
             std::fs::write(&out, html)
                 .map_err(|e| Failure::Other(anyhow::anyhow!("{}: {e}", out.display())))?;
-            println!("review: {}", out.display());
+            sayln!("review: {}", out.display());
             Ok(())
         }
     }

@@ -9,6 +9,25 @@ use qilian_hazardlib::footprint::Footprint;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// Write to standard output; a closed pipe or another write error stops
+/// further output (the error once on stderr unless it is a closed pipe)
+/// and the command carries on. Used by `say!` and `sayln!`.
+pub fn say(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("standard output: {e}");
+        }
+    }
+}
+
 /// The run as a table for people.
 pub fn table(s: &Summary) -> String {
     let mut t = String::new();

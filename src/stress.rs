@@ -130,13 +130,9 @@ pub fn stress(
         files.push(("replicates.csv".into(), csv(&rows)?));
         match shard {
             Some(s) => {
-                let file = ShardFile {
-                    meta,
-                    shard: [s.k, s.n],
-                    rows,
-                };
+                let file = ShardFile::new(meta, s.k, s.n, rows);
                 files.push(("shard.json".into(), json(&file)?));
-                println!(
+                sayln!(
                     "{}: shard {}/{} — {} replicates",
                     scenario.plan.name,
                     s.k,
@@ -156,7 +152,7 @@ pub fn stress(
             }
         }
         write_dir(&dir, &files).with_context(|| format!("writing {}", dir.display()))?;
-        println!("wrote {}", dir.display());
+        sayln!("wrote {}", dir.display());
     }
     Ok(())
 }
@@ -176,17 +172,23 @@ fn crew_kinds(s: &Scenario) -> usize {
 }
 
 fn print_report(r: &stress::StressReport) {
-    println!(
+    sayln!(
         "{} — plan {}, {} runs, seed {}",
-        r.meta.scenario, r.meta.plan, r.meta.runs, r.meta.seed
+        r.meta.scenario,
+        r.meta.plan,
+        r.meta.runs,
+        r.meta.seed
     );
-    println!(
+    sayln!(
         "{:<12} {:>8} {:>17} {:>24}",
-        "target", "P(met)", "95 % interval", "met at P10/P50/P90 (h)"
+        "target",
+        "P(met)",
+        "95 % interval",
+        "met at P10/P50/P90 (h)"
     );
     let f = |x: Option<f64>| x.map_or("—".to_string(), |h| format!("{h:.1}"));
     for t in &r.targets {
-        println!(
+        sayln!(
             "{:<12} {:>8.3} {:>8.3}–{:<8.3} {:>24}",
             t.name,
             t.p_met,
@@ -207,8 +209,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let mut shards = Vec::new();
     for d in dirs {
         let path = d.join("shard.json");
-        let bytes =
-            std::fs::read(&path).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+        let bytes = qilian_engine::input::read(&path).map_err(|e| Failure::Input(e.to_string()))?;
         let shard: ShardFile = serde_json::from_slice(&bytes)
             .map_err(|e| Failure::Input(format!("{}: not a shard file: {e}", path.display())))?;
         shards.push((path.display().to_string(), shard));
@@ -223,7 +224,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     ];
     files.extend(qilian_viewer::bundle::stress(None, &report, &rows)?);
     write_dir(out, &files).with_context(|| format!("writing {}", out.display()))?;
-    println!("wrote {}", out.display());
+    sayln!("wrote {}", out.display());
     Ok(())
 }
 
@@ -245,18 +246,24 @@ pub fn compare(
     bar.finish_and_clear();
     let meta = StressMeta::of(&a.1, runs);
     let c = stress::compare(&a.1.plan.name, &rows_a, &b.1.plan.name, &rows_b, &meta);
-    println!(
+    sayln!(
         "{} — {} runs, seed {}: {} (A) against {} (B)",
-        c.scenario, c.runs, c.seed, c.plan_a, c.plan_b
+        c.scenario,
+        c.runs,
+        c.seed,
+        c.plan_a,
+        c.plan_b
     );
     for t in &c.targets {
-        println!(
+        sayln!(
             "  P(met) {:<11} A {:.3}  B {:.3}",
-            t.name, t.p_met_a, t.p_met_b
+            t.name,
+            t.p_met_a,
+            t.p_met_b
         );
     }
     for s in &c.statements {
-        println!("{s}");
+        sayln!("{s}");
     }
     if let Some(dir) = out {
         let mut files = vec![("compare.json".to_string(), json(&c)?)];
@@ -268,7 +275,7 @@ pub fn compare(
             qilian_evaluator::VERSION,
         )?);
         write_dir(dir, &files).with_context(|| format!("writing {}", dir.display()))?;
-        println!("wrote {}", dir.display());
+        sayln!("wrote {}", dir.display());
     }
     Ok(())
 }

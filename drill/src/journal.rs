@@ -4,12 +4,20 @@
 //! written and fsync'd before the request that caused it is answered, so
 //! nothing acknowledged is lost; a torn last line (a crash mid-write) is
 //! dropped on reading, since it was never acknowledged.
+//!
+//! Recovery ([`DrillJournal::open`]) cuts a torn tail off the file itself
+//! and fsyncs before anything is appended, so a new line never joins a
+//! fragment; the tail may end inside a multi-byte character. A write that
+//! fails (disk full, an I/O error, a failed fsync) is not acknowledged and
+//! is cut off again before the next line, so a transient failure never
+//! poisons later records. Writes go through [`Storage`], which tests
+//! replace to inject failures.
 
 use crate::DrillError;
 use crate::session::Order;
 use qilian_engine::scenario::Inject;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// A controller's clock action (`POST /api/control`).
@@ -77,53 +85,173 @@ impl Entry {
     }
 }
 
+/// Where the journal's bytes go: a file, or in tests a wrapper that fails
+/// on purpose.
+pub trait Storage: Send {
+    /// Write all of `bytes` at byte `offset` (the file may be longer than
+    /// `offset`: the caller cuts it with [`Storage::truncate`] first).
+    fn write_at(&mut self, offset: u64, bytes: &[u8]) -> std::io::Result<()>;
+    /// Make written bytes durable (fsync).
+    fn sync(&mut self) -> std::io::Result<()>;
+    /// Cut the file to `len` bytes and make that durable.
+    fn truncate(&mut self, len: u64) -> std::io::Result<()>;
+}
+
+impl Storage for std::fs::File {
+    fn write_at(&mut self, offset: u64, bytes: &[u8]) -> std::io::Result<()> {
+        self.seek(SeekFrom::Start(offset))?;
+        self.write_all(bytes)
+    }
+
+    fn sync(&mut self) -> std::io::Result<()> {
+        self.sync_data()
+    }
+
+    fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+        self.set_len(len)?;
+        self.sync_all()
+    }
+}
+
 /// The open journal, appending.
 pub struct DrillJournal {
     path: PathBuf,
-    file: std::fs::File,
+    store: Box<dyn Storage>,
+    /// Bytes known durable: every acknowledged line, nothing after.
+    len: u64,
+    /// A failed write may have left bytes after `len`.
+    dirty: bool,
 }
 
 impl DrillJournal {
-    /// Open for appending.
-    pub fn open(path: &Path) -> Result<DrillJournal, DrillError> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| DrillError::Io(path.to_path_buf(), e.to_string()))?;
-        Ok(DrillJournal {
+    /// Open the journal (created mode 0600 if missing), read every complete
+    /// entry, cut a torn tail off the file (fsync'd) and position for
+    /// appending.
+    pub fn open(path: &Path) -> Result<(DrillJournal, Vec<Entry>), DrillError> {
+        let io = |e: std::io::Error| DrillError::Io(path.to_path_buf(), e.to_string());
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true).write(true).create(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let file = opts.open(path).map_err(io)?;
+        let bytes = qilian_engine::input::read_open(path, &file, journal_limit())
+            .map_err(|e| DrillError::Bad(e.to_string()))?;
+        let (entries, len) = parse(path, &bytes)?;
+        let mut j = DrillJournal {
             path: path.to_path_buf(),
-            file,
-        })
+            store: Box::new(file),
+            len,
+            dirty: len < bytes.len() as u64,
+        };
+        if j.dirty {
+            j.store.truncate(len).map_err(io)?;
+            j.dirty = false;
+        }
+        Ok((j, entries))
     }
 
-    /// Append one entry and fsync it.
+    /// Send the journal's writes through `wrap` (tests inject failures).
+    pub fn wrap_storage(&mut self, wrap: impl FnOnce(Box<dyn Storage>) -> Box<dyn Storage>) {
+        let placeholder: Box<dyn Storage> = Box::new(Nowhere);
+        let store = std::mem::replace(&mut self.store, placeholder);
+        self.store = wrap(store);
+    }
+
+    /// Bytes of acknowledged lines.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether no line was written.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Append one entry and fsync it. On an error nothing is acknowledged:
+    /// whatever part of the line reached the file is cut off (now, or before
+    /// the next line if cutting fails too).
     pub fn append(&mut self, e: &Entry) -> Result<(), DrillError> {
         let mut line = serde_json::to_string(e).expect("entries serialise");
         line.push('\n');
-        let err = |e: std::io::Error| DrillError::Io(self.path.clone(), e.to_string());
-        self.file.write_all(line.as_bytes()).map_err(err)?;
-        self.file.sync_data().map_err(err)
+        let result = self.write_line(line.as_bytes());
+        match result {
+            Ok(()) => {
+                self.len += line.len() as u64;
+                Ok(())
+            }
+            Err(err) => {
+                self.dirty = true;
+                if self.store.truncate(self.len).is_ok() {
+                    self.dirty = false;
+                }
+                Err(DrillError::Io(
+                    self.path.clone(),
+                    format!("{err} (the entry was not recorded)"),
+                ))
+            }
+        }
+    }
+
+    fn write_line(&mut self, line: &[u8]) -> std::io::Result<()> {
+        if self.dirty {
+            self.store.truncate(self.len)?;
+            self.dirty = false;
+        }
+        // From here until `sync` succeeds the file may hold a fragment.
+        self.dirty = true;
+        self.store.write_at(self.len, line)?;
+        self.store.sync()?;
+        self.dirty = false;
+        Ok(())
     }
 }
 
+/// Storage that refuses everything (only while swapping storages).
+struct Nowhere;
+
+impl Storage for Nowhere {
+    fn write_at(&mut self, _: u64, _: &[u8]) -> std::io::Result<()> {
+        Err(std::io::Error::other("no storage"))
+    }
+    fn sync(&mut self) -> std::io::Result<()> {
+        Err(std::io::Error::other("no storage"))
+    }
+    fn truncate(&mut self, _: u64) -> std::io::Result<()> {
+        Err(std::io::Error::other("no storage"))
+    }
+}
+
+/// The largest journal read: [`qilian_engine::input::limit`] or 1 GiB,
+/// whichever is larger (a long drill with many teams writes tens of MB).
+fn journal_limit() -> u64 {
+    qilian_engine::input::limit().max(1 << 30)
+}
+
 /// Read every complete entry. A bad line that is not the last is an error
-/// (file and line); an unterminated last line is a torn write and dropped.
+/// (file and line); an unterminated last line is a torn write and dropped
+/// (it may end inside a multi-byte character). The file is not changed.
 pub fn read(path: &Path) -> Result<Vec<Entry>, DrillError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(DrillError::Io(path.to_path_buf(), e.to_string())),
+    let bytes = match qilian_engine::input::read_file(path, journal_limit()) {
+        Ok(b) => b,
+        Err(qilian_engine::input::InputError::NotFound(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(DrillError::Bad(e.to_string())),
     };
-    let complete = text.rfind('\n').map_or("", |i| &text[..i]);
+    Ok(parse(path, &bytes)?.0)
+}
+
+/// The entries of the complete lines of `bytes` and the length of those
+/// lines (where a torn tail starts).
+fn parse(path: &Path, bytes: &[u8]) -> Result<(Vec<Entry>, u64), DrillError> {
+    let len = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let mut out = Vec::new();
-    for (i, line) in complete.lines().enumerate() {
+    for (i, line) in bytes[..len].split(|&b| b == b'\n').enumerate() {
+        let bad = |e: String| DrillError::Bad(format!("{}:{}: {e}", path.display(), i + 1));
+        let line = std::str::from_utf8(line).map_err(|e| bad(e.to_string()))?;
         if line.trim().is_empty() {
             continue;
         }
-        let e: Entry = serde_json::from_str(line)
-            .map_err(|e| DrillError::Bad(format!("{}:{}: {e}", path.display(), i + 1)))?;
+        let e: Entry = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
         out.push(e);
     }
-    Ok(out)
+    Ok((out, len as u64))
 }

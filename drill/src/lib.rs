@@ -24,6 +24,7 @@
 //! drill directory (the journal fsync'd before an order is acknowledged), OS
 //! entropy, the wall clock and HTTP.
 
+pub mod guard;
 pub mod info;
 pub mod journal;
 pub mod review;

@@ -5,9 +5,13 @@
 //! - `drill.json`: the template path, its SHA-256, the number of teams;
 //! - `seal.json`: `{"seed_sha256": …, "template_sha256": …, "teams": N}`;
 //! - `tokens.json`: `{"controller": …, "teams": {"1": …, …}}`;
-//! - `secret/seed`: the seed, hex (mode 0600; the server reads it and never
-//!   serves it);
+//! - `secret/seed`: the seed, hex (the server reads it and never serves
+//!   it);
 //! - `journal.jsonl`: orders, injects and clock changes (see `journal`).
+//!
+//! The directory and `secret/` are created 0700; `secret/seed`,
+//! `tokens.json` and `journal.jsonl` are created 0600 from their first byte
+//! (never written first and narrowed after).
 
 use crate::DrillError;
 use crate::template::{LoadedTemplate, realise};
@@ -62,13 +66,50 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DrillError + '_ {
     move |e| DrillError::Io(path.to_path_buf(), e.to_string())
 }
 
-/// Write a file and fsync it.
-pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), DrillError> {
+/// Create a new file with `mode` (unix permissions, from the first byte:
+/// never readable by others, even for a moment), write it and fsync it.
+/// An existing file is an error, so a planted file or link is not followed.
+pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), DrillError> {
     use std::io::Write;
-    let mut f = std::fs::File::create(path).map_err(io(path))?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut f = opts.open(path).map_err(io(path))?;
     f.write_all(bytes).map_err(io(path))?;
     f.sync_all().map_err(io(path))
 }
+
+/// Create a directory only its owner can enter (0700); its parents as
+/// usual. An existing empty directory is narrowed to 0700.
+fn private_dir(dir: &Path) -> Result<(), DrillError> {
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    match b.create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                    .map_err(io(dir))?;
+            }
+            Ok(())
+        }
+        Err(e) => Err(io(dir)(e)),
+    }
+}
+
+/// Mode of the files anyone may read: `drill.json`, `seal.json`.
+const PUBLIC: u32 = 0o644;
+/// Mode of the secret files: the seed, the tokens and the journal.
+const SECRET: u32 = 0o600;
 
 /// Create a drill in `dir` (which must not exist or be empty) for `teams`
 /// teams. The scenario is realised once here so a template that cannot give
@@ -104,18 +145,10 @@ pub fn create_with_seed(
     }
     realise(t, &seed).map_err(DrillError::Load)?;
     let template = std::fs::canonicalize(&t.path).map_err(io(&t.path))?;
+    private_dir(dir)?;
     let secret = dir.join("secret");
-    std::fs::create_dir_all(&secret).map_err(io(&secret))?;
-    let seed_path = secret.join("seed");
-    write_synced(&seed_path, hex::encode(seed).as_bytes())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o700))
-            .map_err(io(&secret))?;
-        std::fs::set_permissions(&seed_path, std::fs::Permissions::from_mode(0o600))
-            .map_err(io(&seed_path))?;
-    }
+    private_dir(&secret)?;
+    write_new(&secret.join("seed"), hex::encode(seed).as_bytes(), SECRET)?;
     let template_sha256 = sha256_hex(t.text.as_bytes());
     let seal = Seal {
         seed_sha256: sha256_hex(&seed),
@@ -136,16 +169,10 @@ pub fn create_with_seed(
         controller: token()?,
         teams: team_tokens,
     };
-    write_synced(&dir.join("drill.json"), pretty(&info).as_bytes())?;
-    write_synced(&dir.join("seal.json"), pretty(&seal).as_bytes())?;
-    write_synced(&dir.join("tokens.json"), pretty(&tokens).as_bytes())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let p = dir.join("tokens.json");
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).map_err(io(&p))?;
-    }
-    write_synced(&dir.join("journal.jsonl"), b"")?;
+    write_new(&dir.join("drill.json"), pretty(&info).as_bytes(), PUBLIC)?;
+    write_new(&dir.join("seal.json"), pretty(&seal).as_bytes(), PUBLIC)?;
+    write_new(&dir.join("tokens.json"), pretty(&tokens).as_bytes(), SECRET)?;
+    write_new(&dir.join("journal.jsonl"), b"", SECRET)?;
     Ok(seal)
 }
 
@@ -156,9 +183,15 @@ pub(crate) fn pretty<T: Serialize>(v: &T) -> String {
     s
 }
 
+/// Read a text file of the drill directory: a regular file within the
+/// input limit (`qilian_engine::input`).
+pub(crate) fn read_text(path: &Path) -> Result<String, DrillError> {
+    qilian_engine::input::read_to_string(path).map_err(|e| DrillError::Bad(e.to_string()))
+}
+
 /// Read a JSON file of the drill directory.
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DrillError> {
-    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let text = read_text(path)?;
     serde_json::from_str(&text)
         .map_err(|e| DrillError::Bad(format!("{}:{}: {e}", path.display(), e.line())))
 }
@@ -166,7 +199,7 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Drill
 /// Read the secret seed.
 pub fn read_seed(dir: &Path) -> Result<[u8; 32], DrillError> {
     let path = dir.join("secret").join("seed");
-    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+    let text = read_text(&path)?;
     let bytes = hex::decode(text.trim())
         .map_err(|e| DrillError::Bad(format!("{}: not hex: {e}", path.display())))?;
     bytes

@@ -16,13 +16,20 @@
 //! `401` for a missing or unknown token, `403` for a player on a
 //! controller route. `EventSource` cannot set headers, so `/api/events`
 //! (and only it) also takes the token as `?token=`. Bodies are limited to
-//! [`BODY_LIMIT`] bytes (`413` beyond).
+//! [`BODY_LIMIT`] bytes (`413` beyond); a body with a field the route does
+//! not know is refused (`400`, naming it). Each team may post
+//! [`ORDER_BURST`] orders at once and [`ORDER_RATE`] a second after that
+//! (`429` beyond). A team's `/api/state` lists its latest
+//! [`crate::session::VIEW_ORDERS`] orders. Connections are capped and
+//! closed when idle ([`crate::guard::Limits`]: 512, 30 s; `503` over the
+//! cap).
 
 // Helpers answer with the error response itself; it is built once per
 // failed request, so boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
 use crate::DrillError;
+use crate::guard::{Guarded, Limits};
 use crate::journal::Control;
 use crate::seal::{Tokens, read_json};
 use crate::session::{Order, Rejected, Session};
@@ -49,6 +56,12 @@ use tokio_stream::wrappers::BroadcastStream;
 /// Largest request body accepted, bytes.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
+/// Orders a team may post at once (the bucket of its rate limit).
+pub const ORDER_BURST: f64 = 30.0;
+
+/// Orders a team may post each second, sustained.
+pub const ORDER_RATE: f64 = 5.0;
+
 const CONTROLLER_PAGE: &str = include_str!("pages/controller.html");
 const TEAM_PAGE: &str = include_str!("pages/team.html");
 const INDEX_PAGE: &str = include_str!("pages/index.html");
@@ -69,6 +82,8 @@ pub struct App {
     pub session: Mutex<Session>,
     tokens: BTreeMap<String, Role>,
     tx: broadcast::Sender<String>,
+    /// Per team: order tokens left and when they were counted.
+    buckets: Mutex<BTreeMap<u32, (f64, Instant)>>,
 }
 
 impl App {
@@ -86,7 +101,23 @@ impl App {
             session: Mutex::new(session),
             tokens: map,
             tx,
+            buckets: Mutex::new(BTreeMap::new()),
         })
+    }
+
+    /// Take one order from `team`'s bucket; `false` when it is empty.
+    fn take_order(&self, team: u32) -> bool {
+        let mut b = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let (left, at) = b.entry(team).or_insert((ORDER_BURST, now));
+        *left = (*left + now.duration_since(*at).as_secs_f64() * ORDER_RATE).min(ORDER_BURST);
+        *at = now;
+        if *left >= 1.0 {
+            *left -= 1.0;
+            true
+        } else {
+            false
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Session> {
@@ -160,13 +191,52 @@ fn controller(app: &App, headers: &HeaderMap) -> Result<(), Response> {
     }
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| {
+/// Parse a body strictly: a field the type does not know (at any depth) is
+/// refused by name, whatever serde's attributes let through (an internally
+/// tagged unit variant ignores extra fields).
+fn json_body<T: serde::de::DeserializeOwned + serde::Serialize>(
+    body: &Bytes,
+) -> Result<T, Response> {
+    let sent: Value = serde_json::from_slice(body).map_err(|e| {
         error(
             StatusCode::BAD_REQUEST,
             format!("bad JSON at line {} column {}: {e}", e.line(), e.column()),
         )
-    })
+    })?;
+    let t: T = serde_json::from_value(sent.clone())
+        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("bad request: {e}")))?;
+    let known = serde_json::to_value(&t).expect("request types serialise");
+    match unknown_field(&sent, &known, "") {
+        Some(path) => Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("bad request: unknown field `{path}`"),
+        )),
+        None => Ok(t),
+    }
+}
+
+/// The first key of `sent` that `known` (the parsed value written back)
+/// lacks, as a dotted path.
+fn unknown_field(sent: &Value, known: &Value, at: &str) -> Option<String> {
+    let join = |k: &str| {
+        if at.is_empty() {
+            k.to_string()
+        } else {
+            format!("{at}.{k}")
+        }
+    };
+    match (sent, known) {
+        (Value::Object(a), Value::Object(b)) => a.iter().find_map(|(k, v)| match b.get(k) {
+            None => Some(join(k)),
+            Some(w) => unknown_field(v, w, &join(k)),
+        }),
+        (Value::Array(a), Value::Array(b)) => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (v, w))| unknown_field(v, w, &join(&i.to_string()))),
+        _ => None,
+    }
 }
 
 fn ok_json(v: Value) -> Response {
@@ -228,6 +298,14 @@ async fn orders(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> R
         Ok(Role::Controller) => return error(StatusCode::FORBIDDEN, "orders come from teams"),
         Ok(Role::Team(n)) => n,
     };
+    if !app.take_order(team) {
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many orders: at most {ORDER_RATE} a second after a burst of {ORDER_BURST}"
+            ),
+        );
+    }
     let order: Order = match json_body(&body) {
         Ok(o) => o,
         Err(r) => return r,
@@ -415,8 +493,11 @@ pub fn serve(dir: &Path, addr: SocketAddr) -> Result<(), DrillError> {
             .local_addr()
             .map_err(|e| DrillError::Other(e.to_string()))?;
         {
+            use std::io::Write as _;
             let s = app.lock();
-            println!(
+            // A closed stdout must not stop the server.
+            let _ = writeln!(
+                std::io::stdout(),
                 "qilian drill: serving {} ({} teams, t = {} s) on http://{local}/",
                 dir.display(),
                 s.teams.len(),
@@ -425,8 +506,18 @@ pub fn serve(dir: &Path, addr: SocketAddr) -> Result<(), DrillError> {
         }
         let ticker = app.clone();
         std::thread::spawn(move || run_clock(ticker));
-        axum::serve(listener, router(app))
-            .await
-            .map_err(|e| DrillError::Other(format!("server: {e}")))
+        serve_on(listener, app, Limits::default()).await
     })
+}
+
+/// Serve `app` on `listener` under `limits` (connection cap, idle
+/// timeout; see [`crate::guard`]) until the listener fails.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    limits: Limits,
+) -> Result<(), DrillError> {
+    axum::serve(Guarded::new(listener, limits), router(app))
+        .await
+        .map_err(|e| DrillError::Other(format!("server: {e}")))
 }

@@ -87,10 +87,16 @@ pub enum Order {
     },
 }
 
+/// A team's view lists at most this many of its latest orders (with
+/// `orders_total`), so order spam cannot grow `/api/state` without bound.
+pub const VIEW_ORDERS: usize = 200;
+
 /// An accepted order.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OrderRecord {
-    /// Id, unique in the drill.
+    /// Id, unique in the team (1, 2, … per team, so a team cannot count
+    /// other teams' orders; drills journalled before ids were per team keep
+    /// their drill-wide ids).
     pub order_id: u64,
     /// When it applies, seconds since the start.
     pub at_s: u64,
@@ -124,6 +130,8 @@ pub struct Team {
     pub reports: Vec<Report>,
     /// Accepted orders, in order.
     pub orders: Vec<OrderRecord>,
+    /// The team's next order id.
+    next_order: u64,
     /// Crews with a dispatch order not applied yet.
     pending_crews: BTreeSet<u32>,
     /// Tasks with a dispatch order not applied yet.
@@ -164,7 +172,6 @@ pub struct Session {
     pub teams: Vec<Team>,
     running: bool,
     speed: f64,
-    next_order: u64,
     /// Controller injects: (at_s, inject).
     pub injects: Vec<(u64, Inject)>,
     journal: Option<DrillJournal>,
@@ -196,6 +203,7 @@ impl Session {
                     reporter: Reporter::default(),
                     reports: Vec::new(),
                     orders: Vec::new(),
+                    next_order: 1,
                     pending_crews: BTreeSet::new(),
                     pending_tasks: BTreeSet::new(),
                     closed: BTreeSet::new(),
@@ -212,18 +220,16 @@ impl Session {
             teams,
             running: false,
             speed: 60.0,
-            next_order: 1,
             injects: Vec::new(),
             journal: None,
         };
-        let path = dir.join("journal.jsonl");
-        let entries = crate::journal::read(&path)?;
+        let (journal, entries) = DrillJournal::open(&dir.join("journal.jsonl"))?;
         for e in entries {
             s.replay(e)?;
         }
         // A resumed drill waits for the controller.
         s.running = false;
-        s.journal = Some(DrillJournal::open(&path)?);
+        s.journal = Some(journal);
         s.deliver();
         Ok(s)
     }
@@ -250,7 +256,6 @@ impl Session {
                     DrillError::Bad(format!("journal: order {order_id}: {}", r.message))
                 })?;
                 self.apply_order(team, order_id, order, inject);
-                self.next_order = self.next_order.max(order_id + 1);
             }
             Entry::Inject { inject, .. } => {
                 self.apply_inject(inject);
@@ -327,7 +332,18 @@ impl Session {
     fn append(&mut self, e: Entry) -> Result<(), DrillError> {
         match &mut self.journal {
             Some(j) => j.append(&e),
-            None => Ok(()),
+            None => Err(DrillError::Other("the journal is not open".into())),
+        }
+    }
+
+    /// Send the journal's writes through `wrap`: tests inject write
+    /// failures (a full disk) this way.
+    pub fn wrap_journal_storage(
+        &mut self,
+        wrap: impl FnOnce(Box<dyn crate::journal::Storage>) -> Box<dyn crate::journal::Storage>,
+    ) {
+        if let Some(j) = &mut self.journal {
+            j.wrap_storage(wrap);
         }
     }
 
@@ -542,6 +558,7 @@ impl Session {
             .iter_mut()
             .find(|t| t.n == team)
             .expect("checked: team exists");
+        t.next_order = t.next_order.max(order_id + 1);
         match &order {
             Order::Dispatch { crew, task } => {
                 t.pending_crews.insert(*crew);
@@ -582,7 +599,11 @@ impl Session {
             return Err(reject(409, "the drill has reached its horizon"));
         }
         let inject = self.check_order(team, &order)?;
-        let order_id = self.next_order;
+        let order_id = self
+            .teams
+            .iter()
+            .find(|t| t.n == team)
+            .map_or(1, |t| t.next_order);
         let at_s = self.now();
         self.append(Entry::Order {
             at_s,
@@ -591,7 +612,6 @@ impl Session {
             order: order.clone(),
         })
         .map_err(|e| reject(503, e.to_string()))?;
-        self.next_order += 1;
         self.apply_order(team, order_id, order, inject);
         Ok(order_id)
     }
@@ -721,7 +741,8 @@ impl Session {
             "reports": t.reports,
             "tasks": tasks,
             "crews": self.crews_json(t),
-            "orders": t.orders,
+            "orders": &t.orders[t.orders.len().saturating_sub(VIEW_ORDERS)..],
+            "orders_total": t.orders.len(),
         }))
     }
 

@@ -21,6 +21,7 @@
 
 pub mod dist;
 pub mod ids;
+pub mod input;
 pub mod journal;
 pub mod network;
 pub mod radix;

@@ -254,7 +254,8 @@ pub fn report(meta: StressMeta, rows: &[ReplicateRow]) -> StressReport {
     }
 }
 
-/// What a shard writes: its meta, which shard it is, and its rows.
+/// What a shard writes: its meta (scenario hash and seed among it), which
+/// shard it is, its rows and their checksum.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShardFile {
     /// The whole run's meta.
@@ -262,26 +263,168 @@ pub struct ShardFile {
     pub meta: StressMeta,
     /// `[k, n]`: shard k (0-based) of n.
     pub shard: [u32; 2],
+    /// SHA-256 of the rows ([`rows_sha256`]), so an edited or damaged shard
+    /// is refused.
+    pub rows_sha256: String,
     /// Rows, in replicate order.
     pub rows: Vec<ReplicateRow>,
 }
 
-/// Why shards cannot be merged.
+impl ShardFile {
+    /// Shard `k` of `n` with its checksum. The checksum is taken over the
+    /// rows as they read back from JSON, so it holds for the file whatever
+    /// the last bit of a float parse.
+    pub fn new(meta: StressMeta, k: u32, n: u32, rows: Vec<ReplicateRow>) -> ShardFile {
+        let text = serde_json::to_string(&rows).expect("rows serialise");
+        let back: Vec<ReplicateRow> = serde_json::from_str(&text).expect("rows read back");
+        ShardFile {
+            meta,
+            shard: [k, n],
+            rows_sha256: rows_sha256(&back),
+            rows,
+        }
+    }
+}
+
+/// SHA-256 (hex) of the compact JSON of `rows`.
+pub fn rows_sha256(rows: &[ReplicateRow]) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    let text = serde_json::to_vec(rows).expect("rows serialise");
+    sha2::Sha256::digest(&text)
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Why shards cannot be merged. Each names the shard at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
     /// No shards given.
     #[error("no shards to merge")]
     Empty,
-    /// Shards of different runs.
-    #[error("shard {0} is from a different run (scenario, plan, seed, runs or version differ)")]
-    Mismatch(String),
-    /// A replicate is missing or duplicated.
-    #[error("replicate {0} is {1}")]
-    Coverage(u32, &'static str),
+    /// A shard of a different run: which field differs.
+    #[error("{0}: from a different run ({1})")]
+    Mismatch(String, String),
+    /// A shard that is wrong in itself: edited, short, mislabelled.
+    #[error("{0}: {1}")]
+    Bad(String, String),
+    /// Shard k of n is given twice.
+    #[error("shard {k} of {n} is given twice: {first} and {second}")]
+    Duplicate {
+        /// Shard number.
+        k: u32,
+        /// Shards in the run.
+        n: u32,
+        /// One file.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// Shard k of n is not given.
+    #[error("shard {k} of {n} is missing (replicates {replicates})")]
+    Missing {
+        /// Shard number.
+        k: u32,
+        /// Shards in the run.
+        n: u32,
+        /// Its replicates, for the message.
+        replicates: String,
+    },
 }
 
-/// Merge shards (named for messages) into the rows of the whole run, checking
-/// that they belong together and cover every replicate exactly once.
+/// The first field in which `b` differs from `a`, as `field: b, not a`.
+fn differs(a: &StressMeta, b: &StressMeta) -> Option<String> {
+    let f = |name: &str, x: &dyn std::fmt::Debug, y: &dyn std::fmt::Debug| {
+        Some(format!("{name} {y:?}, not {x:?}"))
+    };
+    if a.scenario_sha256 != b.scenario_sha256 {
+        return f("scenario SHA-256", &a.scenario_sha256, &b.scenario_sha256);
+    }
+    if a.seed != b.seed {
+        return f("seed", &a.seed, &b.seed);
+    }
+    if a.scenario != b.scenario {
+        return f("scenario", &a.scenario, &b.scenario);
+    }
+    if a.plan != b.plan {
+        return f("plan", &a.plan, &b.plan);
+    }
+    if a.version != b.version {
+        return f("version", &a.version, &b.version);
+    }
+    if a.runs != b.runs {
+        return f("runs", &a.runs, &b.runs);
+    }
+    if a.deadlines_h != b.deadlines_h {
+        return f("deadlines", &a.deadlines_h, &b.deadlines_h);
+    }
+    None
+}
+
+/// Check one shard on its own: checksum, numbering, its exact replicates,
+/// a full targets list in every row.
+fn check_shard(name: &str, s: &ShardFile) -> Result<(), MergeError> {
+    let bad = |why: String| Err(MergeError::Bad(name.to_string(), why));
+    if rows_sha256(&s.rows) != s.rows_sha256 {
+        return bad("its rows do not match their checksum (edited or damaged)".into());
+    }
+    let [k, n] = s.shard;
+    if n == 0 || k >= n {
+        return bad(format!("shard {k} of {n} is not a shard number"));
+    }
+    if s.meta.deadlines_h.len() != crate::TARGETS.len() {
+        return bad(format!(
+            "{} target deadlines, expected {}",
+            s.meta.deadlines_h.len(),
+            crate::TARGETS.len()
+        ));
+    }
+    let want = shard_replicates(s.meta.runs, k, n);
+    let got: Vec<u32> = s.rows.iter().map(|r| r.replicate).collect();
+    if got != want {
+        return bad(format!(
+            "shard {k} of {n} of {} runs must hold replicates {}, it holds {} ({} rows)",
+            s.meta.runs,
+            list(&want),
+            list(&got),
+            got.len()
+        ));
+    }
+    for r in &s.rows {
+        let names = r.targets.iter().map(|t| t.name.as_str());
+        if !names.eq(crate::TARGETS.iter().map(|(t, _)| *t)) {
+            return bad(format!(
+                "replicate {} has targets {:?}, expected {:?}",
+                r.replicate,
+                r.targets.iter().map(|t| &t.name).collect::<Vec<_>>(),
+                crate::TARGETS.iter().map(|(t, _)| *t).collect::<Vec<_>>()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Replicate numbers for a message, shortened past eight.
+fn list(r: &[u32]) -> String {
+    let mut s: Vec<String> = r.iter().take(8).map(u32::to_string).collect();
+    if r.len() > 8 {
+        s.push(format!("… ({} in all)", r.len()));
+    }
+    if s.is_empty() {
+        "none".into()
+    } else {
+        s.join(", ")
+    }
+}
+
+/// Merge shards (named for messages) into the rows of the whole run. Each
+/// shard must be intact (checksum), of the same run (scenario hash, seed,
+/// plan, version, runs, deadlines), hold exactly its replicates with every
+/// target; together they must be every shard `0..n` once. Any other case is
+/// an error that names the shard.
 pub fn merge(
     shards: &[(String, ShardFile)],
 ) -> Result<(StressMeta, Vec<ReplicateRow>), MergeError> {
@@ -289,33 +432,38 @@ pub fn merge(
         return Err(MergeError::Empty);
     };
     let meta = first.meta.clone();
+    let n = first.shard[1];
+    let mut seen: BTreeMap<u32, &str> = BTreeMap::new();
     let mut rows: Vec<ReplicateRow> = Vec::new();
     for (name, s) in shards {
-        if s.meta != meta || s.shard[1] != first.shard[1] {
-            return Err(MergeError::Mismatch(name.clone()));
+        check_shard(name, s)?;
+        if let Some(why) = differs(&meta, &s.meta) {
+            return Err(MergeError::Mismatch(name.clone(), why));
+        }
+        if s.shard[1] != n {
+            return Err(MergeError::Mismatch(
+                name.clone(),
+                format!("split into {} shards, not {n}", s.shard[1]),
+            ));
+        }
+        if let Some(prev) = seen.insert(s.shard[0], name) {
+            return Err(MergeError::Duplicate {
+                k: s.shard[0],
+                n,
+                first: prev.to_string(),
+                second: name.clone(),
+            });
         }
         rows.extend(s.rows.iter().cloned());
     }
+    if let Some(k) = (0..n).find(|k| !seen.contains_key(k)) {
+        return Err(MergeError::Missing {
+            k,
+            n,
+            replicates: list(&shard_replicates(meta.runs, k, n)),
+        });
+    }
     rows.sort_by_key(|r| r.replicate);
-    for (i, w) in rows.windows(2).enumerate() {
-        if w[0].replicate == w[1].replicate {
-            return Err(MergeError::Coverage(
-                rows[i].replicate,
-                "in more than one shard",
-            ));
-        }
-    }
-    for r in 0..meta.runs {
-        if rows.binary_search_by_key(&r, |x| x.replicate).is_err() {
-            return Err(MergeError::Coverage(r, "missing"));
-        }
-    }
-    if let Some(extra) = rows.iter().find(|r| r.replicate >= meta.runs) {
-        return Err(MergeError::Coverage(
-            extra.replicate,
-            "beyond the run's replicate count",
-        ));
-    }
     Ok((meta, rows))
 }
 
@@ -698,37 +846,65 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(all, (0..10).collect::<Vec<_>>());
-        let shard = |k: u32| ShardFile {
-            meta: meta(4),
-            shard: [k, 2],
-            rows: shard_replicates(4, k, 2)
+        let shard = |k: u32| {
+            let rows = shard_replicates(4, k, 2)
                 .into_iter()
-                .map(|r| row(r, Some(1.0), 0.0))
-                .collect(),
+                .map(|r| row(r, Some(1.0 / 3.0), 0.1 + f64::from(r)))
+                .collect();
+            ShardFile::new(meta(4), k, 2, rows)
         };
         let (_, rows) = merge(&[("b".into(), shard(1)), ("a".into(), shard(0))]).unwrap();
         assert_eq!(
             rows.iter().map(|r| r.replicate).collect::<Vec<_>>(),
             vec![0, 1, 2, 3]
         );
-        assert!(matches!(
-            merge(&[("a".into(), shard(0))]),
-            Err(MergeError::Coverage(1, _))
-        ));
-        assert!(matches!(
-            merge(&[
-                ("a".into(), shard(0)),
-                ("a2".into(), shard(0)),
-                ("b".into(), shard(1))
-            ]),
-            Err(MergeError::Coverage(0, _))
-        ));
+        // Through JSON, as the files go.
+        let via = |s: ShardFile| -> ShardFile {
+            serde_json::from_str(&serde_json::to_string_pretty(&s).unwrap()).unwrap()
+        };
+        assert!(merge(&[("a".into(), via(shard(0))), ("b".into(), via(shard(1)))]).is_ok());
+        let err = |shards: &[(String, ShardFile)]| merge(shards).unwrap_err().to_string();
+        let missing = err(&[("a".into(), shard(0))]);
+        assert_eq!(missing, "shard 1 of 2 is missing (replicates 1, 3)");
+        let twice = err(&[
+            ("a".into(), shard(0)),
+            ("a2".into(), shard(0)),
+            ("b".into(), shard(1)),
+        ]);
+        assert_eq!(twice, "shard 0 of 2 is given twice: a and a2");
         let mut other = shard(1);
         other.meta.seed = 2;
-        assert!(matches!(
-            merge(&[("a".into(), shard(0)), ("b".into(), other)]),
-            Err(MergeError::Mismatch(_))
-        ));
+        let foreign = err(&[("a".into(), shard(0)), ("b".into(), other)]);
+        assert_eq!(foreign, "b: from a different run (seed 2, not 1)");
+        let mut other = shard(1);
+        other.meta.scenario_sha256 = "x".into();
+        assert!(err(&[("a".into(), shard(0)), ("b".into(), other)]).contains("scenario SHA-256"));
+        // Edited: a flipped `met` flag.
+        let mut edited = shard(1);
+        edited.rows[0].targets[0].met ^= true;
+        let e = err(&[("a".into(), shard(0)), ("b".into(), edited)]);
+        assert_eq!(
+            e,
+            "b: its rows do not match their checksum (edited or damaged)"
+        );
+        // Short: a row dropped, checksum recomputed.
+        let mut short = shard(1);
+        short.rows.pop();
+        short.rows_sha256 = rows_sha256(&short.rows);
+        let e = err(&[("a".into(), shard(0)), ("b".into(), short)]);
+        assert!(
+            e.starts_with("b: shard 1 of 2 of 4 runs must hold replicates 1, 3"),
+            "{e}"
+        );
+        // A short targets list (checksum recomputed) is an error, not a panic.
+        let mut few = shard(1);
+        few.rows[0].targets.truncate(2);
+        few.rows_sha256 = rows_sha256(&few.rows);
+        let e = err(&[("a".into(), shard(0)), ("b".into(), few)]);
+        assert!(e.starts_with("b: replicate 1 has targets"), "{e}");
+        let mut label = shard(1);
+        label.shard = [2, 2];
+        assert!(err(&[("b".into(), label)]).contains("not a shard number"));
     }
 
     #[test]

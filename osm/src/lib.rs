@@ -327,18 +327,7 @@ pub struct Import {
 
 /// Import an extract.
 pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
-    if path.is_dir() {
-        return Err(input(path, "is a directory, not an OSM PBF extract"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        input(
-            path,
-            match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                _ => e.to_string(),
-            },
-        )
-    })?;
+    let bytes = qilian_engine::input::read(path).map_err(|e| input(path, e.reason()))?;
     let zones_csv = match &opts.zones {
         Some(z) => Some(read_zones(z)?),
         None => None,
@@ -740,19 +729,7 @@ struct CsvZone {
 
 /// Read a zones CSV: header, then `name,lon,lat,population[,households]`.
 fn read_zones(path: &Path) -> Result<Vec<CsvZone>, ImportError> {
-    if path.is_dir() {
-        return Err(input(path, "is a directory, not a zones CSV"));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        input(
-            path,
-            match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
-                _ => e.to_string(),
-            },
-        )
-    })?;
+    let text = qilian_engine::input::read_to_string(path).map_err(|e| input(path, e.reason()))?;
     let mut rows = Vec::new();
     let mut lines = text
         .lines()

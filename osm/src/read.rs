@@ -101,6 +101,9 @@ const KNOWN_FEATURES: [&str; 3] = ["OsmSchema-V0.6", "DenseNodes", "HistoricalIn
 /// Blob headers larger than this are not PBF (the format caps them at 64 KiB).
 const MAX_HEADER: usize = 64 * 1024;
 
+/// Blobs larger than this are not PBF (the format caps them at 32 MiB).
+const MAX_BLOB: usize = 32 * 1024 * 1024;
+
 /// Read a whole PBF image. The error is a message without the file name.
 pub(crate) fn read(bytes: &[u8]) -> Result<Raw, String> {
     if bytes.is_empty() {
@@ -172,7 +175,9 @@ struct Frame {
 }
 
 /// Walk the blob framing: 4-byte big-endian header length, `BlobHeader`
-/// (protobuf: 1 = type, 3 = datasize), then `datasize` bytes of blob.
+/// (protobuf: 1 = type, 3 = datasize), then `datasize` bytes of blob. Every
+/// length is checked against the format's caps and the bytes left before
+/// it is used, so no length can wrap an offset or make the walk go back.
 fn frames(bytes: &[u8]) -> Result<Vec<Frame>, String> {
     let mut out = Vec::new();
     let mut pos = 0usize;
@@ -207,7 +212,14 @@ fn frames(bytes: &[u8]) -> Result<Vec<Frame>, String> {
             ));
         }
         pos += hlen;
-        if pos + datasize > bytes.len() {
+        if datasize > MAX_BLOB {
+            return Err(format!(
+                "not an OSM PBF file (the {kind} block at byte {start} claims {datasize} bytes, \
+                 more than the format's 32 MiB)"
+            ));
+        }
+        // `pos <= bytes.len()` here: the header was inside the file.
+        if datasize > bytes.len() - pos {
             return Err(format!(
                 "truncated: the {kind} block at byte {start} needs {datasize} bytes, \
                  the file ends {} bytes into it",
@@ -443,6 +455,88 @@ mod tests {
         // A plausible header length but a header that is not protobuf.
         let e = read(&[0, 0, 0, 2, 0xff, 0xff]).unwrap_err();
         assert!(e.contains("not an OSM PBF"), "{e}");
+    }
+
+    /// A blob header frame claiming `datasize` bytes of blob, without them.
+    fn frame(kind: &str, datasize: u64) -> Vec<u8> {
+        let mut h = vec![0x0a, kind.len() as u8];
+        h.extend_from_slice(kind.as_bytes());
+        h.push(0x18);
+        let mut v = datasize;
+        while v >= 0x80 {
+            h.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        h.push(v as u8);
+        let mut out = (h.len() as u32).to_be_bytes().to_vec();
+        out.extend(h);
+        out
+    }
+
+    #[test]
+    fn lengths_near_2_pow_64_are_errors_not_loops() {
+        // 26 bytes: the header claims 2^64 - 1 bytes of blob.
+        let f = frame("OSMHeader", u64::MAX);
+        assert_eq!(f.len(), 26);
+        let e = read(&f).unwrap_err();
+        assert!(e.contains("claims"), "{e}");
+        // A size that wraps the offset back to the start of the file.
+        let wrap = frame("OSMHeader", 0).len() as u64 + 9;
+        let f = frame("OSMHeader", 0u64.wrapping_sub(wrap));
+        assert_eq!(f.len() as u64, wrap);
+        let e = read(&f).unwrap_err();
+        assert!(e.contains("claims"), "{e}");
+        // Within the cap but past the end.
+        let e = read(&frame("OSMHeader", 1000)).unwrap_err();
+        assert!(e.contains("truncated"), "{e}");
+        // Every cut of a real extract is an error, never a hang or a panic.
+        let two = [frame("OSMHeader", 0), frame("OSMData", 5)].concat();
+        for cut in 0..two.len() {
+            assert!(read(&two[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    /// A seeded corpus run: the test extract with bytes flipped, cut,
+    /// doubled, or a length field (header length or blob size) set to a
+    /// random or extreme value, must read or fail, never panic or hang.
+    #[test]
+    fn mutated_extracts_never_panic() {
+        let seed: &[u8] = include_bytes!("../tests/data/helsinki.osm.pbf");
+        let frames = frames(seed).unwrap();
+        let mut x = 0x0511_u64;
+        let mut rng = |n: usize| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            (x.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
+        };
+        for case in 0..48 {
+            let mut b = seed.to_vec();
+            let f = &frames[rng(frames.len())];
+            match case % 4 {
+                0 => {
+                    for _ in 0..1 + rng(8) {
+                        let i = rng(b.len());
+                        b[i] ^= 1 << rng(8);
+                    }
+                }
+                1 => b.truncate(rng(b.len())),
+                2 => {
+                    let len = [0u32, 1, 0xffff, 0x1_0000, u32::MAX][rng(5)];
+                    b[f.start..f.start + 4].copy_from_slice(&len.to_be_bytes());
+                }
+                _ => {
+                    // The byte just before a varint-coded datasize is its
+                    // key (0x18); set the varint's first byte to extremes.
+                    let hlen = u32::from_be_bytes(b[f.start..f.start + 4].try_into().unwrap());
+                    let header = f.start + 4..f.start + 4 + hlen as usize;
+                    if let Some(k) = b[header.clone()].iter().position(|&c| c == 0x18) {
+                        b[header.start + k + 1] = [0x00, 0x7f, 0xff][rng(3)];
+                    }
+                }
+            }
+            let _ = read(&b);
+        }
     }
 
     #[test]

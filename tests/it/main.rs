@@ -7,6 +7,7 @@ mod drill_browser;
 mod golden;
 mod hazards;
 mod hindcast;
+mod hostile;
 mod model;
 mod osm;
 mod stress;

@@ -87,10 +87,37 @@ fn shards_and_threads_give_the_same_stress_json() {
     let o = qilian(&dir, &["merge", "s0", "s1", "--out", "bad"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        text(&o).1.contains("replicate 2 is missing"),
+        text(&o)
+            .1
+            .contains("shard 2 of 3 is missing (replicates 2, 5)"),
         "{}",
         text(&o).1
     );
+    // A duplicated shard, and an edited one (a flipped `met` flag), are
+    // refused by name.
+    let o = qilian(&dir, &["merge", "s0", "s1", "s0", "s2", "--out", "bad"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).1.contains("shard 0 of 3 is given twice"),
+        "{}",
+        text(&o).1
+    );
+    let shard = std::fs::read_to_string(dir.join("s1/shard.json")).unwrap();
+    let flipped = if shard.contains("\"met\": true") {
+        shard.replacen("\"met\": true", "\"met\": false", 1)
+    } else {
+        shard.replacen("\"met\": false", "\"met\": true", 1)
+    };
+    assert_ne!(shard, flipped);
+    std::fs::write(dir.join("s1/shard.json"), flipped).unwrap();
+    let o = qilian(&dir, &["merge", "s0", "s1", "s2", "--out", "bad"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o).1;
+    assert!(
+        err.contains("s1/shard.json: its rows do not match their checksum"),
+        "{err}"
+    );
+    assert!(!dir.join("bad").exists(), "nothing written");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -486,3 +486,140 @@ async fn open_shelter_and_move_orders_are_accepted_or_refused_cleanly() {
         assert!(dropped, "the move met the closures and was dropped");
     }
 }
+
+/// Unknown fields are refused on every POST, naming the field, and change
+/// nothing (an internally tagged unit variant used to ignore them).
+#[tokio::test]
+async fn unknown_fields_are_refused_everywhere() {
+    let f = fixture("unknown-fields", 1);
+    let c = f.tokens.controller.clone();
+    let team = f.team(1);
+    let before = f.state_and_journal(1);
+    for (path, token, body, field) in [
+        (
+            "/api/control",
+            &c,
+            r#"{"action":"start","extra":1}"#,
+            "extra",
+        ),
+        (
+            "/api/control",
+            &c,
+            r#"{"action":"speed","value":60,"x":true}"#,
+            "x",
+        ),
+        (
+            "/api/injects",
+            &c,
+            r#"{"Damage":{"facility":1,"state":"Complete","why":"x"}}"#,
+            "Damage.why",
+        ),
+        (
+            "/api/orders",
+            &team,
+            r#"{"type":"warn","zone":2,"urgent":true}"#,
+            "urgent",
+        ),
+    ] {
+        let (s, text) = f.call("POST", path, Some(token), body).await;
+        assert_eq!(s.as_u16(), 400, "{body} → {text}");
+        assert!(text.contains(&format!("`{field}`")), "{body} → {text}");
+        assert_eq!(f.state_and_journal(1), before, "{body} changed state");
+    }
+    let (s, text) = f
+        .call("POST", "/api/control", Some(&c), r#"{"action":"start"}"#)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{text}");
+}
+
+/// Order ids count per team, so a team learns nothing of other teams'
+/// orders; a team posting faster than the rate limit gets 429.
+#[tokio::test]
+async fn order_ids_are_per_team_and_orders_are_rate_limited() {
+    let f = fixture("per-team", 2);
+    let prio = r#"{"type":"priorities","order":["Road","Bridge"]}"#;
+    let id = |text: &str| serde_json::from_str::<Value>(text).unwrap()["order_id"].as_u64();
+    let (t1, t2) = (f.team(1), f.team(2));
+    let (_, a) = f.call("POST", "/api/orders", Some(&t1), prio).await;
+    let (_, b) = f.call("POST", "/api/orders", Some(&t2), prio).await;
+    let (_, c) = f.call("POST", "/api/orders", Some(&t1), prio).await;
+    assert_eq!((id(&a), id(&b), id(&c)), (Some(1), Some(1), Some(2)));
+    let mut limited = 0;
+    for _ in 0..60 {
+        let (s, text) = f.call("POST", "/api/orders", Some(&t1), prio).await;
+        if s == StatusCode::TOO_MANY_REQUESTS {
+            assert!(text.contains("too many orders"), "{text}");
+            limited += 1;
+        } else {
+            assert_eq!(s, StatusCode::ACCEPTED, "{text}");
+        }
+    }
+    assert!(limited >= 20, "only {limited} of 60 refused");
+    // Team 2's bucket is its own.
+    let (s, _) = f.call("POST", "/api/orders", Some(&t2), prio).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+}
+
+/// Over the connection cap a client gets a clear 503 at once; idle
+/// connections are closed after the idle timeout, and then a real client
+/// gets in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
+    use qilian_drill::guard::Limits;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    let f = fixture("guard", 1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 4,
+        idle: Duration::from_millis(500),
+    };
+    tokio::spawn(qilian_drill::server::serve_on(
+        listener,
+        f.app.clone(),
+        limits,
+    ));
+    let read_all = |mut s: TcpStream| async move {
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    // Four idle connections, one of them stalled mid-headers.
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        idle.push(TcpStream::connect(addr).await.unwrap());
+    }
+    idle[0]
+        .write_all(b"GET /api/map HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let over = read_all(TcpStream::connect(addr).await.unwrap()).await;
+    assert!(over.starts_with("HTTP/1.1 503"), "{over}");
+    assert!(over.contains("too many connections"), "{over}");
+    // The idle ones are closed by the server within the timeout (+ slack).
+    let start = Instant::now();
+    for s in idle {
+        let _ = read_all(s).await;
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    // A real client now gets an answer.
+    let mut c = TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        f.team(1)
+    );
+    c.write_all(req.as_bytes()).await.unwrap();
+    let got = read_all(c).await;
+    assert!(
+        got.starts_with("HTTP/1.1 200"),
+        "{}",
+        &got[..got.len().min(200)]
+    );
+}

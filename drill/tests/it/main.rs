@@ -2,6 +2,8 @@
 //! journal, the HTTP API with its fog of war and access rules.
 
 mod api;
+mod journal;
+mod seal;
 mod session;
 mod template;
 

@@ -358,3 +358,27 @@ fn open_shelter_and_move_orders_apply_and_replay() {
         "{journal}"
     );
 }
+
+/// A team's view lists only its latest orders, whatever it has sent.
+#[test]
+fn the_team_view_is_bounded_however_many_orders() {
+    use qilian_drill::session::VIEW_ORDERS;
+    use qilian_engine::scenario::WorkKind;
+    let dir = drill("bounded", 1);
+    let mut s = Session::open(&dir).unwrap();
+    let n = VIEW_ORDERS + 50;
+    for _ in 0..n {
+        s.order(
+            1,
+            Order::Priorities {
+                order: vec![WorkKind::Road],
+            },
+        )
+        .unwrap();
+    }
+    let v = s.team_view(1).unwrap();
+    let orders = v["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), VIEW_ORDERS);
+    assert_eq!(v["orders_total"], n);
+    assert_eq!(orders.last().unwrap()["order_id"], n);
+}

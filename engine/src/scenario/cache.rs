@@ -2,11 +2,14 @@
 //! region of hundreds of thousands of links skips RON parsing.
 //!
 //! The cache of `REGION.ron` is `REGION.ron.cache`: a magic tag, then the
-//! SHA-256 key, then the [`Region`] encoded with postcard (serde). The key
-//! covers the RON text *and* a fingerprint of the region schema (the RON of
-//! a sample region with every field set, which names every field), so a
-//! cache is ignored when its RON has changed or the region types have. A
-//! cache that is missing, stale or unreadable is ignored and rewritten; a
+//! SHA-256 key, then the SHA-256 of the body, then the body: the [`Region`]
+//! encoded with postcard (serde). The key covers the RON text *and* a
+//! fingerprint of the region schema (the RON of a sample region with every
+//! field set, which names every field), so a cache is ignored when its RON
+//! has changed or the region types have; the body's checksum makes a
+//! damaged or hand-edited cache a miss too (postcard alone decodes most
+//! flipped bits into another region). A cache that is missing, stale,
+//! damaged or unreadable is ignored and rewritten ([`check`] says why); a
 //! cache that cannot be written is skipped silently — the RON stays the
 //! truth and a load never fails because of its cache.
 //!
@@ -27,7 +30,7 @@ use std::sync::OnceLock;
 /// Regions with at least this many nodes get a cache.
 pub const CACHE_MIN_NODES: usize = 50_000;
 
-const MAGIC: &[u8; 8] = b"QLNREG01";
+const MAGIC: &[u8; 8] = b"QLNREG02";
 
 /// The cache file of a region file: `REGION.ron` → `REGION.ron.cache`.
 pub fn cache_path(region: &Path) -> PathBuf {
@@ -44,22 +47,59 @@ pub fn key(text: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// The region in `bytes`, if they are a cache with this key.
-pub fn decode(bytes: &[u8], key: &[u8; 32]) -> Option<Region> {
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let (k, body) = rest.split_at_checked(32)?;
-    if k != key {
-        return None;
+/// Why a cache was not used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Miss {
+    /// Not a cache of this format (or cut before its checksums).
+    Format,
+    /// A cache of another RON text or region schema.
+    Stale,
+    /// The body does not match its checksum: damaged or edited.
+    Damaged,
+    /// The checksum holds but the body does not decode.
+    Undecodable,
+}
+
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Miss::Format => "not a region cache of this version",
+            Miss::Stale => "made from another RON text or region schema",
+            Miss::Damaged => "its bytes do not match their checksum",
+            Miss::Undecodable => "it does not decode",
+        })
     }
-    postcard::from_bytes(body).ok()
+}
+
+/// The region in `bytes` if they are an intact cache with this key, or why
+/// not.
+pub fn check(bytes: &[u8], key: &[u8; 32]) -> Result<Region, Miss> {
+    let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or(Miss::Format)?;
+    let (k, rest) = rest.split_at_checked(32).ok_or(Miss::Format)?;
+    let (sum, body) = rest.split_at_checked(32).ok_or(Miss::Format)?;
+    if k != key {
+        return Err(Miss::Stale);
+    }
+    if Sha256::digest(body).as_slice() != sum {
+        return Err(Miss::Damaged);
+    }
+    postcard::from_bytes(body).map_err(|_| Miss::Undecodable)
+}
+
+/// The region in `bytes`, if they are an intact cache with this key.
+pub fn decode(bytes: &[u8], key: &[u8; 32]) -> Option<Region> {
+    check(bytes, key).ok()
 }
 
 /// A cache of `region` with this key.
 pub fn encode(region: &Region, key: &[u8; 32]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(64 + 48 * region.nodes.len() + 64 * region.edges.len());
+    let body = postcard::to_stdvec(region).ok()?;
+    let mut out = Vec::with_capacity(72 + body.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(key);
-    postcard::to_extend(region, out).ok()
+    out.extend_from_slice(&Sha256::digest(&body));
+    out.extend_from_slice(&body);
+    Some(out)
 }
 
 /// Write `bytes` to the cache of `region` through a temporary file and a
@@ -169,11 +209,36 @@ mod tests {
         assert_eq!(back.nodes[0].y, -2.5);
         assert!(decode(&bytes, &key("other text")).is_none());
         assert!(decode(&bytes[..bytes.len() - 1], &k).is_none());
-        assert!(decode(b"QLNREG01", &k).is_none());
+        assert!(decode(b"QLNREG02", &k).is_none());
+        assert_eq!(check(&bytes, &key("other")).unwrap_err(), Miss::Stale);
         assert!(decode(b"", &k).is_none());
         assert_eq!(
             cache_path(Path::new("a/b/r.ron")),
             Path::new("a/b/r.ron.cache")
         );
+    }
+
+    /// Every single flipped bit of a cache is a miss, never another region.
+    #[test]
+    fn flipped_bits_are_misses() {
+        let region = Region {
+            name: "r".into(),
+            nodes: (1..=20)
+                .map(|i| Node {
+                    id: NodeId(i),
+                    x: f64::from(i),
+                    y: 2.0,
+                    z: 0.5,
+                })
+                .collect(),
+            ..Region::default()
+        };
+        let k = key("text");
+        let bytes = encode(&region, &k).unwrap();
+        for bit in 0..bytes.len() * 8 {
+            let mut b = bytes.clone();
+            b[bit / 8] ^= 1 << (bit % 8);
+            assert!(decode(&b, &k).is_none(), "bit {bit} flipped was used");
+        }
     }
 }

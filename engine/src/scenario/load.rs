@@ -44,23 +44,11 @@ pub struct FileSystem;
 
 impl Source for FileSystem {
     fn read(&self, path: &Path) -> Result<String, String> {
-        if path.is_dir() {
-            return Err("is a directory, not a scenario file".into());
-        }
-        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string(),
-        })?;
-        String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        })
+        crate::input::read_to_string(path).map_err(|e| e.reason())
     }
 
     fn read_cache(&self, path: &Path) -> Option<Vec<u8>> {
-        std::fs::read(cache::cache_path(path)).ok()
+        crate::input::read(&cache::cache_path(path)).ok()
     }
 
     fn write_cache(&self, path: &Path, bytes: &[u8]) {

@@ -730,6 +730,14 @@ fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g
                 inside(rep, &what, "dem", g.dem.as_ref(), inflow.x, inflow.y);
                 hydrograph(rep, &what, &inflow.hydrograph);
                 rep.num_range(&what, "scale", &inflow.scale, 0.0, 100.0);
+                let peak = inflow.hydrograph.iter().map(|p| p.1).fold(0.0, f64::max);
+                let (_, top) = inflow.scale.bounds();
+                if peak <= MAX_DISCHARGE && top <= 100.0 && peak * top > MAX_DISCHARGE {
+                    rep.add(format!(
+                        "{what}: peak discharge × scale must be ≤ {MAX_DISCHARGE:e} m³/s, \
+                         got {peak} × {top}"
+                    ));
+                }
             }
             if g.dem.is_none() {
                 rep.add(format!("{item}: the region has no dem raster"));
@@ -820,16 +828,37 @@ fn inside(rep: &mut Report, item: &str, layer: &str, grid: Option<&Grid>, x: f64
     }
 }
 
-/// Hydrograph points: times ≥ 0 and increasing, discharges ≥ 0.
+/// The largest inflow discharge, m³/s: about three times the Amazon's
+/// highest recorded flow. Larger numbers are typing mistakes, and the flood
+/// solver's time step shrinks with depth, so they would run for hours or
+/// overflow.
+const MAX_DISCHARGE: f64 = 1e6;
+
+/// A number as written by people: exponent notation past 1e7 (`{}` would
+/// print 1e308 with 309 digits).
+fn short(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e7 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The latest hydrograph time, hours: a year.
+const MAX_HYDROGRAPH_H: f64 = 8760.0;
+
+/// Hydrograph points: times in 0…8760 h and increasing, discharges in
+/// 0…[`MAX_DISCHARGE`].
 fn hydrograph(rep: &mut Report, item: &str, points: &[(f64, f64)]) {
     if points.is_empty() {
         rep.add(format!("{item}: hydrograph needs at least one point"));
     }
     for (k, &(t, q)) in points.iter().enumerate() {
-        if !(t.is_finite() && t >= 0.0) {
+        if !(t.is_finite() && (0.0..=MAX_HYDROGRAPH_H).contains(&t)) {
             rep.add(format!(
-                "{item}: hydrograph point {}: time must be ≥ 0, got {t}",
-                k + 1
+                "{item}: hydrograph point {}: time must be in 0…{MAX_HYDROGRAPH_H} h, got {}",
+                k + 1,
+                short(t)
             ));
         } else if k > 0 && t <= points[k - 1].0 {
             rep.add(format!(
@@ -838,10 +867,11 @@ fn hydrograph(rep: &mut Report, item: &str, points: &[(f64, f64)]) {
                 points[k - 1].0
             ));
         }
-        if !(q.is_finite() && q >= 0.0) {
+        if !(q.is_finite() && (0.0..=MAX_DISCHARGE).contains(&q)) {
             rep.add(format!(
-                "{item}: hydrograph point {}: discharge must be ≥ 0 m³/s, got {q}",
-                k + 1
+                "{item}: hydrograph point {}: discharge must be in 0…{MAX_DISCHARGE:e} m³/s, got {}",
+                k + 1,
+                short(q)
             ));
         }
     }

@@ -79,9 +79,21 @@ fn a_stale_or_broken_cache_is_ignored_and_replaced() {
     assert_eq!(load(&scenario).unwrap().region.name, "new");
     assert_eq!(cached_name(&region).as_deref(), Some("new"));
     // Garbage in the cache: loads from the RON and rewrites it.
-    std::fs::write(cache_path(&region), b"QLNREG01 not a cache").unwrap();
+    std::fs::write(cache_path(&region), b"QLNREG02 not a cache").unwrap();
     assert_eq!(load(&scenario).unwrap().region.name, "new");
     assert_eq!(cached_name(&region).as_deref(), Some("new"));
+    // A hand edit of the cache's body (a node moved): a miss, rebuilt.
+    let mut bytes = std::fs::read(cache_path(&region)).unwrap();
+    let n = bytes.len();
+    bytes[n - 200] ^= 0x10;
+    std::fs::write(cache_path(&region), &bytes).unwrap();
+    let text = std::fs::read_to_string(&region).unwrap();
+    assert!(decode(&bytes, &key(&text)).is_none());
+    let again = load(&scenario).unwrap();
+    assert_eq!(again.region.name, "new");
+    let fresh = std::fs::read(cache_path(&region)).unwrap();
+    assert_ne!(fresh, bytes, "the damaged cache is rewritten");
+    assert!(decode(&fresh, &key(&text)).is_some());
     let _ = std::fs::remove_dir_all(scenario.parent().unwrap());
 }
 

@@ -107,7 +107,7 @@ fn hazard_ranges_are_checked() {
         "hazard 2 (chemical leak): wind period 1: the first period must start at from_h 0",
         "hazard 3 (flood): inflow 1: point (9000, 0) is outside the dem raster",
         "hazard 3 (flood): inflow 1: hydrograph point 2: times must increase",
-        "hazard 3 (flood): inflow 1: hydrograph point 2: discharge must be ≥ 0",
+        "hazard 3 (flood): inflow 1: hydrograph point 2: discharge must be in 0…1e6 m³/s, got -5",
     ] {
         assert!(
             m.iter().any(|p| p.contains(want)),
@@ -121,6 +121,62 @@ fn hazard_ranges_are_checked() {
             .any(|p| p.contains("hazard 1 (flood): the region has no dem raster")),
         "{m:?}"
     );
+}
+
+/// Discharges of 1e308 (which overflowed the solver) or 1e9 m³/s (which ran
+/// for minutes) are refused with their range, as is a scale that multiplies
+/// a plausible peak past it, and a time past a year.
+#[test]
+fn extreme_discharges_are_refused_with_their_range() {
+    let flood = |hydrograph: &str, scale: &str| {
+        format!(
+            r#"Flood((at_h: 1.0, manning_n: 0.03, boundary_slope: 0.001,
+            facility_fail_depth_m: 0.5, zone_flood_depth_m: 0.1,
+            inflows: [(x: 100.0, y: 100.0, hydrograph: {hydrograph}, scale: {scale})]))"#
+        )
+    };
+    for (hydrograph, scale, want) in [
+        (
+            "[(0.0, 10.0), (2.0, 1e308)]",
+            "1.0",
+            "inflow 1: hydrograph point 2: discharge must be in 0…1e6 m³/s, got 1e308",
+        ),
+        (
+            "[(0.0, 1e9)]",
+            "1.0",
+            "hydrograph point 1: discharge must be in 0…1e6 m³/s, got 1e9",
+        ),
+        (
+            "[(0.0, 9e5)]",
+            "Uniform(1.0, 50.0)",
+            "peak discharge × scale must be ≤ 1e6 m³/s, got 900000 × 50",
+        ),
+        (
+            "[(0.0, 10.0), (1e300, 20.0)]",
+            "1.0",
+            "hydrograph point 2: time must be in 0…8760 h, got 1e300",
+        ),
+    ] {
+        let m = messages(&with(
+            RASTERS,
+            &grid(-250.0),
+            &grid(-250.0),
+            &flood(hydrograph, scale),
+        ));
+        assert!(
+            m.iter()
+                .any(|p| p.contains(&format!("hazard 1 (flood): {want}")) || p.contains(want)),
+            "missing {want:?} in {m:#?}"
+        );
+    }
+    // The stock magnitudes still pass.
+    let m = messages(&with(
+        RASTERS,
+        &grid(-250.0),
+        &grid(-250.0),
+        &flood("[(0.0, 300.0), (18.0, 5000.0)]", "Uniform(0.6, 1.3)"),
+    ));
+    assert!(m.is_empty(), "{m:#?}");
 }
 
 /// Names from the hazard models' tables are checked by the loader itself, so

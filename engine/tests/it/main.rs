@@ -2,6 +2,7 @@
 //! schedule.
 
 mod cache;
+mod corpus;
 mod hazards;
 mod loader;
 mod network;
