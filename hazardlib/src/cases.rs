@@ -52,6 +52,8 @@
 //! fit, and negative flood depth (water below floor level: damage 0). No
 //! input makes this module panic.
 
+use crate::csv::CsvError;
+pub use crate::csv::{Field, Record, parse_csv};
 use crate::depth_damage::{Occupancy, Region};
 use crate::fragility;
 use crate::gmpe::{self, Imt, Rupture, Site};
@@ -80,6 +82,12 @@ pub enum CaseError {
     },
 }
 
+impl From<CsvError> for CaseError {
+    fn from(e: CsvError) -> Self {
+        CaseError::at(e.row, e.message)
+    }
+}
+
 impl CaseError {
     /// The line number, for row errors.
     pub fn row(&self) -> Option<usize> {
@@ -94,109 +102,6 @@ impl CaseError {
             row,
             message: message.into(),
         }
-    }
-}
-
-/// One field of a CSV record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field<'a> {
-    /// The exact text between the separators, quotes and spaces included.
-    pub raw: &'a str,
-    /// The value: unquoted (`""` → `"`) or trimmed.
-    pub value: String,
-}
-
-/// One CSV record with its line number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record<'a> {
-    /// 1-based line number in the input text.
-    pub row: usize,
-    /// Fields in order.
-    pub fields: Vec<Field<'a>>,
-}
-
-/// Splits CSV text into records (see the module doc for the dialect).
-pub fn parse_csv(text: &str) -> Result<Vec<Record<'_>>, CaseError> {
-    // Spreadsheet exports often start with a UTF-8 byte-order mark.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        out.push(Record {
-            row: i + 1,
-            fields: split_line(line, i + 1)?,
-        });
-    }
-    Ok(out)
-}
-
-/// The header and rows of a table that ships with the crate (the fuel
-/// models, reference cases), as text. A malformed embedded table is a
-/// broken invariant: it panics with the reader's message.
-pub(crate) fn embedded_table(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let records = parse_csv(text).unwrap_or_else(|e| panic!("embedded table: {e}"));
-    let mut rows = records
-        .into_iter()
-        .map(|r| r.fields.into_iter().map(|f| f.value).collect::<Vec<_>>());
-    let header = rows.next().unwrap_or_default();
-    (header, rows.collect())
-}
-
-fn split_line(line: &str, row: usize) -> Result<Vec<Field<'_>>, CaseError> {
-    let mut fields = Vec::new();
-    let mut start = 0;
-    loop {
-        let rest = &line[start..];
-        let lead = rest.len() - rest.trim_start().len();
-        let (value, end) = if rest[lead..].starts_with('"') {
-            // Quoted: collect segments between quotes; `""` is a literal quote.
-            let mut value = String::new();
-            let mut k = start + lead + 1;
-            loop {
-                let Some(q) = line[k..].find('"') else {
-                    return Err(CaseError::at(
-                        row,
-                        format!(
-                            "field {}: unterminated quoted field (quoted fields may not span lines)",
-                            fields.len() + 1
-                        ),
-                    ));
-                };
-                value.push_str(&line[k..k + q]);
-                k += q + 1;
-                if line[k..].starts_with('"') {
-                    value.push('"');
-                    k += 1;
-                } else {
-                    break;
-                }
-            }
-            let after = &line[k..];
-            let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
-            let end = k + gap;
-            if end < line.len() && !line[end..].starts_with(',') {
-                return Err(CaseError::at(
-                    row,
-                    format!("field {}: text after a closing quote", fields.len() + 1),
-                ));
-            }
-            (value, end)
-        } else {
-            let end = rest.find(',').map_or(line.len(), |c| start + c);
-            (line[start..end].trim().to_string(), end)
-        };
-        fields.push(Field {
-            raw: &line[start..end],
-            value,
-        });
-        if end >= line.len() {
-            return Ok(fields);
-        }
-        start = end + 1; // skip the comma
     }
 }
 
@@ -749,8 +654,8 @@ mod tests {
         assert_eq!(v, ["a", "b,c", "say \"hi\""]);
         assert_eq!(recs[0].fields[1].raw, " \"b,c\" ");
         assert_eq!(recs[1].row, 4);
-        assert_eq!(parse_csv("a,\"b").map_err(|e| e.row()), Err(Some(1)));
-        assert_eq!(parse_csv("a,\"b\"x").map_err(|e| e.row()), Err(Some(1)));
+        assert_eq!(parse_csv("a,\"b").map_err(|e| e.row), Err(1));
+        assert_eq!(parse_csv("a,\"b\"x").map_err(|e| e.row), Err(1));
         assert_eq!(parse_csv("a,").map(|r| r[0].fields.len()), Ok(2));
     }
 

@@ -27,7 +27,8 @@
 //!   susceptibility) that scenario files and the engine share;
 //! - [`footprint`]: a hazard's field at the end of a run, as a raster;
 //! - [`names`]: the error for a name not in a model's table;
-//! - [`cases`]: the CSV table driver behind `qilian model NAME`;
+//! - [`cases`]: the CSV table driver behind `qilian model NAME`; [`csv`]:
+//!   the crate's one CSV reader;
 //! - [`normal`], [`units`]: Φ and erf; unit newtypes of the hazard models.
 //!
 //! Must not import: bevy, rand, or any `qilian-*` crate. The engine (scenario
@@ -35,6 +36,7 @@
 //! functions inside a simulation) depend on this crate.
 
 pub mod cases;
+pub mod csv;
 pub mod damage;
 pub mod depth_damage;
 pub mod fire;

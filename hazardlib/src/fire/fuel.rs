@@ -124,7 +124,7 @@ static MODELS: LazyLock<Vec<FuelModel>> = LazyLock::new(|| parse_table(FUEL_MODE
 /// by the tests, so a malformed row is a broken invariant and panics with the
 /// row's number.
 fn parse_table(text: &str) -> Vec<FuelModel> {
-    let (header, rows) = crate::cases::embedded_table(text);
+    let (header, rows) = crate::csv::embedded_table(text);
     let col = |name: &str| {
         header
             .iter()

@@ -11,7 +11,7 @@
 //!   spread ellipses (in parallel) → arrival times from ignitions (Dijkstra).
 //! - [`table`] — the `fire-spread` row driver for the CLI (strings in,
 //!   strings out, no IO); its embedded tables are read by the crate's one
-//!   CSV reader, `cases::parse_csv`.
+//!   CSV reader, `csv::parse_csv`.
 //! - [`FireError`] — every user-input error; the crate does not panic on input.
 //!
 //! ```

@@ -679,7 +679,7 @@ mod tests {
 
     #[test]
     fn anderson13_matches_behaveplus() {
-        let (h, rows) = crate::cases::embedded_table(CASES);
+        let (h, rows) = crate::csv::embedded_table(CASES);
         let col = |n: &str| h.iter().position(|c| c == n).unwrap();
         let mut worst = [0.0f64; 7];
         assert_eq!(rows.len(), 13);
