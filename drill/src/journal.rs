@@ -14,7 +14,7 @@
 //! replace to inject failures.
 
 use crate::DrillError;
-use crate::session::Order;
+use crate::order::Order;
 use qilian_engine::scenario::Inject;
 use serde::{Deserialize, Serialize};
 use std::io::{Seek, SeekFrom, Write};

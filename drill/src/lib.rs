@@ -27,6 +27,7 @@
 pub mod guard;
 pub mod info;
 pub mod journal;
+pub mod order;
 pub mod review;
 pub mod seal;
 pub mod server;
