@@ -4,6 +4,7 @@
 use super::{PLAN, SCENARIO};
 use qilian_engine::scenario::cache::{CACHE_MIN_NODES, cache_path, decode, encode, key};
 use qilian_engine::scenario::load;
+use qilian_testkit::Scratch;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -32,15 +33,14 @@ fn chain(n: usize, name: &str) -> String {
     s
 }
 
-fn setup(name: &str, region: &str) -> (PathBuf, PathBuf) {
-    let dir =
-        std::env::temp_dir().join(format!("qilian-engine-cache-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// The scenario's and the region's paths in a scratch directory (removed
+/// when the returned guard drops).
+fn setup(name: &str, region: &str) -> (PathBuf, PathBuf, Scratch) {
+    let dir = Scratch::new("engine-cache", name);
     std::fs::write(dir.join("region.ron"), region).unwrap();
     std::fs::write(dir.join("plan.ron"), PLAN).unwrap();
     std::fs::write(dir.join("scenario.ron"), SCENARIO).unwrap();
-    (dir.join("scenario.ron"), dir.join("region.ron"))
+    (dir.join("scenario.ron"), dir.join("region.ron"), dir)
 }
 
 fn cached_name(region: &Path) -> Option<String> {
@@ -52,7 +52,7 @@ fn cached_name(region: &Path) -> Option<String> {
 #[test]
 fn large_regions_are_cached_and_the_cache_is_used() {
     let text = chain(CACHE_MIN_NODES, "big");
-    let (scenario, region) = setup("used", &text);
+    let (scenario, region, _dir) = setup("used", &text);
     let first = load(&scenario).unwrap();
     assert_eq!(first.region.nodes.len(), CACHE_MIN_NODES);
     assert_eq!(cached_name(&region).as_deref(), Some("big"));
@@ -66,12 +66,11 @@ fn large_regions_are_cached_and_the_cache_is_used() {
     assert_eq!(second.network.links.len(), first.network.links.len());
     // The scenario hash still covers the RON text.
     assert_eq!(second.sha256, first.sha256);
-    let _ = std::fs::remove_dir_all(scenario.parent().unwrap());
 }
 
 #[test]
 fn a_stale_or_broken_cache_is_ignored_and_replaced() {
-    let (scenario, region) = setup("stale", &chain(CACHE_MIN_NODES, "old"));
+    let (scenario, region, _dir) = setup("stale", &chain(CACHE_MIN_NODES, "old"));
     load(&scenario).unwrap();
     assert_eq!(cached_name(&region).as_deref(), Some("old"));
     // The RON changes: the old cache must not be used.
@@ -94,12 +93,11 @@ fn a_stale_or_broken_cache_is_ignored_and_replaced() {
     let fresh = std::fs::read(cache_path(&region)).unwrap();
     assert_ne!(fresh, bytes, "the damaged cache is rewritten");
     assert!(decode(&fresh, &key(&text)).is_some());
-    let _ = std::fs::remove_dir_all(scenario.parent().unwrap());
 }
 
 #[test]
 fn a_cache_that_cannot_be_written_does_not_fail_the_load() {
-    let (scenario, region) = setup("unwritable", &chain(CACHE_MIN_NODES, "big"));
+    let (scenario, region, _dir) = setup("unwritable", &chain(CACHE_MIN_NODES, "big"));
     // A directory where the cache file would go: writing it fails.
     std::fs::create_dir_all(cache_path(&region)).unwrap();
     assert_eq!(load(&scenario).unwrap().region.name, "big");
@@ -108,12 +106,11 @@ fn a_cache_that_cannot_be_written_does_not_fail_the_load() {
         .unwrap()
         .count();
     assert_eq!(leftovers, 4, "a temporary cache file was left behind");
-    let _ = std::fs::remove_dir_all(scenario.parent().unwrap());
 }
 
 #[test]
 fn small_and_invalid_regions_are_not_cached() {
-    let (scenario, region) = setup("small", &chain(100, "small"));
+    let (scenario, region, _dir) = setup("small", &chain(100, "small"));
     load(&scenario).unwrap();
     assert!(!cache_path(&region).exists());
     // A large region with a problem (zone served by a missing facility).
@@ -121,5 +118,4 @@ fn small_and_invalid_regions_are_not_cached() {
     std::fs::write(&region, bad).unwrap();
     assert!(load(&scenario).is_err());
     assert!(!cache_path(&region).exists());
-    let _ = std::fs::remove_dir_all(scenario.parent().unwrap());
 }
