@@ -2,7 +2,8 @@
 //!
 //! Helpers that Qilian's integration tests share instead of each test binary
 //! keeping its own copy: scratch directories that clean up after
-//! themselves, and leaked strings for in-memory scenario files.
+//! themselves, leaked strings for in-memory scenario files, and a seeded
+//! generator for test corpora.
 //!
 //! Boundaries: a dev-dependency only; it imports no Qilian crate, so every
 //! crate's tests may use it.
@@ -94,6 +95,27 @@ impl Drop for Scratch {
 /// a test's few kilobytes.
 pub fn leak(s: impl Into<String>) -> &'static str {
     Box::leak(s.into().into_boxed_str())
+}
+
+/// A small seeded generator (xorshift64*) for test corpora and random cuts:
+/// the same cases on every machine, with no dependency. Not for the
+/// simulation, whose draws come from the engine's streams.
+#[derive(Clone, Debug)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
 }
 
 #[cfg(test)]

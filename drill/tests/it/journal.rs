@@ -7,6 +7,7 @@ use super::{drill, scratch};
 use qilian_drill::journal::{Control, DrillJournal, Entry, Storage};
 use qilian_drill::session::{Order, Session};
 use qilian_engine::scenario::WorkKind;
+use qilian_testkit::Rng;
 use std::io;
 use std::sync::{Arc, Mutex};
 
@@ -66,21 +67,6 @@ impl Storage for Flaky {
     }
 }
 
-/// A small seeded generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn priorities(k: u64) -> Vec<WorkKind> {
     let all = [
         WorkKind::Road,
@@ -124,9 +110,9 @@ fn failed_writes_are_not_acknowledged_and_do_not_poison_later_orders() {
     let mut refused = 0;
     for k in 0..60u64 {
         let fail = match rng.below(4) {
-            0 => Some(Fail::Partial(rng.below(80) as usize)),
+            0 => Some(Fail::Partial(rng.below(80))),
             1 if k % 3 == 0 => Some(Fail::Sync),
-            1 => Some(Fail::PartialNoCut(rng.below(80) as usize)),
+            1 => Some(Fail::PartialNoCut(rng.below(80))),
             _ => None,
         };
         *plan.lock().unwrap() = fail;
@@ -181,7 +167,7 @@ fn a_journal_cut_anywhere_recovers_every_complete_line_and_appends_cleanly() {
     let full = std::fs::read(&path).unwrap();
     let mut rng = Rng(19);
     for _ in 0..100 {
-        let cut = rng.below(full.len() as u64 + 1) as usize;
+        let cut = rng.below(full.len() + 1);
         std::fs::write(&path, &full[..cut]).unwrap();
         let complete = ends.iter().filter(|&&e| e <= cut as u64).count();
         let (mut j, read) = DrillJournal::open(&path).unwrap();

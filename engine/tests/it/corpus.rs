@@ -7,6 +7,7 @@
 
 use super::{PLAN, REGION, SCENARIO};
 use qilian_engine::scenario::{Embedded, load_from, validate_file};
+use qilian_testkit::Rng;
 use std::path::{Path, PathBuf};
 
 const GRID: &str = "ncols 3\nnrows 3\nxllcorner -250\nyllcorner -250\ncellsize 500\n\
@@ -33,21 +34,6 @@ fn seeds() -> Vec<(&'static str, String)> {
         ("s/dem.asc", GRID.to_string()),
         ("s/fuel.asc", GRID.to_string()),
     ]
-}
-
-/// xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 const TOKENS: [&str; 12] = [
