@@ -3,13 +3,22 @@
 //! on which nothing was read or written for a while (an idle or stalled
 //! client, or one that never finishes its headers).
 //!
+//! At the cap, a new connection does not simply lose to the ones already
+//! open: the connection idle the longest, if it has been idle at least
+//! [`Limits::evict_after`], is closed to make room, so a flood of idle
+//! connections cannot lock a real client out. Only when every open
+//! connection is busy is the new one refused.
+//!
 //! Limits: a slow client that sends a byte just inside every timeout keeps
-//! its connection; connections over the cap are refused, not queued.
+//! its connection (until it is the idlest at the cap).
 
+use futures_util::task::AtomicWaker;
+use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
@@ -24,17 +33,40 @@ pub struct Limits {
     pub max_connections: usize,
     /// A connection with no bytes read or written for this long is closed.
     pub idle: Duration,
+    /// At the cap, the connection idle the longest is closed to make room
+    /// for a new one if it has been idle at least this long.
+    pub evict_after: Duration,
 }
 
 impl Default for Limits {
     /// 512 connections (half the common limit of 1,024 descriptors), 30 s
-    /// idle (the SSE stream's keep-alive comes every 15 s).
+    /// idle (the SSE stream's keep-alive comes every 15 s), eviction of a
+    /// connection idle 2 s when a new one finds the cap reached (a console
+    /// polls or streams far more often than that while in use).
     fn default() -> Limits {
         Limits {
             max_connections: 512,
             idle: Duration::from_secs(30),
+            evict_after: Duration::from_secs(2),
         }
     }
+}
+
+/// What the listener and one open connection share: when it was last
+/// active, and the request to close it.
+struct Shared {
+    /// Milliseconds since the listener's start of the last byte read or
+    /// written.
+    last_ms: AtomicU64,
+    evicted: AtomicBool,
+    waker: AtomicWaker,
+}
+
+/// The open connections, by accept order.
+#[derive(Default)]
+struct Open {
+    next: u64,
+    conns: BTreeMap<u64, Arc<Shared>>,
 }
 
 /// A listener that keeps [`Limits`].
@@ -42,6 +74,8 @@ pub struct Guarded {
     inner: TcpListener,
     permits: Arc<Semaphore>,
     limits: Limits,
+    start: Instant,
+    open: Arc<Mutex<Open>>,
 }
 
 impl Guarded {
@@ -51,6 +85,56 @@ impl Guarded {
             inner,
             permits: Arc::new(Semaphore::new(limits.max_connections)),
             limits,
+            start: Instant::now(),
+            open: Arc::default(),
+        }
+    }
+
+    /// Ask the connection idle the longest to close, if it has been idle
+    /// for [`Limits::evict_after`]. Whether one was asked.
+    fn evict_idlest(&self) -> bool {
+        let now = self.start.elapsed().as_millis() as u64;
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let idlest = open
+            .conns
+            .values()
+            .filter(|c| !c.evicted.load(Ordering::Relaxed))
+            .min_by_key(|c| c.last_ms.load(Ordering::Relaxed));
+        match idlest {
+            Some(c)
+                if now.saturating_sub(c.last_ms.load(Ordering::Relaxed))
+                    >= self.limits.evict_after.as_millis() as u64 =>
+            {
+                c.evicted.store(true, Ordering::Relaxed);
+                c.waker.wake();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn stream(&self, io: TcpStream, permit: OwnedSemaphorePermit) -> GuardedStream {
+        let shared = Arc::new(Shared {
+            last_ms: AtomicU64::new(self.start.elapsed().as_millis() as u64),
+            evicted: AtomicBool::new(false),
+            waker: AtomicWaker::new(),
+        });
+        let id = {
+            let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+            let id = open.next;
+            open.next += 1;
+            open.conns.insert(id, shared.clone());
+            id
+        };
+        GuardedStream {
+            io,
+            _permit: permit,
+            idle: self.limits.idle,
+            timer: Box::pin(tokio::time::sleep(self.limits.idle)),
+            start: self.start,
+            id,
+            shared,
+            open: self.open.clone(),
         }
     }
 }
@@ -80,19 +164,19 @@ impl axum::serve::Listener for Guarded {
                     continue;
                 }
             };
-            match self.permits.clone().try_acquire_owned() {
-                Ok(permit) => {
-                    return (
-                        GuardedStream {
-                            io: stream,
-                            _permit: permit,
-                            idle: self.limits.idle,
-                            timer: Box::pin(tokio::time::sleep(self.limits.idle)),
-                        },
-                        addr,
-                    );
-                }
-                Err(_) => {
+            let mut permit = self.permits.clone().try_acquire_owned().ok();
+            if permit.is_none() && self.evict_idlest() {
+                // The evicted connection gives its place back once its
+                // task sees the request, within milliseconds.
+                let wait = self.permits.clone().acquire_owned();
+                permit = tokio::time::timeout(Duration::from_secs(1), wait)
+                    .await
+                    .ok()
+                    .and_then(Result::ok);
+            }
+            match permit {
+                Some(permit) => return (self.stream(stream, permit), addr),
+                None => {
                     let bytes = refusal(self.limits.max_connections);
                     tokio::spawn(async move {
                         let write = async {
@@ -112,22 +196,38 @@ impl axum::serve::Listener for Guarded {
 }
 
 /// An accepted connection: holds its place under the cap until dropped,
-/// and fails with `TimedOut` once idle too long.
+/// and fails with `TimedOut` once idle too long or asked to make room.
 pub struct GuardedStream {
     io: TcpStream,
     _permit: OwnedSemaphorePermit,
     idle: Duration,
     timer: Pin<Box<Sleep>>,
+    start: Instant,
+    id: u64,
+    shared: Arc<Shared>,
+    open: Arc<Mutex<Open>>,
 }
 
 impl GuardedStream {
     fn active(&mut self) {
-        let at = Instant::now() + self.idle;
-        self.timer.as_mut().reset(at);
+        let now = Instant::now();
+        self.timer.as_mut().reset(now + self.idle);
+        let ms = now.saturating_duration_since(self.start).as_millis() as u64;
+        self.shared.last_ms.store(ms, Ordering::Relaxed);
     }
 
+    /// Idle too long, or asked to close to make room (registering for the
+    /// wake-up that request sends).
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
-        self.timer.as_mut().poll(cx).is_ready()
+        self.shared.waker.register(cx.waker());
+        self.shared.evicted.load(Ordering::Relaxed) || self.timer.as_mut().poll(cx).is_ready()
+    }
+}
+
+impl Drop for GuardedStream {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.conns.remove(&self.id);
     }
 }
 

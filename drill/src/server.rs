@@ -21,8 +21,8 @@
 //! [`ORDER_BURST`] orders at once and [`ORDER_RATE`] a second after that
 //! (`429` beyond). A team's `/api/state` lists its latest
 //! [`crate::session::VIEW_ORDERS`] orders. Connections are capped and
-//! closed when idle ([`crate::guard::Limits`]: 512, 30 s; `503` over the
-//! cap).
+//! closed when idle ([`crate::guard::Limits`]: 512, 30 s; at the cap the
+//! idlest connection makes room, else `503`).
 
 // Helpers answer with the error response itself; it is built once per
 // failed request, so boxing it would buy nothing.

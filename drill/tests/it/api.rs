@@ -575,6 +575,8 @@ async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
     let limits = Limits {
         max_connections: 4,
         idle: Duration::from_millis(500),
+        // Nobody here is idle that long: the cap refuses.
+        evict_after: Duration::from_secs(60),
     };
     tokio::spawn(qilian_drill::server::serve_on(
         listener,
@@ -622,4 +624,53 @@ async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
         "{}",
         &got[..got.len().min(200)]
     );
+}
+
+/// A flood of idle connections at the cap does not lock a real client out:
+/// the connection idle the longest is closed to make room for it.
+#[tokio::test]
+async fn a_real_client_gets_in_past_a_flood_of_idle_connections() {
+    use qilian_drill::guard::Limits;
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    let f = fixture("guard-evict", 1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 8,
+        idle: Duration::from_secs(60),
+        evict_after: Duration::from_millis(200),
+    };
+    tokio::spawn(qilian_drill::server::serve_on(
+        listener,
+        f.app.clone(),
+        limits,
+    ));
+    // The flood: every place taken by a connection that says nothing.
+    let mut flood = Vec::new();
+    for _ in 0..8 {
+        flood.push(TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let req = format!(
+        "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        f.team(1)
+    );
+    for round in 0..3 {
+        let mut c = TcpStream::connect(addr).await.unwrap();
+        c.write_all(req.as_bytes()).await.unwrap();
+        let mut got = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), c.read_to_end(&mut got)).await;
+        let got = String::from_utf8_lossy(&got);
+        assert!(
+            got.starts_with("HTTP/1.1 200"),
+            "round {round}: {}",
+            &got[..got.len().min(200)]
+        );
+        // Keep the flood topped up, as an attacker would.
+        flood.push(TcpStream::connect(addr).await.unwrap());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    drop(flood);
 }
