@@ -32,7 +32,7 @@ pub fn table(s: &Summary) -> String {
     );
     for r in &s.targets {
         let at = r.met_at_h.map_or("—".to_string(), |h| format!("{h:.1} h"));
-        let verdict = if r.met { "met" } else { "MISSED" };
+        let verdict = r.verdict.label();
         let _ = writeln!(
             t,
             "{:<12} {:>8} h {:>10}  {verdict}",

@@ -200,6 +200,17 @@ fn print_report(r: &stress::StressReport) {
             )
         );
     }
+    for t in r
+        .targets
+        .iter()
+        .filter(|t| t.p_not_reached_by_horizon > 0.0)
+    {
+        println!(
+            "{}: not reached by the horizon in {:.1} % of runs (deadline past the horizon; not counted as met)",
+            t.name,
+            100.0 * t.p_not_reached_by_horizon
+        );
+    }
 }
 
 /// `qilian merge`.

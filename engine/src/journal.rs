@@ -57,7 +57,9 @@ pub enum DropReason {
 /// One journal entry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimEvent {
-    /// When, seconds since the scenario start.
+    /// When, seconds since the scenario start: the exact second it
+    /// happened, also part-way through a tick (a crew's arrival, the end of
+    /// a repair), not the start of the tick it falls in.
     pub t_s: u64,
     /// What.
     #[serde(flatten)]

@@ -11,7 +11,7 @@
 
 use crate::curves::Curves;
 use crate::stats::{mean_ci95, percentile, wilson95};
-use crate::{Summary, TargetResult, VERSION, summarize};
+use crate::{Summary, TargetResult, VERSION, Verdict, summarize};
 use qilian_engine::scenario::{CrewKind, Plan};
 use qilian_engine::{RunResult, Scenario};
 use rayon::prelude::*;
@@ -44,6 +44,9 @@ pub struct TargetOutcome {
     pub met: bool,
     /// Hours after the onset when met for good (`None`: not by the horizon).
     pub met_at_h: Option<f64>,
+    /// Met, missed, or not reached by the horizon.
+    #[serde(default)]
+    pub verdict: Verdict,
 }
 
 impl ReplicateRow {
@@ -76,6 +79,7 @@ impl TargetOutcome {
             name: t.name.clone(),
             met: t.met,
             met_at_h: t.met_at_h,
+            verdict: t.verdict,
         }
     }
 }
@@ -208,6 +212,10 @@ pub struct TargetStats {
     pub p_met_ci95: [f64; 2],
     /// Percentiles of the time it was met (never-met replicates sort last).
     pub met_at_h: Pcts,
+    /// Fraction of replicates that had not met it by the horizon with the
+    /// deadline past the horizon: neither met nor missed (counted in
+    /// `1 − p_met`).
+    pub p_not_reached_by_horizon: f64,
 }
 
 /// `stress.json`.
@@ -238,6 +246,10 @@ pub fn report(meta: StressMeta, rows: &[ReplicateRow]) -> StressReport {
             let met = rows.iter().filter(|r| r.targets[i].met).count() as u64;
             let (lo, hi) = wilson95(met, n);
             let at: Vec<Option<f64>> = rows.iter().map(|r| r.targets[i].met_at_h).collect();
+            let open = rows
+                .iter()
+                .filter(|r| r.targets[i].verdict == Verdict::NotReachedByHorizon)
+                .count();
             TargetStats {
                 name: name.to_string(),
                 deadline_h: meta.deadlines_h.get(i).copied().unwrap_or(f64::NAN),
@@ -248,6 +260,11 @@ pub fn report(meta: StressMeta, rows: &[ReplicateRow]) -> StressReport {
                 },
                 p_met_ci95: [round6(lo), round6(hi)],
                 met_at_h: Pcts::of(&at),
+                p_not_reached_by_horizon: if n > 0 {
+                    round6(open as f64 / n as f64)
+                } else {
+                    0.0
+                },
             }
         })
         .collect();
@@ -657,10 +674,12 @@ mod tests {
                 } else {
                     Some(0.0)
                 };
+                let met = at.is_some_and(|h| h <= 72.0);
                 TargetOutcome {
                     name: name.to_string(),
-                    met: at.is_some_and(|h| h <= 72.0),
+                    met,
                     met_at_h: at,
+                    verdict: if met { Verdict::Met } else { Verdict::Missed },
                 }
             })
             .collect();

@@ -147,7 +147,9 @@ fn advance(
                         *left_s = net.travel_time(p[0], edges).unwrap_or(0.0);
                         *path = p;
                         *step = 0;
-                        journal.record(clock.now, EventKind::CrewRerouted { crew });
+                        // At the node, part-way through the tick.
+                        let t = clock.at(clock.tick_s as f64 - budget);
+                        journal.record(t, EventKind::CrewRerouted { crew });
                     }
                     _ => return Leg::Stuck(at),
                 }
@@ -181,12 +183,14 @@ fn arrive(
     journal: &mut Journal,
 ) {
     let Site { task, at, budget } = site;
+    // It got there part-way through the tick, `budget` seconds before its end.
+    let arrived = clock.at(clock.tick_s as f64 - budget);
     let Some(task_id) = task else {
         *act = Activity::Idle { at };
         // A crew moved by order to another node just waits there.
         if at == crew.home {
             journal.record(
-                clock.now,
+                arrived,
                 EventKind::CrewReturned {
                     crew: crew.id,
                     depot: crew.depot,
@@ -200,7 +204,7 @@ fn arrive(
         // done and says so.
         *act = Activity::Idle { at };
         journal.record(
-            clock.now,
+            arrived,
             EventKind::OrderDropped {
                 crew: crew.id,
                 task: Some(task_id),
@@ -231,10 +235,10 @@ fn arrive(
         let subject = t.subject;
         board
             .hazard_log
-            .push((clock.now, subject, HazardWork::Started));
+            .push((arrived, subject, HazardWork::Started));
     }
     journal.record(
-        clock.now,
+        arrived,
         EventKind::CrewArrived {
             crew: crew.id,
             task: task_id,

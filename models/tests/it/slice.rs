@@ -28,12 +28,15 @@ fn crew_takes_fastest_route_and_repairs_for_drawn_hours() {
     };
     assert_eq!(crew, CrewId(1001));
     assert!((eta_h * 3600.0 - 100.0).abs() < 0.01, "eta {eta_h}");
-    // Arrives during the tick starting at 3660 (3600 + 100 s).
+    // Arrives at 3700 s (3600 + 100 s), stamped at that second, not at
+    // the start of its tick (3660).
     let a = first(&r, |k| matches!(k, EventKind::CrewArrived { .. })).unwrap();
-    assert_eq!(a.t_s, 3660);
-    // Finishes 2 h after arriving at 3700 s: during the tick starting 10860.
+    assert_eq!(a.t_s, 3700);
+    // Finishes 2 h after arriving: at 10,900 s (in the tick from 10,860).
     let f = first(&r, |k| matches!(k, EventKind::FacilityRepaired { .. })).unwrap();
-    assert_eq!(f.t_s, 10_860);
+    assert_eq!(f.t_s, 10_900);
+    let done = first(&r, |k| matches!(k, EventKind::TaskFinished { .. })).unwrap();
+    assert_eq!(done.t_s, 10_900);
     // Then drives home.
     let home = first(&r, |k| matches!(k, EventKind::CrewReturned { .. })).unwrap();
     assert!(home.t_s > f.t_s && home.t_s <= f.t_s + 180);
