@@ -243,6 +243,7 @@ fn main() -> ExitCode {
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Demo { out, common } => {
+            output::check_out(&out).map_err(Failure::Input)?;
             let scenario = common.load(&stock::embedded(), Path::new(stock::DEMO))?;
             run_and_report(scenario, Some(&out))
         }
@@ -250,7 +251,12 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             scenario,
             common,
             out,
-        } => run_and_report(common.load(&FileSystem, &scenario)?, out.as_deref()),
+        } => {
+            if let Some(out) = &out {
+                output::check_out(out).map_err(Failure::Input)?;
+            }
+            run_and_report(common.load(&FileSystem, &scenario)?, out.as_deref())
+        }
         Command::Stress {
             scenario,
             plans,
@@ -264,7 +270,10 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             let scenarios = stress::plans(base, &plans)?;
             stress::stress(scenarios, runs, shard, bottleneck, &out)
         }
-        Command::Merge { dirs, out } => stress::merge(&dirs, &out),
+        Command::Merge { dirs, out } => {
+            output::check_out(&out).map_err(Failure::Input)?;
+            stress::merge(&dirs, &out)
+        }
         Command::Compare {
             scenario,
             plans,
@@ -276,6 +285,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 return Err(Failure::Input(
                     "compare needs exactly two --plan files".into(),
                 ));
+            }
+            if let Some(out) = &out {
+                output::check_out(out).map_err(Failure::Input)?;
             }
             let base = common.load(&FileSystem, &scenario)?;
             let mut both = stress::plans(base, &plans)?.into_iter();
@@ -429,6 +441,11 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
         output::write_dir(dir, &files)
             .with_context(|| format!("writing results to {}", dir.display()))?;
         println!("wrote {}", dir.display());
+    } else {
+        eprintln!(
+            "no files written: add --out DIR for summary.json, timeseries.csv, journal.jsonl, \
+             charts, maps and report.html"
+        );
     }
     Ok(())
 }

@@ -100,6 +100,14 @@ pub fn stress(
         ));
     }
     let many = scenarios.len() > 1;
+    for (stem, _) in &scenarios {
+        let dir = if many {
+            out.join(stem)
+        } else {
+            out.to_path_buf()
+        };
+        crate::output::check_out(&dir).map_err(Failure::Input)?;
+    }
     for (stem, scenario) in scenarios {
         let dir = if many {
             out.join(&stem)
