@@ -209,6 +209,21 @@ fn print_report(r: &stress::StressReport) {
             )
         );
     }
+    println!(
+        "{:<19} {:>10} {:>21} {:>24}",
+        "life safety", "mean", "95 % interval", "P10/P50/P90"
+    );
+    let f1 = |x: Option<f64>| x.map_or("—".to_string(), |h| format!("{h:.1}"));
+    for o in &r.life_safety {
+        println!(
+            "{:<19} {:>10} {:>21} {:>24}",
+            o.name,
+            f1(o.mean),
+            o.mean_ci95
+                .map_or("—".to_string(), |[lo, hi]| format!("{lo:.1}–{hi:.1}")),
+            format!("{}/{}/{}", f1(o.pcts.p10), f1(o.pcts.p50), f1(o.pcts.p90))
+        );
+    }
     for t in r
         .targets
         .iter()

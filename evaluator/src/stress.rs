@@ -218,6 +218,51 @@ pub struct TargetStats {
     pub p_not_reached_by_horizon: f64,
 }
 
+/// One life-safety outcome over all replicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeStats {
+    /// Outcome name ([`LIFE_SAFETY`]).
+    pub name: String,
+    /// The KPI it reads.
+    pub kpi: String,
+    /// Which way is better.
+    pub better: Better,
+    /// Replicates that have it (evacuation times need an evacuation).
+    pub runs: usize,
+    /// Mean per run.
+    pub mean: Option<f64>,
+    /// 95 % interval of the mean (normal theory).
+    pub mean_ci95: Option<[f64; 2]>,
+    /// P10, P50, P90 per run.
+    #[serde(flatten)]
+    pub pcts: Pcts,
+}
+
+impl OutcomeStats {
+    /// Statistics of every life-safety outcome over `rows`.
+    fn all(rows: &[&ReplicateRow]) -> Vec<OutcomeStats> {
+        LIFE_SAFETY
+            .iter()
+            .map(|(name, kpi, better, _)| {
+                let v: Vec<f64> = rows
+                    .iter()
+                    .filter_map(|r| r.kpis.get(*kpi).copied())
+                    .collect();
+                let ci = mean_ci95(&v);
+                OutcomeStats {
+                    name: name.to_string(),
+                    kpi: kpi.to_string(),
+                    better: *better,
+                    runs: v.len(),
+                    mean: ci.map(|c| round6(c.0)),
+                    mean_ci95: ci.map(|c| [round6(c.1), round6(c.2)]),
+                    pcts: Pcts::of(&v.iter().map(|x| Some(*x)).collect::<Vec<_>>()),
+                }
+            })
+            .collect()
+    }
+}
+
 /// `stress.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StressReport {
@@ -226,6 +271,10 @@ pub struct StressReport {
     pub meta: StressMeta,
     /// Per target.
     pub targets: Vec<TargetStats>,
+    /// Life-safety outcomes ([`LIFE_SAFETY`]), first-class beside the
+    /// targets: mean with its 95 % interval and P10/P50/P90.
+    #[serde(default)]
+    pub life_safety: Vec<OutcomeStats>,
     /// Percentiles of every numeric KPI.
     pub kpis: BTreeMap<String, Pcts>,
 }
@@ -285,6 +334,7 @@ pub fn report(meta: StressMeta, rows: &[ReplicateRow]) -> StressReport {
     StressReport {
         meta,
         targets: stats,
+        life_safety: OutcomeStats::all(&rows),
         kpis,
     }
 }

@@ -248,6 +248,14 @@ fn in_the_earthquake_one_more_rescue_crew_saves_most_lives() {
         out.contains("one more rescue crew saves most lives"),
         "{out}"
     );
+    // stress.json and the terminal carry the life-safety outcomes.
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("b/stress.json")).unwrap()).unwrap();
+    let deaths = &r["life_safety"][0];
+    assert_eq!(deaths["name"], "deaths", "{r:#}");
+    assert!(deaths["mean"].as_f64().unwrap() > 100.0, "{deaths}");
+    assert_eq!(deaths["mean_ci95"].as_array().unwrap().len(), 2);
+    assert!(out.lines().any(|l| l.starts_with("deaths ")), "{out}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
