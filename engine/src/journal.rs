@@ -234,7 +234,8 @@ pub enum EventKind {
         /// Which shelter.
         facility: FacilityId,
     },
-    /// Every shelter is full: from now on people are taken in over capacity.
+    /// People were taken in over a shelter's capacity, because no shelter
+    /// with room for them could be reached (logged once, at the first).
     SheltersOverflowing,
     /// A hazard of the scenario began.
     HazardStarted {
