@@ -54,6 +54,16 @@ pub enum DropReason {
     NoRoad,
 }
 
+/// Why a crew stopped where it was ([`EventKind::CrewStopped`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Its shift is over: it rests until `until_s`.
+    Rest,
+    /// No passable road leads on; a task it drove to is given back.
+    NoRoad,
+}
+
 /// One journal entry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimEvent {
@@ -163,6 +173,16 @@ pub enum EventKind {
         crew: CrewId,
         /// The task.
         task: TaskId,
+    },
+    /// A crew stopped where it was instead of going on (home or to its
+    /// task): to rest, or because no road leads on. It waits there.
+    CrewStopped {
+        /// The crew.
+        crew: CrewId,
+        /// Why.
+        reason: StopReason,
+        /// Back on duty at (seconds since the start), for a rest.
+        until_s: Option<u64>,
     },
     /// A crew is back at its depot.
     CrewReturned {

@@ -248,6 +248,7 @@ fn describe(e: &SimEvent, s: &Scenario) -> Option<String> {
         | EventKind::CrewRerouted { .. }
         | EventKind::CrewArrived { .. }
         | EventKind::TaskFinished { .. }
+        | EventKind::CrewStopped { .. }
         | EventKind::CrewReturned { .. } => return None,
         // Unreachable today; kinds added later (evacuation, hazards) show by
         // their journal name and fields until they get a sentence here.

@@ -7,7 +7,8 @@ use super::{Activity, Crew, HazardWork, Rules, Subject, TaskBoard};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeStates, LinkIx, NodeIx};
 use qilian_engine::{
-    Clock, CrewId, DropReason, EventKind, Journal, Network, ScenarioRes, StreamTag, Streams, TaskId,
+    Clock, CrewId, DropReason, EventKind, Journal, Network, ScenarioRes, StopReason, StreamTag,
+    Streams, TaskId,
 };
 
 const REPAIR_TIME: StreamTag = StreamTag::new("repair duration");
@@ -35,6 +36,23 @@ pub(super) fn drive(
     for (_, mut act, crew) in order {
         if let Activity::Returning { at } = *act {
             *act = set_off_home(at, crew.home, net, &edges);
+            if let Activity::Idle { at } = *act {
+                // Done where it is: at home already, or no way there.
+                let kind = if at == crew.home {
+                    EventKind::CrewReturned {
+                        crew: crew.id,
+                        depot: crew.depot,
+                    }
+                } else {
+                    EventKind::CrewStopped {
+                        crew: crew.id,
+                        reason: StopReason::NoRoad,
+                        until_s: None,
+                    }
+                };
+                journal.record(clock.now, kind);
+                continue;
+            }
         }
         let Activity::Driving {
             task,
@@ -65,6 +83,14 @@ pub(super) fn drive(
                     t.crew = None;
                 }
                 *act = Activity::Idle { at };
+                journal.record(
+                    clock.now,
+                    EventKind::CrewStopped {
+                        crew: crew.id,
+                        reason: StopReason::NoRoad,
+                        until_s: None,
+                    },
+                );
             }
             Leg::Arrived { budget } => {
                 let at = path.last().map_or(crew.home, |&l| net.links[l as usize].to);
