@@ -1,6 +1,7 @@
 //! The `qilian` command line: a thin layer over the library crates. It parses
 //! arguments, reads and writes files, and maps failures to exit codes:
-//! 0 success, 2 bad input (with one line per problem), 1 anything else.
+//! 0 success, 2 bad input (with one line per problem), 3 an audit with a
+//! failed check, 1 anything else.
 
 mod output;
 mod stock;
@@ -97,7 +98,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Check a plan against the regional emergency plan's figures.
+    /// Check a plan against the regional emergency plan's figures and its crews against the region (exit 3 if a check fails).
     Audit {
         /// Plan file (RON).
         plan: PathBuf,
@@ -201,6 +202,9 @@ pub(crate) enum Failure {
     Input(String),
     /// Something else went wrong: exit 1.
     Other(anyhow::Error),
+    /// The command ran and found what it checks wanting (an audit with a
+    /// failed check): exit 3, after its report.
+    ChecksFailed,
 }
 
 impl From<qilian_viewer::DrawError> for Failure {
@@ -237,6 +241,7 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+        Err(Failure::ChecksFailed) => ExitCode::from(3),
     }
 }
 
@@ -311,6 +316,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 for c in &checks {
                     let mark = if c.passed { "pass" } else { "FAIL" };
                     println!("{mark}  {:<48} {}", c.name, c.detail);
+                    if let Some(add) = &c.add {
+                        println!("      {:<48} → {add}", "");
+                    }
                 }
                 let failed = checks.iter().filter(|c| !c.passed).count();
                 println!(
@@ -318,6 +326,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                     checks.len() - failed,
                     checks.len()
                 );
+            }
+            if checks.iter().any(|c| !c.passed) {
+                return Err(Failure::ChecksFailed);
             }
             Ok(())
         }

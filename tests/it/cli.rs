@@ -194,7 +194,8 @@ fn audit_reports_each_check_with_its_numbers() {
             "--json",
         ],
     );
-    assert!(o.status.success(), "{}", text(&o).1);
+    // Some checks fail: the report is printed and the exit code is 3.
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o).1);
     let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let by_name = |n: &str| {
         checks
@@ -205,8 +206,18 @@ fn audit_reports_each_check_with_its_numbers() {
             .unwrap()
             .clone()
     };
-    assert_eq!(checks.as_array().unwrap().len(), 8);
+    assert_eq!(checks.as_array().unwrap().len(), 11);
     assert_eq!(by_name("relocation supplies (15 days)")["passed"], true);
+    assert!(by_name("relocation supplies (15 days)")["add"].is_null());
+    // Two rescue crews for 697,000 people fail, and say what to add.
+    let rescue = by_name("rescue crews for the population");
+    assert_eq!(rescue["passed"], false);
+    assert_eq!(rescue["add"], "add 5 rescue crew(s)");
+    assert_eq!(
+        by_name("hazmat crews for the chemical plants")["passed"],
+        true
+    );
+    assert_eq!(by_name("shelter places")["add"], "add 28000 shelter places");
     let fire = by_name("fire-team staffing");
     assert_eq!(fire["passed"], false);
     assert!(
