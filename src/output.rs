@@ -257,6 +257,39 @@ mod tests {
     }
 
     #[test]
+    fn the_table_says_not_reached_by_the_horizon_apart_from_missed() {
+        use qilian_evaluator::{TargetResult, Verdict};
+        let target = |name: &str, met_at_h, verdict| TargetResult {
+            name: name.into(),
+            deadline_h: 72.0,
+            fraction: 1.0,
+            met_at_h,
+            met: verdict == Verdict::Met,
+            verdict,
+        };
+        let s = Summary {
+            scenario: "s".into(),
+            seed: 1,
+            replicate: 0,
+            version: "v".into(),
+            scenario_sha256: "h".into(),
+            horizon_h: 48.0,
+            onset_h: Some(0.5),
+            targets: vec![
+                target("power", Some(3.0), Verdict::Met),
+                target("water", None, Verdict::NotReachedByHorizon),
+                target("telecom", Some(80.0), Verdict::Missed),
+            ],
+            kpis: Default::default(),
+        };
+        let t = table(&s);
+        let line = |n: &str| t.lines().find(|l| l.starts_with(n)).unwrap().to_string();
+        assert!(line("power").ends_with(" met"), "{t}");
+        assert!(line("water").ends_with("not reached by the horizon"), "{t}");
+        assert!(line("telecom").ends_with("MISSED"), "{t}");
+    }
+
+    #[test]
     fn a_folder_of_other_files_is_left_alone() {
         let base = scratch("other");
         std::fs::create_dir_all(&base).unwrap();
