@@ -1,8 +1,9 @@
 //! The `qilian` command line: a thin layer over the library crates. It parses
 //! arguments, reads and writes files, and maps failures to exit codes:
-//! 0 success, 2 bad input (with one line per problem), 1 anything else.
-//! Standard output goes through `say!`/`sayln!`: a closed pipe
-//! (`qilian … | head`) stops the printing, not the command.
+//! 0 success, 2 bad input (with one line per problem), 3 an audit with a
+//! failed check, 1 anything else. Standard output goes through
+//! `say!`/`sayln!`: a closed pipe (`qilian … | head`) stops the printing,
+//! not the command.
 
 /// `print!` that never panics: a closed standard output (a pipe whose
 /// reader left) silently drops the rest of the text; the command goes on.
@@ -111,7 +112,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Check a plan against the regional emergency plan's figures.
+    /// Check a plan against the regional emergency plan's figures and its crews against the region (exit 3 if a check fails).
     Audit {
         /// Plan file (RON).
         plan: PathBuf,
@@ -228,6 +229,9 @@ pub(crate) enum Failure {
     Input(String),
     /// Something else went wrong: exit 1.
     Other(anyhow::Error),
+    /// The command ran and found what it checks wanting (an audit with a
+    /// failed check): exit 3, after its report.
+    ChecksFailed,
 }
 
 impl From<qilian_viewer::DrawError> for Failure {
@@ -276,12 +280,14 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+        Err(Failure::ChecksFailed) => ExitCode::from(3),
     }
 }
 
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Demo { out, common } => {
+            output::check_out(&out).map_err(Failure::Input)?;
             let scenario = common.load(&stock::embedded(), Path::new(stock::DEMO))?;
             run_and_report(scenario, Some(&out))
         }
@@ -289,7 +295,12 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             scenario,
             common,
             out,
-        } => run_and_report(common.load(&FileSystem, &scenario)?, out.as_deref()),
+        } => {
+            if let Some(out) = &out {
+                output::check_out(out).map_err(Failure::Input)?;
+            }
+            run_and_report(common.load(&FileSystem, &scenario)?, out.as_deref())
+        }
         Command::Stress {
             scenario,
             plans,
@@ -303,7 +314,10 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             let scenarios = stress::plans(base, &plans)?;
             stress::stress(scenarios, runs, shard, bottleneck, &out)
         }
-        Command::Merge { dirs, out } => stress::merge(&dirs, &out),
+        Command::Merge { dirs, out } => {
+            output::check_out(&out).map_err(Failure::Input)?;
+            stress::merge(&dirs, &out)
+        }
         Command::Compare {
             scenario,
             plans,
@@ -315,6 +329,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 return Err(Failure::Input(
                     "compare needs exactly two --plan files".into(),
                 ));
+            }
+            if let Some(out) = &out {
+                output::check_out(out).map_err(Failure::Input)?;
             }
             let base = common.load(&FileSystem, &scenario)?;
             let mut both = stress::plans(base, &plans)?.into_iter();
@@ -338,6 +355,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 for c in &checks {
                     let mark = if c.passed { "pass" } else { "FAIL" };
                     sayln!("{mark}  {:<48} {}", c.name, c.detail);
+                    if let Some(add) = &c.add {
+                        sayln!("      {:<48} → {add}", "");
+                    }
                 }
                 let failed = checks.iter().filter(|c| !c.passed).count();
                 sayln!(
@@ -345,6 +365,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                     checks.len() - failed,
                     checks.len()
                 );
+            }
+            if checks.iter().any(|c| !c.passed) {
+                return Err(Failure::ChecksFailed);
             }
             Ok(())
         }
@@ -479,6 +502,11 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
         output::write_dir(dir, &files)
             .with_context(|| format!("writing results to {}", dir.display()))?;
         sayln!("wrote {}", dir.display());
+    } else {
+        eprintln!(
+            "no files written: add --out DIR for summary.json, timeseries.csv, journal.jsonl, \
+             charts, maps and report.html"
+        );
     }
     Ok(())
 }

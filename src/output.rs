@@ -51,7 +51,7 @@ pub fn table(s: &Summary) -> String {
     );
     for r in &s.targets {
         let at = r.met_at_h.map_or("—".to_string(), |h| format!("{h:.1} h"));
-        let verdict = if r.met { "met" } else { "MISSED" };
+        let verdict = r.verdict.label();
         let _ = writeln!(
             t,
             "{:<12} {:>8} h {:>10}  {verdict}",
@@ -131,11 +131,59 @@ pub fn render(
     Ok(files)
 }
 
-/// Write `files` into `dir` through a sibling temporary directory.
-pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        anyhow::bail!("{} exists and is not a directory", dir.display());
+/// Files whose presence marks a directory as one of our output folders,
+/// which a new run may replace.
+const OURS: [&str; 6] = [
+    "summary.json",
+    "stress.json",
+    "shard.json",
+    "compare.json",
+    "bottleneck.json",
+    "report.html",
+];
+
+/// Whether `dir` may be replaced: it is empty or holds a previous result.
+fn replaceable(dir: &Path) -> std::io::Result<bool> {
+    let mut empty = true;
+    for e in std::fs::read_dir(dir)? {
+        let name = e?.file_name();
+        if OURS.iter().any(|o| name == **o) {
+            return Ok(true);
+        }
+        empty = false;
     }
+    Ok(empty)
+}
+
+/// Whether results may go to `dir` (checked before a run starts, so a bad
+/// `--out` fails at once): it does not exist, or is a folder that is empty
+/// or holds earlier results. The message says what is wrong.
+pub fn check_out(dir: &Path) -> Result<(), String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "--out {}: exists and is not a folder",
+            dir.display()
+        ));
+    }
+    if dir.is_dir() && !replaceable(dir).map_err(|e| format!("--out {}: {e}", dir.display()))? {
+        return Err(format!(
+            "--out {}: holds other files and no earlier results, and results replace the whole \
+             folder; give an empty or new folder",
+            dir.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Write `files` as the whole content of `dir`: into a sibling temporary
+/// directory first, which then takes the place of `dir`. A previous `dir`
+/// is replaced whole, so no file of an earlier run survives beside the new
+/// ones; it is moved aside first and put back if the new one cannot take
+/// its place, so a failure never loses the old results. Missing parent
+/// directories are created. A `dir` holding other files (not an output
+/// folder of ours) is left alone and is an error.
+pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::Result<()> {
+    check_out(dir).map_err(anyhow::Error::msg)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => Path::new(".").to_path_buf(),
@@ -145,7 +193,9 @@ pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::R
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.partial-{pid}"));
+    let old = parent.join(format!(".{name}.old-{pid}"));
     let result = (|| -> anyhow::Result<()> {
         std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         for (f, bytes) in files {
@@ -153,11 +203,14 @@ pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::R
             std::fs::write(tmp.join(f), bytes).with_context(|| format!("writing {f}"))?;
         }
         if dir.exists() {
-            for (f, _) in files {
-                let f = f.as_ref();
-                std::fs::rename(tmp.join(f), dir.join(f))?;
+            std::fs::rename(dir, &old)
+                .with_context(|| format!("moving the old {} aside", dir.display()))?;
+            if let Err(e) = std::fs::rename(&tmp, dir) {
+                // Put the old results back.
+                let _ = std::fs::rename(&old, dir);
+                return Err(e).with_context(|| format!("replacing {}", dir.display()));
             }
-            std::fs::remove_dir(&tmp)?;
+            let _ = std::fs::remove_dir_all(&old);
         } else {
             std::fs::rename(&tmp, dir)?;
         }
@@ -167,4 +220,102 @@ pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::R
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("qilian-out-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_second_run_replaces_the_folder_whole() {
+        let base = scratch("replace");
+        let dir = base.join("a/b/out");
+        write_dir(
+            &dir,
+            &[("summary.json", b"1".to_vec()), ("old.svg", vec![])],
+        )
+        .unwrap();
+        write_dir(&dir, &[("summary.json", b"2".to_vec())]).unwrap();
+        assert_eq!(names(&dir), ["summary.json"]);
+        assert_eq!(std::fs::read(dir.join("summary.json")).unwrap(), b"2");
+        // No temporary or old folder is left beside it.
+        assert_eq!(names(&base.join("a/b")), ["out"]);
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_results() {
+        let base = scratch("keep");
+        let dir = base.join("out");
+        write_dir(&dir, &[("summary.json", b"1".to_vec())]).unwrap();
+        // A file name that cannot be written fails the new run.
+        let bad = write_dir(
+            &dir,
+            &[("summary.json", b"2".to_vec()), ("no/such", vec![])],
+        );
+        assert!(bad.is_err());
+        assert_eq!(names(&dir), ["summary.json"]);
+        assert_eq!(std::fs::read(dir.join("summary.json")).unwrap(), b"1");
+        assert_eq!(names(&base), ["out"]);
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    #[test]
+    fn the_table_says_not_reached_by_the_horizon_apart_from_missed() {
+        use qilian_evaluator::{TargetResult, Verdict};
+        let target = |name: &str, met_at_h, verdict| TargetResult {
+            name: name.into(),
+            deadline_h: 72.0,
+            fraction: 1.0,
+            met_at_h,
+            met: verdict == Verdict::Met,
+            verdict,
+        };
+        let s = Summary {
+            scenario: "s".into(),
+            seed: 1,
+            replicate: 0,
+            version: "v".into(),
+            scenario_sha256: "h".into(),
+            horizon_h: 48.0,
+            onset_h: Some(0.5),
+            targets: vec![
+                target("power", Some(3.0), Verdict::Met),
+                target("water", None, Verdict::NotReachedByHorizon),
+                target("telecom", Some(80.0), Verdict::Missed),
+            ],
+            kpis: Default::default(),
+        };
+        let t = table(&s);
+        let line = |n: &str| t.lines().find(|l| l.starts_with(n)).unwrap().to_string();
+        assert!(line("power").ends_with(" met"), "{t}");
+        assert!(line("water").ends_with("not reached by the horizon"), "{t}");
+        assert!(line("telecom").ends_with("MISSED"), "{t}");
+    }
+
+    #[test]
+    fn a_folder_of_other_files_is_left_alone() {
+        let base = scratch("other");
+        std::fs::create_dir_all(&base).unwrap();
+        std::fs::write(base.join("thesis.tex"), b"x").unwrap();
+        let e = write_dir(&base, &[("summary.json", vec![])]).unwrap_err();
+        assert!(e.to_string().contains("holds other files"), "{e}");
+        assert_eq!(names(&base), ["thesis.tex"]);
+        let _ = std::fs::remove_dir_all(base);
+    }
 }

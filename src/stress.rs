@@ -100,6 +100,14 @@ pub fn stress(
         ));
     }
     let many = scenarios.len() > 1;
+    for (stem, _) in &scenarios {
+        let dir = if many {
+            out.join(stem)
+        } else {
+            out.to_path_buf()
+        };
+        crate::output::check_out(&dir).map_err(Failure::Input)?;
+    }
     for (stem, scenario) in scenarios {
         let dir = if many {
             out.join(&stem)
@@ -121,6 +129,7 @@ pub fn stress(
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let rows = if with_bottleneck {
             let (rows, b) = stress::bottleneck(&scenario, &replicates, &done);
+            bar.suspend(|| print_bottleneck(&b));
             files.push(("bottleneck.json".into(), json(&b)?));
             rows
         } else {
@@ -202,6 +211,114 @@ fn print_report(r: &stress::StressReport) {
             )
         );
     }
+    sayln!(
+        "{:<19} {:>10} {:>21} {:>24}",
+        "life safety",
+        "mean",
+        "95 % interval",
+        "P10/P50/P90"
+    );
+    let f1 = |x: Option<f64>| x.map_or("—".to_string(), |h| format!("{h:.1}"));
+    for o in &r.life_safety {
+        sayln!(
+            "{:<19} {:>10} {:>21} {:>24}",
+            o.name,
+            f1(o.mean),
+            o.mean_ci95
+                .map_or("—".to_string(), |[lo, hi]| format!("{lo:.1}–{hi:.1}")),
+            format!("{}/{}/{}", f1(o.pcts.p10), f1(o.pcts.p50), f1(o.pcts.p90))
+        );
+    }
+    for t in r
+        .targets
+        .iter()
+        .filter(|t| t.p_not_reached_by_horizon > 0.0)
+    {
+        sayln!(
+            "{}: not reached by the horizon in {:.1} % of runs (deadline past the horizon; not counted as met)",
+            t.name,
+            100.0 * t.p_not_reached_by_horizon
+        );
+    }
+}
+
+/// A paired difference as `mean [lo, hi]`, or a dash.
+fn diff(d: Option<&stress::Diff>, decimals: usize) -> String {
+    d.map_or("—".to_string(), |d| {
+        format!(
+            "{:+.p$} [{:+.p$}, {:+.p$}]",
+            d.mean,
+            d.lo,
+            d.hi,
+            p = decimals
+        )
+    })
+}
+
+/// The terminal table of a comparison: every target and life-safety
+/// outcome with its paired difference B − A and 95 % interval.
+pub fn compare_table(c: &stress::Comparison) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "{:<19} {:>8} {:>8}  {:<28} B − A met at, h [95 % CI]",
+        "target", "P(met) A", "B", "B − A P(met) [95 % CI]"
+    );
+    for d in &c.targets {
+        let _ = writeln!(
+            t,
+            "{:<19} {:>8.3} {:>8.3}  {:<28} {}",
+            d.name,
+            d.p_met_a,
+            d.p_met_b,
+            diff(d.met.as_ref(), 3),
+            diff(d.met_at_h.as_ref(), 2)
+        );
+    }
+    let _ = writeln!(
+        t,
+        "{:<19} {:>8} {:>8}  B − A per run [95 % CI]",
+        "life safety", "mean A", "B"
+    );
+    let m = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{x:.1}"));
+    for d in &c.life_safety {
+        let _ = writeln!(
+            t,
+            "{:<19} {:>8} {:>8}  {}",
+            d.name,
+            m(d.mean_a),
+            m(d.mean_b),
+            diff(d.diff.as_ref(), 2)
+        );
+    }
+    t
+}
+
+/// The bottleneck's findings, for the terminal.
+fn print_bottleneck(b: &stress::Bottleneck) {
+    let targets = b
+        .limiting
+        .map_or("no extra crew raises P(met)".to_string(), |k| {
+            format!("one more {} crew raises P(met) most", k.name())
+        });
+    let lives = b
+        .saves_most_lives
+        .map_or("no extra crew saves lives".to_string(), |k| {
+            format!("one more {} crew saves most lives", k.name())
+        });
+    sayln!("bottleneck: {targets}; {lives}");
+    for k in &b.kinds {
+        let deaths = k
+            .one_more_crew_life_safety
+            .iter()
+            .find(|d| d.name == "deaths");
+        sayln!(
+            "  +1 {:<8} deaths per run {}",
+            k.kind.name(),
+            diff(deaths.and_then(|d| d.diff.as_ref()), 1)
+        );
+    }
 }
 
 /// `qilian merge`.
@@ -247,21 +364,14 @@ pub fn compare(
     let meta = StressMeta::of(&a.1, runs);
     let c = stress::compare(&a.1.plan.name, &rows_a, &b.1.plan.name, &rows_b, &meta);
     sayln!(
-        "{} — {} runs, seed {}: {} (A) against {} (B)",
+        "{} — {} runs, seed {}: A = {}, B = {}",
         c.scenario,
         c.runs,
         c.seed,
         c.plan_a,
         c.plan_b
     );
-    for t in &c.targets {
-        sayln!(
-            "  P(met) {:<11} A {:.3}  B {:.3}",
-            t.name,
-            t.p_met_a,
-            t.p_met_b
-        );
-    }
+    say!("{}", compare_table(&c));
     for s in &c.statements {
         sayln!("{s}");
     }

@@ -121,6 +121,7 @@ pub fn source_of(kind: &EventKind) -> (Source, Option<ZoneId>) {
         | OrderDropped { .. }
         | TaskFinished { .. }
         | CrewReturned { .. }
+        | CrewStopped { .. }
         | CrewRerouted { .. }
         | FacilityRepaired { .. }
         | EdgeOpened { .. }

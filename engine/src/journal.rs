@@ -54,10 +54,22 @@ pub enum DropReason {
     NoRoad,
 }
 
+/// Why a crew stopped where it was ([`EventKind::CrewStopped`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Its shift is over: it rests until `until_s`.
+    Rest,
+    /// No passable road leads on; a task it drove to is given back.
+    NoRoad,
+}
+
 /// One journal entry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimEvent {
-    /// When, seconds since the scenario start.
+    /// When, seconds since the scenario start: the exact second it
+    /// happened, also part-way through a tick (a crew's arrival, the end of
+    /// a repair), not the start of the tick it falls in.
     pub t_s: u64,
     /// What.
     #[serde(flatten)]
@@ -162,6 +174,16 @@ pub enum EventKind {
         /// The task.
         task: TaskId,
     },
+    /// A crew stopped where it was instead of going on (home or to its
+    /// task): to rest, or because no road leads on. It waits there.
+    CrewStopped {
+        /// The crew.
+        crew: CrewId,
+        /// Why.
+        reason: StopReason,
+        /// Back on duty at (seconds since the start), for a rest.
+        until_s: Option<u64>,
+    },
     /// A crew is back at its depot.
     CrewReturned {
         /// The crew.
@@ -232,7 +254,8 @@ pub enum EventKind {
         /// Which shelter.
         facility: FacilityId,
     },
-    /// Every shelter is full: from now on people are taken in over capacity.
+    /// People were taken in over a shelter's capacity, because no shelter
+    /// with room for them could be reached (logged once, at the first).
     SheltersOverflowing,
     /// A hazard of the scenario began.
     HazardStarted {

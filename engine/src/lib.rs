@@ -32,7 +32,7 @@ pub mod units;
 
 pub use dist::Dist;
 pub use ids::*;
-pub use journal::{DropReason, EventKind, Journal, Service, SimEvent};
+pub use journal::{DropReason, EventKind, Journal, Service, SimEvent, StopReason};
 pub use network::{EdgeState, EdgeStates, Network};
 pub use rng::{SimRng, StreamTag, Streams};
 pub use scenario::{Scenario, Targets, load};

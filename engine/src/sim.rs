@@ -91,6 +91,19 @@ impl Clock {
     pub fn tick_end(&self) -> SimTime {
         self.now.plus(self.tick_s)
     }
+
+    /// The exact time `offset_s` seconds into the current tick, rounded to
+    /// the nearest second and kept within the tick (`now` to `tick_end`):
+    /// the time stamp of something that happens part-way through a tick (a
+    /// crew arriving, a repair ending).
+    pub fn at(&self, offset_s: f64) -> SimTime {
+        let off = if offset_s.is_finite() {
+            offset_s.round().clamp(0.0, self.tick_s as f64) as u64
+        } else {
+            0
+        };
+        self.now.plus(off)
+    }
 }
 
 /// The scenario this world runs.
@@ -318,12 +331,20 @@ impl Sim {
         c.now >= c.horizon
     }
 
-    /// Run one tick (if the horizon is not reached).
+    /// Run one tick (if the horizon is not reached). The events the tick
+    /// journalled are then put in time order (stable: events at the same
+    /// second keep the order they were recorded in), since each carries its
+    /// exact time within the tick, whatever phase recorded it.
     pub fn step(&mut self) {
         if self.finished() {
             return;
         }
+        let first = self.world.resource::<Journal>().events.len();
         self.schedule.run(&mut self.world);
+        let mut journal = self.world.resource_mut::<Journal>();
+        if let Some(tick) = journal.events.get_mut(first..) {
+            tick.sort_by_key(|e| e.t_s);
+        }
         let mut clock = self.world.resource_mut::<Clock>();
         clock.now = clock.now.plus(clock.tick_s);
     }

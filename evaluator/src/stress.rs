@@ -11,7 +11,7 @@
 
 use crate::curves::Curves;
 use crate::stats::{mean_ci95, percentile, wilson95};
-use crate::{Summary, TargetResult, VERSION, summarize};
+use crate::{Summary, TargetResult, VERSION, Verdict, summarize};
 use qilian_engine::scenario::{CrewKind, Plan};
 use qilian_engine::units::round6;
 use qilian_engine::{RunResult, Scenario};
@@ -45,6 +45,9 @@ pub struct TargetOutcome {
     pub met: bool,
     /// Hours after the onset when met for good (`None`: not by the horizon).
     pub met_at_h: Option<f64>,
+    /// Met, missed, or not reached by the horizon.
+    #[serde(default)]
+    pub verdict: Verdict,
 }
 
 impl ReplicateRow {
@@ -81,6 +84,7 @@ impl TargetOutcome {
             name: t.name.clone(),
             met: t.met,
             met_at_h: t.met_at_h,
+            verdict: t.verdict,
         }
     }
 }
@@ -194,6 +198,55 @@ pub struct TargetStats {
     pub p_met_ci95: [f64; 2],
     /// Percentiles of the time it was met (never-met replicates sort last).
     pub met_at_h: Pcts,
+    /// Fraction of replicates that had not met it by the horizon with the
+    /// deadline past the horizon: neither met nor missed (counted in
+    /// `1 − p_met`).
+    pub p_not_reached_by_horizon: f64,
+}
+
+/// One life-safety outcome over all replicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeStats {
+    /// Outcome name ([`LIFE_SAFETY`]).
+    pub name: String,
+    /// The KPI it reads.
+    pub kpi: String,
+    /// Which way is better.
+    pub better: Better,
+    /// Replicates that have it (evacuation times need an evacuation).
+    pub runs: usize,
+    /// Mean per run.
+    pub mean: Option<f64>,
+    /// 95 % interval of the mean (normal theory).
+    pub mean_ci95: Option<[f64; 2]>,
+    /// P10, P50, P90 per run.
+    #[serde(flatten)]
+    pub pcts: Pcts,
+}
+
+impl OutcomeStats {
+    /// Statistics of every life-safety outcome over `rows`.
+    fn all(rows: &[&ReplicateRow]) -> Vec<OutcomeStats> {
+        LIFE_SAFETY
+            .iter()
+            .map(|(name, kpi, better, _)| {
+                let v: Vec<f64> = rows
+                    .iter()
+                    .filter_map(|r| r.kpis.get(*kpi).copied())
+                    .collect();
+                let ci = mean_ci95(&v);
+                OutcomeStats {
+                    name: name.to_string(),
+                    kpi: kpi.to_string(),
+                    better: *better,
+                    runs: v.len(),
+                    mean: ci.map(|c| round6(c.0)),
+                    mean_ci95: ci.map(|c| [round6(c.1), round6(c.2)]),
+                    pcts: Pcts::of(&v.iter().map(|x| Some(*x)).collect::<Vec<_>>()),
+                }
+            })
+            .collect()
+    }
 }
 
 /// `stress.json`.
@@ -204,6 +257,10 @@ pub struct StressReport {
     pub meta: StressMeta,
     /// Per target.
     pub targets: Vec<TargetStats>,
+    /// Life-safety outcomes ([`LIFE_SAFETY`]), first-class beside the
+    /// targets: mean with its 95 % interval and P10/P50/P90.
+    #[serde(default)]
+    pub life_safety: Vec<OutcomeStats>,
     /// Percentiles of every numeric KPI.
     pub kpis: BTreeMap<String, Pcts>,
 }
@@ -220,6 +277,10 @@ pub fn report(meta: StressMeta, rows: &[ReplicateRow]) -> StressReport {
             let met = rows.iter().filter(|r| r.targets[i].met).count() as u64;
             let (lo, hi) = wilson95(met, n);
             let at: Vec<Option<f64>> = rows.iter().map(|r| r.targets[i].met_at_h).collect();
+            let open = rows
+                .iter()
+                .filter(|r| r.targets[i].verdict == Verdict::NotReachedByHorizon)
+                .count();
             TargetStats {
                 name: name.to_string(),
                 deadline_h: meta.deadlines_h.get(i).copied().unwrap_or(f64::NAN),
@@ -230,6 +291,11 @@ pub fn report(meta: StressMeta, rows: &[ReplicateRow]) -> StressReport {
                 },
                 p_met_ci95: [round6(lo), round6(hi)],
                 met_at_h: Pcts::of(&at),
+                p_not_reached_by_horizon: if n > 0 {
+                    round6(open as f64 / n as f64)
+                } else {
+                    0.0
+                },
             }
         })
         .collect();
@@ -250,6 +316,7 @@ pub fn report(meta: StressMeta, rows: &[ReplicateRow]) -> StressReport {
     StressReport {
         meta,
         targets: stats,
+        life_safety: OutcomeStats::all(&rows),
         kpis,
     }
 }
@@ -496,6 +563,107 @@ impl Diff {
     }
 }
 
+/// Whether less or more of an outcome is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    /// Fewer is better (deaths, hours).
+    Lower,
+    /// More is better (people rescued).
+    Higher,
+}
+
+/// The life-safety outcomes, first-class beside the five targets in
+/// comparisons, bottlenecks and stress reports: name, the KPI it reads
+/// (flattened key), which way is better, and what it counts (`h`: hours).
+pub const LIFE_SAFETY: [(&str, &str, Better, &str); 7] = [
+    ("deaths", "casualties.deaths", Better::Lower, "deaths"),
+    ("injuries", "casualties.injuries", Better::Lower, "injuries"),
+    (
+        "rescued",
+        "casualties.rescued",
+        Better::Higher,
+        "people rescued",
+    ),
+    (
+        "exposed",
+        "evacuation.exposed",
+        Better::Lower,
+        "people exposed",
+    ),
+    ("evacuated_50pct_h", "evacuation.t50_h", Better::Lower, "h"),
+    ("evacuated_90pct_h", "evacuation.t90_h", Better::Lower, "h"),
+    (
+        "evacuated_100pct_h",
+        "evacuation.t100_h",
+        Better::Lower,
+        "h",
+    ),
+];
+
+/// One life-safety outcome compared between two plans (or a plan and the
+/// same plan with one more crew).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutcomeDiff {
+    /// Outcome name ([`LIFE_SAFETY`]).
+    pub name: String,
+    /// The KPI it reads.
+    pub kpi: String,
+    /// Which way is better.
+    pub better: Better,
+    /// Mean per run under A (over runs that have the KPI).
+    pub mean_a: Option<f64>,
+    /// Mean per run under B.
+    pub mean_b: Option<f64>,
+    /// Paired difference B − A with its 95 % interval, over replicates that
+    /// have it under both.
+    pub diff: Option<Diff>,
+}
+
+impl OutcomeDiff {
+    /// Paired differences of every life-safety outcome between rows `a`
+    /// and `b` of the same replicates.
+    pub fn all(a: &[ReplicateRow], b: &[ReplicateRow]) -> Vec<OutcomeDiff> {
+        let mean = |rs: &[ReplicateRow], k: &str| {
+            let v: Vec<f64> = rs.iter().filter_map(|r| r.kpis.get(k).copied()).collect();
+            (!v.is_empty()).then(|| round6(v.iter().sum::<f64>() / v.len() as f64))
+        };
+        LIFE_SAFETY
+            .iter()
+            .map(|(name, kpi, better, _)| {
+                let diffs: Vec<f64> = a
+                    .iter()
+                    .zip(b)
+                    .filter_map(|(x, y)| Some(y.kpis.get(*kpi)? - x.kpis.get(*kpi)?))
+                    .collect();
+                OutcomeDiff {
+                    name: name.to_string(),
+                    kpi: kpi.to_string(),
+                    better: *better,
+                    mean_a: mean(a, kpi),
+                    mean_b: mean(b, kpi),
+                    diff: Diff::of(&diffs),
+                }
+            })
+            .collect()
+    }
+
+    /// How much better B is than A (positive: B better), in the outcome's
+    /// unit; 0 when unknown.
+    pub fn gain(&self) -> f64 {
+        let d = self.diff.as_ref().map_or(0.0, |d| d.mean);
+        match self.better {
+            Better::Lower => -d,
+            Better::Higher => d,
+        }
+    }
+
+    /// Whether anything happened under either plan (a nonzero mean).
+    fn happened(&self) -> bool {
+        self.mean_a.is_some_and(|m| m != 0.0) || self.mean_b.is_some_and(|m| m != 0.0)
+    }
+}
+
 /// One target compared between two plans.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TargetDiff {
@@ -526,9 +694,12 @@ pub struct Comparison {
     pub runs: u32,
     /// Per target.
     pub targets: Vec<TargetDiff>,
+    /// Life-safety outcomes ([`LIFE_SAFETY`]), B − A.
+    pub life_safety: Vec<OutcomeDiff>,
     /// Per numeric KPI, B − A.
     pub kpis: BTreeMap<String, Diff>,
-    /// Plain statements of which plan is better on what.
+    /// Plain statements of which plan is better on what: targets first,
+    /// then each life-safety outcome that occurred.
     pub statements: Vec<String>,
 }
 
@@ -547,6 +718,13 @@ pub fn compare(
     );
     let n = a.len().max(1) as f64;
     let mut statements = Vec::new();
+    // Two plans of the same name are told apart by their letters.
+    let (a_label, b_label) = if a_name == b_name {
+        (format!("{a_name} (A)"), format!("{b_name} (B)"))
+    } else {
+        (a_name.to_string(), b_name.to_string())
+    };
+    let (a_name, b_name) = (a_label.as_str(), b_label.as_str());
     let targets: Vec<TargetDiff> = crate::TARGETS
         .iter()
         .enumerate()
@@ -568,6 +746,10 @@ pub fn compare(
             d
         })
         .collect();
+    let life_safety = OutcomeDiff::all(a, b);
+    for d in life_safety.iter().filter(|d| d.happened()) {
+        statements.push(life_statement(d, a_name, b_name));
+    }
     let mut kpis = BTreeMap::new();
     let keys: std::collections::BTreeSet<&String> =
         a.iter().chain(b).flat_map(|r| r.kpis.keys()).collect();
@@ -583,13 +765,41 @@ pub fn compare(
     }
     Comparison {
         scenario: meta.scenario.clone(),
-        plan_a: a_name.to_string(),
-        plan_b: b_name.to_string(),
+        plan_a: a_label.clone(),
+        plan_b: b_label.clone(),
         seed: meta.seed,
         runs: meta.runs,
         targets,
+        life_safety,
         kpis,
         statements,
+    }
+}
+
+/// A plain statement of a life-safety difference.
+fn life_statement(d: &OutcomeDiff, a: &str, b: &str) -> String {
+    let name = &d.name;
+    let Some(m) = d.diff.as_ref().filter(|m| m.clear()) else {
+        return format!("{name}: no clear difference between {a} and {b}");
+    };
+    let unit = LIFE_SAFETY
+        .iter()
+        .find(|l| l.0 == name.as_str())
+        .map_or("", |l| l.3);
+    let (better, by) = if d.gain() > 0.0 {
+        (b, d.gain())
+    } else {
+        (a, -d.gain())
+    };
+    let (lo, hi) = (m.lo.abs().min(m.hi.abs()), m.lo.abs().max(m.hi.abs()));
+    let what = match d.better {
+        Better::Lower => format!("fewer {unit}"),
+        Better::Higher => format!("more {unit}"),
+    };
+    if unit == "h" {
+        format!("{name}: {better} is {by:.2} h sooner on average (95 % CI {lo:.2}–{hi:.2} h)")
+    } else {
+        format!("{name}: {better} has {by:.1} {what} per run (95 % CI {lo:.1}–{hi:.1})")
     }
 }
 
@@ -640,6 +850,9 @@ pub struct KindReport {
     pub utilisation_by_hour: Vec<f64>,
     /// Change from one more crew of this kind, per target.
     pub one_more_crew: Vec<CrewGain>,
+    /// Change from one more crew of this kind in each life-safety outcome
+    /// ([`LIFE_SAFETY`]; B is the plan with the extra crew).
+    pub one_more_crew_life_safety: Vec<OutcomeDiff>,
 }
 
 /// The effect of one more crew on one target.
@@ -661,6 +874,27 @@ pub struct Bottleneck {
     pub kinds: Vec<KindReport>,
     /// The kind whose extra crew helps the targets most, if any helps.
     pub limiting: Option<CrewKind>,
+    /// The kind whose extra crew saves most lives (the largest fall in
+    /// mean deaths per run), if any saves any.
+    pub saves_most_lives: Option<CrewKind>,
+}
+
+/// The kind whose extra crew lowers mean deaths most, if any lowers them.
+pub fn saves_most_lives(kinds: &[KindReport]) -> Option<CrewKind> {
+    let saved = |k: &KindReport| {
+        k.one_more_crew_life_safety
+            .iter()
+            .find(|d| d.name == "deaths")
+            .map_or(0.0, OutcomeDiff::gain)
+    };
+    let mut best: Option<(f64, CrewKind)> = None;
+    for k in kinds {
+        let s = saved(k);
+        if s > 0.0 && best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, k.kind));
+        }
+    }
+    best.map(|b| b.1)
 }
 
 /// Busy fraction per hour for each crew kind in one run.
@@ -763,13 +997,16 @@ pub fn bottleneck(
             crews: *crews,
             utilisation_by_hour,
             one_more_crew,
+            one_more_crew_life_safety: OutcomeDiff::all(&base_rows, &rows),
         });
     }
+    let saves = saves_most_lives(&reports);
     (
         base_rows,
         Bottleneck {
             kinds: reports,
             limiting: best.map(|b| b.2),
+            saves_most_lives: saves,
         },
     )
 }
@@ -787,10 +1024,12 @@ mod tests {
                 } else {
                     Some(0.0)
                 };
+                let met = at.is_some_and(|h| h <= 72.0);
                 TargetOutcome {
                     name: name.to_string(),
-                    met: at.is_some_and(|h| h <= 72.0),
+                    met,
                     met_at_h: at,
+                    verdict: if met { Verdict::Met } else { Verdict::Missed },
                 }
             })
             .collect();
@@ -935,5 +1174,62 @@ mod tests {
             "{}",
             c.statements[1]
         );
+    }
+
+    /// Rows with `deaths` deaths in replicate i (plus i, so pairs vary).
+    fn deaths(base: f64) -> Vec<ReplicateRow> {
+        (0..5)
+            .map(|i| {
+                let mut r = row(i, Some(1.0), 0.0);
+                r.kpis
+                    .insert("casualties.deaths".into(), base + f64::from(i * i));
+                r.kpis.insert("evacuation.t90_h".into(), 2.0);
+                r
+            })
+            .collect()
+    }
+
+    #[test]
+    fn compare_reports_life_safety_with_intervals_and_statements() {
+        // Same targets; B has 500 fewer deaths in every replicate.
+        let (a, b) = (deaths(600.0), deaths(100.0));
+        let c = compare("A", &a, "B", &b, &meta(5));
+        let d = c.life_safety.iter().find(|d| d.name == "deaths").unwrap();
+        let diff = d.diff.as_ref().unwrap();
+        assert_eq!((diff.mean, diff.lo, diff.hi), (-500.0, -500.0, -500.0));
+        assert_eq!(d.gain(), 500.0);
+        assert!(
+            c.statements
+                .iter()
+                .any(|s| s.starts_with("deaths: B has 500.0 fewer deaths per run (95 % CI")),
+            "{:?}",
+            c.statements
+        );
+        // An outcome that occurred and did not change says so; one that
+        // never occurred (injuries) says nothing.
+        assert!(
+            c.statements
+                .iter()
+                .any(|s| s == "evacuated_90pct_h: no clear difference between A and B")
+        );
+        assert!(!c.statements.iter().any(|s| s.starts_with("injuries")));
+    }
+
+    #[test]
+    fn the_kind_that_saves_most_lives_is_named() {
+        let report = |kind, base: f64| KindReport {
+            kind,
+            crews: 1,
+            utilisation_by_hour: vec![],
+            one_more_crew: vec![],
+            one_more_crew_life_safety: OutcomeDiff::all(&deaths(600.0), &deaths(base)),
+        };
+        let kinds = [
+            report(CrewKind::Power, 600.0),
+            report(CrewKind::Rescue, 100.0),
+            report(CrewKind::Medical, 550.0),
+        ];
+        assert_eq!(saves_most_lives(&kinds), Some(CrewKind::Rescue));
+        assert_eq!(saves_most_lives(&kinds[..1]), None);
     }
 }

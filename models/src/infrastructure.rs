@@ -16,7 +16,8 @@ use qilian_engine::network::NodeIx;
 use qilian_engine::scenario::{DamageState, FacilityKind, Inject};
 use qilian_engine::sim::{DueInjects, OnInjects};
 use qilian_engine::{
-    Clock, EngineSet, EventKind, FacilityId, Journal, Phase, ScenarioRes, Sim, SimPlugin, ZoneId,
+    Clock, EngineSet, EventKind, FacilityId, Journal, Phase, ScenarioRes, Sim, SimPlugin, SimTime,
+    ZoneId,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,8 +33,13 @@ pub struct Facilities {
     pub nodes: Vec<NodeIx>,
     /// Current damage state.
     pub damage: Vec<DamageState>,
+    /// When its damage state last changed (a repair's exact end): the time
+    /// a change of service it causes is stamped with.
+    pub changed_at: Vec<SimTime>,
     /// Whether it works this tick.
     pub works: Vec<bool>,
+    /// When `works` last changed.
+    works_at: Vec<SimTime>,
     /// Battery seconds left (telecom sites).
     pub battery_s: Vec<f64>,
     /// Battery capacity, seconds.
@@ -143,7 +149,9 @@ impl SimPlugin for InfrastructurePlugin {
                 .map(|f| net.node(f.node).expect("validated: facility node exists"))
                 .collect(),
             damage: vec![DamageState::None; n],
+            changed_at: vec![SimTime::ZERO; n],
             works: vec![true; n],
+            works_at: vec![SimTime::ZERO; n],
             battery_s: battery_full_s.clone(),
             battery_full_s,
             order: dependency_order(&needs),
@@ -226,6 +234,7 @@ pub(crate) fn apply_damage_injects(
                 };
                 if *state > fac.damage[i] {
                     fac.damage[i] = *state;
+                    fac.changed_at[i] = clock.now;
                     journal.record(
                         clock.now,
                         EventKind::FacilityDamaged {
@@ -268,12 +277,20 @@ fn update_services(
         let f = fac.order[k];
         let functional = fac.damage[f] == DamageState::None;
         let fed = fac.needs[f].iter().all(|&d| fac.works[d]);
+        // A change this tick happened when the facility's own state or
+        // the last of the facilities it needs changed.
+        let mut at = fac.changed_at[f].max(clock.now);
+        for &d in &fac.needs[f] {
+            at = at.max(fac.works_at[d]);
+        }
         let works = if fac.kinds[f] == FacilityKind::TelecomSite && functional && !fed {
             let was = fac.battery_s[f] > 0.0;
-            fac.battery_s[f] = (fac.battery_s[f] - dt).max(0.0);
+            let left = fac.battery_s[f];
+            fac.battery_s[f] = (left - dt).max(0.0);
             if was && fac.battery_s[f] == 0.0 {
+                at = clock.at(left);
                 journal.record(
-                    clock.now,
+                    at,
                     EventKind::BatteryDepleted {
                         facility: fac.ids[f],
                     },
@@ -287,6 +304,9 @@ fn update_services(
             }
             functional && fed
         };
+        if works != fac.works[f] {
+            fac.works_at[f] = at.min(clock.tick_end());
+        }
         fac.works[f] = works;
     }
     for z in 0..zones.ids.len() {
@@ -300,7 +320,7 @@ fn update_services(
                 zones.served[z][k] = now;
                 let zone = zones.ids[z];
                 journal.record(
-                    clock.now,
+                    fac.works_at[sup],
                     if now {
                         EventKind::ServiceRestored { zone, service: s }
                     } else {

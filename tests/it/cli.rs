@@ -194,7 +194,8 @@ fn audit_reports_each_check_with_its_numbers() {
             "--json",
         ],
     );
-    assert!(o.status.success(), "{}", text(&o).1);
+    // Some checks fail: the report is printed and the exit code is 3.
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o).1);
     let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let by_name = |n: &str| {
         checks
@@ -205,8 +206,18 @@ fn audit_reports_each_check_with_its_numbers() {
             .unwrap()
             .clone()
     };
-    assert_eq!(checks.as_array().unwrap().len(), 8);
+    assert_eq!(checks.as_array().unwrap().len(), 11);
     assert_eq!(by_name("relocation supplies (15 days)")["passed"], true);
+    assert!(by_name("relocation supplies (15 days)")["add"].is_null());
+    // Two rescue crews for 697,000 people fail, and say what to add.
+    let rescue = by_name("rescue crews for the population");
+    assert_eq!(rescue["passed"], false);
+    assert_eq!(rescue["add"], "add 5 rescue crew(s)");
+    assert_eq!(
+        by_name("hazmat crews for the chemical plants")["passed"],
+        true
+    );
+    assert_eq!(by_name("shelter places")["add"], "add 28000 shelter places");
     let fire = by_name("fire-team staffing");
     assert_eq!(fire["passed"], false);
     assert!(
@@ -237,5 +248,53 @@ fn audit_reports_each_check_with_its_numbers() {
         "{}",
         text(&o).1
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Names in a folder, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn run_without_out_says_nothing_was_written() {
+    let dir = scratch("no-out");
+    let o = qilian(&dir, &["run", &repo(DEMO)]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("power"), "{out}");
+    assert!(err.contains("no files written: add --out DIR"), "{err}");
+    assert!(names(&dir).is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn out_folders_are_created_and_replaced_whole() {
+    let dir = scratch("out-replace");
+    let o = qilian(&dir, &["demo", "--out", "a/b/res"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let res = dir.join("a/b/res");
+    assert!(res.join("summary.json").is_file());
+    // A file of an earlier run that the next run does not write is gone
+    // after it, and nothing is left beside the folder.
+    std::fs::write(res.join("stale-chart.svg"), b"old").unwrap();
+    let o = qilian(&dir, &["demo", "--out", "a/b/res"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(!res.join("stale-chart.svg").exists());
+    assert!(res.join("summary.json").is_file());
+    assert_eq!(names(&dir.join("a/b")), ["res"]);
+    // A folder of other files is refused before anything runs.
+    std::fs::create_dir_all(dir.join("notes")).unwrap();
+    std::fs::write(dir.join("notes/todo.txt"), b"x").unwrap();
+    let o = qilian(&dir, &["run", &repo(DEMO), "--out", "notes"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("holds other files"), "{err}");
+    assert_eq!(names(&dir.join("notes")), ["todo.txt"]);
     let _ = std::fs::remove_dir_all(dir);
 }

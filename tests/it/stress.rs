@@ -134,8 +134,28 @@ fn comparing_a_plan_with_itself_gives_zero_differences() {
         ],
     );
     assert!(out.contains("no clear difference"), "{out}");
+    // The terminal shows each paired difference with its 95 % interval,
+    // for the targets and the life-safety outcomes.
+    assert!(out.contains("B − A P(met) [95 % CI]"), "{out}");
+    assert!(out.contains("+0.000 [+0.000, +0.000]"), "{out}");
+    for name in [
+        "deaths",
+        "injuries",
+        "rescued",
+        "exposed",
+        "evacuated_90pct_h",
+    ] {
+        assert!(
+            out.lines().any(|l| l.starts_with(name) && l.contains('[')),
+            "{name}: {out}"
+        );
+    }
     let c: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("c/compare.json")).unwrap()).unwrap();
+    let life = c["life_safety"].as_array().unwrap();
+    assert_eq!(life.len(), 7);
+    assert_eq!(life[0]["name"], "deaths");
+    assert_eq!(life[0]["diff"]["mean"], 0.0);
     for t in c["targets"].as_array().unwrap() {
         assert_eq!(t["met"]["mean"], 0.0, "{t}");
         if !t["met_at_h"].is_null() {
@@ -184,7 +204,7 @@ fn the_missing_crew_kind_is_the_bottleneck() {
             )
         },
     );
-    ok(
+    let out = ok(
         &dir,
         &[
             "stress",
@@ -199,6 +219,18 @@ fn the_missing_crew_kind_is_the_bottleneck() {
     let b: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("b/bottleneck.json")).unwrap()).unwrap();
     assert_eq!(b["limiting"], "Power", "{b:#}");
+    // Nobody dies in this scenario: no kind saves lives, and it says so.
+    assert!(b["saves_most_lives"].is_null(), "{b:#}");
+    assert!(
+        out.contains(
+            "bottleneck: one more power crew raises P(met) most; no extra crew saves lives"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("+1 power    deaths per run"), "{out}");
+    for k in b["kinds"].as_array().unwrap() {
+        assert_eq!(k["one_more_crew_life_safety"][0]["name"], "deaths", "{k}");
+    }
     let power = b["kinds"]
         .as_array()
         .unwrap()
@@ -207,6 +239,50 @@ fn the_missing_crew_kind_is_the_bottleneck() {
         .unwrap();
     assert_eq!(power["crews"], 1);
     assert!(!power["utilisation_by_hour"].as_array().unwrap().is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn in_the_earthquake_one_more_rescue_crew_saves_most_lives() {
+    // No extra crew of any kind raises P(met) here, but trapped people
+    // die while they wait for the two rescue crews.
+    let dir = scratch("lives");
+    let out = ok(
+        &dir,
+        &[
+            "stress",
+            &repo("scenarios/ganzhou-earthquake.ron"),
+            "--runs",
+            "2",
+            "--bottleneck",
+            "--out",
+            "b",
+        ],
+    );
+    let b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("b/bottleneck.json")).unwrap()).unwrap();
+    assert_eq!(b["saves_most_lives"], "Rescue", "{b:#}");
+    let rescue = b["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "Rescue")
+        .unwrap();
+    let deaths = &rescue["one_more_crew_life_safety"][0];
+    assert_eq!(deaths["name"], "deaths");
+    assert!(deaths["diff"]["mean"].as_f64().unwrap() < -10.0, "{deaths}");
+    assert!(
+        out.contains("one more rescue crew saves most lives"),
+        "{out}"
+    );
+    // stress.json and the terminal carry the life-safety outcomes.
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("b/stress.json")).unwrap()).unwrap();
+    let deaths = &r["life_safety"][0];
+    assert_eq!(deaths["name"], "deaths", "{r:#}");
+    assert!(deaths["mean"].as_f64().unwrap() > 100.0, "{deaths}");
+    assert_eq!(deaths["mean_ci95"].as_array().unwrap().len(), 2);
+    assert!(out.lines().any(|l| l.starts_with("deaths ")), "{out}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -13,7 +13,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use qilian_engine::{EventKind, RunResult, Scenario, SimTime};
+use qilian_engine::{EventKind, RunResult, Scenario, SimTime, StopReason};
 use qilian_evaluator::Summary;
 use qilian_evaluator::curves::{CURVES, Fan};
 use qilian_evaluator::stress::{Comparison, StressReport};
@@ -261,11 +261,18 @@ impl Draw for Evacuation {
 
 // ---------------------------------------------------------------------- gantt
 
-#[derive(Clone, Copy, PartialEq)]
-enum Leg {
+/// One kind of bar in the crew Gantt chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leg {
+    /// From `CrewDispatched` to `CrewArrived`.
     Travel,
+    /// From `CrewArrived` to `TaskFinished`.
     Work,
+    /// From `TaskFinished` to `CrewReturned` (or the next dispatch, or a
+    /// stop on the way).
     Return,
+    /// From `CrewStopped` (rest) to its `until_s`.
+    Rest,
 }
 
 impl Leg {
@@ -274,14 +281,17 @@ impl Leg {
             Leg::Travel => palette::ORANGE,
             Leg::Work => palette::BLUE,
             Leg::Return => palette::LIGHT,
+            Leg::Rest => palette::GREY,
         }
     }
 
-    fn name(self) -> &'static str {
+    /// The legend's name.
+    pub fn name(self) -> &'static str {
         match self {
             Leg::Travel => "travel to task",
             Leg::Work => "work on site",
             Leg::Return => "return to depot",
+            Leg::Rest => "rest",
         }
     }
 }
@@ -307,10 +317,12 @@ fn crew_label(s: &Scenario, crew: u32) -> String {
     format!("{kind} {crew}")
 }
 
-/// A Gantt chart of crews from the journal: dispatch → arrival (travel),
-/// arrival → finish (work), finish → depot (return), one row per crew that
-/// did anything, in crew-id order. `None` when no crew was dispatched.
-pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
+/// Per crew (by id), its bars `(from h, to h, leg)` from the journal:
+/// dispatch → arrival (travel), arrival → finish (work), finish → home,
+/// next dispatch or a stop (return), a rest's start → its end. Each bar
+/// starts and ends at an event of the crew (a rest ends at the time its
+/// event gives); a leg still open at the horizon ends there.
+pub fn crew_legs(run: &RunResult) -> std::collections::BTreeMap<u32, Vec<(f64, f64, Leg)>> {
     use std::collections::BTreeMap;
     let horizon_h = run.scenario.horizon().hours();
     // Per crew: the open leg and when it began; closed bars.
@@ -334,6 +346,18 @@ pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
             EventKind::CrewArrived { crew, .. } => (crew.0, Some(Leg::Work)),
             EventKind::TaskFinished { crew, .. } => (crew.0, Some(Leg::Return)),
             EventKind::CrewReturned { crew, .. } => (crew.0, None),
+            EventKind::CrewStopped {
+                crew,
+                reason,
+                until_s,
+            } => {
+                switch(&mut open, &mut bars, crew.0, t, None);
+                if let (StopReason::Rest, Some(u)) = (reason, until_s) {
+                    let end = SimTime(*u).hours().min(horizon_h);
+                    bars.entry(crew.0).or_default().push((t, end, Leg::Rest));
+                }
+                continue;
+            }
             _ => continue,
         };
         switch(&mut open, &mut bars, crew, t, next);
@@ -342,6 +366,15 @@ pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
     for crew in still {
         switch(&mut open, &mut bars, crew, horizon_h, None);
     }
+    bars
+}
+
+/// A Gantt chart of crews from the journal ([`crew_legs`]), one row per
+/// crew that did anything, in crew-id order. `None` when no crew was
+/// dispatched.
+pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
+    let horizon_h = run.scenario.horizon().hours();
+    let bars = crew_legs(run);
     if bars.is_empty() {
         return None;
     }
@@ -387,7 +420,7 @@ impl Draw for Gantt {
             .light_line_style(RGBColor(240, 240, 240))
             .draw()?;
         let y = |row: usize| n - row as f64 - 0.5;
-        for leg in [Leg::Travel, Leg::Work, Leg::Return] {
+        for leg in [Leg::Travel, Leg::Work, Leg::Return, Leg::Rest] {
             let c = leg.colour();
             chart
                 .draw_series(

@@ -18,8 +18,8 @@
 
 use crate::figure::{Figure, label};
 use qilian_engine::{EventKind, RunResult, Scenario, SimEvent, SimTime};
-use qilian_evaluator::Summary;
 use qilian_evaluator::stress::{Comparison, Diff, StressReport};
+use qilian_evaluator::{Summary, Verdict};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -233,6 +233,7 @@ fn describe(e: &SimEvent, (zones, facs): &Names) -> Option<String> {
         | EventKind::CrewRerouted { .. }
         | EventKind::CrewArrived { .. }
         | EventKind::TaskFinished { .. }
+        | EventKind::CrewStopped { .. }
         | EventKind::CrewReturned { .. } => return None,
         // Kinds without a sentence yet (evacuation, hazards) show by their
         // journal name and fields.
@@ -294,7 +295,7 @@ pub fn run_report(
     page.p(
         "note",
         &format!(
-            "{met} of {} targets met. Deadlines count from the onset; a target is met at the first time from which its measure stays at or above {} until the horizon.",
+            "{met} of {} targets met. Deadlines count from the onset (the first hazard or inject); a target is met at the exact time from which its measure stays at or above {} until the horizon; one not met by the horizon whose deadline lies past it is not reached by the horizon, not missed.",
             summary.targets.len(),
             summary.targets.first().map_or(1.0, |t| t.fraction)
         ),
@@ -307,10 +308,10 @@ pub fn run_report(
                 ("", label(&t.name)),
                 ("num", format!("{} h", t.deadline_h)),
                 ("num", hours(t.met_at_h)),
-                if t.met {
-                    ("met", "met".to_string())
-                } else {
-                    ("missed", "MISSED".to_string())
+                match t.verdict {
+                    Verdict::Met => ("met", "met".to_string()),
+                    Verdict::Missed => ("missed", "MISSED".to_string()),
+                    Verdict::NotReachedByHorizon => ("", "not reached by the horizon".to_string()),
                 },
             ]
         })
@@ -410,6 +411,7 @@ pub fn stress_report(r: &StressReport, figures: &[Figure]) -> String {
                 ("num", hours(t.met_at_h.p10)),
                 ("num", hours(t.met_at_h.p50)),
                 ("num", hours(t.met_at_h.p90)),
+                ("num", format!("{:.3}", t.p_not_reached_by_horizon)),
             ]
         })
         .collect();
@@ -422,6 +424,7 @@ pub fn stress_report(r: &StressReport, figures: &[Figure]) -> String {
             "met at P10",
             "P50",
             "P90",
+            "P(not reached by the horizon)",
         ],
         &rows,
     );

@@ -467,8 +467,12 @@ pub struct Evacuation {
     /// are on the road; `None` recomputes only when roads close or open.
     pub route_interval_min: Option<f64>,
     /// Seconds the first vehicle of a link may wait for room on the next one
-    /// before it is let through anyway, so gridlock resolves (MATSim's
-    /// `stuckTime`, default 10 s).
+    /// before it is let through anyway, over that link's storage, so
+    /// gridlock resolves (MATSim's `stuckTime`). It must exceed the slowest
+    /// link's headway, 3600 / capacity_vph seconds, or queues on links
+    /// slower than 3600 / timeout veh/h never hold: the default, 60 s,
+    /// lets links down to 60 veh/h queue (MATSim's 10 s only those of
+    /// 360 veh/h and more).
     pub stuck_timeout_s: f64,
 }
 
@@ -477,7 +481,7 @@ impl Default for Evacuation {
         Evacuation {
             rules: Vec::new(),
             route_interval_min: None,
-            stuck_timeout_s: 10.0,
+            stuck_timeout_s: 60.0,
         }
     }
 }

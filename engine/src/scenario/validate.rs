@@ -917,7 +917,7 @@ mod tests {
         let p: Plan = ron::from_str(r#"(name: "p", depots: [], crews: [])"#).unwrap();
         assert!(p.shelters.is_empty());
         assert_eq!(p.evacuation, Evacuation::default());
-        assert_eq!(p.evacuation.stuck_timeout_s, 10.0);
+        assert_eq!(p.evacuation.stuck_timeout_s, 60.0);
         assert!(problems(&p).is_empty());
     }
 

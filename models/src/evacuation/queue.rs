@@ -16,8 +16,11 @@
 //!
 //! When the next link is full the head waits and blocks everything behind it
 //! (**spillback**). A head that has waited `stuck_s` seconds (MATSim's
-//! `stuckTime`, 10 s by default) is let through anyway, over the storage
-//! capacity, so a cycle of full links (gridlock) always resolves.
+//! `stuckTime`; the plan's `evacuation.stuck_timeout_s`, 60 s by default,
+//! where MATSim has 10 s) is let through anyway, over the storage capacity,
+//! so a cycle of full links (gridlock) always resolves. A timeout shorter
+//! than a link's headway (3600 / capacity_vph s) pushes heads into it before
+//! it has made room, so no queue spills back from it.
 //!
 //! Departing vehicles wait in their zone's *origin queue* and enter their first
 //! link when it has room; origins have no flow limit and no stuck timeout

@@ -87,6 +87,8 @@ struct Agents {
     /// `(time s, people)` of each arrival at a shelter, in time order.
     arrivals: Vec<(f64, u32)>,
     retargeted: u64,
+    /// Whether people were ever taken in over a shelter's capacity.
+    overflowing: bool,
     events: Vec<(f64, EventKind)>,
 }
 
@@ -119,10 +121,18 @@ impl Agents {
                     facility: self.shelter_ids[s],
                 },
             ));
-            if self.with_room == 0 {
-                self.events.push((t, EventKind::SheltersOverflowing));
-            }
         }
+        // Logged once, when people are first taken in over capacity (not
+        // when the last place is taken).
+        if !self.overflowing && self.occupancy[s] as f64 > self.capacity[s] {
+            self.overflowing = true;
+            self.events.push((t, EventKind::SheltersOverflowing));
+        }
+    }
+
+    /// Places left in shelter `s`.
+    fn room(&self, s: usize) -> f64 {
+        self.capacity[s] - self.occupancy[s] as f64
     }
 
     fn expose(&mut self, v: usize) -> u32 {
@@ -202,6 +212,24 @@ impl Router for Drive<'_> {
         }
         let s = d as usize;
         if at == a.shelter_node[s] {
+            // A vehicle whose people do not all fit goes on to the nearest
+            // shelter with room for all of them, if one can be reached; only
+            // when none can is the shelter filled over its capacity.
+            let p = f64::from(a.people[v]);
+            if a.room(s) < p
+                && let Some(o) = self.routes.nearest(at, |x| x != s && a.room(x) >= p)
+            {
+                a.retargeted += 1;
+                *dest = o as u32;
+                if at == a.shelter_node[o] {
+                    a.admit(v, o, t);
+                    return Step::Leave;
+                }
+                if let Some(l) = self.routes.first_link(o, at) {
+                    return Step::Link(l);
+                }
+                return Step::Wait;
+            }
             a.admit(v, s, t);
             return Step::Leave;
         }
@@ -326,6 +354,7 @@ impl Evacuation {
             departed: 0,
             arrivals: Vec::new(),
             retargeted: 0,
+            overflowing: false,
             events: Vec::new(),
         };
         let e = &plan.evacuation;

@@ -317,7 +317,7 @@ pub(crate) fn advance(
         if !lk.started {
             lk.started = true;
             journal.record(
-                clock.now,
+                clock.at(lk.start_s - t0),
                 EventKind::HazardStarted {
                     hazard: lk.number,
                     what: Arc::from(format!("{:?} release {} kg/s", lk.chemical, lk.rate)),

@@ -520,7 +520,7 @@ pub(crate) fn shake_sites(
                 q.failed = fail_ground(&q.event, &q.ground, &streams, q.number, depth);
             }
             journal.record(
-                clock.now,
+                q.at.max(clock.now),
                 EventKind::HazardStarted {
                     hazard: q.number,
                     what: Arc::from(format!("earthquake Mw {}", q.event.rupture.mag)),

@@ -21,6 +21,7 @@ pub(crate) fn damage_facility(
 ) {
     if state > fac.damage[f] {
         fac.damage[f] = state;
+        fac.changed_at[f] = now;
         journal.record(
             now,
             EventKind::FacilityDamaged {

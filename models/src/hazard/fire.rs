@@ -197,7 +197,7 @@ pub(crate) fn advance(
                 .arrival_times(&[(ign, 0.0)], &b.barriers, horizon_s)
                 .unwrap_or_default();
             journal.record(
-                clock.now,
+                b.at.max(clock.now),
                 EventKind::HazardStarted {
                     hazard: b.number,
                     what: Arc::from("forest fire ignition"),
@@ -339,8 +339,12 @@ pub(crate) fn damage(
             }
             b.zone_done[z] = true;
             arrival.reach(z, clock.now, b.number);
+            // The front reached the zone node part-way through the tick.
+            let reached = b.node_arrival(n).map_or(clock.now, |a| {
+                clock.at(b.at.0 as f64 + a - clock.now.0 as f64)
+            });
             journal.record(
-                clock.now,
+                reached,
                 EventKind::HazardReachedZone {
                     zone: zone.id,
                     hazard: b.number,

@@ -7,7 +7,8 @@ use super::{Activity, Crew, HazardWork, Rules, Subject, TaskBoard};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::{EdgeStates, LinkIx, NodeIx};
 use qilian_engine::{
-    Clock, CrewId, DropReason, EventKind, Journal, Network, ScenarioRes, StreamTag, Streams, TaskId,
+    Clock, CrewId, DropReason, EventKind, Journal, Network, ScenarioRes, StopReason, StreamTag,
+    Streams, TaskId,
 };
 
 const REPAIR_TIME: StreamTag = StreamTag::new("repair duration");
@@ -35,6 +36,23 @@ pub(super) fn drive(
     for (_, mut act, crew) in order {
         if let Activity::Returning { at } = *act {
             *act = set_off_home(at, crew.home, net, &edges);
+            if let Activity::Idle { at } = *act {
+                // Done where it is: at home already, or no way there.
+                let kind = if at == crew.home {
+                    EventKind::CrewReturned {
+                        crew: crew.id,
+                        depot: crew.depot,
+                    }
+                } else {
+                    EventKind::CrewStopped {
+                        crew: crew.id,
+                        reason: StopReason::NoRoad,
+                        until_s: None,
+                    }
+                };
+                journal.record(clock.now, kind);
+                continue;
+            }
         }
         let Activity::Driving {
             task,
@@ -65,6 +83,14 @@ pub(super) fn drive(
                     t.crew = None;
                 }
                 *act = Activity::Idle { at };
+                journal.record(
+                    clock.now,
+                    EventKind::CrewStopped {
+                        crew: crew.id,
+                        reason: StopReason::NoRoad,
+                        until_s: None,
+                    },
+                );
             }
             Leg::Arrived { budget } => {
                 let at = path.last().map_or(crew.home, |&l| net.links[l as usize].to);
@@ -147,7 +173,9 @@ fn advance(
                         *left_s = net.travel_time(p[0], edges).unwrap_or(0.0);
                         *path = p;
                         *step = 0;
-                        journal.record(clock.now, EventKind::CrewRerouted { crew });
+                        // At the node, part-way through the tick.
+                        let t = clock.at(clock.tick_s as f64 - budget);
+                        journal.record(t, EventKind::CrewRerouted { crew });
                     }
                     _ => return Leg::Stuck(at),
                 }
@@ -181,12 +209,14 @@ fn arrive(
     journal: &mut Journal,
 ) {
     let Site { task, at, budget } = site;
+    // It got there part-way through the tick, `budget` seconds before its end.
+    let arrived = clock.at(clock.tick_s as f64 - budget);
     let Some(task_id) = task else {
         *act = Activity::Idle { at };
         // A crew moved by order to another node just waits there.
         if at == crew.home {
             journal.record(
-                clock.now,
+                arrived,
                 EventKind::CrewReturned {
                     crew: crew.id,
                     depot: crew.depot,
@@ -200,7 +230,7 @@ fn arrive(
         // done and says so.
         *act = Activity::Idle { at };
         journal.record(
-            clock.now,
+            arrived,
             EventKind::OrderDropped {
                 crew: crew.id,
                 task: Some(task_id),
@@ -231,10 +261,10 @@ fn arrive(
         let subject = t.subject;
         board
             .hazard_log
-            .push((clock.now, subject, HazardWork::Started));
+            .push((arrived, subject, HazardWork::Started));
     }
     journal.record(
-        clock.now,
+        arrived,
         EventKind::CrewArrived {
             crew: crew.id,
             task: task_id,

@@ -92,7 +92,7 @@ pub(super) fn mutual_aid_arrives(
     for call in planned.chain(called.0.iter().copied()) {
         if call.at >= clock.now && call.at < clock.tick_end() {
             journal.record(
-                clock.now,
+                call.at,
                 EventKind::MutualAidArrived {
                     group: call.group,
                     crew_kind: call.kind,

@@ -1,18 +1,22 @@
 //! Shifts (Decide phase, before dispatch): crews that work shifts count
-//! their time on duty, rest once their shift is over and they have no task,
-//! and come back on duty rested.
+//! their hours worked (driving or on site; idle time does not count), rest
+//! once those reach the shift's length and they have no task, and come back
+//! on duty rested. Crews that worked different hours rest at different
+//! times, so rests are staggered as the work is.
 
 use super::dispatch::position;
 use super::{Activity, Crew, Duty};
 use bevy_ecs::prelude::*;
-use qilian_engine::{Clock, ScenarioRes};
+use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, StopReason};
 
-/// Count duty time; send crews that reached the end of their shift to rest
-/// once they have no task, and bring rested crews back on duty.
+/// Count hours worked; send crews that reached the end of their shift to
+/// rest once they have no task (journalled `CrewStopped`), and bring rested
+/// crews back on duty.
 pub(super) fn shifts(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
     mut crews: Query<(&Crew, &mut Activity, &mut Duty)>,
+    mut journal: ResMut<Journal>,
 ) {
     let net = scenario.net();
     let dt = clock.tick_s as f64;
@@ -29,14 +33,24 @@ pub(super) fn shifts(
                 }
             }
             _ => {
-                duty.0 += dt;
+                // Last tick's activity: hours worked are hours driving or on
+                // site, not waiting.
+                if matches!(*act, Activity::Driving { .. } | Activity::Working { .. }) {
+                    duty.0 += dt;
+                }
                 if duty.0 >= on_s
                     && let Some((at, _)) = position(&act, net)
                 {
-                    *act = Activity::Resting {
-                        at,
-                        until: clock.now.plus(rest_s.round() as u64),
-                    };
+                    let until = clock.now.plus(rest_s.round() as u64);
+                    *act = Activity::Resting { at, until };
+                    journal.record(
+                        clock.now,
+                        EventKind::CrewStopped {
+                            crew: crew.id,
+                            reason: StopReason::Rest,
+                            until_s: Some(until.0),
+                        },
+                    );
                 }
             }
         }

@@ -38,6 +38,9 @@ pub(super) fn work(
         if *left_s > 0.0 {
             continue;
         }
+        // The work ended part-way through this tick, `-left_s` seconds
+        // before its end.
+        let done = clock.at(dt + *left_s);
         let (task_id, here) = (*task, *at);
         let Some(t) = board.tasks_mut().remove(&task_id) else {
             continue;
@@ -48,8 +51,9 @@ pub(super) fn work(
         match t.subject {
             Subject::Facility(f) => {
                 fac.damage[f] = DamageState::None;
+                fac.changed_at[f] = done;
                 journal.record(
-                    clock.now,
+                    done,
                     EventKind::FacilityRepaired {
                         facility: fac.ids[f],
                     },
@@ -57,21 +61,21 @@ pub(super) fn work(
             }
             Subject::Link(l) => {
                 for l in std::iter::once(l).chain(net.links[l as usize].twin) {
-                    set_edge(net, &mut edges, &mut journal, clock.now, l, EdgeState::Open);
+                    set_edge(net, &mut edges, &mut journal, done, l, EdgeState::Open);
                 }
             }
             Subject::Zone(z) => {
                 zones.contaminated[z] = false;
-                journal.record(clock.now, EventKind::ZoneCleaned { zone: zones.ids[z] });
+                journal.record(done, EventKind::ZoneCleaned { zone: zones.ids[z] });
             }
             Subject::Hazard(..) | Subject::Rescue(_) => {
                 board
                     .hazard_log
-                    .push((clock.now, t.subject, HazardWork::Finished));
+                    .push((done, t.subject, HazardWork::Finished));
             }
         }
         journal.record(
-            clock.now,
+            done,
             EventKind::TaskFinished {
                 crew: crew.id,
                 task: task_id,

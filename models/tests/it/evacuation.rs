@@ -180,6 +180,109 @@ fn spillback_blocks_upstream_inflow() {
     assert_eq!(run.kpis["evacuation"]["stuck_releases"], 0);
 }
 
+/// Origin → 750 m link (100 vehicles of storage, 3600 veh/h) → 75 m neck
+/// (10 vehicles, 200 veh/h: one every 18 s) → shelter; 300 vehicles leave
+/// at 1 s with the plan's `stuck_timeout_s` (`None`: the default).
+fn slow_neck(stuck_s: Option<f64>) -> (bool, Vec<(f64, u32)>, RunResult) {
+    let mut b = Builder::new();
+    b.tick_s = 10;
+    b.horizon_h = 2.0;
+    if let Some(s) = stuck_s {
+        b.plan.evacuation.stuck_timeout_s = s;
+    }
+    b.node(1, 0.0, 0.0).node(2, 750.0, 0.0).node(3, 825.0, 0.0);
+    let up = b.link(1, 2, 750.0, 10.0, 1, 3600.0);
+    let neck = b.link(2, 3, 75.0, 10.0, 1, 200.0);
+    b.zone(1, 1, 300, 300).shelter(10, 3, 300.0);
+    b.rule(&[1], at0(), 1.0, all_at(1.0), 1.0);
+    let scenario = b.build();
+    let neck = scenario.network.link(EdgeId(neck)).unwrap();
+    let up = scenario.network.link(EdgeId(up)).unwrap();
+    let mut sim = standard_sim(scenario, 0);
+    let mut held = true;
+    let mut spilled = false;
+    while !sim.finished() {
+        sim.step();
+        let e = evac(&sim);
+        let (n, cap) = e.link_load(neck);
+        held &= n as f64 <= cap;
+        let (n_up, cap_up) = e.link_load(up);
+        spilled |= n_up as f64 >= cap_up;
+    }
+    let arrivals = evac(&sim).arrivals().to_vec();
+    (held && spilled, arrivals, sim.finish())
+}
+
+#[test]
+fn spillback_behind_a_200_veh_h_link_with_the_default_stuck_timeout() {
+    // Default: the neck never holds more than its storage, the queue spills
+    // back over the whole upstream link, and vehicles leave one per 18 s.
+    let (queued, arrivals, run) = slow_neck(None);
+    assert!(
+        queued,
+        "the queue should be held on the neck and spill back"
+    );
+    assert_eq!(run.kpis["evacuation"]["stuck_releases"], 0);
+    assert_eq!(arrivals.len(), 300);
+    for w in arrivals.windows(2).skip(1) {
+        assert!((w[1].0 - w[0].0 - 18.0).abs() < 1e-6, "{w:?}");
+    }
+    // MATSim's 10 s pushes heads into the full neck: no spillback holds.
+    let (queued, _, run) = slow_neck(Some(10.0));
+    assert!(!queued);
+    assert!(run.kpis["evacuation"]["stuck_releases"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_vehicle_does_not_overfill_a_shelter_while_the_next_has_room() {
+    // Origin → 1000 m → S1 (50 places) → 1000 m → S2 (100 places); 20
+    // vehicles of 3: 16 fit in S1 (48), the rest go on to S2.
+    let mut b = Builder::new();
+    b.horizon_h = 1.0;
+    b.node(1, 0.0, 0.0)
+        .node(2, 1000.0, 0.0)
+        .node(3, 2000.0, 0.0);
+    b.link(1, 2, 1000.0, 10.0, 1, 1800.0);
+    b.link(2, 3, 1000.0, 10.0, 1, 1800.0);
+    b.zone(1, 1, 60, 20)
+        .shelter(10, 2, 50.0)
+        .shelter(11, 3, 100.0);
+    b.rule(&[1], at0(), 3.0, all_at(60.0), 1.0);
+    let (_, occupancy, run) = run_checked(standard_sim(b.build(), 0));
+    assert_eq!(occupancy, vec![(FacilityId(10), 48), (FacilityId(11), 12)]);
+    let k = &run.kpis["evacuation"];
+    assert_eq!(k["shelter_overflow"], 0);
+    assert!(
+        !run.events
+            .iter()
+            .any(|e| e.kind == EventKind::SheltersOverflowing)
+    );
+}
+
+#[test]
+fn a_shelter_filled_exactly_is_not_overflowing() {
+    // 30 people in 10 vehicles of 3, one shelter of 30 places.
+    let mut b = Builder::new();
+    b.horizon_h = 1.0;
+    b.node(1, 0.0, 0.0).node(2, 1000.0, 0.0);
+    b.link(1, 2, 1000.0, 10.0, 1, 1800.0);
+    b.zone(1, 1, 30, 10).shelter(10, 2, 30.0);
+    b.rule(&[1], at0(), 3.0, all_at(60.0), 1.0);
+    let (_, occupancy, run) = run_checked(standard_sim(b.build(), 0));
+    assert_eq!(occupancy, vec![(FacilityId(10), 30)]);
+    assert_eq!(run.kpis["evacuation"]["shelter_overflow"], 0);
+    assert!(run.events.iter().any(|e| e.kind
+        == EventKind::ShelterFull {
+            facility: FacilityId(10)
+        }));
+    assert!(
+        !run.events
+            .iter()
+            .any(|e| e.kind == EventKind::SheltersOverflowing),
+        "nobody was turned away"
+    );
+}
+
 #[test]
 fn nearest_shelter_is_chosen_on_free_roads() {
     // A 5 × 5 grid, 300 m apart, two-way, speeds varying by row and column so

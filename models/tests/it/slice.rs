@@ -28,12 +28,15 @@ fn crew_takes_fastest_route_and_repairs_for_drawn_hours() {
     };
     assert_eq!(crew, CrewId(1001));
     assert!((eta_h * 3600.0 - 100.0).abs() < 0.01, "eta {eta_h}");
-    // Arrives during the tick starting at 3660 (3600 + 100 s).
+    // Arrives at 3700 s (3600 + 100 s), stamped at that second, not at
+    // the start of its tick (3660).
     let a = first(&r, |k| matches!(k, EventKind::CrewArrived { .. })).unwrap();
-    assert_eq!(a.t_s, 3660);
-    // Finishes 2 h after arriving at 3700 s: during the tick starting 10860.
+    assert_eq!(a.t_s, 3700);
+    // Finishes 2 h after arriving: at 10,900 s (in the tick from 10,860).
     let f = first(&r, |k| matches!(k, EventKind::FacilityRepaired { .. })).unwrap();
-    assert_eq!(f.t_s, 10_860);
+    assert_eq!(f.t_s, 10_900);
+    let done = first(&r, |k| matches!(k, EventKind::TaskFinished { .. })).unwrap();
+    assert_eq!(done.t_s, 10_900);
     // Then drives home.
     let home = first(&r, |k| matches!(k, EventKind::CrewReturned { .. })).unwrap();
     assert!(home.t_s > f.t_s && home.t_s <= f.t_s + 180);
@@ -333,4 +336,65 @@ fn a_crew_moved_by_order_waits_at_the_node_and_is_dispatched_from_there() {
     ));
     assert_eq!(at, Some(depot));
     assert!((eta - 200.0).abs() < 0.01, "eta {eta}");
+}
+
+/// [`super::scenario`] with both crews on shifts of `on_h` hours on and 1 h
+/// of rest.
+fn on_shifts(injects: &str, on_h: f64) -> std::sync::Arc<qilian_engine::Scenario> {
+    use qilian_engine::scenario::{Embedded, load_from};
+    use std::path::{Path, PathBuf};
+    let shift = format!("shift: Some((on_h: {on_h:?}, rest_h: 1.0))");
+    let plan = super::PLAN
+        .replace("MUTUAL_AID", "[]")
+        .replace("count: 1)", &format!("count: 1, {shift})"));
+    let text = format!(
+        r#"Scenario(
+            name: "t", region: "region.ron", plan: "plan.ron", horizon_h: 12.0, seed: 1,
+            targets: Targets(cleanup_h: 48.0, power_h: 72.0, water_h: 72.0, telecom_h: 72.0, main_roads_h: 120.0),
+            injects: [{injects}],
+        )"#
+    );
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let src = Embedded(
+        [
+            ("t/s.ron", leak(text)),
+            ("t/region.ron", super::REGION),
+            ("t/plan.ron", leak(plan)),
+        ]
+        .into_iter()
+        .map(|(p, t)| (PathBuf::from(p), t))
+        .collect(),
+    );
+    std::sync::Arc::new(load_from(&src, Path::new("t/s.ron")).expect("valid"))
+}
+
+#[test]
+fn duty_counts_hours_worked_not_idle_hours() {
+    use qilian_engine::{StopReason, journal::EventKind as K};
+    // 2 h shifts. The power crew drives 100 s and works 2 h from 1 h: it
+    // rests once that is done. The road crew never works: it never rests
+    // (it did at 2 h when idle hours counted, with every other crew).
+    let r = run(on_shifts(
+        "(at_h: 1.0, event: Damage(facility: 10, state: Moderate))",
+        2.0,
+    ));
+    let rests: Vec<(u64, CrewId)> = r
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            K::CrewStopped {
+                crew,
+                reason: StopReason::Rest,
+                until_s,
+            } => {
+                assert_eq!(until_s, Some(e.t_s + 3600));
+                Some((e.t_s, crew))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rests.len(), 1, "{rests:?}");
+    let (t, crew) = rests[0];
+    assert_eq!(crew, CrewId(1001));
+    assert!(t > 10_900 && t <= 10_900 + 120, "rested at {t}");
 }

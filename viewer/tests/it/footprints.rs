@@ -137,6 +137,15 @@ fn stock_hazard_runs_draw_their_footprints() {
                 !p["hazard_1_class"].is_null()
             })
             .count();
-        assert!(reached > 0, "{name}: no zone inside the footprint");
+        // As many as the model says: the stock fire's crews now hold it
+        // off every zone node (`zones_reached` 0), the other hazards reach some.
+        let model_reached = summary.kpis["hazards"]
+            .as_object()
+            .and_then(|h| h.values().find_map(|v| v.get("zones_reached")))
+            .and_then(serde_json::Value::as_u64);
+        match model_reached {
+            Some(0) => assert_eq!(reached, 0, "{name}: zones inside the footprint"),
+            _ => assert!(reached > 0, "{name}: no zone inside the footprint"),
+        }
     }
 }

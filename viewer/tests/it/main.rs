@@ -4,6 +4,7 @@
 //! layers are missing, and a golden small map.
 
 mod footprints;
+mod gantt;
 mod golden;
 
 use qilian_engine::{RunResult, Scenario, Series, SimTime};
