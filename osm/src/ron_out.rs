@@ -124,7 +124,8 @@ fn string(v: &str) -> String {
 }
 
 /// Write `text` to `out` through a temporary file beside it and a rename, so
-/// a failure never leaves a partial region behind.
+/// a failure never leaves a partial region behind. Missing parent folders
+/// are created.
 pub fn write_atomic(out: &Path, text: &str) -> Result<(), ImportError> {
     let fail = |source| ImportError::Write {
         file: out.to_path_buf(),
@@ -141,6 +142,9 @@ pub fn write_atomic(out: &Path, text: &str) -> Result<(), ImportError> {
         name.to_string_lossy(),
         std::process::id()
     ));
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
     let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, out));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);

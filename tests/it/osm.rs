@@ -19,13 +19,19 @@ fn import_osm_writes_a_region_that_validates() {
     assert!(ron.contains("OpenStreetMap contributors"));
     let o = qilian(&dir, &["validate", "helsinki.ron"]);
     assert!(o.status.success(), "{}", text(&o).1);
-    // Same input, same bytes.
+    // Same input, same bytes, into a folder that does not exist yet.
     let o = qilian(
         &dir,
-        &["import", "osm", &repo(FIXTURE), "--out", "again.ron"],
+        &[
+            "import",
+            "osm",
+            &repo(FIXTURE),
+            "--out",
+            "new/dir/again.ron",
+        ],
     );
-    assert!(o.status.success());
-    assert!(ron == std::fs::read_to_string(dir.join("again.ron")).unwrap());
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(ron == std::fs::read_to_string(dir.join("new/dir/again.ron")).unwrap());
     // A bbox (negative-free here, but hyphen values must parse too).
     let o = qilian(
         &dir,
@@ -40,7 +46,6 @@ fn import_osm_writes_a_region_that_validates() {
         ],
     );
     assert!(o.status.success(), "{}", text(&o).1);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
