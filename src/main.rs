@@ -180,6 +180,16 @@ enum DrillCommand {
         /// Address to listen on (loopback unless told otherwise).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Open connections at most (event streams included).
+        #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_connections: u32,
+        /// Seconds with nothing read or written before a connection is closed.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        idle_timeout_s: u64,
+        /// At the cap, seconds idle after which a connection makes room for a
+        /// new one.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(0..=86_400))]
+        evict_after_s: u64,
     },
     /// Write the after-action review (reveals the seed).
     Review {
@@ -538,7 +548,20 @@ fn drill(command: DrillCommand) -> Result<(), Failure> {
             sayln!("tokens: {}", out.join("tokens.json").display());
             Ok(())
         }
-        DrillCommand::Serve { dir, addr } => qilian_drill::server::serve(&dir, addr).map_err(fail),
+        DrillCommand::Serve {
+            dir,
+            addr,
+            max_connections,
+            idle_timeout_s,
+            evict_after_s,
+        } => {
+            let limits = qilian_drill::guard::Limits {
+                max_connections: max_connections as usize,
+                idle: std::time::Duration::from_secs(idle_timeout_s),
+                evict_after: std::time::Duration::from_secs(evict_after_s),
+            };
+            qilian_drill::server::serve(&dir, addr, limits).map_err(fail)
+        }
         DrillCommand::Review { dir, out } => {
             let out = out.unwrap_or_else(|| dir.join("review.html"));
             let html = qilian_drill::review::review(&dir).map_err(fail)?;

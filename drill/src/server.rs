@@ -477,7 +477,7 @@ pub fn run_clock(app: Shared) {
 }
 
 /// Open the drill in `dir` and serve it on `addr` until killed.
-pub fn serve(dir: &Path, addr: SocketAddr) -> Result<(), DrillError> {
+pub fn serve(dir: &Path, addr: SocketAddr, limits: Limits) -> Result<(), DrillError> {
     let tokens: Tokens = read_json(&dir.join("tokens.json"))?;
     let session = Session::open(dir)?;
     let app = App::new(session, &tokens);
@@ -506,7 +506,7 @@ pub fn serve(dir: &Path, addr: SocketAddr) -> Result<(), DrillError> {
         }
         let ticker = app.clone();
         std::thread::spawn(move || run_clock(ticker));
-        serve_on(listener, app, Limits::default()).await
+        serve_on(listener, app, limits).await
     })
 }
 

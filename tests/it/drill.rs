@@ -290,6 +290,15 @@ fn drill_bad_input_exits_2() {
     assert!(text(&o).1.contains("no-such.ron"));
     let o = qilian(&work, &["drill", "serve", "nowhere"]);
     assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
+    for (flag, value) in [
+        ("--max-connections", "0"),
+        ("--idle-timeout-s", "0"),
+        ("--evict-after-s", "soon"),
+    ] {
+        let o = qilian(&work, &["drill", "serve", "nowhere", flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {:?}", text(&o));
+        assert!(text(&o).1.contains(flag), "{:?}", text(&o));
+    }
     let o = qilian(
         &work,
         &[
