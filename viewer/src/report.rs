@@ -164,6 +164,94 @@ fn num(v: f64) -> String {
     }
 }
 
+/// A whole number of people with thousands separated (`1,131,000`);
+/// anything else as [`num`] prints it.
+fn count(v: f64) -> String {
+    if v.fract() != 0.0 || v.abs() >= 1e15 {
+        return num(v);
+    }
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 { format!("-{out}") } else { out }
+}
+
+/// The run's deaths, injuries, trapped and rescued people by cause, and
+/// its evacuation, before anything else in the report.
+fn life_safety_of_run(page: &mut Page, summary: &Summary) {
+    page.h2("life", "Life safety");
+    let Some(c) = summary.kpis.get("casualties") else {
+        page.p(
+            "note",
+            "This run has no casualty model (no population at risk).",
+        );
+        return;
+    };
+    let n = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+    page.p(
+        "note",
+        &format!(
+            "{} deaths and {} injuries; {} people trapped, of whom {} were rescued alive, {} died waiting and {} were still trapped at the end.",
+            count(n(c, "deaths")),
+            count(n(c, "injuries")),
+            count(n(c, "trapped")),
+            count(n(c, "rescued")),
+            count(n(c, "died_trapped")),
+            count(n(c, "still_trapped"))
+        ),
+    );
+    if let Some(Value::Object(by)) = c.get("by_cause") {
+        let rows: Vec<Vec<(&str, String)>> = by
+            .iter()
+            .filter(|(_, v)| n(v, "affected") > 0.0)
+            .map(|(cause, v)| {
+                vec![
+                    ("", label(cause)),
+                    ("num", count(n(v, "affected"))),
+                    ("num", count(n(v, "deaths"))),
+                    ("num", count(n(v, "injuries"))),
+                    ("num", count(n(v, "trapped"))),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            page.p("note", "Nobody was caught by a hazard.");
+        } else {
+            page.table(
+                &["cause", "people affected", "deaths", "injuries", "trapped"],
+                &rows,
+            );
+        }
+    }
+    if let Some(e) = summary.kpis.get("evacuation")
+        && n(e, "people") > 0.0
+    {
+        let h = |k: &str| {
+            e.get(k)
+                .and_then(Value::as_f64)
+                .map_or("—".into(), |x| format!("{x:.2} h"))
+        };
+        page.p(
+            "note",
+            &format!(
+                "Evacuation: {} people in {} vehicles; {} sheltered, {} exposed; 50 % sheltered after {}, 90 % after {}, everyone after {} (from the first warning).",
+                count(n(e, "people")),
+                count(n(e, "vehicles")),
+                count(n(e, "sheltered")),
+                count(n(e, "exposed")),
+                h("t50_h"),
+                h("t90_h"),
+                h("t100_h")
+            ),
+        );
+    }
+}
+
 /// A KPI's value as the report prints it.
 fn kpi_text(v: &Value) -> String {
     match v {
@@ -284,12 +372,17 @@ pub fn run_report(
         ),
         format!("Scenario SHA-256 {}", summary.scenario_sha256),
     ];
-    let mut nav = vec![("targets", "Targets"), ("charts", "Charts")];
+    let mut nav = vec![
+        ("life", "Life safety"),
+        ("targets", "Targets"),
+        ("charts", "Charts"),
+    ];
     if !hazard_maps.is_empty() {
         nav.push(("hazards", "Hazards"));
     }
     nav.extend([("maps", "Maps"), ("timeline", "Timeline"), ("kpis", "KPIs")]);
     let mut page = Page::new(&format!("After-action report: {}", s.name), &lines, &nav);
+    life_safety_of_run(&mut page, summary);
     page.h2("targets", "Targets");
     let met = summary.targets.iter().filter(|t| t.met).count();
     page.p(
@@ -390,10 +483,41 @@ pub fn stress_report(r: &StressReport, figures: &[Figure]) -> String {
         &format!("Stress test: {}", m.scenario),
         &lines,
         &[
+            ("life", "Life safety"),
             ("targets", "Targets"),
             ("figures", "Charts and maps"),
             ("kpis", "KPIs"),
         ],
+    );
+    page.h2("life", "Life safety");
+    let rows: Vec<Vec<(&str, String)>> = r
+        .life_safety
+        .iter()
+        .map(|o| {
+            vec![
+                ("", label(&o.name)),
+                ("num", o.mean.map_or("—".into(), num)),
+                (
+                    "num",
+                    o.mean_ci95
+                        .map_or("—".into(), |[a, b]| format!("{}–{}", num(a), num(b))),
+                ),
+                ("num", o.pcts.p10.map_or("—".into(), num)),
+                ("num", o.pcts.p50.map_or("—".into(), num)),
+                ("num", o.pcts.p90.map_or("—".into(), num)),
+            ]
+        })
+        .collect();
+    page.p(
+        "note",
+        &format!(
+            "Per run, over {} replicates; evacuation times in hours after the first warning, over the runs that had an evacuation.",
+            m.runs
+        ),
+    );
+    page.table(
+        &["outcome", "mean", "95 % interval", "P10", "P50", "P90"],
+        &rows,
     );
     page.h2("targets", "Chance of meeting each target");
     let rows: Vec<Vec<(&str, String)>> = r

@@ -206,6 +206,13 @@ fn a_run_gives_valid_charts_maps_report_geojson_and_csv() {
     ] {
         assert!(html.contains(want), "report lacks {want}");
     }
+    // Life safety opens the report, before the targets.
+    let life = html
+        .find("Life safety</h2>")
+        .expect("a life-safety section");
+    assert!(life < html.find("Targets</h2>").unwrap());
+    assert!(html.contains(" deaths and "), "casualty sentence");
+    assert!(html.contains("Evacuation: 16,950 people in 5,650 vehicles"));
     assert_eq!(
         html.matches("<svg").count(),
         3 + 4,
@@ -370,6 +377,23 @@ fn stress_and_compare_bundles() {
         "zone-risk.geojson",
     ] {
         assert!(files.iter().any(|f| f.0 == want), "{want} missing");
+    }
+    let html = std::str::from_utf8(&files.iter().find(|f| f.0 == "report.html").unwrap().1)
+        .unwrap()
+        .to_string();
+    let life = html
+        .find("Life safety</h2>")
+        .expect("a life-safety section");
+    assert!(life < html.find("Chance of meeting each target</h2>").unwrap());
+    for want in [
+        "deaths",
+        "injuries",
+        "rescued",
+        "exposed",
+        "95 % interval",
+        "P90",
+    ] {
+        assert!(html[life..].contains(want), "life safety lacks {want}");
     }
     // Without the region (a merged run): charts but no maps.
     let merged = bundle::stress(None, &report, &rows).unwrap();
