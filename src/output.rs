@@ -226,19 +226,10 @@ pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::R
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let d = std::env::temp_dir().join(format!("qilian-out-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        d
-    }
+    use qilian_testkit::{Scratch, file_names as names};
 
-    fn names(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
+    fn scratch(name: &str) -> Scratch {
+        Scratch::absent("out", name)
     }
 
     #[test]
@@ -255,7 +246,6 @@ mod tests {
         assert_eq!(std::fs::read(dir.join("summary.json")).unwrap(), b"2");
         // No temporary or old folder is left beside it.
         assert_eq!(names(&base.join("a/b")), ["out"]);
-        let _ = std::fs::remove_dir_all(base);
     }
 
     #[test]
@@ -272,7 +262,6 @@ mod tests {
         assert_eq!(names(&dir), ["summary.json"]);
         assert_eq!(std::fs::read(dir.join("summary.json")).unwrap(), b"1");
         assert_eq!(names(&base), ["out"]);
-        let _ = std::fs::remove_dir_all(base);
     }
 
     #[test]
@@ -316,6 +305,5 @@ mod tests {
         let e = write_dir(&base, &[("summary.json", vec![])]).unwrap_err();
         assert!(e.to_string().contains("holds other files"), "{e}");
         assert_eq!(names(&base), ["thesis.tex"]);
-        let _ = std::fs::remove_dir_all(base);
     }
 }

@@ -1,7 +1,6 @@
 //! The stock scenario files, embedded so `qilian demo` works from any directory.
 
 use qilian_engine::scenario::Embedded;
-use std::path::PathBuf;
 
 /// Path of the demo scenario inside the embedded set.
 pub const DEMO: &str = "scenarios/ganzhou-demo.ron";
@@ -28,5 +27,5 @@ const FILES: [(&str, &str); 5] = [
 
 /// The embedded stock files.
 pub fn embedded() -> Embedded {
-    Embedded(FILES.iter().map(|(p, t)| (PathBuf::from(p), *t)).collect())
+    Embedded::of(FILES.iter().copied())
 }

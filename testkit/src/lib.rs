@@ -90,6 +90,16 @@ impl Drop for Scratch {
     }
 }
 
+/// The names of the entries of `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
 /// A `&'static str` of `s`, for the in-memory files of a scenario built in a
 /// test (the loader's `Embedded` source holds static text). Leaks on purpose:
 /// a test's few kilobytes.

@@ -1,6 +1,7 @@
 //! `demo`, `run` and `validate` as a new user meets them.
 
 use super::{qilian, repo, scratch, text};
+use qilian_testkit::file_names;
 
 const DEMO: &str = "scenarios/ganzhou-demo.ron";
 
@@ -251,16 +252,6 @@ fn audit_reports_each_check_with_its_numbers() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Names in a folder, sorted.
-fn names(dir: &std::path::Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn run_without_out_says_nothing_was_written() {
     let dir = scratch("no-out");
@@ -269,7 +260,7 @@ fn run_without_out_says_nothing_was_written() {
     assert!(o.status.success(), "{err}");
     assert!(out.contains("power"), "{out}");
     assert!(err.contains("no files written: add --out DIR"), "{err}");
-    assert!(names(&dir).is_empty());
+    assert!(file_names(&dir).is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -287,7 +278,7 @@ fn out_folders_are_created_and_replaced_whole() {
     assert!(o.status.success(), "{}", text(&o).1);
     assert!(!res.join("stale-chart.svg").exists());
     assert!(res.join("summary.json").is_file());
-    assert_eq!(names(&dir.join("a/b")), ["res"]);
+    assert_eq!(file_names(&dir.join("a/b")), ["res"]);
     // A folder of other files is refused before anything runs.
     std::fs::create_dir_all(dir.join("notes")).unwrap();
     std::fs::write(dir.join("notes/todo.txt"), b"x").unwrap();
@@ -295,6 +286,6 @@ fn out_folders_are_created_and_replaced_whole() {
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("holds other files"), "{err}");
-    assert_eq!(names(&dir.join("notes")), ["todo.txt"]);
+    assert_eq!(file_names(&dir.join("notes")), ["todo.txt"]);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -2,22 +2,14 @@
 //! `report.html`, GeoJSON and CSV beside the existing files.
 
 use super::{qilian, repo, scratch, text};
-
-fn names(dir: &std::path::Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
+use qilian_testkit::file_names;
 
 #[test]
 fn demo_writes_charts_maps_report_geojson_and_csv() {
     let dir = scratch("viewer-demo");
     let o = qilian(&dir, &["demo", "--out", "d"]);
     assert!(o.status.success(), "{}", text(&o).1);
-    let got = names(&dir.join("d"));
+    let got = file_names(&dir.join("d"));
     for want in [
         "summary.json",
         "timeseries.csv",
@@ -77,7 +69,7 @@ fn stress_merge_and_compare_write_reports() {
         assert!(o.status.success(), "{args:?}: {}", text(&o).1);
     };
     ok(&["stress", &s, "--runs", "4", "--out", "st"]);
-    let got = names(&dir.join("st"));
+    let got = file_names(&dir.join("st"));
     for want in [
         "stress.json",
         "replicates.csv",
@@ -105,7 +97,7 @@ fn stress_merge_and_compare_write_reports() {
     ok(&[
         "compare", &s, "--plan", &plan, "--plan", &plan, "--runs", "3", "--out", "c",
     ]);
-    let got = names(&dir.join("c"));
+    let got = file_names(&dir.join("c"));
     for want in [
         "compare.json",
         "chart-compare.svg",

@@ -59,6 +59,18 @@ impl Source for FileSystem {
 /// Files held in memory, keyed by normalised path.
 pub struct Embedded(pub BTreeMap<PathBuf, &'static str>);
 
+impl Embedded {
+    /// Files given as (path, text) pairs.
+    pub fn of<'a>(files: impl IntoIterator<Item = (&'a str, &'static str)>) -> Embedded {
+        Embedded(
+            files
+                .into_iter()
+                .map(|(p, t)| (PathBuf::from(p), t))
+                .collect(),
+        )
+    }
+}
+
 impl Source for Embedded {
     fn read(&self, path: &Path) -> Result<String, String> {
         self.0

@@ -95,7 +95,7 @@ fn mutated_scenario_files_and_grids_never_panic() {
                 .enumerate()
                 .map(|(i, (p, t))| {
                     let t = if i == which { text.clone() } else { t.clone() };
-                    (PathBuf::from(p), &*Box::leak(t.into_boxed_str()))
+                    (PathBuf::from(p), qilian_testkit::leak(t))
                 })
                 .collect(),
         )

@@ -4,7 +4,7 @@
 use super::{PLAN, REGION, SCENARIO};
 use qilian_engine::scenario::{Embedded, Hazard, load_from};
 use qilian_testkit::leak;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A 3 × 3 grid of 500 m cells whose lower-left corner is `corner`.
 fn grid(corner: f64) -> String {
@@ -17,18 +17,13 @@ fn grid(corner: f64) -> String {
 fn with(region_extra: &str, dem: &str, fuel: &str, hazards: &str) -> Embedded {
     let region = REGION.replace("facilities: [", &format!("{region_extra} facilities: ["));
     let scenario = SCENARIO.replace("injects: [", &format!("hazards: [{hazards}], injects: ["));
-    Embedded(
-        [
-            ("s/scenario.ron", leak(scenario)),
-            ("s/region.ron", leak(region)),
-            ("s/plan.ron", leak(PLAN.to_string())),
-            ("s/dem.asc", leak(dem.to_string())),
-            ("s/fuel.asc", leak(fuel.to_string())),
-        ]
-        .into_iter()
-        .map(|(p, t)| (PathBuf::from(p), t))
-        .collect(),
-    )
+    Embedded::of([
+        ("s/scenario.ron", leak(scenario)),
+        ("s/region.ron", leak(region)),
+        ("s/plan.ron", leak(PLAN.to_string())),
+        ("s/dem.asc", leak(dem.to_string())),
+        ("s/fuel.asc", leak(fuel.to_string())),
+    ])
 }
 
 fn messages(src: &Embedded) -> Vec<String> {

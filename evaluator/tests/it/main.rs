@@ -5,7 +5,8 @@ mod timing;
 
 use qilian_engine::scenario::{Embedded, load_from};
 use qilian_engine::{RunResult, Scenario};
-use std::path::{Path, PathBuf};
+use qilian_testkit::leak;
+use std::path::Path;
 use std::sync::Arc;
 
 /// A line 1 — 2 — 3 (two-way, 1000 m at 36 km/h = 100 s per link), a
@@ -52,17 +53,11 @@ pub fn scenario(tick_s: u64, horizon_h: f64, power_h: f64, injects: &str) -> Arc
             injects: [{injects}],
         )"#
     );
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let src = Embedded(
-        [
-            ("t/s.ron", leak(text)),
-            ("t/region.ron", REGION),
-            ("t/plan.ron", PLAN),
-        ]
-        .into_iter()
-        .map(|(p, t)| (PathBuf::from(p), t))
-        .collect(),
-    );
+    let src = Embedded::of([
+        ("t/s.ron", leak(text)),
+        ("t/region.ron", REGION),
+        ("t/plan.ron", PLAN),
+    ]);
     match load_from(&src, Path::new("t/s.ron")) {
         Ok(s) => Arc::new(s),
         Err(e) => panic!("test scenario invalid:\n{e}"),

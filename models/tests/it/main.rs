@@ -16,7 +16,7 @@ mod slice;
 use qilian_engine::scenario::{Embedded, load_from};
 use qilian_engine::{EventKind, RunResult, Scenario, SimEvent};
 use qilian_testkit::leak;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// A line 1 — 2 — 3 — 4 (two-way, 1000 m at 36 km/h = 100 s per link) with a
@@ -77,16 +77,11 @@ pub fn scenario(injects: &str, mutual_aid: &str) -> Arc<Scenario> {
             injects: [{injects}],
         )"#
     );
-    let src = Embedded(
-        [
-            ("t/s.ron", leak(text)),
-            ("t/region.ron", REGION),
-            ("t/plan.ron", leak(PLAN.replace("MUTUAL_AID", mutual_aid))),
-        ]
-        .into_iter()
-        .map(|(p, t)| (PathBuf::from(p), t))
-        .collect(),
-    );
+    let src = Embedded::of([
+        ("t/s.ron", leak(text)),
+        ("t/region.ron", REGION),
+        ("t/plan.ron", leak(PLAN.replace("MUTUAL_AID", mutual_aid))),
+    ]);
     match load_from(&src, Path::new("t/s.ron")) {
         Ok(s) => Arc::new(s),
         Err(e) => panic!("test scenario invalid:\n{e}"),

@@ -3,6 +3,7 @@
 use super::{first, run, scenario};
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 use qilian_engine::{CrewId, EdgeId, EventKind, FacilityId};
+use qilian_testkit::leak;
 
 #[test]
 fn no_ambiguities_with_every_model() {
@@ -342,7 +343,7 @@ fn a_crew_moved_by_order_waits_at_the_node_and_is_dispatched_from_there() {
 /// of rest.
 fn on_shifts(injects: &str, on_h: f64) -> std::sync::Arc<qilian_engine::Scenario> {
     use qilian_engine::scenario::{Embedded, load_from};
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     let shift = format!("shift: Some((on_h: {on_h:?}, rest_h: 1.0))");
     let plan = super::PLAN
         .replace("MUTUAL_AID", "[]")
@@ -354,17 +355,11 @@ fn on_shifts(injects: &str, on_h: f64) -> std::sync::Arc<qilian_engine::Scenario
             injects: [{injects}],
         )"#
     );
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let src = Embedded(
-        [
-            ("t/s.ron", leak(text)),
-            ("t/region.ron", super::REGION),
-            ("t/plan.ron", leak(plan)),
-        ]
-        .into_iter()
-        .map(|(p, t)| (PathBuf::from(p), t))
-        .collect(),
-    );
+    let src = Embedded::of([
+        ("t/s.ron", leak(text)),
+        ("t/region.ron", super::REGION),
+        ("t/plan.ron", leak(plan)),
+    ]);
     std::sync::Arc::new(load_from(&src, Path::new("t/s.ron")).expect("valid"))
 }
 

@@ -6,7 +6,7 @@
 use qilian_engine::scenario::{Embedded, load_from};
 use qilian_engine::{EdgeId, EventKind, RunResult, Scenario};
 use qilian_testkit::leak;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 const REGION: &str = r#"Region(
@@ -77,16 +77,11 @@ fn ladder(liq1: &str, hazards: &str, horizon_h: f64) -> Result<Arc<Scenario>, St
             hazards: [{hazards}],
         )"#
     );
-    let src = Embedded(
-        [
-            ("g/s.ron", leak(text)),
-            ("g/region.ron", leak(REGION.replace("LIQ1", liq1))),
-            ("g/plan.ron", PLAN),
-        ]
-        .into_iter()
-        .map(|(p, t)| (PathBuf::from(p), t))
-        .collect(),
-    );
+    let src = Embedded::of([
+        ("g/s.ron", leak(text)),
+        ("g/region.ron", leak(REGION.replace("LIQ1", liq1))),
+        ("g/plan.ron", PLAN),
+    ]);
     load_from(&src, Path::new("g/s.ron"))
         .map(Arc::new)
         .map_err(|e| e.to_string())
@@ -267,16 +262,11 @@ fn without_susceptible_ground_there_are_no_ground_sites() {
         targets: Targets(cleanup_h: 48.0, power_h: 72.0, water_h: 72.0, telecom_h: 72.0, main_roads_h: 120.0),
         hazards: [QUAKE])"#
         .replace("QUAKE", QUAKE);
-    let src = Embedded(
-        [
-            ("g/s.ron", leak(text)),
-            ("g/region.ron", leak(plain)),
-            ("g/plan.ron", PLAN),
-        ]
-        .into_iter()
-        .map(|(p, t)| (PathBuf::from(p), t))
-        .collect(),
-    );
+    let src = Embedded::of([
+        ("g/s.ron", leak(text)),
+        ("g/region.ron", leak(plain)),
+        ("g/plan.ron", PLAN),
+    ]);
     let s = Arc::new(load_from(&src, Path::new("g/s.ron")).unwrap_or_else(|e| panic!("{e}")));
     let r = qilian_models::standard_sim(s, 0).run();
     let quake = &r.kpis["hazards"]["1 earthquake"];
@@ -304,16 +294,11 @@ fn bad_ground_input_is_reported_with_its_place() {
             targets: Targets(cleanup_h: 48.0, power_h: 72.0, water_h: 72.0, telecom_h: 72.0, main_roads_h: 120.0),
             hazards: [{QUAKE}])"#
         );
-        let src = Embedded(
-            [
-                ("g/s.ron", leak(text)),
-                ("g/region.ron", leak(region.replace("LIQ1", ""))),
-                ("g/plan.ron", PLAN),
-            ]
-            .into_iter()
-            .map(|(p, t)| (PathBuf::from(p), t))
-            .collect(),
-        );
+        let src = Embedded::of([
+            ("g/s.ron", leak(text)),
+            ("g/region.ron", leak(region.replace("LIQ1", ""))),
+            ("g/plan.ron", PLAN),
+        ]);
         let e = load_from(&src, Path::new("g/s.ron"))
             .map(|_| ())
             .unwrap_err();

@@ -9,7 +9,7 @@ use qilian_engine::{EventKind, RunResult, Scenario, ZoneId};
 use qilian_hazardlib::footprint::{Footprint, FootprintKind};
 use qilian_models::hazard::footprint::{self, run_with_footprints};
 use qilian_testkit::leak;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 const REGION: &str = r#"Region(
@@ -121,25 +121,20 @@ pub(super) fn valley_with(
         )"#
     );
     let (dem, fuel) = rasters();
-    let src = Embedded(
-        [
-            ("v/s.ron", leak(text)),
-            ("v/region.ron", REGION),
-            (
-                "v/plan.ron",
-                leak(
-                    PLAN.replace("CREWS", crews)
-                        .replace("RESPONSE", response)
-                        .replace("EXTRA", extra),
-                ),
+    let src = Embedded::of([
+        ("v/s.ron", leak(text)),
+        ("v/region.ron", REGION),
+        (
+            "v/plan.ron",
+            leak(
+                PLAN.replace("CREWS", crews)
+                    .replace("RESPONSE", response)
+                    .replace("EXTRA", extra),
             ),
-            ("v/dem.asc", leak(dem)),
-            ("v/fuel.asc", leak(fuel)),
-        ]
-        .into_iter()
-        .map(|(p, t)| (PathBuf::from(p), t))
-        .collect(),
-    );
+        ),
+        ("v/dem.asc", leak(dem)),
+        ("v/fuel.asc", leak(fuel)),
+    ]);
     match load_from(&src, Path::new("v/s.ron")) {
         Ok(s) => Arc::new(s),
         Err(e) => panic!("test scenario invalid:\n{e}"),
