@@ -64,7 +64,8 @@ struct Row {
     source: String,
 }
 
-/// Factor within which a median counts as agreeing with the observation.
+/// Factor within which a median counts as agreeing with the observation:
+/// the acceptance criterion of the believable-numbers work (issue 17).
 const FACTOR: f64 = 3.0;
 
 /// `qilian hindcast DIR --runs N [--out DIR]`.

@@ -39,10 +39,12 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 512 connections (half the common limit of 1,024 descriptors), 30 s
-    /// idle (the SSE stream's keep-alive comes every 15 s), eviction of a
-    /// connection idle 2 s when a new one finds the cap reached (a console
-    /// polls or streams far more often than that while in use).
+    /// ASSUMPTIONS, each from the reason beside it, none measured on real
+    /// drills: 512 connections (half the common limit of 1,024
+    /// descriptors), 30 s idle (the SSE stream's keep-alive comes every
+    /// 15 s), eviction of a connection idle 2 s when a new one finds the cap
+    /// reached (a console polls or streams far more often than that while
+    /// in use).
     fn default() -> Limits {
         Limits {
             max_connections: 512,

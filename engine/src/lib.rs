@@ -11,7 +11,8 @@
 //! [`Sim::new`] builds one replicate's `World` → models add their systems →
 //! [`Sim::run`] → [`RunResult`].
 //!
-//! The engine knows no hazard model and no agent behaviour: it declares the
+//! The engine runs no hazard model and no agent behaviour (it only checks a
+//! scenario's model names against `qilian-hazardlib`'s tables): it declares the
 //! data vocabulary (scenario types including hazard parameters, journal
 //! events) and runs the clock.
 //!

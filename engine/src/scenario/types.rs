@@ -470,9 +470,9 @@ pub struct Evacuation {
     /// before it is let through anyway, over that link's storage, so
     /// gridlock resolves (MATSim's `stuckTime`). It must exceed the slowest
     /// link's headway, 3600 / capacity_vph seconds, or queues on links
-    /// slower than 3600 / timeout veh/h never hold: the default, 60 s,
-    /// lets links down to 60 veh/h queue (MATSim's 10 s only those of
-    /// 360 veh/h and more).
+    /// slower than 3600 / timeout veh/h never hold: the default, 60 s
+    /// (ASSUMPTION: chosen from that rule, not calibrated), lets links down
+    /// to 60 veh/h queue (MATSim's 10 s only those of 360 veh/h and more).
     pub stuck_timeout_s: f64,
 }
 
