@@ -222,7 +222,7 @@ fn print_report(r: &stress::StressReport) {
     for o in &r.life_safety {
         sayln!(
             "{:<19} {:>10} {:>21} {:>24}",
-            o.name,
+            stress::outcome_label(&o.name),
             f1(o.mean),
             o.mean_ci95
                 .map_or("—".to_string(), |[lo, hi]| format!("{lo:.1}–{hi:.1}")),
@@ -286,7 +286,7 @@ pub fn compare_table(c: &stress::Comparison) -> String {
         let _ = writeln!(
             t,
             "{:<19} {:>8} {:>8}  {}",
-            d.name,
+            stress::outcome_label(&d.name),
             m(d.mean_a),
             m(d.mean_b),
             diff(d.diff.as_ref(), 2)

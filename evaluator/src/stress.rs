@@ -601,6 +601,19 @@ pub const LIFE_SAFETY: [(&str, &str, Better, &str); 7] = [
     ),
 ];
 
+/// A life-safety outcome's name ([`LIFE_SAFETY`]) as tables show it to
+/// people; an unknown name is returned as it is.
+pub fn outcome_label(name: &str) -> &str {
+    match name {
+        "rescued" => "rescued alive",
+        "exposed" => "caught by a hazard",
+        "evacuated_50pct_h" => "h to shelter 50 %",
+        "evacuated_90pct_h" => "h to shelter 90 %",
+        "evacuated_100pct_h" => "h to shelter all",
+        other => other,
+    }
+}
+
 /// One life-safety outcome compared between two plans (or a plan and the
 /// same plan with one more crew).
 #[derive(Clone, Debug, PartialEq, Serialize)]

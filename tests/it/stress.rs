@@ -145,8 +145,9 @@ fn comparing_a_plan_with_itself_gives_zero_differences() {
         "exposed",
         "evacuated_90pct_h",
     ] {
+        let label = qilian_evaluator::stress::outcome_label(name);
         assert!(
-            out.lines().any(|l| l.starts_with(name) && l.contains('[')),
+            out.lines().any(|l| l.starts_with(label) && l.contains('[')),
             "{name}: {out}"
         );
     }

@@ -18,7 +18,7 @@
 
 use crate::figure::{Figure, label};
 use qilian_engine::{EventKind, RunResult, Scenario, SimEvent, SimTime};
-use qilian_evaluator::stress::{Comparison, Diff, StressReport};
+use qilian_evaluator::stress::{Comparison, Diff, StressReport, outcome_label};
 use qilian_evaluator::{Summary, Verdict};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -495,7 +495,7 @@ pub fn stress_report(r: &StressReport, figures: &[Figure]) -> String {
         .iter()
         .map(|o| {
             vec![
-                ("", label(&o.name)),
+                ("", outcome_label(&o.name).to_string()),
                 ("num", o.mean.map_or("—".into(), num)),
                 (
                     "num",

@@ -388,8 +388,9 @@ fn stress_and_compare_bundles() {
     for want in [
         "deaths",
         "injuries",
-        "rescued",
-        "exposed",
+        "rescued alive",
+        "caught by a hazard",
+        "h to shelter 90 %",
         "95 % interval",
         "P90",
     ] {
