@@ -94,6 +94,7 @@ struct Leak {
     /// Zones that reached a new AEGL level this tick: (zone, level).
     news: Vec<(usize, u8)>,
     started: bool,
+    /// The release's end is journalled.
     ended: bool,
     log_seen: usize,
 }
@@ -343,7 +344,9 @@ pub(crate) fn advance(
             }
         }
         lk.log_seen = board.hazard_log.len();
-        if !lk.ended && t0 >= lk.end_s {
+        // The release ends at `end_s`: journalled at that second when it
+        // falls in this tick (a crew's stop found only now is stamped now).
+        if !lk.ended && t1 > lk.end_s {
             lk.ended = true;
             let why = if lk.stopped_by_crew.is_some() {
                 "release stopped by a crew"
@@ -351,14 +354,14 @@ pub(crate) fn advance(
                 "release ran its course"
             };
             journal.record(
-                clock.now,
+                clock.at(lk.end_s - t0),
                 EventKind::HazardEnded {
                     hazard: lk.number,
                     why: Arc::from(why),
                 },
             );
         }
-        if lk.ended && lk.puffs.is_empty() {
+        if t0 >= lk.end_s && lk.puffs.is_empty() {
             continue;
         }
         let mid = 0.5 * (t0 + t1).max(lk.start_s);

@@ -334,8 +334,10 @@ fn trace_advance(f: &mut Inundation, now: SimTime, end: SimTime, out: &mut Vec<(
                 .all(|(a, b)| (a - b).abs() <= SETTLED_M);
         f.previous = depths;
         if settled {
+            // Known settled at the end of this tick's step (depths are
+            // compared once a tick): stamped then, not at the tick's start.
             f.settled_at = Some(end);
-            out.push((now, Effect::Ended(Arc::from("flood water settled"))));
+            out.push((end, Effect::Ended(Arc::from("flood water settled"))));
         }
     }
 }

@@ -114,7 +114,9 @@ pub struct Task {
     pub created: SimTime,
     /// The crew on it.
     pub crew: Option<CrewId>,
-    /// Hours on site set by the requester, instead of the plan's rule.
+    /// Hours on site set by the requester instead of the plan's rule, or
+    /// the hours left when a crew handed the task over at the end of its
+    /// shift.
     pub hours: Option<f64>,
 }
 

@@ -134,6 +134,15 @@ pub(super) fn call_aid(
         count,
         at: from,
     });
+    // Called-in crews work the shifts of the plan's crews of their kind
+    // (none if the plan has no such group or it works no shifts).
+    let shift_s = scenario
+        .plan
+        .crews
+        .iter()
+        .find(|g| g.kind == kind)
+        .and_then(|g| g.shift)
+        .map(|s| (s.on_h.0 * 3600.0, s.rest_h.0 * 3600.0));
     for k in 1..=count {
         commands.spawn((
             Crew {
@@ -142,7 +151,7 @@ pub(super) fn call_aid(
                 depot,
                 home,
                 from,
-                shift_s: None,
+                shift_s,
             },
             Activity::Away,
             Duty::default(),

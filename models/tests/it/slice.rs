@@ -229,8 +229,12 @@ fn crews_that_fail_to_show_up_are_drawn_per_replicate() {
 
 #[test]
 fn crews_rest_between_shifts() {
-    // One power crew working 1 h shifts with 2 h rests: after its first
-    // repair (2 h, longer than the shift) it rests before the next task.
+    // One power crew working 1 h shifts with 2 h rests, and two 2 h repairs
+    // from 1 h: no stretch on site is longer than a shift (plus the tick
+    // in which the shift ran out). With no other crew to relieve it, the
+    // crew hands the first repair over to itself: after each rest it is
+    // sent back to the work left, and the repair ends 2 h of work plus the
+    // rests after the first arrival.
     let mut s = (*super::scenario(
         "(at_h: 1.0, event: Damage(facility: 10, state: Moderate)),
          (at_h: 1.0, event: Damage(facility: 11, state: Moderate))",
@@ -243,42 +247,43 @@ fn crews_rest_between_shifts() {
         rest_h: qilian_engine::Hours(2.0),
     });
     let r = run(std::sync::Arc::new(s));
-    let finished: Vec<u64> = r
+    let mine: Vec<(u64, &EventKind)> = r
         .events
         .iter()
-        .filter(|e| {
-            matches!(
-                e.kind,
-                EventKind::TaskFinished {
-                    crew: CrewId(1001),
-                    ..
-                }
-            )
+        .filter(|e| match &e.kind {
+            EventKind::CrewArrived { crew, .. }
+            | EventKind::CrewStopped { crew, .. }
+            | EventKind::TaskFinished { crew, .. } => *crew == CrewId(1001),
+            _ => false,
         })
-        .map(|e| e.t_s)
+        .map(|e| (e.t_s, &e.kind))
         .collect();
-    let dispatched: Vec<u64> = r
-        .events
+    let first = |want: fn(&EventKind) -> bool| mine.iter().find(|(_, k)| want(k)).map(|e| e.0);
+    let arrived = first(|k| matches!(k, EventKind::CrewArrived { .. })).expect("arrived");
+    let finished = first(|k| matches!(k, EventKind::TaskFinished { .. })).expect("finished");
+    let rests = mine
         .iter()
-        .filter(|e| {
-            matches!(
-                e.kind,
-                EventKind::CrewDispatched {
-                    crew: CrewId(1001),
-                    ..
-                }
-            )
-        })
-        .map(|e| e.t_s)
-        .collect();
-    assert_eq!(finished.len(), 2, "{finished:?}");
-    assert_eq!(dispatched.len(), 2);
+        .filter(|(t, k)| *t < finished && matches!(k, EventKind::CrewStopped { .. }))
+        .count() as u64;
+    assert!(rests >= 1, "{mine:?}");
+    let least = arrived + 7200 + rests * 7200;
     assert!(
-        dispatched[1] >= finished[0] + 7200,
-        "rested {} s",
-        dispatched[1] - finished[0]
+        (least..=least + rests * 120).contains(&finished),
+        "finished at {finished}, {rests} rests: {mine:?}"
     );
-    assert!(dispatched[1] <= finished[0] + 7200 + 120);
+    // Each stretch of work (an arrival to a rest or the finish) is at most
+    // the shift plus one tick.
+    let mut from = None;
+    for (t, k) in &mine {
+        match k {
+            EventKind::CrewArrived { .. } => from = Some(*t),
+            _ => {
+                if let Some(f) = from.take() {
+                    assert!(t - f <= 3600 + 60, "worked {} s from {f}: {mine:?}", t - f);
+                }
+            }
+        }
+    }
 }
 
 /// The power crew's dispatch to substation 11 (node 4, damaged at 1 h):
@@ -366,9 +371,11 @@ fn on_shifts(injects: &str, on_h: f64) -> std::sync::Arc<qilian_engine::Scenario
 #[test]
 fn duty_counts_hours_worked_not_idle_hours() {
     use qilian_engine::{StopReason, journal::EventKind as K};
-    // 2 h shifts. The power crew drives 100 s and works 2 h from 1 h: it
-    // rests once that is done. The road crew never works: it never rests
-    // (it did at 2 h when idle hours counted, with every other crew).
+    // 2 h shifts. The power crew drives 100 s and has 2 h of work from
+    // 1 h: its shift runs out 100 s before the work is done, so it hands
+    // the task over and rests 1 h; no other power crew: it is sent back
+    // and finishes the 100 s left. The road crew never works: it never
+    // rests (it did at 2 h when idle hours counted, with every other crew).
     let r = run(on_shifts(
         "(at_h: 1.0, event: Damage(facility: 10, state: Moderate))",
         2.0,
@@ -391,5 +398,23 @@ fn duty_counts_hours_worked_not_idle_hours() {
     assert_eq!(rests.len(), 1, "{rests:?}");
     let (t, crew) = rests[0];
     assert_eq!(crew, CrewId(1001));
-    assert!(t > 10_900 && t <= 10_900 + 120, "rested at {t}");
+    // Stopped in the tick after 2 h of driving and work (from 3,600 s).
+    assert!((10_800..10_800 + 120).contains(&t), "rested at {t}");
+    let at = |want: fn(&K) -> bool| {
+        r.events
+            .iter()
+            .filter(|e| want(&e.kind))
+            .map(|e| e.t_s)
+            .collect::<Vec<_>>()
+    };
+    let arrivals = at(|k| matches!(k, K::CrewArrived { .. }));
+    assert_eq!(arrivals.len(), 2, "{arrivals:?}");
+    assert!(
+        (t + 3600..t + 3600 + 120).contains(&arrivals[1]),
+        "{arrivals:?}"
+    );
+    // The work on site adds up to the same 2 h: the 100 s left after the
+    // rest.
+    let finished = at(|k| matches!(k, K::TaskFinished { .. }));
+    assert_eq!(finished, [arrivals[1] + (10_900 - t)], "rested at {t}");
 }

@@ -84,3 +84,39 @@ fn every_gantt_leg_matches_the_crews_events() {
     }
     assert!(returns > 0);
 }
+
+/// No crew that works shifts is on site longer than its shift at a
+/// stretch (plus the tick in which the shift ran out): a long repair is
+/// handed over (or taken up again after the rest). In the demo a road crew used to work one
+/// repair for 92 h without a break.
+#[test]
+fn no_stretch_of_work_outlasts_a_shift() {
+    let (run, _) = demo_run();
+    let s = &run.scenario;
+    let tick_h = s.tick_s() as f64 / 3600.0;
+    let mut checked = 0;
+    for (crew, bars) in crew_legs(run) {
+        let group = crew / 1000;
+        let Some(shift) = s
+            .plan
+            .crews
+            .iter()
+            .find(|g| g.id == group)
+            .and_then(|g| g.shift)
+        else {
+            continue;
+        };
+        for (from, to, leg) in bars {
+            if leg == Leg::Work {
+                checked += 1;
+                assert!(
+                    to - from <= shift.on_h.0 + tick_h + 1e-9,
+                    "crew {crew} worked {:.1} h from {from:.1} h on {} h shifts",
+                    to - from,
+                    shift.on_h.0
+                );
+            }
+        }
+    }
+    assert!(checked > 10, "{checked} stretches of work");
+}

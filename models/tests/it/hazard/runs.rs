@@ -542,3 +542,22 @@ fn a_flood_trace_replayed_matches_a_freshly_computed_one() {
     let deeper = run(valley(FLOOD, ALL_CREWS, "road_close_depth_m: 5.0", 30.0));
     assert_ne!(deeper.events, first.events);
 }
+
+/// A release that runs its course ends at its exact second, part-way
+/// through a tick (it used to be stamped at the start of the next tick).
+#[test]
+fn a_release_ends_at_its_exact_second() {
+    // 1 h + 2 h 30 s: 10,830 s, not on a tick.
+    let leak = CHLORINE.replace("duration_h: 3.0", "duration_h: 2.0083333333333333");
+    let r = run(valley(&leak, "", "", 4.0));
+    assert_ne!(10_830 % r.scenario.tick_s(), 0);
+    let ended: Vec<(u64, String)> = r
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::HazardEnded { why, .. } => Some((e.t_s, why.to_string())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ended, [(10_830, "release ran its course".to_string())]);
+}
