@@ -18,6 +18,7 @@ macro_rules! sayln {
 
 mod hindcast;
 mod output;
+mod plan_init;
 mod stock;
 mod stress;
 
@@ -123,6 +124,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Plans: `plan init` writes a starter plan for a region.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Make a region file from outside data.
     Import {
         #[command(subcommand)]
@@ -212,6 +218,22 @@ struct Common {
     threads: Option<usize>,
 }
 
+/// `qilian plan …`.
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Write a starter plan from what a region holds: depots at fire stations,
+    /// hospitals and utility sites, crews by population, its shelters, an
+    /// evacuation rule; every figure commented with its source or ASSUMPTION.
+    Init {
+        /// The region file (RON).
+        #[arg(long)]
+        region: PathBuf,
+        /// The plan file to write (default: print it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
 #[derive(Subcommand)]
 enum ImportCommand {
     /// Import an OpenStreetMap extract (.osm.pbf) as a region RON file.
@@ -230,6 +252,9 @@ enum ImportCommand {
         /// The region file to write.
         #[arg(long)]
         out: PathBuf,
+        /// Also write a starter plan for the region here (as `plan init`).
+        #[arg(long)]
+        plan: Option<PathBuf>,
     },
 }
 
@@ -389,8 +414,12 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                     zones,
                     name,
                     out,
+                    plan,
                 },
-        } => import_osm(&file, bbox.as_deref(), zones, name, &out),
+        } => import_osm(&file, bbox.as_deref(), zones, name, &out, plan.as_deref()),
+        Command::Plan {
+            command: PlanCommand::Init { region, out },
+        } => plan_init(&region, out.as_deref()),
         Command::Validate { files } => {
             let mut problems = Vec::new();
             for f in &files {
@@ -418,6 +447,7 @@ fn import_osm(
     zones: Option<PathBuf>,
     name: Option<String>,
     out: &Path,
+    plan: Option<&Path>,
 ) -> Result<(), Failure> {
     let bbox = bbox
         .map(|b| b.parse::<qilian_osm::BBox>())
@@ -435,6 +465,69 @@ fn import_osm(
         import.region.edges.len(),
         import.region.zones.len(),
         import.region.facilities.len()
+    );
+    if let Some(plan) = plan {
+        let region_file = out.file_name().map_or_else(
+            || out.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        write_plan(plan, &plan_init::starter_plan(&import.region, &region_file))?;
+        scenario::load_region_and_plan(&FileSystem, out, plan).map_err(|e| {
+            anyhow::anyhow!("the starter plan does not validate (a bug in plan init):\n{e}")
+        })?;
+    }
+    Ok(())
+}
+
+/// `qilian plan init --region R.ron [--out P.ron]`: the region must load
+/// and validate (exit 2 otherwise); a written plan is then loaded with its
+/// region, as `audit` would.
+fn plan_init(region_path: &Path, out: Option<&Path>) -> Result<(), Failure> {
+    let problems = scenario::validate_file(&FileSystem, region_path);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        return Err(Failure::Input(lines.join("\n")));
+    }
+    let text = qilian_engine::input::read_to_string(region_path)
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let region: scenario::Region = ron::from_str(&text).map_err(|e| {
+        Failure::Input(format!("{}: not a region file: {e}", region_path.display()))
+    })?;
+    let name = region_path.file_name().map_or_else(
+        || region_path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let plan = plan_init::starter_plan(&region, &name);
+    match out {
+        Some(out) => {
+            write_plan(out, &plan)?;
+            // The plan must hold against its region; if not, it is a bug here.
+            scenario::load_region_and_plan(&FileSystem, region_path, out).map_err(|e| {
+                anyhow::anyhow!("the starter plan does not validate (a bug in plan init):\n{e}")
+            })?;
+            Ok(())
+        }
+        None => {
+            say!("{plan}");
+            Ok(())
+        }
+    }
+}
+
+/// Write a starter plan atomically and say so; a plan that does not parse
+/// is this program's bug (exit 1), never written.
+fn write_plan(out: &Path, text: &str) -> Result<(), Failure> {
+    let plan: scenario::Plan = ron::from_str(text)
+        .with_context(|| "the starter plan does not parse (a bug in plan init)")?;
+    qilian_osm::write_atomic(out, text).map_err(|e| Failure::Other(anyhow::Error::new(e)))?;
+    let crews: u32 = plan.crews.iter().map(|g| g.count).sum();
+    sayln!(
+        "wrote {} ({} depots, {} crews, {} shelters, {} evacuation rule(s)); every figure is commented: edit it",
+        out.display(),
+        plan.depots.len(),
+        crews,
+        plan.shelters.len(),
+        plan.evacuation.rules.len()
     );
     Ok(())
 }

@@ -8,7 +8,8 @@
 //! | `power=substation` | Substation | Hazus class from `voltage` (below) |
 //! | `amenity=hospital` | Hospital | capacity = `beds` |
 //! | `amenity=fire_station` | FireStation | |
-//! | `emergency=assembly_point` | Shelter | capacity = `capacity` |
+//! | `emergency=assembly_point` | Shelter | capacity = `capacity`, else by area (below) |
+//! | `amenity=school`, `leisure=sports_centre`, `leisure=stadium`, `leisure=pitch` | Shelter | capacity = `capacity`, else by area (below) |
 //! | `man_made=water_works` | WaterPlant | needs its nearest substation |
 //! | `man_made=mast`/`tower`/`communications_tower` with `tower:type=communication` or any `communication:*=yes`; `telecom=exchange` or `bts` | TelecomSite | needs its nearest substation, 4 h battery |
 //!
@@ -20,6 +21,18 @@
 //! (`EP.S.M`), else or unknown low (`EP.S.L`); anchoring is unknown and taken as unanchored
 //! (`…U`, the more fragile). The 4-hour telecom battery is an assumption
 //! (cell-site backup is typically 2–8 h).
+//!
+//! # Shelter places
+//!
+//! A shelter without a `capacity` tag holds its footprint's area (a closed
+//! way, projected to metres) divided by [`SHELTER_M2_PER_PERSON`] = 3.5 m²
+//! a person: the Sphere Handbook's minimum covered living space per person
+//! (Sphere Handbook 2018, Shelter and settlement standard 3). The same figure
+//! is used for open grounds (pitches, assembly points), taken as covered by
+//! tents — an ASSUMPTION. A shelter mapped as a point or a relation, whose
+//! area is not read, gets a default by site (ASSUMPTIONS: school 500,
+//! sports centre 200, stadium 2,000, pitch 200, assembly point 200 people).
+//! Every RON line of a shelter says which rule gave its capacity.
 //!
 //! # Places
 //!
@@ -46,7 +59,62 @@ pub(crate) enum Feature {
         fragility: Option<String>,
         capacity: Option<f64>,
         battery_h: f64,
+        /// For shelters: what the site is, for its capacity by area.
+        site: Option<ShelterSite>,
     },
+}
+
+/// Minimum covered living space per person, m² (Sphere Handbook 2018,
+/// Shelter and settlement standard 3): the divisor of a shelter's area.
+pub const SHELTER_M2_PER_PERSON: f64 = 3.5;
+
+/// What a shelter site is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShelterSite {
+    /// `emergency=assembly_point`.
+    AssemblyPoint,
+    /// `amenity=school`.
+    School,
+    /// `leisure=sports_centre`.
+    SportsCentre,
+    /// `leisure=stadium`.
+    Stadium,
+    /// `leisure=pitch`.
+    Pitch,
+}
+
+impl ShelterSite {
+    /// The tag it comes from.
+    pub fn tag(self) -> &'static str {
+        match self {
+            ShelterSite::AssemblyPoint => "emergency=assembly_point",
+            ShelterSite::School => "amenity=school",
+            ShelterSite::SportsCentre => "leisure=sports_centre",
+            ShelterSite::Stadium => "leisure=stadium",
+            ShelterSite::Pitch => "leisure=pitch",
+        }
+    }
+
+    /// A name for an unnamed site.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShelterSite::AssemblyPoint => "assembly point",
+            ShelterSite::School => "school",
+            ShelterSite::SportsCentre => "sports centre",
+            ShelterSite::Stadium => "stadium",
+            ShelterSite::Pitch => "pitch",
+        }
+    }
+
+    /// Places when neither a `capacity` tag nor an area is known
+    /// (ASSUMPTIONS, see the module documentation).
+    pub fn default_capacity(self) -> f64 {
+        match self {
+            ShelterSite::AssemblyPoint | ShelterSite::Pitch | ShelterSite::SportsCentre => 200.0,
+            ShelterSite::School => 500.0,
+            ShelterSite::Stadium => 2000.0,
+        }
+    }
 }
 
 /// `place=*` values used for zones.
@@ -126,6 +194,7 @@ pub(crate) fn classify<'a>(get: &dyn Fn(&str) -> Option<&'a str>, is_way: bool) 
             fragility,
             capacity,
             battery_h,
+            site: None,
         })
     };
     let number = |k: &str| {
@@ -146,8 +215,26 @@ pub(crate) fn classify<'a>(get: &dyn Fn(&str) -> Option<&'a str>, is_way: bool) 
         Some("fire_station") => return facility(FacilityKind::FireStation, None, None, 0.0),
         _ => {}
     }
-    if get("emergency") == Some("assembly_point") {
-        return facility(FacilityKind::Shelter, None, number("capacity"), 0.0);
+    let site = if get("emergency") == Some("assembly_point") {
+        Some(ShelterSite::AssemblyPoint)
+    } else if get("amenity") == Some("school") {
+        Some(ShelterSite::School)
+    } else {
+        match get("leisure") {
+            Some("sports_centre") => Some(ShelterSite::SportsCentre),
+            Some("stadium") => Some(ShelterSite::Stadium),
+            Some("pitch") => Some(ShelterSite::Pitch),
+            _ => None,
+        }
+    };
+    if let Some(site) = site {
+        return Some(Feature::Facility {
+            kind: FacilityKind::Shelter,
+            fragility: None,
+            capacity: number("capacity"),
+            battery_h: 0.0,
+            site: Some(site),
+        });
     }
     let man_made = get("man_made");
     if man_made == Some("water_works") {
@@ -243,7 +330,12 @@ mod tests {
             (&[("telecom", "exchange")], Some(TelecomSite)),
             (&[("telecom", "bts")], Some(TelecomSite)),
             (&[("telecom", "antenna")], None),
-            (&[("amenity", "school")], None),
+            (&[("amenity", "school")], Some(Shelter)),
+            (&[("leisure", "sports_centre")], Some(Shelter)),
+            (&[("leisure", "stadium")], Some(Shelter)),
+            (&[("leisure", "pitch")], Some(Shelter)),
+            (&[("leisure", "park")], None),
+            (&[("amenity", "police")], None),
         ];
         for (tags, want) in cases {
             assert_eq!(kind(classify_pairs(tags, true)), *want, "{tags:?}");

@@ -37,6 +37,10 @@
 //!    telecom sites need their nearest substation. A tagged relation (a
 //!    multipolygon fire station, say) is placed at the mean of its member
 //!    nodes and its member ways' nodes; nested relations are not followed.
+//!    Schools, sports centres, stadiums, pitches and assembly points are
+//!    shelters; their places come from a `capacity` tag, else from the area
+//!    of their closed way at 3.5 m² a person (Sphere Handbook 2018), else a
+//!    default by site (see [`feature`]).
 //! 6. **Zones**, by the first method that applies:
 //!    - `--zones FILE`: a CSV with a header line and rows
 //!      `name,lon,lat,population[,households]` (names without commas);
@@ -432,7 +436,9 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
 
     // Features with positions.
     let mut features_unplaced = 0;
-    let mut placed: Vec<(&read::RawFeature, (f64, f64))> = Vec::new();
+    // (feature, position, footprint area in m² for a closed way whose
+    // nodes are all present).
+    let mut placed: Vec<(&read::RawFeature, (f64, f64), Option<f64>)> = Vec::new();
     for f in &raw.features {
         let ps: Vec<LonLat> = f
             .refs
@@ -455,16 +461,31 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
             lon: ps.iter().map(|p| p.lon).sum::<f64>() / n,
             lat: ps.iter().map(|p| p.lat).sum::<f64>() / n,
         };
-        placed.push((f, frame.project(mean)));
+        let closed_way = f.element == read::ElementType::Way
+            && f.refs.len() >= 4
+            && f.refs.first() == f.refs.last()
+            && ps.len() == f.refs.len() - 1;
+        let area = closed_way.then(|| {
+            let xy: Vec<(f64, f64)> = ps.iter().map(|&p| frame.project(p)).collect();
+            let n = xy.len();
+            let twice: f64 = (0..n)
+                .map(|i| {
+                    let (a, b) = (xy[i], xy[(i + 1) % n]);
+                    a.0 * b.1 - b.0 * a.1
+                })
+                .sum();
+            twice.abs() / 2.0
+        });
+        placed.push((f, frame.project(mean), area.filter(|a| *a > 0.0)));
     }
 
     // Facilities, sorted by kind then element.
-    let mut fac: Vec<(&read::RawFeature, (f64, f64))> = placed
+    let mut fac: Vec<(&read::RawFeature, (f64, f64), Option<f64>)> = placed
         .iter()
-        .filter(|(f, _)| matches!(f.feature, Feature::Facility { .. }))
+        .filter(|(f, _, _)| matches!(f.feature, Feature::Facility { .. }))
         .copied()
         .collect();
-    fac.sort_by_key(|(f, _)| {
+    fac.sort_by_key(|(f, _, _)| {
         let Feature::Facility { kind, .. } = f.feature else {
             unreachable!("filtered to facilities")
         };
@@ -475,12 +496,13 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
     // Per kind: facility ids and their positions.
     type Located = (Vec<u32>, Vec<(f64, f64)>);
     let mut by_kind: BTreeMap<FacilityKind, Located> = BTreeMap::new();
-    for (k, (f, (x, y))) in fac.iter().enumerate() {
+    for (k, (f, (x, y), area)) in fac.iter().enumerate() {
         let Feature::Facility {
             kind,
             ref fragility,
             capacity,
             battery_h,
+            site,
         } = f.feature
         else {
             unreachable!("filtered to facilities")
@@ -488,10 +510,34 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
         let id = k as u32 + 1;
         let node = nearest_node.nearest(*x, *y).expect("kept nodes exist") as u32 + 1;
         let element = f.element.name();
-        let name = f
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("{} (osm {element} {})", kind_name(kind), f.id));
+        let name = f.name.clone().unwrap_or_else(|| {
+            let what = site.map_or(kind_name(kind), |s| s.name());
+            format!("{what} (osm {element} {})", f.id)
+        });
+        // A shelter's places: its tag, else its area, else a default.
+        let (capacity, rule) = match (site, capacity, area) {
+            (Some(_), Some(c), _) => (Some(c), "; places from its capacity tag".to_string()),
+            (Some(site), None, Some(a)) => {
+                let places = (a / feature::SHELTER_M2_PER_PERSON).floor().max(1.0);
+                (
+                    Some(places),
+                    format!(
+                        "; {}: {a:.0} m² / {} m² a person (Sphere Handbook 2018) = {places:.0} places",
+                        site.tag(),
+                        feature::SHELTER_M2_PER_PERSON
+                    ),
+                )
+            }
+            (Some(site), None, None) => (
+                Some(site.default_capacity()),
+                format!(
+                    "; {}: no area, {} places (ASSUMPTION)",
+                    site.tag(),
+                    site.default_capacity()
+                ),
+            ),
+            (None, c, _) => (c, String::new()),
+        };
         facilities.push(Facility {
             id: FacilityId(id),
             name,
@@ -502,7 +548,7 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
             needs: Vec::new(),
             battery_h: Hours(battery_h),
         });
-        facility_source.push(format!("osm {element} {}", f.id));
+        facility_source.push(format!("osm {element} {}{rule}", f.id));
         let e = by_kind.entry(kind).or_default();
         e.0.push(id);
         e.1.push((*x, *y));
@@ -516,7 +562,7 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
             .get(&kind)
             .and_then(|(ids, idx)| idx.nearest(x, y).map(|i| FacilityId(ids[i])))
     };
-    for (f, (_, (x, y))) in facilities.iter_mut().zip(&fac) {
+    for (f, (_, (x, y), _)) in facilities.iter_mut().zip(&fac) {
         if matches!(f.kind, FacilityKind::WaterPlant | FacilityKind::TelecomSite) {
             f.needs = nearest_facility(FacilityKind::Substation, *x, *y)
                 .into_iter()
@@ -540,7 +586,7 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
         type Place<'a> = (&'a read::RawFeature, (f64, f64), PlaceKind, Option<u32>);
         let place_list: Vec<Place> = placed
             .iter()
-            .filter_map(|(f, xy)| match f.feature {
+            .filter_map(|(f, xy, _)| match f.feature {
                 Feature::Place { kind, population } => Some((*f, *xy, kind, population)),
                 Feature::Facility { .. } => None,
             })

@@ -10,6 +10,7 @@ mod hindcast;
 mod hostile;
 mod model;
 mod osm;
+mod plan_init;
 mod stress;
 mod viewer;
 mod zhangye;

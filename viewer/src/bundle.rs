@@ -8,7 +8,8 @@
 //!   `plume`, `shaking`), `map-onset`, `map-onset-24h`, `map-onset-72h`,
 //!   `map-end` (over the footprints, a fire's as it stood at that hour) —
 //!   each as `.svg` and `.png` — then `report.html`, `zones.geojson` (with
-//!   each footprint's value and class per zone), `roads.geojson`,
+//!   each footprint's value and class per zone), `zone-areas.geojson` (the
+//!   same zones as Voronoi areas), `roads.geojson`,
 //!   `facilities.geojson`, `hazards.geojson` (when there are footprints) and
 //!   `zones.csv`;
 //! - [`stress`] (`qilian stress`, `qilian merge`): `chart-targets`,
@@ -123,6 +124,13 @@ pub fn run(
     let pairs: Vec<(&Footprint, &HazardLayer)> = footprints.iter().zip(&layers).collect();
     geojson::add_zone_hazards(&mut layers_geo.zones, &run.scenario, &pairs);
     files.push(("zones.geojson".into(), geojson::to_bytes(&layers_geo.zones)));
+    files.push((
+        "zone-areas.geojson".into(),
+        geojson::to_bytes(&geojson::zone_areas(
+            &run.scenario.region,
+            &layers_geo.zones,
+        )),
+    ));
     files.push(("roads.geojson".into(), geojson::to_bytes(&layers_geo.roads)));
     files.push((
         "facilities.geojson".into(),

@@ -7,6 +7,10 @@
 //! over a district of tens of kilometres). Without an origin they stay local
 //! metres, and the collection says so in its `qilian.crs` member.
 //!
+//! Zones go two ways: as points at their node (`zones.geojson`) and as
+//! areas, the Voronoi cells of their nodes clipped to the convex hull of the
+//! region's nodes, with the same properties ([`zone_areas`]).
+//!
 //! Hazard footprints go two ways: `hazards.geojson` holds one MultiPolygon
 //! per footprint and class (flood-depth bands, fire arrival isochrones, AEGL
 //! zones, PGA bands; cells merged as on the maps), and each zone carries the
@@ -17,6 +21,7 @@
 
 use crate::maps::{HazardLayer, class_rects};
 use crate::replay::{Durations, state_at};
+use crate::voronoi;
 use qilian_engine::scenario::{GeoOrigin, Region};
 use qilian_engine::{NodeId, RunResult, Scenario, Service};
 use qilian_evaluator::Summary;
@@ -274,6 +279,68 @@ pub fn zone_risk(scenario: &Scenario, risks: &[(Service, f64, Vec<ZoneRisk>)]) -
         json!({ "scenario": scenario.name, "plan": scenario.plan.name, "deadlines": deadlines }),
         features,
     )
+}
+
+/// The zones as areas: each zone's Voronoi cell about its node (the places
+/// nearer that node than any other zone's), clipped to the convex hull of
+/// the region's nodes ([`crate::voronoi::clip_area`]), with the same
+/// properties as the points in `zones` (the collection from [`of_run`],
+/// after [`add_zone_hazards`]). Zones at the same node share one cell; a
+/// zone whose node is unknown has a null geometry. Near-linear in the
+/// number of zones (Delaunay triangulation by `spade`).
+pub fn zone_areas(region: &Region, zones: &Value) -> Value {
+    let p = Project::of(region);
+    let nodes: Vec<(f64, f64)> = region.nodes.iter().map(|n| (n.x, n.y)).collect();
+    let clip = voronoi::clip_area(&nodes);
+    let sites: Vec<(f64, f64)> = region
+        .zones
+        .iter()
+        .map(|z| {
+            p.nodes
+                .get(&z.node)
+                .copied()
+                .unwrap_or((f64::NAN, f64::NAN))
+        })
+        .collect();
+    let cells = voronoi::cells(&sites, &clip);
+    let points = zones.get("features").and_then(Value::as_array);
+    let features = cells
+        .iter()
+        .enumerate()
+        .map(|(k, cell)| {
+            let properties = points
+                .and_then(|f| f.get(k))
+                .and_then(|f| f.get("properties"))
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let coords = match cell {
+                Some(ring) => {
+                    let mut r: Vec<Value> = ring.iter().map(|&(x, y)| p.xy(x, y)).collect();
+                    r.push(r[0].clone());
+                    json!([r])
+                }
+                None => Value::Null,
+            };
+            feature(
+                json!({ "type": "Polygon", "coordinates": coords }),
+                properties,
+            )
+        })
+        .collect();
+    let mut meta = zones
+        .get("qilian")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    meta.remove("crs");
+    meta.insert(
+        "areas".into(),
+        json!(
+            "Voronoi cells of the zone nodes, clipped to the convex hull of the region's nodes; zones at one node share a cell"
+        ),
+    );
+    collection("zone_areas", &p, Value::Object(meta), features)
 }
 
 /// Hazard footprints are polygonised with at most this many cells a side.

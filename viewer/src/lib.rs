@@ -33,6 +33,7 @@ pub mod geojson;
 pub mod maps;
 pub mod replay;
 pub mod report;
+pub mod voronoi;
 
 pub use csv::{write_replicates_csv, write_series_csv};
 pub use figure::{DrawError, Figure};

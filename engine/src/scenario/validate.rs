@@ -258,8 +258,8 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
         for d in &p.depots {
             if !nodes.contains(&d.node) {
                 rep.add(format!(
-                    "depot {}: node refers to missing node {}",
-                    d.id.0, d.node.0
+                    "depot {} ({}): node refers to missing node {}",
+                    d.id.0, d.name, d.node.0
                 ));
             }
         }

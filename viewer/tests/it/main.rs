@@ -135,6 +135,7 @@ fn a_run_gives_valid_charts_maps_report_geojson_and_csv() {
         "map-end.png",
         "report.html",
         "zones.geojson",
+        "zone-areas.geojson",
         "roads.geojson",
         "facilities.geojson",
         "zones.csv",
@@ -233,6 +234,68 @@ fn a_run_gives_valid_charts_maps_report_geojson_and_csv() {
         "{lon} {lat}"
     );
     assert!(zones["qilian"]["kpis"].is_object());
+}
+
+/// `zone-areas.geojson`: one Polygon per zone with the point's properties;
+/// in WGS84 (an affine image of the region's metres, so areas keep their
+/// ratios) the cells of distinct nodes add up to the hull of the region's
+/// nodes, and each holds its zone's point.
+#[test]
+fn zone_areas_tile_the_region_and_hold_their_zone() {
+    use qilian_viewer::geojson::to_wgs84;
+    use qilian_viewer::voronoi::{area, contains, convex_hull};
+    let (run, summary) = demo_run();
+    let files = bundle::run(run, summary, &[]).expect("renders");
+    let get = |n: &str| -> serde_json::Value {
+        serde_json::from_slice(&files.iter().find(|f| f.0 == n).unwrap().1).unwrap()
+    };
+    let (points, areas) = (get("zones.geojson"), get("zone-areas.geojson"));
+    let (pf, af) = (
+        points["features"].as_array().unwrap(),
+        areas["features"].as_array().unwrap(),
+    );
+    assert_eq!(pf.len(), run.scenario.region.zones.len());
+    assert_eq!(af.len(), pf.len());
+    let xy = |v: &serde_json::Value| (v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+    let mut seen = std::collections::BTreeSet::new();
+    let mut total = 0.0;
+    for (p, a) in pf.iter().zip(af) {
+        assert_eq!(p["properties"], a["properties"]);
+        assert_eq!(a["geometry"]["type"], "Polygon");
+        let ring: Vec<(f64, f64)> = a["geometry"]["coordinates"][0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(xy)
+            .collect();
+        assert_eq!(ring.first(), ring.last(), "closed ring");
+        let ring = &ring[..ring.len() - 1];
+        let at = xy(&p["geometry"]["coordinates"]);
+        assert!(
+            contains(ring, at, 1e-6),
+            "zone {} lies outside its area",
+            p["properties"]["id"]
+        );
+        if seen.insert(format!("{at:?}")) {
+            total += area(ring);
+        }
+    }
+    let origin = run.scenario.region.origin.unwrap();
+    let nodes: Vec<(f64, f64)> = run
+        .scenario
+        .region
+        .nodes
+        .iter()
+        .map(|n| {
+            let [lon, lat] = to_wgs84(origin, n.x, n.y);
+            (lon, lat)
+        })
+        .collect();
+    let hull = area(&convex_hull(&nodes));
+    assert!(
+        (total - hull).abs() <= 1e-4 * hull,
+        "areas add up to {total} deg², the hull is {hull} deg²"
+    );
 }
 
 #[test]
