@@ -27,6 +27,7 @@ use qilian_evaluator::Summary;
 use qilian_evaluator::curves::{Curves, ZoneRisk, fan, zone_risk};
 use qilian_evaluator::stress::{Comparison, ReplicateRow, StressReport};
 use qilian_hazardlib::footprint::{Footprint, FootprintKind};
+use qilian_i18n::Lang;
 
 /// Output files: name and bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -40,10 +41,13 @@ fn push(files: &mut Files, f: &Figure) {
 /// Onset, onset + 24 h, onset + 72 h and the end (from the start when
 /// nothing was disrupted), each within the horizon.
 pub fn key_hours(summary: &Summary) -> Vec<(&'static str, f64, String)> {
+    use qilian_i18n::text;
+    // Inside a bundle the captions follow its language (English otherwise).
+    let l = crate::figure::lang();
     let end = summary.horizon_h;
     let (on, what) = match summary.onset_h {
-        Some(h) => (h, "onset"),
-        None => (0.0, "start"),
+        Some(h) => (h, text(l, "chart.onset")),
+        None => (0.0, text(l, "chart.start")),
     };
     vec![
         ("map-onset", on.min(end), what.to_string()),
@@ -57,7 +61,7 @@ pub fn key_hours(summary: &Summary) -> Vec<(&'static str, f64, String)> {
             (on + 72.0).min(end),
             format!("{what} + 72 h"),
         ),
-        ("map-end", end, "end".to_string()),
+        ("map-end", end, text(l, "chart.end").to_string()),
     ]
 }
 
@@ -76,13 +80,23 @@ fn footprint_title(f: &Footprint, end_h: f64) -> String {
     format!("Hazard {} — {what}", f.hazard)
 }
 
-/// The files of one run. `footprints` (from
+/// The files of one run, `report.html` in `lang`. `footprints` (from
 /// `qilian_models::hazard::footprint`) get a map each and are drawn under
 /// every map at a key hour.
 pub fn run(
     run: &RunResult,
     summary: &Summary,
     footprints: &[Footprint],
+    lang: Lang,
+) -> Result<Files, DrawError> {
+    crate::figure::in_lang(lang, || run_in(run, summary, footprints, lang))
+}
+
+fn run_in(
+    run: &RunResult,
+    summary: &Summary,
+    footprints: &[Footprint],
+    lang: Lang,
 ) -> Result<Files, DrawError> {
     let mut chart_figs = vec![charts::restoration(run, summary)?];
     if let Some(f) = charts::evacuation(run) {
@@ -118,7 +132,7 @@ pub fn run(
     }
     files.push((
         "report.html".into(),
-        report::run_report(run, summary, &chart_figs, &hazard_figs, &map_figs).into_bytes(),
+        report::run_report(lang, run, summary, &chart_figs, &hazard_figs, &map_figs).into_bytes(),
     ));
     let mut layers_geo = geojson::of_run(run, summary);
     let pairs: Vec<(&Footprint, &HazardLayer)> = footprints.iter().zip(&layers).collect();
@@ -169,12 +183,22 @@ pub fn risks(r: &StressReport, rows: &[ReplicateRow]) -> Vec<(Service, f64, Vec<
         .collect()
 }
 
-/// The files of a stress run (whole or merged). Maps need the region, so
+/// The files of a stress run (whole or merged), `report.html` in `lang`. Maps need the region, so
 /// they are drawn only when `scenario` is given.
 pub fn stress(
     scenario: Option<&Scenario>,
     r: &StressReport,
     rows: &[ReplicateRow],
+    lang: Lang,
+) -> Result<Files, DrawError> {
+    crate::figure::in_lang(lang, || stress_in(scenario, r, rows, lang))
+}
+
+fn stress_in(
+    scenario: Option<&Scenario>,
+    r: &StressReport,
+    rows: &[ReplicateRow],
+    lang: Lang,
 ) -> Result<Files, DrawError> {
     let horizon_h = rows
         .iter()
@@ -203,7 +227,7 @@ pub fn stress(
     }
     files.push((
         "report.html".into(),
-        report::stress_report(r, &figs).into_bytes(),
+        report::stress_report(lang, r, &figs).into_bytes(),
     ));
     let mut fan_csv = Vec::new();
     csv::write_fan_csv(&mut fan_csv, &f).map_err(io)?;
@@ -220,13 +244,14 @@ pub fn stress(
     Ok(files)
 }
 
-/// The files of a plan comparison.
+/// The files of a plan comparison, `report.html` in `lang`.
 pub fn compare(
     c: &Comparison,
     rows_a: &[ReplicateRow],
     rows_b: &[ReplicateRow],
     horizon_h: f64,
     version: &str,
+    lang: Lang,
 ) -> Result<Files, DrawError> {
     let figs = vec![
         charts::compare(c)?,
@@ -249,7 +274,7 @@ pub fn compare(
     }
     files.push((
         "report.html".into(),
-        report::compare_report(c, &figs, version).into_bytes(),
+        report::compare_report(lang, c, &figs, version).into_bytes(),
     ));
     Ok(files)
 }

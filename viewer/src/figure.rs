@@ -72,6 +72,7 @@ pub(crate) fn render(name: &str, title: &str, d: &impl Draw) -> Result<Figure, D
         d.draw(&root).map_err(|e| err(e.to_string()))?;
         root.present().map_err(|e| err(e.to_string()))?;
     }
+    let svg = fonts::outline_svg_text(&svg);
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
@@ -93,6 +94,26 @@ pub(crate) fn render(name: &str, title: &str, d: &impl Draw) -> Result<Figure, D
         svg,
         png,
     })
+}
+
+thread_local! {
+    /// The language of figure text drawn on this thread (English unless a
+    /// bundle says otherwise with [`in_lang`]).
+    static LANG: std::cell::Cell<qilian_i18n::Lang> = const { std::cell::Cell::new(qilian_i18n::Lang::En) };
+}
+
+/// The language figures drawn now speak.
+pub(crate) fn lang() -> qilian_i18n::Lang {
+    LANG.with(|l| l.get())
+}
+
+/// Run `f` with figure text in `l` (titles, axes, legends of the charts
+/// it draws on this thread), then restore the previous language.
+pub(crate) fn in_lang<T>(l: qilian_i18n::Lang, f: impl FnOnce() -> T) -> T {
+    let before = LANG.with(|c| c.replace(l));
+    let out = f();
+    LANG.with(|c| c.set(before));
+    out
 }
 
 /// Text style of `size` pixels in the embedded font.
