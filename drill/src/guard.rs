@@ -1,7 +1,8 @@
 //! The server's connection guard: a cap on open connections, with a clear
 //! `503` to the ones over it, and an idle timeout that closes a connection
 //! on which nothing was read or written for a while (an idle or stalled
-//! client, or one that never finishes its headers).
+//! client). The header timeout ([`Limits::header`]) is kept by hyper, which
+//! serves each connection ([`crate::server::serve_on`]).
 //!
 //! At the cap, a new connection does not simply lose to the ones already
 //! open: the connection idle the longest, if it has been idle at least
@@ -9,8 +10,10 @@
 //! connections cannot lock a real client out. Only when every open
 //! connection is busy is the new one refused.
 //!
-//! Limits: a slow client that sends a byte just inside every timeout keeps
-//! its connection (until it is the idlest at the cap).
+//! Limits: a client that reads an answer (an event stream) slowly but
+//! steadily keeps its connection until it is the idlest at the cap; one
+//! that drips its headers is closed by the header timeout, however often
+//! it sends a byte.
 
 use futures_util::task::AtomicWaker;
 use std::collections::BTreeMap;
@@ -36,6 +39,10 @@ pub struct Limits {
     /// At the cap, the connection idle the longest is closed to make room
     /// for a new one if it has been idle at least this long.
     pub evict_after: Duration,
+    /// A request's headers must arrive whole within this long of the
+    /// server starting to wait for them (also the longest a kept-alive
+    /// connection waits between requests); else the connection is closed.
+    pub header: Duration,
 }
 
 impl Default for Limits {
@@ -44,12 +51,15 @@ impl Default for Limits {
     /// descriptors), 30 s idle (the SSE stream's keep-alive comes every
     /// 15 s), eviction of a connection idle 2 s when a new one finds the cap
     /// reached (a console polls or streams far more often than that while
-    /// in use).
+    /// in use), 10 s for a request's headers (a browser sends them in one
+    /// packet of a few hundred bytes; 10 s leaves room for a poor mobile
+    /// link and is a third of hyper's own default of 30 s).
     fn default() -> Limits {
         Limits {
             max_connections: 512,
             idle: Duration::from_secs(30),
             evict_after: Duration::from_secs(2),
+            header: Duration::from_secs(10),
         }
     }
 }
