@@ -25,7 +25,8 @@
 //! latest orders. Connections are capped and
 //! closed when idle or slow to send a request's headers
 //! ([`crate::guard::Limits`]: 512 connections, 30 s idle, 10 s for the
-//! headers; at the cap the idlest connection makes room, else `503`).
+//! headers; at the cap a connection that has made no authenticated request,
+//! else the idlest, makes room, else `503`).
 
 // Helpers answer with the error response itself; it is built once per
 // failed request, so boxing it would buy nothing.
@@ -548,6 +549,8 @@ pub async fn serve_on(
     limits: Limits,
 ) -> Result<(), DrillError> {
     use axum::serve::Listener as _;
+    use hyper::body::Incoming;
+    use hyper::service::Service as _;
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
     let mut listener = Guarded::new(listener, limits);
@@ -557,8 +560,26 @@ pub async fn serve_on(
         .header_read_timeout(limits.header);
     loop {
         let (io, _) = listener.accept().await;
-        let conn =
-            http.serve_connection(TokioIo::new(io), TowerToHyperService::new(router.clone()));
+        // An authenticated API request marks its connection (see
+        // `guard::Guarded`: at the cap, unmarked ones make room first).
+        let served = io.served();
+        let inner = TowerToHyperService::new(router.clone());
+        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            let api = req.uri().path().starts_with("/api/");
+            let answer = inner.call(req);
+            let served = served.clone();
+            async move {
+                let r = answer.await;
+                if let Ok(r) = &r
+                    && api
+                    && r.status() != StatusCode::UNAUTHORIZED
+                {
+                    served.mark();
+                }
+                r
+            }
+        });
+        let conn = http.serve_connection(TokioIo::new(io), service);
         // A connection's end (closed, timed out, reset) concerns only it.
         tokio::spawn(async move {
             let _ = conn.await;

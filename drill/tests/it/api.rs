@@ -560,9 +560,10 @@ async fn order_ids_are_per_team_and_orders_are_rate_limited() {
     assert_eq!(s, StatusCode::ACCEPTED);
 }
 
-/// Over the connection cap a client gets a clear 503 at once; idle
-/// connections are closed after the idle timeout, and then a real client
-/// gets in.
+/// Over the connection cap, when every open connection is a console (it
+/// has made an authenticated request) and none has been idle long, a client
+/// gets a clear 503 at once; idle connections are closed after the idle
+/// timeout, and then a real client gets in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
     use qilian_drill::guard::Limits;
@@ -589,15 +590,21 @@ async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
         let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
         String::from_utf8_lossy(&out).into_owned()
     };
-    // Four idle connections, one of them stalled mid-headers.
+    // Four consoles, each with one answered request on a kept-alive
+    // connection.
     let mut idle = Vec::new();
+    let keep = format!(
+        "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\r\n",
+        f.team(1)
+    );
     for _ in 0..4 {
-        idle.push(TcpStream::connect(addr).await.unwrap());
+        let mut c = TcpStream::connect(addr).await.unwrap();
+        c.write_all(keep.as_bytes()).await.unwrap();
+        let mut buf = [0u8; 64];
+        let n = c.read(&mut buf).await.unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+        idle.push(c);
     }
-    idle[0]
-        .write_all(b"GET /api/map HTTP/1.1\r\nHost: x\r\n")
-        .await
-        .unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let over = read_all(TcpStream::connect(addr).await.unwrap()).await;
     assert!(over.starts_with("HTTP/1.1 503"), "{over}");
@@ -837,4 +844,78 @@ async fn truth_is_bounded_and_pages_with_since() {
         assert_eq!(s, StatusCode::BAD_REQUEST, "{q}: {body}");
         assert!(body.contains("bad query"), "{body}");
     }
+}
+
+/// A flood that keeps opening fresh connections (none of them idle long
+/// enough to be the idlest to evict) does not lock a real client out
+/// either, nor close a console's kept-alive connection: connections that
+/// never carried an authenticated API request make room first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_client_gets_in_past_a_flood_that_keeps_reconnecting() {
+    use qilian_drill::guard::Limits;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    let f = fixture("guard-churn", 1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 8,
+        idle: Duration::from_secs(60),
+        // Nothing is idle this long: eviction by idleness never applies.
+        evict_after: Duration::from_secs(60),
+        ..Limits::default()
+    };
+    tokio::spawn(qilian_drill::server::serve_on(
+        listener,
+        f.app.clone(),
+        limits,
+    ));
+    let keep = format!(
+        "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\r\n",
+        f.team(1)
+    );
+    let close = keep.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
+    // A console, connected before the flood.
+    let mut console = TcpStream::connect(addr).await.unwrap();
+    let mut buf = vec![0u8; 1 << 16];
+    console.write_all(keep.as_bytes()).await.unwrap();
+    let n = console.read(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    // The flood: a fresh connection every 5 ms, the latest 16 kept open.
+    let flood = tokio::spawn(async move {
+        let mut open = std::collections::VecDeque::new();
+        let end = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < end {
+            if let Ok(s) = TcpStream::connect(addr).await {
+                open.push_back(s);
+            }
+            if open.len() > 16 {
+                open.pop_front();
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for round in 0..5 {
+        let mut c = TcpStream::connect(addr).await.unwrap();
+        c.write_all(close.as_bytes()).await.unwrap();
+        let mut got = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), c.read_to_end(&mut got)).await;
+        let got = String::from_utf8_lossy(&got);
+        assert!(
+            got.starts_with("HTTP/1.1 200"),
+            "round {round}: {}",
+            &got[..got.len().min(200)]
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The console's kept-alive connection is still open.
+    console.write_all(keep.as_bytes()).await.unwrap();
+    let n = tokio::time::timeout(Duration::from_secs(5), console.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "{n} bytes");
+    flood.await.unwrap();
 }
