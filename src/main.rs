@@ -204,6 +204,10 @@ enum DrillCommand {
         /// new one.
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(0..=86_400))]
         evict_after_s: u64,
+        /// Seconds a client has to send a request's headers (and the longest
+        /// a kept-alive connection waits for its next request).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+        header_timeout_s: u64,
     },
     /// Write the after-action review (reveals the seed).
     Review {
@@ -659,11 +663,13 @@ fn drill(command: DrillCommand) -> Result<(), Failure> {
             max_connections,
             idle_timeout_s,
             evict_after_s,
+            header_timeout_s,
         } => {
             let limits = qilian_drill::guard::Limits {
                 max_connections: max_connections as usize,
                 idle: std::time::Duration::from_secs(idle_timeout_s),
                 evict_after: std::time::Duration::from_secs(evict_after_s),
+                header: std::time::Duration::from_secs(header_timeout_s),
             };
             qilian_drill::server::serve(&dir, addr, limits).map_err(fail)
         }

@@ -1,16 +1,23 @@
 //! The server's connection guard: a cap on open connections, with a clear
 //! `503` to the ones over it, and an idle timeout that closes a connection
 //! on which nothing was read or written for a while (an idle or stalled
-//! client, or one that never finishes its headers).
+//! client). The header timeout ([`Limits::header`]) is kept by hyper, which
+//! serves each connection ([`crate::server::serve_on`]).
 //!
 //! At the cap, a new connection does not simply lose to the ones already
-//! open: the connection idle the longest, if it has been idle at least
-//! [`Limits::evict_after`], is closed to make room, so a flood of idle
-//! connections cannot lock a real client out. Only when every open
-//! connection is busy is the new one refused.
+//! open: the oldest connection that has not carried an authenticated API
+//! request is closed to make room (a console sends one as soon as it
+//! connects; a flood of idle or half-sent connections never does), else the
+//! connection idle the longest, if it has been idle at least
+//! [`Limits::evict_after`]. So a flood of connections cannot lock a real
+//! client out, however fast it reconnects. Only when every open connection
+//! is a busy console is the new one refused.
 //!
-//! Limits: a slow client that sends a byte just inside every timeout keeps
-//! its connection (until it is the idlest at the cap).
+//! Limits: a client that reads an answer (an event stream) slowly but
+//! steadily keeps its connection until it is the idlest at the cap; one
+//! that drips its headers is closed by the header timeout, however often
+//! it sends a byte. Connections opened with a valid token are not told
+//! apart from consoles: someone holding a token could fill the cap.
 
 use futures_util::task::AtomicWaker;
 use std::collections::BTreeMap;
@@ -33,9 +40,14 @@ pub struct Limits {
     pub max_connections: usize,
     /// A connection with no bytes read or written for this long is closed.
     pub idle: Duration,
-    /// At the cap, the connection idle the longest is closed to make room
-    /// for a new one if it has been idle at least this long.
+    /// At the cap, when every open connection has carried an authenticated
+    /// API request, the one idle the longest is closed to make room for a
+    /// new one if it has been idle at least this long.
     pub evict_after: Duration,
+    /// A request's headers must arrive whole within this long of the
+    /// server starting to wait for them (also the longest a kept-alive
+    /// connection waits between requests); else the connection is closed.
+    pub header: Duration,
 }
 
 impl Default for Limits {
@@ -44,12 +56,15 @@ impl Default for Limits {
     /// descriptors), 30 s idle (the SSE stream's keep-alive comes every
     /// 15 s), eviction of a connection idle 2 s when a new one finds the cap
     /// reached (a console polls or streams far more often than that while
-    /// in use).
+    /// in use), 10 s for a request's headers (a browser sends them in one
+    /// packet of a few hundred bytes; 10 s leaves room for a poor mobile
+    /// link and is a third of hyper's own default of 30 s).
     fn default() -> Limits {
         Limits {
             max_connections: 512,
             idle: Duration::from_secs(30),
             evict_after: Duration::from_secs(2),
+            header: Duration::from_secs(10),
         }
     }
 }
@@ -61,6 +76,8 @@ struct Shared {
     /// written.
     last_ms: AtomicU64,
     evicted: AtomicBool,
+    /// Whether an authenticated API request came over it.
+    served: AtomicBool,
     waker: AtomicWaker,
 }
 
@@ -92,16 +109,26 @@ impl Guarded {
         }
     }
 
-    /// Ask the connection idle the longest to close, if it has been idle
-    /// for [`Limits::evict_after`]. Whether one was asked.
-    fn evict_idlest(&self) -> bool {
+    /// Ask one connection to close to make room: the oldest that has not
+    /// yet carried an authenticated API request (a console sends its first
+    /// one as soon as it connects; a flood never does), else the one idle
+    /// the longest if it has been idle for [`Limits::evict_after`]. Whether
+    /// one was asked.
+    fn evict_one(&self) -> bool {
         let now = self.start.elapsed().as_millis() as u64;
         let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        let idlest = open
-            .conns
-            .values()
-            .filter(|c| !c.evicted.load(Ordering::Relaxed))
-            .min_by_key(|c| c.last_ms.load(Ordering::Relaxed));
+        let live = || {
+            open.conns
+                .values()
+                .filter(|c| !c.evicted.load(Ordering::Relaxed))
+        };
+        // By accept order: the first is the oldest.
+        if let Some(c) = live().find(|c| !c.served.load(Ordering::Relaxed)) {
+            c.evicted.store(true, Ordering::Relaxed);
+            c.waker.wake();
+            return true;
+        }
+        let idlest = live().min_by_key(|c| c.last_ms.load(Ordering::Relaxed));
         match idlest {
             Some(c)
                 if now.saturating_sub(c.last_ms.load(Ordering::Relaxed))
@@ -119,6 +146,7 @@ impl Guarded {
         let shared = Arc::new(Shared {
             last_ms: AtomicU64::new(self.start.elapsed().as_millis() as u64),
             evicted: AtomicBool::new(false),
+            served: AtomicBool::new(false),
             waker: AtomicWaker::new(),
         });
         let id = {
@@ -167,7 +195,7 @@ impl axum::serve::Listener for Guarded {
                 }
             };
             let mut permit = self.permits.clone().try_acquire_owned().ok();
-            if permit.is_none() && self.evict_idlest() {
+            if permit.is_none() && self.evict_one() {
                 // The evicted connection gives its place back once its
                 // task sees the request, within milliseconds.
                 let wait = self.permits.clone().acquire_owned();
@@ -210,7 +238,24 @@ pub struct GuardedStream {
     open: Arc<Mutex<Open>>,
 }
 
+/// Marks a connection as carrying authenticated API requests: at the cap,
+/// connections without the mark make room first.
+#[derive(Clone)]
+pub struct Served(Arc<Shared>);
+
+impl Served {
+    /// An authenticated API request came over the connection.
+    pub fn mark(&self) {
+        self.0.served.store(true, Ordering::Relaxed);
+    }
+}
+
 impl GuardedStream {
+    /// The handle that marks this connection as served.
+    pub fn served(&self) -> Served {
+        Served(self.shared.clone())
+    }
+
     fn active(&mut self) {
         let now = Instant::now();
         self.timer.as_mut().reset(now + self.idle);

@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `GET /api/map` | any | the region's geometry and the plan's depots |
 //! | `GET /api/state` | any | a player: its team's view; the controller: the clock and teams |
-//! | `GET /api/truth` | controller | every team's truth journal, crews and orders |
+//! | `GET /api/truth` | controller | every team's truth journal (latest [`crate::session::TRUTH_EVENTS`], or from `?since=N`), crews and latest orders |
 //! | `GET /api/teams/{n}/state` | controller | team `n`'s view |
 //! | `POST /api/orders` | player | an [`Order`]; `202 {"order_id": …}` |
 //! | `POST /api/control` | controller | a [`Control`] |
@@ -20,9 +20,13 @@
 //! not know is refused (`400`, naming it). Each team may post
 //! [`ORDER_BURST`] orders at once and [`ORDER_RATE`] a second after that
 //! (`429` beyond). A team's `/api/state` lists its latest
-//! [`crate::session::VIEW_ORDERS`] orders. Connections are capped and
-//! closed when idle ([`crate::guard::Limits`]: 512, 30 s; at the cap the
-//! idlest connection makes room, else `503`).
+//! [`crate::session::VIEW_ORDERS`] orders; `/api/truth` each team's latest
+//! [`crate::session::TRUTH_EVENTS`] truth events (`?since=N` pages from event `N` on) and
+//! latest orders. Connections are capped and
+//! closed when idle or slow to send a request's headers
+//! ([`crate::guard::Limits`]: 512 connections, 30 s idle, 10 s for the
+//! headers; at the cap a connection that has made no authenticated request,
+//! else the idlest, makes room, else `503`).
 
 // Helpers answer with the error response itself; it is built once per
 // failed request, so boxing it would buy nothing.
@@ -35,6 +39,7 @@ use crate::seal::{Tokens, read_json};
 use crate::session::{Order, Rejected, Session};
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -268,11 +273,28 @@ async fn state(State(app): State<Shared>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn truth(State(app): State<Shared>, headers: HeaderMap) -> Response {
+/// `/api/truth`'s query: each team's truth events from number `since` on.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TruthQuery {
+    since: Option<usize>,
+}
+
+async fn truth(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    q: Result<Query<TruthQuery>, QueryRejection>,
+) -> Response {
     if let Err(r) = controller(&app, &headers) {
         return r;
     }
-    ok_json(app.lock().truth())
+    match q {
+        Ok(Query(q)) => ok_json(app.lock().truth_page(q.since)),
+        Err(e) => error(
+            StatusCode::BAD_REQUEST,
+            format!("bad query: {}", e.body_text()),
+        ),
+    }
 }
 
 async fn team_state(
@@ -511,13 +533,56 @@ pub fn serve(dir: &Path, addr: SocketAddr, limits: Limits) -> Result<(), DrillEr
 }
 
 /// Serve `app` on `listener` under `limits` (connection cap, idle
-/// timeout; see [`crate::guard`]) until the listener fails.
+/// timeout, see [`crate::guard`]; header timeout) until the task is
+/// dropped.
+///
+/// Each connection is served by hyper's HTTP/1 server with a timer, so its
+/// `header_read_timeout` applies: a request's headers must arrive whole
+/// within [`Limits::header`] of hyper starting to read them (which it does
+/// as soon as the connection opens, and again after each answer), else the
+/// connection is closed. `axum::serve` sets no timer, and without one hyper
+/// does not time headers at all: a client dripping a header a byte a second
+/// kept its connection for ever.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     app: Arc<App>,
     limits: Limits,
 ) -> Result<(), DrillError> {
-    axum::serve(Guarded::new(listener, limits), router(app))
-        .await
-        .map_err(|e| DrillError::Other(format!("server: {e}")))
+    use axum::serve::Listener as _;
+    use hyper::body::Incoming;
+    use hyper::service::Service as _;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let mut listener = Guarded::new(listener, limits);
+    let router = router(app);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header);
+    loop {
+        let (io, _) = listener.accept().await;
+        // An authenticated API request marks its connection (see
+        // `guard::Guarded`: at the cap, unmarked ones make room first).
+        let served = io.served();
+        let inner = TowerToHyperService::new(router.clone());
+        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            let api = req.uri().path().starts_with("/api/");
+            let answer = inner.call(req);
+            let served = served.clone();
+            async move {
+                let r = answer.await;
+                if let Ok(r) = &r
+                    && api
+                    && r.status() != StatusCode::UNAUTHORIZED
+                {
+                    served.mark();
+                }
+                r
+            }
+        });
+        let conn = http.serve_connection(TokioIo::new(io), service);
+        // A connection's end (closed, timed out, reset) concerns only it.
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
 }

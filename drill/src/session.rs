@@ -35,6 +35,15 @@ pub use crate::order::{MUTUAL_AID_DELAY_H, Order};
 /// `orders_total`), so order spam cannot grow `/api/state` without bound.
 pub const VIEW_ORDERS: usize = 200;
 
+/// The controller's view (`/api/truth`) lists at most this many truth
+/// events of each team (with `events_from` and `events_total`; older ones
+/// page in with `?since=`) and its latest [`VIEW_ORDERS`] orders (with
+/// `orders_total`), so order or event spam cannot grow one response
+/// without bound. ASSUMPTION: a team's truth in the stock drill templates
+/// is a few hundred events over the whole horizon, and an event is about
+/// 150 bytes of JSON, so 2,000 keeps a team's page near 300 KB.
+pub const TRUTH_EVENTS: usize = 2_000;
+
 /// An accepted order.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OrderRecord {
@@ -167,9 +176,12 @@ impl Session {
             injects: Vec::new(),
             journal: None,
         };
-        let (journal, entries) = DrillJournal::open(&dir.join("journal.jsonl"))?;
-        for e in entries {
-            s.replay(e)?;
+        let path = dir.join("journal.jsonl");
+        let (journal, entries) = DrillJournal::open(&path)?;
+        for (k, e) in entries.into_iter().enumerate() {
+            s.replay(e).map_err(|e| {
+                DrillError::Bad(format!("{}: entry {}: {e}", path.display(), k + 1))
+            })?;
         }
         // A resumed drill waits for the controller.
         s.running = false;
@@ -185,7 +197,7 @@ impl Session {
         }
         if self.now() != at {
             return Err(DrillError::Bad(format!(
-                "journal entry at {at} s does not match a tick (reached {} s)",
+                "at_s {at} is not on a tick (the replay reached {} s)",
                 self.now()
             )));
         }
@@ -196,9 +208,9 @@ impl Session {
                 order,
                 ..
             } => {
-                let inject = self.check_order(team, &order).map_err(|r| {
-                    DrillError::Bad(format!("journal: order {order_id}: {}", r.message))
-                })?;
+                let inject = self
+                    .check_order(team, &order)
+                    .map_err(|r| DrillError::Bad(format!("order {order_id}: {}", r.message)))?;
                 self.apply_order(team, order_id, order, inject);
             }
             Entry::Inject { inject, .. } => {
@@ -691,19 +703,40 @@ impl Session {
     }
 
     /// The controller's view: the clock, the realised hazards and injects,
-    /// controller injects, and each team's truth, reports and orders.
+    /// controller injects, and each team's truth, reports and orders; the
+    /// latest [`TRUTH_EVENTS`] truth events of each team
+    /// ([`Session::truth_page`] pages through older ones).
     pub fn truth(&self) -> Value {
+        self.truth_page(None)
+    }
+
+    /// [`Session::truth`] with each team's truth events from number `since`
+    /// on (0 is the first; at most [`TRUTH_EVENTS`] of them), or the latest
+    /// [`TRUTH_EVENTS`] when `since` is `None`. Each team says which it
+    /// lists: `events_from` (the number of the first listed) and
+    /// `events_total`; its orders are the latest [`VIEW_ORDERS`], with
+    /// `orders_total`.
+    pub fn truth_page(&self, since: Option<usize>) -> Value {
         let teams: Vec<Value> = self
             .teams
             .iter()
             .map(|t| {
+                let events = &t.sim.world().resource::<Journal>().events;
+                let total = events.len();
+                let from = since
+                    .unwrap_or(total.saturating_sub(TRUTH_EVENTS))
+                    .min(total);
+                let to = total.min(from.saturating_add(TRUTH_EVENTS));
                 json!({
                     "team": t.n,
-                    "events": t.sim.world().resource::<Journal>().events,
+                    "events": &events[from..to],
+                    "events_from": from,
+                    "events_total": total,
                     "reports": t.reports.len(),
                     "report_sources": count_sources(&t.reports),
                     "crews": self.crews_json(t),
-                    "orders": t.orders,
+                    "orders": &t.orders[t.orders.len().saturating_sub(VIEW_ORDERS)..],
+                    "orders_total": t.orders.len(),
                 })
             })
             .collect();

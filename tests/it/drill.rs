@@ -294,6 +294,8 @@ fn drill_bad_input_exits_2() {
         ("--max-connections", "0"),
         ("--idle-timeout-s", "0"),
         ("--evict-after-s", "soon"),
+        ("--header-timeout-s", "0"),
+        ("--header-timeout-s", "ten"),
     ] {
         let o = qilian(&work, &["drill", "serve", "nowhere", flag, value]);
         assert_eq!(o.status.code(), Some(2), "{flag} {value}: {:?}", text(&o));

@@ -560,9 +560,10 @@ async fn order_ids_are_per_team_and_orders_are_rate_limited() {
     assert_eq!(s, StatusCode::ACCEPTED);
 }
 
-/// Over the connection cap a client gets a clear 503 at once; idle
-/// connections are closed after the idle timeout, and then a real client
-/// gets in.
+/// Over the connection cap, when every open connection is a console (it
+/// has made an authenticated request) and none has been idle long, a client
+/// gets a clear 503 at once; idle connections are closed after the idle
+/// timeout, and then a real client gets in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
     use qilian_drill::guard::Limits;
@@ -577,6 +578,7 @@ async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
         idle: Duration::from_millis(500),
         // Nobody here is idle that long: the cap refuses.
         evict_after: Duration::from_secs(60),
+        ..Limits::default()
     };
     tokio::spawn(qilian_drill::server::serve_on(
         listener,
@@ -588,15 +590,21 @@ async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
         let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
         String::from_utf8_lossy(&out).into_owned()
     };
-    // Four idle connections, one of them stalled mid-headers.
+    // Four consoles, each with one answered request on a kept-alive
+    // connection.
     let mut idle = Vec::new();
+    let keep = format!(
+        "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\r\n",
+        f.team(1)
+    );
     for _ in 0..4 {
-        idle.push(TcpStream::connect(addr).await.unwrap());
+        let mut c = TcpStream::connect(addr).await.unwrap();
+        c.write_all(keep.as_bytes()).await.unwrap();
+        let mut buf = [0u8; 64];
+        let n = c.read(&mut buf).await.unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+        idle.push(c);
     }
-    idle[0]
-        .write_all(b"GET /api/map HTTP/1.1\r\nHost: x\r\n")
-        .await
-        .unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let over = read_all(TcpStream::connect(addr).await.unwrap()).await;
     assert!(over.starts_with("HTTP/1.1 503"), "{over}");
@@ -641,6 +649,7 @@ async fn a_real_client_gets_in_past_a_flood_of_idle_connections() {
         max_connections: 8,
         idle: Duration::from_secs(60),
         evict_after: Duration::from_millis(200),
+        ..Limits::default()
     };
     tokio::spawn(qilian_drill::server::serve_on(
         listener,
@@ -673,4 +682,240 @@ async fn a_real_client_gets_in_past_a_flood_of_idle_connections() {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     drop(flood);
+}
+
+/// Slow-loris: a client that drips its headers a byte at a time, each byte
+/// well inside the idle timeout, is closed once the header timeout has
+/// passed, while a normal client is served at the same time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_dripping_its_headers_is_closed_after_the_header_timeout() {
+    use qilian_drill::guard::Limits;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    let f = fixture("guard-headers", 1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let header = Duration::from_secs(1);
+    let limits = Limits {
+        max_connections: 8,
+        // The drip never leaves a connection idle this long.
+        idle: Duration::from_secs(60),
+        evict_after: Duration::from_secs(60),
+        header,
+    };
+    tokio::spawn(qilian_drill::server::serve_on(
+        listener,
+        f.app.clone(),
+        limits,
+    ));
+    let req = format!(
+        "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        f.team(1)
+    );
+    // A normal client, asking every 300 ms while the drip goes on.
+    let normal = tokio::spawn(async move {
+        let mut answers = Vec::new();
+        for _ in 0..8 {
+            let start = Instant::now();
+            let mut c = TcpStream::connect(addr).await.unwrap();
+            c.write_all(req.as_bytes()).await.unwrap();
+            let mut got = Vec::new();
+            let _ = tokio::time::timeout(Duration::from_secs(5), c.read_to_end(&mut got)).await;
+            let got = String::from_utf8_lossy(&got).into_owned();
+            answers.push((got[..got.len().min(12)].to_string(), start.elapsed()));
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        answers
+    });
+    let mut drip = TcpStream::connect(addr).await.unwrap();
+    let start = Instant::now();
+    drip.write_all(b"GET /api/map HTTP/1.1\r\nHost: x\r\nX-Drip: ")
+        .await
+        .unwrap();
+    let closed_after = loop {
+        if start.elapsed() > Duration::from_secs(6) {
+            break None;
+        }
+        let mut buf = [0u8; 256];
+        match tokio::time::timeout(Duration::from_millis(100), drip.read(&mut buf)).await {
+            // Closed (or reset) by the server.
+            Ok(Ok(0)) | Ok(Err(_)) => break Some(start.elapsed()),
+            Ok(Ok(_)) => {}
+            // Nothing yet: one more byte of the header.
+            Err(_) => {
+                if drip.write_all(b"a").await.is_err() {
+                    break Some(start.elapsed());
+                }
+            }
+        }
+    };
+    let closed_after = closed_after.expect("the dripping client was still connected after 6 s");
+    assert!(
+        closed_after >= header && closed_after < header + Duration::from_millis(1500),
+        "closed after {closed_after:?} (header timeout {header:?})"
+    );
+    for (got, took) in normal.await.unwrap() {
+        assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+        assert!(
+            took < Duration::from_secs(1),
+            "a normal request took {took:?}"
+        );
+    }
+}
+
+/// `/api/truth` does not grow without bound with order spam: each team
+/// lists its latest orders and truth events, and `?since=` pages through
+/// the older events.
+#[tokio::test]
+async fn truth_is_bounded_and_pages_with_since() {
+    use qilian_drill::session::{TRUTH_EVENTS, VIEW_ORDERS};
+    let f = fixture("api-truth-bound", 1);
+    let c = f.tokens.controller.clone();
+    // Close and reopen a road by order, again and again (straight into the
+    // session: the HTTP rate limit is tested elsewhere); each change is a
+    // truth event.
+    let mut posted = 0u64;
+    for _ in 0..40 {
+        {
+            let mut s = f.app.session.lock().unwrap();
+            if s.truth_events(1).len() > TRUTH_EVENTS + 50 {
+                break;
+            }
+            for _ in 0..60 {
+                s.order(1, Order::CloseRoad { edge: 423 }).unwrap();
+                s.order(1, Order::ReopenRoad { edge: 423 }).unwrap();
+                posted += 2;
+            }
+            s.advance(1);
+        }
+    }
+    let (events, total) = {
+        let s = f.app.session.lock().unwrap();
+        let e = s.truth_events(1);
+        (serde_json::to_value(e).unwrap(), e.len())
+    };
+    assert!(total > TRUTH_EVENTS, "only {total} truth events");
+    let page = |q: &'static str| {
+        let f = &f;
+        let c = c.clone();
+        async move {
+            let (s, body) = f.call("GET", &format!("/api/truth{q}"), Some(&c), "").await;
+            assert_eq!(s, StatusCode::OK, "{q}: {body}");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            v["teams"][0].clone()
+        }
+    };
+    // The latest events and orders, saying which.
+    let t = page("").await;
+    assert_eq!(t["events_total"], total);
+    assert_eq!(t["events_from"], total - TRUTH_EVENTS);
+    assert_eq!(
+        t["events"].as_array().unwrap()[..],
+        events.as_array().unwrap()[total - TRUTH_EVENTS..]
+    );
+    assert_eq!(t["orders_total"], posted);
+    let orders = t["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), VIEW_ORDERS);
+    assert_eq!(orders.last().unwrap()["order_id"], posted);
+    // From the first event; from near the end; past the end.
+    let t = page("?since=0").await;
+    assert_eq!(t["events_from"], 0);
+    assert_eq!(
+        t["events"].as_array().unwrap()[..],
+        events.as_array().unwrap()[..TRUTH_EVENTS]
+    );
+    let near = total - 5;
+    let (s, body) = f
+        .call("GET", &format!("/api/truth?since={near}"), Some(&c), "")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["teams"][0]["events"].as_array().unwrap()[..],
+        events.as_array().unwrap()[near..]
+    );
+    let t = page("?since=99999999").await;
+    assert_eq!(t["events_from"], total);
+    assert!(t["events"].as_array().unwrap().is_empty());
+    // A bad or unknown query is refused.
+    for q in ["?since=soon", "?since=-1", "?from=3"] {
+        let (s, body) = f.call("GET", &format!("/api/truth{q}"), Some(&c), "").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{q}: {body}");
+        assert!(body.contains("bad query"), "{body}");
+    }
+}
+
+/// A flood that keeps opening fresh connections (none of them idle long
+/// enough to be the idlest to evict) does not lock a real client out
+/// either, nor close a console's kept-alive connection: connections that
+/// never carried an authenticated API request make room first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_client_gets_in_past_a_flood_that_keeps_reconnecting() {
+    use qilian_drill::guard::Limits;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    let f = fixture("guard-churn", 1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 8,
+        idle: Duration::from_secs(60),
+        // Nothing is idle this long: eviction by idleness never applies.
+        evict_after: Duration::from_secs(60),
+        ..Limits::default()
+    };
+    tokio::spawn(qilian_drill::server::serve_on(
+        listener,
+        f.app.clone(),
+        limits,
+    ));
+    let keep = format!(
+        "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\r\n",
+        f.team(1)
+    );
+    let close = keep.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
+    // A console, connected before the flood.
+    let mut console = TcpStream::connect(addr).await.unwrap();
+    let mut buf = vec![0u8; 1 << 16];
+    console.write_all(keep.as_bytes()).await.unwrap();
+    let n = console.read(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    // The flood: a fresh connection every 5 ms, the latest 16 kept open.
+    let flood = tokio::spawn(async move {
+        let mut open = std::collections::VecDeque::new();
+        let end = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < end {
+            if let Ok(s) = TcpStream::connect(addr).await {
+                open.push_back(s);
+            }
+            if open.len() > 16 {
+                open.pop_front();
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for round in 0..5 {
+        let mut c = TcpStream::connect(addr).await.unwrap();
+        c.write_all(close.as_bytes()).await.unwrap();
+        let mut got = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), c.read_to_end(&mut got)).await;
+        let got = String::from_utf8_lossy(&got);
+        assert!(
+            got.starts_with("HTTP/1.1 200"),
+            "round {round}: {}",
+            &got[..got.len().min(200)]
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The console's kept-alive connection is still open.
+    console.write_all(keep.as_bytes()).await.unwrap();
+    let n = tokio::time::timeout(Duration::from_secs(5), console.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "{n} bytes");
+    flood.await.unwrap();
 }

@@ -301,10 +301,13 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
         rep.add(problem);
     }
     let hr = &p.hazard_response;
-    if !(hr.road_close_depth_m.is_finite() && hr.road_close_depth_m > 0.0) {
+    if !(hr.road_close_depth_m.is_finite()
+        && hr.road_close_depth_m > 0.0
+        && hr.road_close_depth_m <= 20.0)
+    {
         rep.add(format!(
-            "hazard_response: road_close_depth_m must be positive, got {}",
-            hr.road_close_depth_m
+            "hazard_response: road_close_depth_m must be in (0, 20] m, got {}",
+            short(hr.road_close_depth_m)
         ));
     }
     if !(hr.shelter_factor > 0.0 && hr.shelter_factor <= 1.0) {
@@ -313,16 +316,20 @@ pub(super) fn plan(file: &Path, p: &Plan, region: Option<&Region>) -> Vec<Proble
             hr.shelter_factor
         ));
     }
-    if !(hr.fire_task_lead_h.0.is_finite() && hr.fire_task_lead_h.0 >= 0.0) {
+    if !(hr.fire_task_lead_h.0.is_finite()
+        && (0.0..=MAX_HORIZON_H).contains(&hr.fire_task_lead_h.0))
+    {
         rep.add(format!(
-            "hazard_response: fire_task_lead_h must be ≥ 0, got {}",
-            hr.fire_task_lead_h.0
+            "hazard_response: fire_task_lead_h must be in 0…{MAX_HORIZON_H} h, got {}",
+            short(hr.fire_task_lead_h.0)
         ));
     }
-    if !(hr.fire_line_radius_m.is_finite() && hr.fire_line_radius_m >= 0.0) {
+    if !(hr.fire_line_radius_m.is_finite()
+        && (0.0..=MAX_FIRE_LINE_M).contains(&hr.fire_line_radius_m))
+    {
         rep.add(format!(
-            "hazard_response: fire_line_radius_m must be ≥ 0, got {}",
-            hr.fire_line_radius_m
+            "hazard_response: fire_line_radius_m must be in 0…{MAX_FIRE_LINE_M} m, got {}",
+            short(hr.fire_line_radius_m)
         ));
     }
     if let Some(r) = region {
@@ -582,6 +589,38 @@ pub(super) fn scenario(
             Inject::MoveCrew { node, .. } if !r.nodes.iter().any(|n| n.id == *node) => {
                 rep.add(format!("{item}: moves a crew to missing node {}", node.0))
             }
+            Inject::CallAid {
+                count,
+                depot,
+                delay_h,
+                ..
+            } => {
+                if !(1..=MAX_AID_CREWS).contains(count) {
+                    rep.add(format!(
+                        "{item}: CallAid count must be in 1…{MAX_AID_CREWS}, got {count}"
+                    ));
+                }
+                if !(delay_h.0.is_finite() && (0.0..=MAX_HORIZON_H).contains(&delay_h.0)) {
+                    rep.add(format!(
+                        "{item}: CallAid delay_h must be in 0…{MAX_HORIZON_H} h, got {}",
+                        short(delay_h.0)
+                    ));
+                }
+                if !p.depots.iter().any(|d| d.id == *depot) {
+                    rep.add(format!(
+                        "{item}: CallAid refers to missing depot {}",
+                        depot.0
+                    ));
+                }
+            }
+            Inject::Priorities { order } => {
+                let mut seen = BTreeSet::new();
+                if order.is_empty() || !order.iter().all(|w| seen.insert(*w)) {
+                    rep.add(format!(
+                        "{item}: Priorities must list distinct work kinds, at least one"
+                    ));
+                }
+            }
             _ => {}
         }
     }
@@ -803,6 +842,10 @@ fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g
                         "{what}: from_h must increase (got {} after {p})",
                         w.from_h
                     )),
+                    Some(_) if w.from_h > MAX_HYDROGRAPH_H => rep.add(format!(
+                        "{what}: from_h must be in 0…{MAX_HYDROGRAPH_H} h, got {}",
+                        short(w.from_h)
+                    )),
                     _ => {}
                 }
             }
@@ -827,6 +870,14 @@ fn inside(rep: &mut Report, item: &str, layer: &str, grid: Option<&Grid>, x: f64
         ));
     }
 }
+
+/// Crews one `CallAid` inject may call, as the models clamp it (1–99).
+const MAX_AID_CREWS: u32 = 99;
+
+/// The widest fire line a crew holds around its site, m. ASSUMPTION: a
+/// crew's fire line is hundreds of metres; 10 km is far past any, so a
+/// larger number is a typing mistake.
+const MAX_FIRE_LINE_M: f64 = 10_000.0;
 
 /// The largest inflow discharge, m³/s: about three times the Amazon's
 /// highest recorded flow. Larger numbers are typing mistakes, and the flood
@@ -1036,5 +1087,61 @@ mod tests {
             got.contains("inject 3 (at 2 h): refers to missing zone 9"),
             "{got}"
         );
+    }
+
+    /// Numbers of injects, a release's wind periods and the plan's hazard
+    /// response out of range are refused with their range.
+    #[test]
+    fn call_aid_priorities_wind_and_response_ranges_are_checked() {
+        let file: ScenarioFile = ron::from_str(
+            r#"(name: "s", region: "r.ron", horizon_h: 10.0, plan: "p.ron",
+               targets: (cleanup_h: 1.0, power_h: 1.0, water_h: 1.0, telecom_h: 1.0, main_roads_h: 1.0),
+               hazards: [ChemicalLeak((at_h: 0.0, source: Point(0.0, 0.0), rate_kg_s: 1.0,
+                 duration_h: 1.0, chemical: "chlorine", terrain: Rural, wind: [
+                   (from_h: 0.0, speed_m_s: 3.0, from_deg: 90.0, stability: Class(D)),
+                   (from_h: 1e300, speed_m_s: 3.0, from_deg: 90.0, stability: Class(D))]))],
+               injects: [
+                 (at_h: 1.0, event: CallAid(kind: Rescue, count: 0, depot: 1, delay_h: 1.0)),
+                 (at_h: 1.0, event: CallAid(kind: Rescue, count: 4000000000, depot: 9, delay_h: 1e308)),
+                 (at_h: 1.0, event: CallAid(kind: Rescue, count: 5, depot: 1, delay_h: 2.0)),
+                 (at_h: 2.0, event: Priorities(order: [])),
+                 (at_h: 2.0, event: Priorities(order: [Road, Road])),
+               ])"#,
+        )
+        .unwrap();
+        let mut p: Plan =
+            ron::from_str(r#"(name: "p", depots: [(id: 1, name: "d", node: 1)], crews: [])"#)
+                .unwrap();
+        p.hazard_response.road_close_depth_m = 1e9;
+        p.hazard_response.fire_task_lead_h = Hours(1e308);
+        p.hazard_response.fire_line_radius_m = 1e12;
+        let got: Vec<String> = scenario(
+            Path::new("s.ron"),
+            &file,
+            Path::new("r.ron"),
+            &region(),
+            Path::new("p.ron"),
+            &p,
+            &RasterSet::default(),
+        )
+        .into_iter()
+        .map(|p| p.to_string())
+        .collect();
+        let got = got.join("\n");
+        for want in [
+            "s.ron: inject 1 (at 1 h): CallAid count must be in 1…99, got 0",
+            "inject 2 (at 1 h): CallAid count must be in 1…99, got 4000000000",
+            "inject 2 (at 1 h): CallAid delay_h must be in 0…8760 h, got 1e308",
+            "inject 2 (at 1 h): CallAid refers to missing depot 9",
+            "inject 4 (at 2 h): Priorities must list distinct work kinds",
+            "inject 5 (at 2 h): Priorities must list distinct work kinds",
+            "hazard 1 (chemical leak): wind period 2: from_h must be in 0…8760 h, got 1e300",
+            "p.ron: hazard_response: road_close_depth_m must be in (0, 20] m, got 1e9",
+            "hazard_response: fire_task_lead_h must be in 0…8760 h, got 1e308",
+            "hazard_response: fire_line_radius_m must be in 0…10000 m, got 1e12",
+        ] {
+            assert!(got.contains(want), "missing {want:?} in\n{got}");
+        }
+        assert!(!got.contains("inject 3"), "{got}");
     }
 }
