@@ -4,6 +4,7 @@
 //!
 //! | route | who | what |
 //! |---|---|---|
+//! | `GET /strings.json` | anyone | the pages' words in every language, and the drill's default |
 //! | `GET /api/map` | any | the region's geometry and the plan's depots |
 //! | `GET /api/state` | any | a player: its team's view; the controller: the clock and teams |
 //! | `GET /api/truth` | controller | every team's truth journal, crews and orders |
@@ -66,6 +67,21 @@ const CONTROLLER_PAGE: &str = include_str!("pages/controller.html");
 const TEAM_PAGE: &str = include_str!("pages/team.html");
 const INDEX_PAGE: &str = include_str!("pages/index.html");
 const MAP_JS: &str = include_str!("pages/map.js");
+/// The pages' words, `{"default": LANG, "languages": {LANG: {key: message}}}`:
+/// the message catalogue of every language (`qilian_i18n`), and the drill's
+/// default language (the template's `language`; zh-CN when unreadable).
+pub fn strings_json(default: &str) -> String {
+    let default = qilian_i18n::Lang::parse(default).unwrap_or(qilian_i18n::Lang::ZhCn);
+    let langs: Vec<String> = qilian_i18n::Lang::ALL
+        .iter()
+        .map(|l| format!("\"{}\":{}", l.code(), qilian_i18n::catalogue_json(*l)))
+        .collect();
+    format!(
+        "{{\"default\":\"{}\",\"languages\":{{{}}}}}",
+        default.code(),
+        langs.join(",")
+    )
+}
 
 /// Who a token belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +100,8 @@ pub struct App {
     tx: broadcast::Sender<String>,
     /// Per team: order tokens left and when they were counted.
     buckets: Mutex<BTreeMap<u32, (f64, Instant)>>,
+    /// The pages' words ([`strings_json`]).
+    strings: String,
 }
 
 impl App {
@@ -97,7 +115,9 @@ impl App {
             }
         }
         let (tx, _) = broadcast::channel(64);
+        let strings = strings_json(&session.template.template.language);
         Arc::new(App {
+            strings,
             session: Mutex::new(session),
             tokens: map,
             tx,
@@ -243,6 +263,15 @@ fn ok_json(v: Value) -> Response {
     axum::Json(v).into_response()
 }
 
+/// The pages' words: public (the login form needs them), no drill data.
+async fn strings(State(app): State<Shared>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        app.strings.clone(),
+    )
+        .into_response()
+}
+
 async fn map(State(app): State<Shared>, headers: HeaderMap) -> Response {
     if let Err(r) = auth(&app, &headers) {
         return r;
@@ -386,7 +415,7 @@ fn page(html: &'static str) -> Response {
     r.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; font-src 'self'",
         ),
     );
     r
@@ -401,13 +430,17 @@ pub fn router(app: Shared) -> Router {
         .route(
             "/map.js",
             get(|| async {
+                // The catalogue's formatter (`qt`), then the pages' script.
+                static JS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                let js = JS.get_or_init(|| format!("{}\n{MAP_JS}", qilian_i18n::FORMAT_JS));
                 (
                     [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                    MAP_JS,
+                    js.as_str(),
                 )
                     .into_response()
             }),
         )
+        .route("/strings.json", get(strings))
         .route("/api/map", get(map))
         .route("/api/state", get(state))
         .route("/api/truth", get(truth))

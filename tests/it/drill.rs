@@ -269,9 +269,16 @@ fn drill_survives_kill_9_and_reviews() {
     srv.child.kill().unwrap();
     srv.child.wait().unwrap();
 
+    // The drill has not reached its horizon: the review waits unless forced.
     let o = qilian(&work, &["drill", "review", "d"]);
     let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(err.contains("still running") && err.contains("--force"), "{err}");
+    assert!(!dir.join("review.html").exists(), "nothing written");
+    let o = qilian(&work, &["drill", "review", "d", "--force"]);
+    let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
+    assert!(err.contains("warning") && err.contains("seed"), "{err}");
     let html = std::fs::read_to_string(dir.join("review.html")).unwrap();
     assert!(html.contains(seed.trim()), "the review reveals the seed");
     assert!(html.contains("id=\"seal\">matches"));
