@@ -70,7 +70,6 @@ fn default_language() -> String {
     "zh-CN".into()
 }
 
-
 /// One allowed hazard family.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,6 +17,15 @@ pub struct Server {
     pub addr: String,
 }
 
+/// A test that fails midway still stops its server (which would otherwise
+/// outlive the test and hold the test runner's output open).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Start `qilian drill serve DIR --addr 127.0.0.1:0` and read the address
 /// it listens on from its first line.
 pub fn serve(dir: &Path) -> Server {
@@ -273,7 +282,10 @@ fn drill_survives_kill_9_and_reviews() {
     let o = qilian(&work, &["drill", "review", "d"]);
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}{err}");
-    assert!(err.contains("still running") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("still running") && err.contains("--force"),
+        "{err}"
+    );
     assert!(!dir.join("review.html").exists(), "nothing written");
     let o = qilian(&work, &["drill", "review", "d", "--force"]);
     let (out, err) = text(&o);

@@ -109,7 +109,8 @@ fn text_of(d: &Driver, s: &str, css: &str) -> String {
 }
 
 /// Click; the live page may rebuild the element between finding and
-/// clicking it, so a stale element is looked up again (a few times).
+/// clicking it, so a stale or covered element is looked up again (a few
+/// times).
 fn click(d: &Driver, s: &str, css: &str) {
     for _ in 0..10 {
         let e = element(d, s, css);
@@ -118,7 +119,12 @@ fn click(d: &Driver, s: &str, css: &str) {
         if status == 200 {
             return;
         }
-        assert!(text.contains("stale element"), "click {css}: {text}");
+        // A live page may also have drawn the element anew over the one
+        // found (the map redraws when its state changes).
+        assert!(
+            text.contains("stale element") || text.contains("click intercepted"),
+            "click {css}: {text}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!("{css} stayed stale");
@@ -192,7 +198,12 @@ fn run_async(d: &Driver, s: &str, script: &str) -> Value {
 }
 
 fn go(d: &Driver, s: &str, url: &str) {
-    wd(d, "POST", &format!("/session/{s}/url"), json!({ "url": url }));
+    wd(
+        d,
+        "POST",
+        &format!("/session/{s}/url"),
+        json!({ "url": url }),
+    );
 }
 
 /// The page draws its Chinese text with the served CJK font (a font face
@@ -208,8 +219,14 @@ fn assert_cjk_font(d: &Driver, s: &str, page: &str) {
                             check: document.fonts.check('16px QilianCJK', text)}),
            (e) => done({error: String(e)}));",
     );
-    assert!(r["cjk"].as_u64().unwrap_or(0) > 5, "{page}: Chinese text on the page: {r}");
-    assert!(r["faces"].as_u64().unwrap_or(0) >= 1, "{page}: the CJK font loads: {r}");
+    assert!(
+        r["cjk"].as_u64().unwrap_or(0) > 5,
+        "{page}: Chinese text on the page: {r}"
+    );
+    assert!(
+        r["faces"].as_u64().unwrap_or(0) >= 1,
+        "{page}: the CJK font loads: {r}"
+    );
     assert_eq!(r["check"], true, "{page}: every glyph in the CJK font: {r}");
 }
 
@@ -350,12 +367,14 @@ fn a_drill_in_chinese_from_start_to_inject() {
     });
     // The crew list names the crew and its task in words, no ids.
     let crews = text_of(&d, &sp, "#crews");
-    assert!(!crews.contains(&crew.to_string()) || crews.contains("队"), "{crews}");
+    assert!(
+        !crews.contains(&crew.to_string()) || crews.contains("队"),
+        "{crews}"
+    );
 
     // Controller: a facility failure from the inject library (a hospital,
     // destroyed), with the clock running again.
-    let map: Value =
-        serde_json::from_str(&http(&srv.addr, "GET", "/api/map", ctl, "").1).unwrap();
+    let map: Value = serde_json::from_str(&http(&srv.addr, "GET", "/api/map", ctl, "").1).unwrap();
     let truth = http(&srv.addr, "GET", "/api/truth", ctl, "").1;
     let target = map["facilities"]
         .as_array()
@@ -366,7 +385,10 @@ fn a_drill_in_chinese_from_start_to_inject() {
                 && !truth.contains(&format!("\"facility\":{},\"state\":\"Complete\"", f["id"]))
         })
         .expect("a hospital not yet destroyed");
-    let (fac, hospital) = (target["id"].as_u64().unwrap(), target["name"].as_str().unwrap());
+    let (fac, hospital) = (
+        target["id"].as_u64().unwrap(),
+        target["name"].as_str().unwrap(),
+    );
     click(&d, &sc, &format!("#inj-fac option[value=\"{fac}\"]"));
     click(&d, &sc, "#inj-fac-state option[value=\"Complete\"]");
     click(&d, &sc, "#inj-fac-send");
@@ -400,7 +422,8 @@ fn a_drill_in_chinese_from_start_to_inject() {
     click(&d, &sc, "#lang");
     click(&d, &sp, "#lang");
     wait_for("English pages", 30, || {
-        text_of(&d, &sc, "#clock").contains("paused") && text_of(&d, &sp, "#feed").contains("destroyed")
+        text_of(&d, &sc, "#clock").contains("paused")
+            && text_of(&d, &sp, "#feed").contains("destroyed")
     });
     screenshot(&d, &sc, &shots.join("drill-controller-en.png"));
     screenshot(&d, &sp, &shots.join("drill-team-en.png"));

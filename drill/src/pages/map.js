@@ -346,7 +346,10 @@ Q.Map.prototype.draw = function (o) {
     parts.push(`<g data-pick="crew" data-id="${c.id}" class="crew"><title>${Q.esc(Q.crewName(c.id))} · ${Q.esc(Q.status(c.status))}</title>` +
       `<circle cx="${x}" cy="${y}" r="${sel ? r * 1.6 : r}" fill="${free ? "#1565c0" : "#263238"}" stroke="${sel ? "#00bcd4" : "#fff"}" stroke-width="${(sel ? 3 : 1) * Math.max(k, 0.3)}"/></g>`);
   }
-  this.svg.innerHTML = parts.join("");
+  // Only a changed picture replaces the drawing (a live page refreshes
+  // often; unchanged elements stay the ones the user points at).
+  const html = parts.join("");
+  if (html !== this.drawn) { this.svg.innerHTML = html; this.drawn = html; }
 };
 // The legend as HTML (for a box over the map).
 Q.legend = function () {
@@ -386,10 +389,18 @@ Q.filters = function (box, filter, onChange) {
   box.innerHTML = Q.GROUPS.map((g) => `<label class="chip g-${g}"><input type="checkbox" data-g="${g}"${filter.has(g) ? " checked" : ""}> ${Q.esc(Q.tk("group", g))}</label>`).join("");
   box.querySelectorAll("input").forEach((i) => { i.onchange = () => { if (i.checked) filter.add(i.dataset.g); else filter.delete(i.dataset.g); onChange(); }; });
 };
-// A server answer as a sentence.
+// A server answer as a sentence: why by its status (the server's own
+// words name ids; they stay in the message's tooltip).
+Q.REFUSED = { 401: "drill.refused.401", 403: "drill.refused.403", 404: "drill.refused.404", 409: "drill.refused.409", 413: "drill.refused.413", 422: "drill.refused.422", 429: "drill.refused.429", 503: "drill.refused.503" };
 Q.answer = function (r) {
   if (r.status >= 200 && r.status < 300) return Q.t("drill.msg.ok");
-  return Q.t("drill.msg.refused", { why: r.data && r.data.error ? r.data.error : String(r.status) });
+  return Q.t("drill.msg.refused", { why: Q.REFUSED[r.status] ? Q.t(Q.REFUSED[r.status]) : String(r.status) });
+};
+// Show an answer in `el`: the sentence, the server's detail as tooltip.
+Q.say = function (el, r) {
+  el.textContent = Q.answer(r);
+  el.title = r.data && r.data.error ? r.data.error : "";
+  el.dataset.status = r.status;
 };
 Q.live = function (onClock) {
   const es = new EventSource("/api/events?token=" + encodeURIComponent(Q.token));

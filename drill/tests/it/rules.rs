@@ -22,13 +22,16 @@ fn a_zone_no_plan_rule_names_can_be_warned_and_its_people_leave() {
         .expect("the stock plan leaves some zones without a rule")
         .id
         .0;
-    s.order(1, Order::Warn { zone }).expect("any zone can be warned");
+    s.order(1, Order::Warn { zone })
+        .expect("any zone can be warned");
     s.advance(2);
     let people = s
         .truth_events(1)
         .iter()
         .find_map(|e| match e.kind {
-            EventKind::ZoneWarned { zone: z, people, .. } if z.0 == zone => Some(people),
+            EventKind::ZoneWarned {
+                zone: z, people, ..
+            } if z.0 == zone => Some(people),
             _ => None,
         })
         .expect("the warning happened");
@@ -98,5 +101,8 @@ fn targets_due_after_the_horizon_are_not_reached_in_the_drill() {
     let (html, running) = review(&dir, false).expect("a finished drill reviews");
     assert!(running.is_none());
     assert!(html.contains("未在演练时长内达到"));
-    assert!(!html.contains(">未达到 missed"), "nothing is missed in a drill too short to judge it");
+    assert!(
+        !html.contains(">未达到 missed"),
+        "nothing is missed in a drill too short to judge it"
+    );
 }
