@@ -20,7 +20,12 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("viewer");
     g.sample_size(10);
     g.bench_function("demo run: all charts, maps, report, GeoJSON, CSV", |b| {
-        b.iter(|| black_box(qilian_viewer::bundle::run(&run, &summary, &[]).expect("renders")))
+        b.iter(|| {
+            black_box(
+                qilian_viewer::bundle::run(&run, &summary, &[], qilian_i18n::Lang::En)
+                    .expect("renders"),
+            )
+        })
     });
     for name in ["flood", "earthquake", "fire", "chemical"] {
         let path =
@@ -31,7 +36,10 @@ fn bench(c: &mut Criterion) {
         let summary = qilian_evaluator::summarize(&run);
         g.bench_function(format!("{name} run: all files with the footprint"), |b| {
             b.iter(|| {
-                black_box(qilian_viewer::bundle::run(&run, &summary, &footprints).expect("renders"))
+                black_box(
+                    qilian_viewer::bundle::run(&run, &summary, &footprints, qilian_i18n::Lang::En)
+                        .expect("renders"),
+                )
             })
         });
         if name == "chemical" {
@@ -54,7 +62,13 @@ fn bench(c: &mut Criterion) {
     g.bench_function("stress (20 runs): charts, risk maps, report", |b| {
         b.iter(|| {
             black_box(
-                qilian_viewer::bundle::stress(Some(&scenario), &report, &rows).expect("renders"),
+                qilian_viewer::bundle::stress(
+                    Some(&scenario),
+                    &report,
+                    &rows,
+                    qilian_i18n::Lang::En,
+                )
+                .expect("renders"),
             )
         })
     });

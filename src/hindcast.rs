@@ -142,7 +142,10 @@ pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure
             ],
         )
         .with_context(|| format!("writing results to {}", out.display()))?;
-        sayln!("wrote {}", out.display());
+        sayln!(
+            "{}",
+            qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = out.display())
+        );
     }
     Ok(())
 }

@@ -38,6 +38,14 @@ use std::sync::Arc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of reports and messages: zh-CN or en (default: from LC_ALL, LC_MESSAGES or LANG; zh* gives Chinese, anything else English).
+    #[arg(long, global = true, value_parser = parse_lang)]
+    lang: Option<qilian_i18n::Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<qilian_i18n::Lang, String> {
+    s.parse()
+        .map_err(|e: qilian_i18n::UnknownLang| e.to_string())
 }
 
 #[derive(Subcommand)]
@@ -284,6 +292,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    output::set_lang(cli.lang.unwrap_or_else(qilian_i18n::Lang::from_env));
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
@@ -515,11 +524,14 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
         let files = output::render(&run, &summary, &footprints)?;
         output::write_dir(dir, &files)
             .with_context(|| format!("writing results to {}", dir.display()))?;
-        sayln!("wrote {}", dir.display());
+        sayln!(
+            "{}",
+            qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())
+        );
     } else {
         eprintln!(
-            "no files written: add --out DIR for summary.json, timeseries.csv, journal.jsonl, \
-             charts, maps and report.html"
+            "{}",
+            qilian_i18n::text(output::lang(), "cli.no_files_written")
         );
     }
     Ok(())

@@ -8,6 +8,20 @@ use qilian_evaluator::Summary;
 use qilian_hazardlib::footprint::Footprint;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::OnceLock;
+
+static LANG: OnceLock<qilian_i18n::Lang> = OnceLock::new();
+
+/// Set the language of reports and messages (once, from `--lang` or the
+/// environment).
+pub fn set_lang(l: qilian_i18n::Lang) {
+    let _ = LANG.set(l);
+}
+
+/// The language of reports and messages: `--lang`, else the environment's.
+pub fn lang() -> qilian_i18n::Lang {
+    *LANG.get_or_init(qilian_i18n::Lang::from_env)
+}
 
 /// Write to standard output; a closed pipe or another write error stops
 /// further output (the error once on stderr unless it is a closed pipe)
@@ -30,32 +44,53 @@ pub fn say(args: std::fmt::Arguments<'_>) {
 
 /// The run as a table for people.
 pub fn table(s: &Summary) -> String {
+    use qilian_i18n::{t, text};
+    let l = lang();
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{} — seed {}, replicate {}, {} h",
-        s.scenario, s.seed, s.replicate, s.horizon_h
+        "{}",
+        t!(
+            l,
+            "cli.run_header",
+            scenario = s.scenario,
+            seed = s.seed,
+            replicate = s.replicate,
+            horizon = s.horizon_h
+        )
     );
     match s.onset_h {
         Some(h) => {
-            let _ = writeln!(t, "onset at {h:.2} h; deadlines count from it");
+            let _ = writeln!(t, "{}", t!(l, "cli.onset", h = format!("{h:.2}")));
         }
         None => {
-            let _ = writeln!(t, "no disruption");
+            let _ = writeln!(t, "{}", text(l, "cli.no_disruption"));
         }
     }
     let _ = writeln!(
         t,
-        "{:<12} {:>10} {:>10}  result",
-        "target", "deadline", "met at"
+        "{:<12} {:>10} {:>10}  {}",
+        text(l, "report.col.target"),
+        text(l, "report.col.deadline"),
+        text(l, "cli.met_at"),
+        text(l, "report.col.result")
     );
     for r in &s.targets {
         let at = r.met_at_h.map_or("—".to_string(), |h| format!("{h:.1} h"));
-        let verdict = r.verdict.label();
+        let verdict = match r.verdict {
+            qilian_evaluator::Verdict::Met => text(l, "verdict.met"),
+            qilian_evaluator::Verdict::Missed => text(l, "verdict.missed"),
+            qilian_evaluator::Verdict::NotReachedByHorizon => text(l, "verdict.not_reached"),
+        };
+        // English keeps the column names (`main_roads`) scripts look for.
+        let name = match l {
+            qilian_i18n::Lang::En => r.name.clone(),
+            _ => qilian_viewer::report::target_name(l, &r.name),
+        };
         let _ = writeln!(
             t,
             "{:<12} {:>8} h {:>10}  {verdict}",
-            r.name, r.deadline_h, at
+            name, r.deadline_h, at
         );
     }
     if let Some(e) = s.kpis.get("evacuation")
@@ -127,7 +162,12 @@ pub fn render(
         ("timeseries.csv".to_string(), csv),
         ("journal.jsonl".to_string(), journal),
     ];
-    files.extend(qilian_viewer::bundle::run(run, summary, footprints)?);
+    files.extend(qilian_viewer::bundle::run(
+        run,
+        summary,
+        footprints,
+        lang(),
+    )?);
     Ok(files)
 }
 

@@ -157,11 +157,15 @@ pub fn stress(
                     Some(&scenario),
                     &report,
                     &rows,
+                    crate::output::lang(),
                 )?);
             }
         }
         write_dir(&dir, &files).with_context(|| format!("writing {}", dir.display()))?;
-        sayln!("wrote {}", dir.display());
+        sayln!(
+            "{}",
+            qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())
+        );
     }
     Ok(())
 }
@@ -339,9 +343,17 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
         ("stress.json".to_string(), json(&report)?),
         ("replicates.csv".to_string(), csv(&rows)?),
     ];
-    files.extend(qilian_viewer::bundle::stress(None, &report, &rows)?);
+    files.extend(qilian_viewer::bundle::stress(
+        None,
+        &report,
+        &rows,
+        crate::output::lang(),
+    )?);
     write_dir(out, &files).with_context(|| format!("writing {}", out.display()))?;
-    sayln!("wrote {}", out.display());
+    sayln!(
+        "{}",
+        qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = out.display())
+    );
     Ok(())
 }
 
@@ -383,9 +395,13 @@ pub fn compare(
             &rows_b,
             a.1.horizon().hours(),
             qilian_evaluator::VERSION,
+            crate::output::lang(),
         )?);
         write_dir(dir, &files).with_context(|| format!("writing {}", dir.display()))?;
-        sayln!("wrote {}", dir.display());
+        sayln!(
+            "{}",
+            qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())
+        );
     }
     Ok(())
 }

@@ -482,6 +482,32 @@ mod tests {
                 }
             }
         }
+        // The other way: a key that `text(lang, "…")` or `t!(lang, "…"`
+        // names, with a section prefix the catalogue has, exists.
+        let sections: BTreeSet<&str> = keys(Lang::En).filter_map(|k| k.split('.').next()).collect();
+        let mut undefined = BTreeSet::new();
+        for call in ["text(", "t!("] {
+            for (i, _) in text.match_indices(call) {
+                let after = &text[i + call.len()..];
+                let Some(comma) = after.find(',') else {
+                    continue;
+                };
+                let rest = after[comma + 1..].trim_start();
+                let Some(rest) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let Some(end) = rest.find('"') else { continue };
+                let k = &rest[..end];
+                let known_section = k.split('.').next().is_some_and(|s| sections.contains(s));
+                if k.contains('.') && known_section && !has(Lang::En, k) {
+                    undefined.insert(k.to_string());
+                }
+            }
+        }
+        assert!(
+            undefined.is_empty(),
+            "keys the sources use but no catalogue has: {undefined:#?}"
+        );
         let unused: Vec<&str> = keys(Lang::En)
             .map(|k| k.strip_suffix(".one").unwrap_or(k))
             .filter(|k| !text.contains(&format!("\"{k}\"")))

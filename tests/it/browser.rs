@@ -1,7 +1,7 @@
-//! `report.html` in headless Chromium: it loads, logs nothing to the
-//! console, and a screenshot is taken. The report forbids scripts and
-//! fetches by its Content-Security-Policy, so any attempt would show up as a
-//! console error. A negative-control page with a deliberate script error
+//! `report.html` in headless Chromium, in English and in Chinese: it loads,
+//! logs nothing to the console, and a screenshot is taken. The report
+//! forbids fetches and every script but its own inline filter by its
+//! Content-Security-Policy, so any attempt would show up as a console error. A negative-control page with a deliberate script error
 //! proves that console errors are caught.
 //!
 //! Runs when `QILIAN_BROWSER_TESTS=1` (CI sets it after installing
@@ -147,13 +147,29 @@ fn reports_load_in_headless_chromium_without_console_errors() {
         "the deliberate console error was not caught: {:#?}",
         v.console
     );
-    let o = qilian(&dir, &["demo", "--out", "d"]);
+    let o = qilian(&dir, &["demo", "--lang", "en", "--out", "d"]);
     assert!(o.status.success(), "{}", text(&o).1);
     check_page(
         &dir.join("d/report.html"),
         "After-action report",
         &dir,
         "run.png",
+    );
+    // The same report in Chinese: its own text needs the embedded web font,
+    // its figures' text is drawn as outlines. The timeline's filter ran
+    // (it fills in how many events it shows).
+    let o = qilian(&dir, &["demo", "--lang", "zh-CN", "--out", "dz"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    check_page(
+        &dir.join("dz/report.html"),
+        "演练评估报告",
+        &dir,
+        "run-zh.png",
+    );
+    let dom = visit(&dir.join("dz/report.html"), "--dump-dom", &dir).stdout;
+    assert!(
+        dom.contains("<span id=\"tl-n\">") && !dom.contains("<span id=\"tl-n\"></span>"),
+        "the timeline filter did not run"
     );
     let s = super::repo("scenarios/ganzhou-demo.ron");
     let o = qilian(&dir, &["stress", &s, "--runs", "3", "--out", "st"]);
@@ -167,7 +183,7 @@ fn reports_load_in_headless_chromium_without_console_errors() {
     // Keep the screenshots where CI can find them.
     let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
     let _ = std::fs::create_dir_all(&keep);
-    for s in ["run.png", "stress.png"] {
+    for s in ["run.png", "run-zh.png", "stress.png"] {
         let _ = std::fs::copy(dir.join(s), keep.join(s));
     }
     let _ = std::fs::remove_dir_all(dir);

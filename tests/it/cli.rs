@@ -289,3 +289,44 @@ fn out_folders_are_created_and_replaced_whole() {
     assert_eq!(file_names(&dir.join("notes")), ["todo.txt"]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `--lang` picks the report's and the terminal's language; without it the
+/// locale does (`zh*` ⇒ Chinese); an unknown language is a usage error.
+#[test]
+fn lang_chooses_the_report_language_and_defaults_from_the_locale() {
+    let dir = scratch("lang");
+    let o = qilian(&dir, &["demo", "--lang", "zh-CN", "--out", "zh"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("已写入") && out.contains("供电"), "{out}");
+    let html = std::fs::read_to_string(dir.join("zh/report.html")).unwrap();
+    assert!(
+        html.contains("<h2 id=\"life\">生命安全</h2>"),
+        "Chinese life-safety heading"
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_qilian"))
+        .args(["demo", "--out", "env"])
+        .current_dir(&dir)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(dir.join("env/report.html")).unwrap();
+    assert!(
+        html.contains("<html lang=\"zh-CN\">"),
+        "LANG=zh_CN gives Chinese"
+    );
+    let o = qilian(&dir, &["demo", "--out", "en"]);
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(dir.join("en/report.html")).unwrap();
+    assert!(html.contains("Life safety</h2>") && !html.contains("生命安全"));
+    let o = qilian(&dir, &["demo", "--lang", "fr"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unknown language") && err.contains("zh-CN"),
+        "{err}"
+    );
+}

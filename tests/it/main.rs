@@ -18,10 +18,14 @@ use qilian_testkit::Scratch;
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Run the binary with `args` in directory `dir`.
+/// Run the binary with `args` in directory `dir`, in an English locale
+/// (`--lang` overrides it).
 pub fn qilian(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qilian"))
         .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .current_dir(dir)
         .output()
         .expect("binary runs")

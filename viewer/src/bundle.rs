@@ -26,6 +26,7 @@ use qilian_evaluator::Summary;
 use qilian_evaluator::curves::{Curves, ZoneRisk, fan, zone_risk};
 use qilian_evaluator::stress::{Comparison, ReplicateRow, StressReport};
 use qilian_hazardlib::footprint::{Footprint, FootprintKind};
+use qilian_i18n::Lang;
 
 /// Output files: name and bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -75,13 +76,14 @@ fn footprint_title(f: &Footprint, end_h: f64) -> String {
     format!("Hazard {} — {what}", f.hazard)
 }
 
-/// The files of one run. `footprints` (from
+/// The files of one run, `report.html` in `lang`. `footprints` (from
 /// `qilian_models::hazard::footprint`) get a map each and are drawn under
 /// every map at a key hour.
 pub fn run(
     run: &RunResult,
     summary: &Summary,
     footprints: &[Footprint],
+    lang: Lang,
 ) -> Result<Files, DrawError> {
     let mut chart_figs = vec![charts::restoration(run, summary)?];
     if let Some(f) = charts::evacuation(run) {
@@ -117,7 +119,7 @@ pub fn run(
     }
     files.push((
         "report.html".into(),
-        report::run_report(run, summary, &chart_figs, &hazard_figs, &map_figs).into_bytes(),
+        report::run_report(lang, run, summary, &chart_figs, &hazard_figs, &map_figs).into_bytes(),
     ));
     let mut layers_geo = geojson::of_run(run, summary);
     let pairs: Vec<(&Footprint, &HazardLayer)> = footprints.iter().zip(&layers).collect();
@@ -161,12 +163,13 @@ pub fn risks(r: &StressReport, rows: &[ReplicateRow]) -> Vec<(Service, f64, Vec<
         .collect()
 }
 
-/// The files of a stress run (whole or merged). Maps need the region, so
+/// The files of a stress run (whole or merged), `report.html` in `lang`. Maps need the region, so
 /// they are drawn only when `scenario` is given.
 pub fn stress(
     scenario: Option<&Scenario>,
     r: &StressReport,
     rows: &[ReplicateRow],
+    lang: Lang,
 ) -> Result<Files, DrawError> {
     let horizon_h = rows
         .iter()
@@ -195,7 +198,7 @@ pub fn stress(
     }
     files.push((
         "report.html".into(),
-        report::stress_report(r, &figs).into_bytes(),
+        report::stress_report(lang, r, &figs).into_bytes(),
     ));
     let mut fan_csv = Vec::new();
     csv::write_fan_csv(&mut fan_csv, &f).map_err(io)?;
@@ -212,13 +215,14 @@ pub fn stress(
     Ok(files)
 }
 
-/// The files of a plan comparison.
+/// The files of a plan comparison, `report.html` in `lang`.
 pub fn compare(
     c: &Comparison,
     rows_a: &[ReplicateRow],
     rows_b: &[ReplicateRow],
     horizon_h: f64,
     version: &str,
+    lang: Lang,
 ) -> Result<Files, DrawError> {
     let figs = vec![
         charts::compare(c)?,
@@ -241,7 +245,7 @@ pub fn compare(
     }
     files.push((
         "report.html".into(),
-        report::compare_report(c, &figs, version).into_bytes(),
+        report::compare_report(lang, c, &figs, version).into_bytes(),
     ));
     Ok(files)
 }

@@ -72,6 +72,7 @@ pub(crate) fn render(name: &str, title: &str, d: &impl Draw) -> Result<Figure, D
         d.draw(&root).map_err(|e| err(e.to_string()))?;
         root.present().map_err(|e| err(e.to_string()))?;
     }
+    let svg = fonts::outline_svg_text(&svg);
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();

@@ -27,6 +27,7 @@
 pub mod bundle;
 pub mod charts;
 pub mod csv;
+pub mod events;
 mod figure;
 pub mod fonts;
 pub mod geojson;

@@ -1,7 +1,10 @@
-//! `report.html`: one self-contained after-action report. SVG figures are
-//! inlined, the stylesheet is inline, and nothing is fetched from the network
-//! or needs JavaScript, so the file can be mailed, archived and opened
-//! offline.
+//! `report.html`: one self-contained after-action report, in zh-CN or
+//! English (every word from `qilian-i18n`'s catalogue). SVG figures are
+//! inlined (their text drawn as outlines), the stylesheet is inline, and a
+//! page with Chinese text carries the embedded CJK font as a data URI, so
+//! the file can be mailed, archived and opened offline on a machine with no
+//! CJK fonts. The run report's timeline has a small inline script (filter
+//! by kind and by text); without JavaScript every row shows.
 //!
 //! - [`run_report`]: a single run — scenario, plan, targets met or missed,
 //!   charts, maps at key hours, a timeline of key events and the KPIs;
@@ -9,26 +12,38 @@
 //!   times, fan chart, risk maps, KPI percentiles;
 //! - [`compare_report`]: two plans on common random numbers.
 //!
-//! A Content-Security-Policy forbids every fetch and every script, so a
-//! browser reports any attempt as a console error (the end-to-end browser
-//! test fails on those).
+//! A Content-Security-Policy forbids every fetch and every script but the
+//! page's own inline one, so a browser reports any attempt as a console
+//! error (the end-to-end browser test fails on those).
 //!
 //! The figures are rendered by the caller (the same ones it writes as files)
 //! and passed in, in the order they should appear.
 
+use crate::events::{KINDS, Narrator, kind_id, kind_label};
 use crate::figure::{Figure, label};
-use qilian_engine::{EventKind, RunResult, Scenario, SimEvent, SimTime};
-use qilian_evaluator::stress::{Comparison, Diff, StressReport, outcome_label};
+use qilian_engine::RunResult;
+use qilian_evaluator::stress::{Comparison, Diff, StressReport};
 use qilian_evaluator::{Summary, Verdict};
+use qilian_i18n::clock::Clock;
+use qilian_i18n::{Lang, t, text};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Timeline rows shown before the rest are summarised.
-const TIMELINE_ROWS: usize = 250;
+/// Timeline rows shown before the rest are summarised (journal.jsonl has
+/// every event).
+const TIMELINE_ROWS: usize = 5000;
+
+/// The timeline's filter: by kind and by text, hiding hours left empty.
+const FILTER_JS: &str = "(function(){var k=document.getElementById('tl-kind'),q=document.getElementById('tl-q'),n=document.getElementById('tl-n');
+function run(){var kv=k.value,qv=q.value.trim().toLowerCase(),shown=0;
+document.querySelectorAll('#tl tbody').forEach(function(b){var any=0;
+b.querySelectorAll('tr[data-k]').forEach(function(r){var ok=(!kv||r.dataset.k===kv)&&(!qv||r.textContent.toLowerCase().indexOf(qv)>=0);r.hidden=!ok;if(ok){any++;shown++;}});
+b.hidden=!any;});n.textContent=shown;}
+k.addEventListener('change',run);q.addEventListener('input',run);run();})();";
 
 const CSS: &str = "
-body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
+body{font-family:'Qilian Sans','Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:0;color:#222;background:#fafafa}
 header{background:#1f3b57;color:#fff;padding:18px 28px}
 header h1{margin:0 0 6px 0;font-size:24px}
 header p{margin:2px 0;font-size:14px;opacity:.9}
@@ -49,7 +64,35 @@ figcaption{font-size:13px;color:#444;margin-top:4px}
 .grid{display:flex;flex-wrap:wrap;gap:12px}
 .grid figure{max-width:48%}
 footer{font-size:12px;color:#666;padding:12px 28px}
+#tl tbody tr.hour th{background:#1f3b57;color:#fff;text-align:left}
+#tl td.kind{white-space:nowrap;color:#1f3b57}
+.filter{margin:8px 0;font-size:14px}
+.filter input,.filter select{font:inherit;margin-right:12px}
 ";
+
+/// Standard base64 of `bytes`, for a data URI.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Whether text needs the CJK font (any character from U+2E80 on).
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| c >= '\u{2E80}')
+}
 
 /// Escape text for HTML.
 pub fn esc(s: &str) -> String {
@@ -69,17 +112,22 @@ pub fn esc(s: &str) -> String {
 
 struct Page {
     html: String,
+    lang: Lang,
 }
 
+/// Where the page's `@font-face` goes once the whole page is known.
+const FONT_SLOT: &str = "/*qilian-font*/";
+
 impl Page {
-    fn new(title: &str, lines: &[String], nav: &[(&str, &str)]) -> Page {
+    fn new(lang: Lang, title: &str, lines: &[String], nav: &[(&str, &str)]) -> Page {
         let mut html = String::new();
         let _ = write!(
             html,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-             <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n",
+             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; font-src data:; script-src 'unsafe-inline'\">\n\
+             <title>{}</title>\n<style>{FONT_SLOT}{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n",
+            lang.code(),
             esc(title),
             esc(title)
         );
@@ -91,7 +139,7 @@ impl Page {
             let _ = write!(html, "<a href=\"#{id}\">{}</a>", esc(name));
         }
         html.push_str("</nav>\n<main>\n");
-        Page { html }
+        Page { html, lang }
     }
 
     fn h2(&mut self, id: &str, title: &str) {
@@ -144,11 +192,18 @@ impl Page {
     fn finish(mut self, version: &str) -> String {
         let _ = write!(
             self.html,
-            "</main>\n<footer>Qilian {} · self-contained report: figures are inline SVG; \
-             the same figures are written beside it as SVG and PNG.</footer>\n</body>\n</html>\n",
-            esc(version)
+            "</main>\n<footer>{}</footer>\n</body>\n</html>\n",
+            esc(&t!(self.lang, "report.footer", version = version))
         );
-        self.html
+        let font = if has_cjk(&self.html) {
+            format!(
+                "@font-face{{font-family:'Qilian Sans';src:url(data:font/woff2;base64,{}) format('woff2')}}\n",
+                base64(crate::fonts::WOFF2)
+            )
+        } else {
+            String::new()
+        };
+        self.html.replacen(FONT_SLOT, &font, 1)
     }
 }
 
@@ -170,39 +225,71 @@ fn count(v: f64) -> String {
     if v.fract() != 0.0 || v.abs() >= 1e15 {
         return num(v);
     }
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 { format!("-{out}") } else { out }
+    qilian_i18n::count(v)
+}
+
+/// A restoration target's name ("供电", "power").
+pub fn target_name(lang: Lang, name: &str) -> String {
+    let key = match name {
+        "power" => "target.power",
+        "water" => "target.water",
+        "telecom" => "target.telecom",
+        "main_roads" => "target.main_roads",
+        "cleanup" => "target.cleanup",
+        other => return label(other),
+    };
+    text(lang, key).to_string()
+}
+
+/// A casualty cause's name ("地震", "earthquake").
+fn cause_name(lang: Lang, cause: &str) -> String {
+    let key = match cause {
+        "chemical" => "cause.chemical",
+        "earthquake" => "cause.earthquake",
+        "fire" => "cause.fire",
+        "flood" => "cause.flood",
+        "road" => "cause.road",
+        other => return label(other),
+    };
+    text(lang, key).to_string()
+}
+
+/// A life-safety outcome's name (`qilian_evaluator::stress::LIFE_SAFETY`).
+pub fn outcome_name(lang: Lang, name: &str) -> String {
+    let key = match name {
+        "deaths" => "outcome.deaths",
+        "injuries" => "outcome.injuries",
+        "rescued" => "outcome.rescued",
+        "exposed" => "outcome.exposed",
+        "evacuated_50pct_h" => "outcome.evacuated_50pct_h",
+        "evacuated_90pct_h" => "outcome.evacuated_90pct_h",
+        "evacuated_100pct_h" => "outcome.evacuated_100pct_h",
+        other => return other.to_string(),
+    };
+    text(lang, key).to_string()
 }
 
 /// The run's deaths, injuries, trapped and rescued people by cause, and
 /// its evacuation, before anything else in the report.
 fn life_safety_of_run(page: &mut Page, summary: &Summary) {
-    page.h2("life", "Life safety");
+    let l = page.lang;
+    page.h2("life", text(l, "report.life"));
     let Some(c) = summary.kpis.get("casualties") else {
-        page.p(
-            "note",
-            "This run has no casualty model (no population at risk).",
-        );
+        page.p("note", text(l, "report.no_casualty_model"));
         return;
     };
     let n = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(0.0);
     page.p(
         "note",
-        &format!(
-            "{} deaths and {} injuries; {} people trapped, of whom {} were rescued alive, {} died waiting and {} were still trapped at the end.",
-            count(n(c, "deaths")),
-            count(n(c, "injuries")),
-            count(n(c, "trapped")),
-            count(n(c, "rescued")),
-            count(n(c, "died_trapped")),
-            count(n(c, "still_trapped"))
+        &t!(
+            l,
+            "report.life_sentence",
+            deaths = count(n(c, "deaths")),
+            injuries = count(n(c, "injuries")),
+            trapped = count(n(c, "trapped")),
+            rescued = count(n(c, "rescued")),
+            died_trapped = count(n(c, "died_trapped")),
+            still_trapped = count(n(c, "still_trapped"))
         ),
     );
     if let Some(Value::Object(by)) = c.get("by_cause") {
@@ -211,7 +298,7 @@ fn life_safety_of_run(page: &mut Page, summary: &Summary) {
             .filter(|(_, v)| n(v, "affected") > 0.0)
             .map(|(cause, v)| {
                 vec![
-                    ("", label(cause)),
+                    ("", cause_name(l, cause)),
                     ("num", count(n(v, "affected"))),
                     ("num", count(n(v, "deaths"))),
                     ("num", count(n(v, "injuries"))),
@@ -220,10 +307,16 @@ fn life_safety_of_run(page: &mut Page, summary: &Summary) {
             })
             .collect();
         if rows.is_empty() {
-            page.p("note", "Nobody was caught by a hazard.");
+            page.p("note", text(l, "report.nobody_caught"));
         } else {
             page.table(
-                &["cause", "people affected", "deaths", "injuries", "trapped"],
+                &[
+                    text(l, "report.col.cause"),
+                    text(l, "report.col.affected"),
+                    text(l, "outcome.deaths"),
+                    text(l, "outcome.injuries"),
+                    text(l, "report.col.trapped"),
+                ],
                 &rows,
             );
         }
@@ -238,15 +331,16 @@ fn life_safety_of_run(page: &mut Page, summary: &Summary) {
         };
         page.p(
             "note",
-            &format!(
-                "Evacuation: {} people in {} vehicles; {} sheltered, {} exposed; 50 % sheltered after {}, 90 % after {}, everyone after {} (from the first warning).",
-                count(n(e, "people")),
-                count(n(e, "vehicles")),
-                count(n(e, "sheltered")),
-                count(n(e, "exposed")),
-                h("t50_h"),
-                h("t90_h"),
-                h("t100_h")
+            &t!(
+                l,
+                "report.evacuation_sentence",
+                people = count(n(e, "people")),
+                vehicles = count(n(e, "vehicles")),
+                sheltered = count(n(e, "sheltered")),
+                exposed = count(n(e, "exposed")),
+                t50 = h("t50_h"),
+                t90 = h("t90_h"),
+                t100 = h("t100_h")
             ),
         );
     }
@@ -262,203 +356,219 @@ fn kpi_text(v: &Value) -> String {
     }
 }
 
-/// Zone and facility names by id, built once per report (not per event:
-/// with tens of thousands of zones that was most of a report's time).
-type Names<'a> = (BTreeMap<u32, &'a str>, BTreeMap<u32, &'a str>);
-
-fn names(s: &Scenario) -> Names<'_> {
-    (
-        s.region
-            .zones
-            .iter()
-            .map(|z| (z.id.0, z.name.as_str()))
-            .collect(),
-        s.region
-            .facilities
-            .iter()
-            .map(|f| (f.id.0, f.name.as_str()))
-            .collect(),
-    )
+/// The timeline: every event as a sentence at its local time, grouped by
+/// hour and, within an hour, by kind; a filter by kind and by text above it.
+fn timeline(page: &mut Page, run: &RunResult) {
+    let l = page.lang;
+    let mut narrator = Narrator::new(&run.scenario, l);
+    // Hour → rows (kind index, t, kind id, local time, sentence).
+    let mut hours: BTreeMap<u64, Vec<(usize, u64, &'static str, String, String)>> = BTreeMap::new();
+    let mut per_kind = [0usize; KINDS.len()];
+    let mut shown = 0usize;
+    for e in &run.events {
+        let sentence = narrator.sentence(e);
+        if shown >= TIMELINE_ROWS {
+            continue;
+        }
+        shown += 1;
+        let id = kind_id(&e.kind);
+        let ix = KINDS.iter().position(|k| *k == id).unwrap_or(0);
+        per_kind[ix] += 1;
+        hours.entry(e.t_s / 3600).or_default().push((
+            ix,
+            e.t_s,
+            id,
+            narrator.clock().time(e.t_s),
+            sentence,
+        ));
+    }
+    if run.events.is_empty() {
+        page.p("note", text(l, "report.no_events"));
+        return;
+    }
+    let clock: &Clock = narrator.clock();
+    page.html.push_str("<div class=\"filter\">");
+    let _ = write!(
+        page.html,
+        "<label>{} <select id=\"tl-kind\"><option value=\"\">{}</option>",
+        esc(text(l, "report.filter_kind")),
+        esc(text(l, "report.filter_all"))
+    );
+    for (ix, k) in KINDS.iter().enumerate() {
+        if per_kind[ix] > 0 {
+            let _ = write!(
+                page.html,
+                "<option value=\"{k}\">{} ({})</option>",
+                esc(&kind_label(l, k)),
+                per_kind[ix]
+            );
+        }
+    }
+    let _ = write!(
+        page.html,
+        "</select></label><label>{} <input id=\"tl-q\" type=\"search\"></label>{}</div>\n",
+        esc(text(l, "report.filter_text")),
+        t!(
+            l,
+            "report.filter_shown",
+            n = "<span id=\"tl-n\"></span>",
+            total = shown
+        )
+    );
+    page.html.push_str("<table id=\"tl\">\n");
+    for (hour, mut rows) in hours {
+        rows.sort_by_key(|r| (r.0, r.1));
+        let t0 = hour * 3600;
+        let _ = writeln!(
+            page.html,
+            "<tbody><tr class=\"hour\"><th colspan=\"3\">{} {}–{} · {}</th></tr>",
+            esc(&clock.day(l, t0)),
+            clock.time(t0),
+            clock.time(t0 + 3600),
+            esc(&t!(l, "report.events_count", n = rows.len()))
+        );
+        for (_, _, id, time, sentence) in rows {
+            let _ = writeln!(
+                page.html,
+                "<tr data-k=\"{id}\"><td class=\"num\">{time}</td><td class=\"kind\">{}</td><td>{}</td></tr>",
+                esc(&kind_label(l, id)),
+                esc(&sentence)
+            );
+        }
+        page.html.push_str("</tbody>\n");
+    }
+    page.html.push_str("</table>\n");
+    if run.events.len() > shown {
+        page.p(
+            "note",
+            &t!(l, "report.more_events", n = run.events.len() - shown),
+        );
+    }
+    let _ = writeln!(page.html, "<script>{FILTER_JS}</script>");
 }
 
-/// A sentence for a key event, or `None` for crew chatter (dispatch,
-/// arrival, return: those are in the Gantt chart and the journal). Event
-/// kinds this viewer does not know yet are shown by their journal name.
-fn describe(e: &SimEvent, (zones, facs): &Names) -> Option<String> {
-    let zone = |z: u32| format!("{} (zone {z})", zones.get(&z).copied().unwrap_or("?"));
-    let fac = |f: u32| format!("{} (facility {f})", facs.get(&f).copied().unwrap_or("?"));
-    Some(match &e.kind {
-        EventKind::FacilityDamaged { facility, state } => {
-            format!("{} damaged: {state:?}", fac(facility.0))
-        }
-        EventKind::FacilityRepaired { facility } => format!("{} repaired", fac(facility.0)),
-        EventKind::EdgeClosed { edge, reason } => format!("road link {} closed: {reason}", edge.0),
-        EventKind::EdgeDamaged { edge, reason } => {
-            format!(
-                "road link {} damaged, open at reduced speed: {reason}",
-                edge.0
-            )
-        }
-        EventKind::EdgeOpened { edge } => format!("road link {} open", edge.0),
-        EventKind::ZoneContaminated { zone: z, reason } => {
-            format!("{} needs cleanup: {reason}", zone(z.0))
-        }
-        EventKind::ZoneCleaned { zone: z } => format!("{} cleaned up", zone(z.0)),
-        EventKind::MutualAidArrived {
-            crew_kind, count, ..
-        } => format!("mutual aid arrived: {count} {} crew(s)", crew_kind.name()),
-        EventKind::BatteryDepleted { facility } => {
-            format!("{} battery depleted", fac(facility.0))
-        }
-        EventKind::ServiceLost { zone: z, service } => {
-            format!("{} lost {}", zone(z.0), service.name())
-        }
-        EventKind::ServiceRestored { zone: z, service } => {
-            format!("{} has {} back", zone(z.0), service.name())
-        }
-        EventKind::TaskCreated { .. }
-        | EventKind::CrewDispatched { .. }
-        | EventKind::CrewRerouted { .. }
-        | EventKind::CrewArrived { .. }
-        | EventKind::TaskFinished { .. }
-        | EventKind::CrewStopped { .. }
-        | EventKind::CrewReturned { .. } => return None,
-        // Kinds without a sentence yet (evacuation, hazards) show by their
-        // journal name and fields.
-        other => {
-            let v = serde_json::to_value(other).ok()?;
-            let kind = v.get("kind").and_then(Value::as_str).unwrap_or("event");
-            let rest: Vec<String> = v
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(k, _)| *k != "kind")
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect();
-            format!("{kind}: {}", rest.join(", "))
-        }
-    })
-}
-
-/// The report of one run. `charts`, `hazard_maps` (one per hazard
-/// footprint; the section is left out when there are none) and `maps` are
-/// shown in order; `maps` are laid out two by two.
+/// The report of one run, in `lang`. `charts`, `hazard_maps` (one per
+/// hazard footprint; the section is left out when there are none) and
+/// `maps` are shown in order; `maps` are laid out two by two.
 pub fn run_report(
+    lang: Lang,
     run: &RunResult,
     summary: &Summary,
     charts: &[Figure],
     hazard_maps: &[Figure],
     maps: &[Figure],
 ) -> String {
+    let l = lang;
     let s = &run.scenario;
-    let lines = vec![
-        format!("Plan: {}", s.plan.name),
-        format!(
-            "Region: {} — {} zones, {} facilities, {} road links",
-            s.region.name,
-            s.region.zones.len(),
-            s.region.facilities.len(),
-            s.region.edges.len()
+    let clock = Clock::new(s.file.start.as_deref());
+    let mut lines = vec![
+        t!(l, "report.plan", plan = s.plan.name),
+        t!(
+            l,
+            "report.region",
+            region = s.region.name,
+            zones = s.region.zones.len(),
+            facilities = s.region.facilities.len(),
+            links = s.region.edges.len()
         ),
-        format!(
-            "Seed {}, replicate {}, {} h simulated at {} s ticks; onset {}",
-            run.seed,
-            run.replicate,
-            summary.horizon_h,
-            s.tick_s(),
-            summary
-                .onset_h
-                .map_or("— (no disruption)".into(), |h| format!("at {h:.2} h"))
-        ),
-        format!("Scenario SHA-256 {}", summary.scenario_sha256),
     ];
+    if clock.has_date() {
+        lines.push(t!(l, "report.start", start = clock.full(l, 0)));
+    }
+    lines.extend([
+        t!(
+            l,
+            "report.seed",
+            seed = run.seed,
+            replicate = run.replicate,
+            horizon = summary.horizon_h,
+            tick = s.tick_s(),
+            onset = summary
+                .onset_h
+                .map_or(text(l, "report.no_onset").to_string(), |h| {
+                    let t_s = (h * 3600.0).round() as u64;
+                    t!(
+                        l,
+                        "report.onset_at",
+                        h = format!("{h:.2}"),
+                        time = clock.datetime(l, t_s)
+                    )
+                })
+        ),
+        t!(l, "report.sha", sha = summary.scenario_sha256),
+    ]);
     let mut nav = vec![
-        ("life", "Life safety"),
-        ("targets", "Targets"),
-        ("charts", "Charts"),
+        ("life", text(l, "report.life")),
+        ("targets", text(l, "report.targets")),
+        ("charts", text(l, "report.charts")),
     ];
     if !hazard_maps.is_empty() {
-        nav.push(("hazards", "Hazards"));
+        nav.push(("hazards", text(l, "report.hazards")));
     }
-    nav.extend([("maps", "Maps"), ("timeline", "Timeline"), ("kpis", "KPIs")]);
-    let mut page = Page::new(&format!("After-action report: {}", s.name), &lines, &nav);
+    nav.extend([
+        ("maps", text(l, "report.maps")),
+        ("timeline", text(l, "report.timeline")),
+        ("kpis", text(l, "report.kpis")),
+    ]);
+    let mut page = Page::new(l, &t!(l, "report.run_title", name = s.name), &lines, &nav);
     life_safety_of_run(&mut page, summary);
-    page.h2("targets", "Targets");
+    page.h2("targets", text(l, "report.targets"));
     let met = summary.targets.iter().filter(|t| t.met).count();
     page.p(
         "note",
-        &format!(
-            "{met} of {} targets met. Deadlines count from the onset (the first hazard or inject); a target is met at the exact time from which its measure stays at or above {} until the horizon; one not met by the horizon whose deadline lies past it is not reached by the horizon, not missed.",
-            summary.targets.len(),
-            summary.targets.first().map_or(1.0, |t| t.fraction)
+        &t!(
+            l,
+            "report.targets_note",
+            met = met,
+            n = summary.targets.len(),
+            fraction = summary.targets.first().map_or(1.0, |t| t.fraction)
         ),
     );
     let rows: Vec<Vec<(&str, String)>> = summary
         .targets
         .iter()
-        .map(|t| {
+        .map(|tg| {
             vec![
-                ("", label(&t.name)),
-                ("num", format!("{} h", t.deadline_h)),
-                ("num", hours(t.met_at_h)),
-                match t.verdict {
-                    Verdict::Met => ("met", "met".to_string()),
-                    Verdict::Missed => ("missed", "MISSED".to_string()),
-                    Verdict::NotReachedByHorizon => ("", "not reached by the horizon".to_string()),
+                ("", target_name(l, &tg.name)),
+                ("num", format!("{} h", tg.deadline_h)),
+                ("num", hours(tg.met_at_h)),
+                match tg.verdict {
+                    Verdict::Met => ("met", text(l, "verdict.met").to_string()),
+                    Verdict::Missed => ("missed", text(l, "verdict.missed").to_string()),
+                    Verdict::NotReachedByHorizon => {
+                        ("", text(l, "verdict.not_reached").to_string())
+                    }
                 },
             ]
         })
         .collect();
     page.table(
-        &["target", "deadline", "met at (after onset)", "result"],
+        &[
+            text(l, "report.col.target"),
+            text(l, "report.col.deadline"),
+            text(l, "report.col.met_at"),
+            text(l, "report.col.result"),
+        ],
         &rows,
     );
-    page.h2("charts", "Charts");
+    page.h2("charts", text(l, "report.charts"));
     for f in charts {
         page.figure(f);
     }
     if !charts.iter().any(|f| f.name == "chart-evacuation") {
-        page.p(
-            "note",
-            "No evacuation in this run: the evacuation curve is not drawn.",
-        );
+        page.p("note", text(l, "report.no_evacuation"));
     }
     if !hazard_maps.is_empty() {
-        page.h2("hazards", "Hazard footprints");
+        page.h2("hazards", text(l, "report.hazard_footprints"));
         for f in hazard_maps {
             page.figure(f);
         }
     }
-    page.h2("maps", "Maps at key hours");
+    page.h2("maps", text(l, "report.maps_at_key_hours"));
     page.grid(&maps.iter().collect::<Vec<_>>());
-    page.h2("timeline", "Timeline of key events");
-    let names = names(s);
-    let key: Vec<(u64, String)> = run
-        .events
-        .iter()
-        .filter_map(|e| Some((e.t_s, describe(e, &names)?)))
-        .collect();
-    let rows: Vec<Vec<(&str, String)>> = key
-        .iter()
-        .take(TIMELINE_ROWS)
-        .map(|(t, d)| {
-            vec![
-                ("num", format!("{:.2} h", SimTime(*t).hours())),
-                ("", d.clone()),
-            ]
-        })
-        .collect();
-    page.table(&["time", "event"], &rows);
-    if key.len() > TIMELINE_ROWS {
-        page.p(
-            "note",
-            &format!(
-                "… and {} more key events; every event is in journal.jsonl.",
-                key.len() - TIMELINE_ROWS
-            ),
-        );
-    }
-    page.h2("kpis", "KPIs");
+    page.h2("timeline", text(l, "report.timeline"));
+    timeline(&mut page, run);
+    page.h2("kpis", text(l, "report.kpis"));
     let rows: Vec<Vec<(&str, String)>> = qilian_evaluator::kpi_leaves(&summary.kpis)
         .into_iter()
         .map(|(k, v)| (k, kpi_text(v)))
@@ -466,36 +576,41 @@ pub fn run_report(
         .into_iter()
         .map(|(k, v)| vec![("", k), ("num", v)])
         .collect();
-    page.table(&["KPI", "value"], &rows);
+    page.table(
+        &[text(l, "report.col.kpi"), text(l, "report.col.value")],
+        &rows,
+    );
     page.finish(&summary.version)
 }
 
-/// The report of a stress run: figures are the P(met) bars, the fan chart
-/// and the risk maps, in order.
-pub fn stress_report(r: &StressReport, figures: &[Figure]) -> String {
+/// The report of a stress run, in `lang`: figures are the P(met) bars, the
+/// fan chart and the risk maps, in order.
+pub fn stress_report(lang: Lang, r: &StressReport, figures: &[Figure]) -> String {
+    let l = lang;
     let m = &r.meta;
     let lines = vec![
-        format!("Plan: {}", m.plan),
-        format!("{} replicates, seed {}", m.runs, m.seed),
-        format!("Scenario SHA-256 {}", m.scenario_sha256),
+        t!(l, "report.plan", plan = m.plan),
+        t!(l, "report.replicates", runs = m.runs, seed = m.seed),
+        t!(l, "report.sha", sha = m.scenario_sha256),
     ];
     let mut page = Page::new(
-        &format!("Stress test: {}", m.scenario),
+        l,
+        &t!(l, "report.stress_title", name = m.scenario),
         &lines,
         &[
-            ("life", "Life safety"),
-            ("targets", "Targets"),
-            ("figures", "Charts and maps"),
-            ("kpis", "KPIs"),
+            ("life", text(l, "report.life")),
+            ("targets", text(l, "report.targets")),
+            ("figures", text(l, "report.charts_and_maps")),
+            ("kpis", text(l, "report.kpis")),
         ],
     );
-    page.h2("life", "Life safety");
+    page.h2("life", text(l, "report.life"));
     let rows: Vec<Vec<(&str, String)>> = r
         .life_safety
         .iter()
         .map(|o| {
             vec![
-                ("", outcome_label(&o.name).to_string()),
+                ("", outcome_name(l, &o.name)),
                 ("num", o.mean.map_or("—".into(), num)),
                 (
                     "num",
@@ -508,59 +623,57 @@ pub fn stress_report(r: &StressReport, figures: &[Figure]) -> String {
             ]
         })
         .collect();
-    page.p(
-        "note",
-        &format!(
-            "Per run, over {} replicates; evacuation times in hours after the first warning, over the runs that had an evacuation.",
-            m.runs
-        ),
-    );
+    page.p("note", &t!(l, "report.stress_life_note", runs = m.runs));
     page.table(
-        &["outcome", "mean", "95 % interval", "P10", "P50", "P90"],
+        &[
+            text(l, "report.col.outcome"),
+            text(l, "report.col.mean"),
+            text(l, "report.col.ci95"),
+            "P10",
+            "P50",
+            "P90",
+        ],
         &rows,
     );
-    page.h2("targets", "Chance of meeting each target");
+    page.h2("targets", text(l, "report.chance_of_targets"));
     let rows: Vec<Vec<(&str, String)>> = r
         .targets
         .iter()
-        .map(|t| {
+        .map(|tg| {
             vec![
-                ("", label(&t.name)),
-                ("num", format!("{} h", t.deadline_h)),
-                ("num", format!("{:.3}", t.p_met)),
+                ("", target_name(l, &tg.name)),
+                ("num", format!("{} h", tg.deadline_h)),
+                ("num", format!("{:.3}", tg.p_met)),
                 (
                     "num",
-                    format!("{:.3}–{:.3}", t.p_met_ci95[0], t.p_met_ci95[1]),
+                    format!("{:.3}–{:.3}", tg.p_met_ci95[0], tg.p_met_ci95[1]),
                 ),
-                ("num", hours(t.met_at_h.p10)),
-                ("num", hours(t.met_at_h.p50)),
-                ("num", hours(t.met_at_h.p90)),
-                ("num", format!("{:.3}", t.p_not_reached_by_horizon)),
+                ("num", hours(tg.met_at_h.p10)),
+                ("num", hours(tg.met_at_h.p50)),
+                ("num", hours(tg.met_at_h.p90)),
+                ("num", format!("{:.3}", tg.p_not_reached_by_horizon)),
             ]
         })
         .collect();
     page.table(
         &[
-            "target",
-            "deadline",
+            text(l, "report.col.target"),
+            text(l, "report.col.deadline"),
             "P(met)",
-            "95 % interval (Wilson)",
-            "met at P10",
+            text(l, "report.col.wilson"),
+            text(l, "report.col.met_at_p10"),
             "P50",
             "P90",
-            "P(not reached by the horizon)",
+            text(l, "report.col.p_not_reached"),
         ],
         &rows,
     );
-    page.p(
-        "note",
-        "Restoration times count from the onset; — means beyond the horizon in that share of runs.",
-    );
-    page.h2("figures", "Charts and maps");
+    page.p("note", text(l, "report.stress_targets_note"));
+    page.h2("figures", text(l, "report.charts_and_maps"));
     for f in figures {
         page.figure(f);
     }
-    page.h2("kpis", "KPIs over the replicates");
+    page.h2("kpis", text(l, "report.kpis_over_replicates"));
     let rows: Vec<Vec<(&str, String)>> = r
         .kpis
         .iter()
@@ -574,7 +687,7 @@ pub fn stress_report(r: &StressReport, figures: &[Figure]) -> String {
             ]
         })
         .collect();
-    page.table(&["KPI", "P10", "P50", "P90"], &rows);
+    page.table(&[text(l, "report.col.kpi"), "P10", "P50", "P90"], &rows);
     page.finish(&m.version)
 }
 
@@ -585,67 +698,70 @@ fn diff(d: &Option<Diff>) -> String {
     }
 }
 
-/// The report of a plan comparison: figures are the comparison chart, then
-/// each plan's fan chart, in order.
-pub fn compare_report(c: &Comparison, figures: &[Figure], version: &str) -> String {
+/// The report of a plan comparison, in `lang`: figures are the comparison
+/// chart, then each plan's fan chart, in order. The verdict's statements
+/// are the evaluator's (English).
+pub fn compare_report(lang: Lang, c: &Comparison, figures: &[Figure], version: &str) -> String {
+    let l = lang;
     let lines = vec![
-        format!("Plan A: {} · Plan B: {}", c.plan_a, c.plan_b),
-        format!(
-            "{} replicates on common random numbers, seed {}",
-            c.runs, c.seed
-        ),
+        t!(l, "report.plans_ab", a = c.plan_a, b = c.plan_b),
+        t!(l, "report.crn", runs = c.runs, seed = c.seed),
     ];
     let mut page = Page::new(
-        &format!("Plan comparison: {}", c.scenario),
+        l,
+        &t!(l, "report.compare_title", name = c.scenario),
         &lines,
         &[
-            ("verdict", "Verdict"),
-            ("targets", "Targets"),
-            ("figures", "Charts"),
-            ("kpis", "KPIs"),
+            ("verdict", text(l, "report.verdict")),
+            ("targets", text(l, "report.targets")),
+            ("figures", text(l, "report.charts")),
+            ("kpis", text(l, "report.kpis")),
         ],
     );
-    page.h2("verdict", "Verdict");
+    page.h2("verdict", text(l, "report.verdict"));
     page.html.push_str("<ul>\n");
     for s in &c.statements {
         let _ = writeln!(page.html, "<li>{}</li>", esc(s));
     }
     page.html.push_str("</ul>\n");
-    page.h2("targets", "Targets");
+    page.h2("targets", text(l, "report.targets"));
     let rows: Vec<Vec<(&str, String)>> = c
         .targets
         .iter()
-        .map(|t| {
+        .map(|tg| {
             vec![
-                ("", label(&t.name)),
-                ("num", format!("{:.3}", t.p_met_a)),
-                ("num", format!("{:.3}", t.p_met_b)),
-                ("num", diff(&t.met)),
-                ("num", diff(&t.met_at_h)),
+                ("", target_name(l, &tg.name)),
+                ("num", format!("{:.3}", tg.p_met_a)),
+                ("num", format!("{:.3}", tg.p_met_b)),
+                ("num", diff(&tg.met)),
+                ("num", diff(&tg.met_at_h)),
             ]
         })
         .collect();
     page.table(
         &[
-            "target",
+            text(l, "report.col.target"),
             "P(met) A",
             "P(met) B",
-            "met, B − A (95 % CI)",
-            "met at h, B − A (95 % CI)",
+            text(l, "report.col.met_diff"),
+            text(l, "report.col.met_at_diff"),
         ],
         &rows,
     );
-    page.h2("figures", "Charts");
+    page.h2("figures", text(l, "report.charts"));
     for f in figures {
         page.figure(f);
     }
-    page.h2("kpis", "KPIs, B − A");
+    page.h2("kpis", text(l, "report.kpis_diff"));
     let rows: Vec<Vec<(&str, String)>> = c
         .kpis
         .iter()
         .map(|(k, d)| vec![("", k.clone()), ("num", diff(&Some(d.clone())))])
         .collect();
-    page.table(&["KPI", "mean (95 % CI)"], &rows);
+    page.table(
+        &[text(l, "report.col.kpi"), text(l, "report.col.mean_ci")],
+        &rows,
+    );
     page.finish(version)
 }
 

@@ -22,7 +22,9 @@ pub struct ScenarioFile {
     pub name: String,
     /// The region, inline or a path relative to this file.
     pub region: Part<Region>,
-    /// Wall-clock start (ISO 8601); informative only.
+    /// Local start date and time with its UTC offset (ISO 8601, e.g.
+    /// `2025-07-15T06:00:00+08:00`); changes no result, only how reports and
+    /// drills show times (docs/scenario-files.md#start).
     #[serde(default)]
     pub start: Option<String>,
     /// Simulated duration.

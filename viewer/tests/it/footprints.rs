@@ -62,7 +62,8 @@ fn stock_hazard_runs_draw_their_footprints() {
         let (run, footprints) = run_with_footprints(qilian_models::standard_sim(stock(name), 0));
         assert_eq!(footprints.len(), 1, "{name}");
         let summary = summarize(&run);
-        let files = bundle::run(&run, &summary, &footprints).expect("renders");
+        let files =
+            bundle::run(&run, &summary, &footprints, qilian_i18n::Lang::En).expect("renders");
         let svgs = check_files(&files);
         let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
         for ext in ["svg", "png"] {

@@ -3,6 +3,7 @@
 //! labels and legend text, determinism, graceful degradation when columns or
 //! layers are missing, and a golden small map.
 
+mod events;
 mod footprints;
 mod gantt;
 mod golden;
@@ -77,9 +78,17 @@ pub fn check_files(files: &bundle::Files) -> Vec<(String, String)> {
             let html = std::str::from_utf8(bytes).expect("HTML is UTF-8");
             assert!(html.starts_with("<!DOCTYPE html>"), "{name}");
             assert!(html.trim_end().ends_with("</html>"), "{name}");
-            for banned in ["<script", "<link", " src=", "<img", "@import", "url("] {
+            for banned in ["<link", " src=", "<img", "@import", "<script "] {
                 assert!(!html.contains(banned), "{name} contains {banned}");
             }
+            // At most the timeline filter's own inline script; fonts only
+            // as data URIs.
+            assert!(html.matches("<script>").count() <= 1, "{name}: scripts");
+            assert_eq!(
+                html.matches("url(").count(),
+                html.matches("url(data:").count(),
+                "{name}: a url( that is not a data URI"
+            );
         } else if name.ends_with(".csv") {
             let text = std::str::from_utf8(bytes).expect("CSV is UTF-8");
             let mut lines = text.lines();
@@ -122,7 +131,7 @@ fn svg<'a>(svgs: &'a [(String, String)], name: &str) -> &'a str {
 #[test]
 fn a_run_gives_valid_charts_maps_report_geojson_and_csv() {
     let (run, summary) = demo_run();
-    let files = bundle::run(run, summary, &[]).expect("renders");
+    let files = bundle::run(run, summary, &[], qilian_i18n::Lang::En).expect("renders");
     let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
     for want in [
         "chart-restoration.svg",
@@ -199,7 +208,7 @@ fn a_run_gives_valid_charts_maps_report_geojson_and_csv() {
     for want in [
         "After-action report",
         "Targets",
-        "Timeline of key events",
+        "Timeline</h2>",
         "KPIs",
         "power 72 h",
         "G312 Heihe bridge",
@@ -238,8 +247,8 @@ fn a_run_gives_valid_charts_maps_report_geojson_and_csv() {
 #[test]
 fn rendering_is_deterministic() {
     let (run, summary) = demo_run();
-    let a = bundle::run(run, summary, &[]).unwrap();
-    let b = bundle::run(run, summary, &[]).unwrap();
+    let a = bundle::run(run, summary, &[], qilian_i18n::Lang::En).unwrap();
+    let b = bundle::run(run, summary, &[], qilian_i18n::Lang::En).unwrap();
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(&b) {
         assert!(x == y, "{} differs between two renderings", x.0);
@@ -272,9 +281,9 @@ fn without_evacuation(run: &RunResult) -> RunResult {
 fn the_evacuation_curve_appears_only_when_its_columns_exist() {
     let (run, summary) = demo_run();
     let bare = without_evacuation(run);
-    let files = bundle::run(&bare, summary, &[]).unwrap();
+    let files = bundle::run(&bare, summary, &[], qilian_i18n::Lang::En).unwrap();
     assert!(!files.iter().any(|f| f.0.starts_with("chart-evacuation")));
-    let files = bundle::run(run, summary, &[]).unwrap();
+    let files = bundle::run(run, summary, &[], qilian_i18n::Lang::En).unwrap();
     let svgs = check_files(&files);
     let e = svg(&svgs, "chart-evacuation.svg");
     for legend in ["departed", "sheltered", "exposed", "people"] {
@@ -290,7 +299,8 @@ fn charts_and_maps_degrade_when_data_is_missing() {
         events: Vec::new(),
         ..run.clone()
     };
-    let files = bundle::run(&bare, summary, &[]).expect("renders without data");
+    let files =
+        bundle::run(&bare, summary, &[], qilian_i18n::Lang::En).expect("renders without data");
     let svgs = check_files(&files);
     has_text(
         svg(&svgs, "chart-restoration.svg"),
@@ -350,7 +360,7 @@ fn stress_and_compare_bundles() {
     let replicates: Vec<u32> = (0..4).collect();
     let rows = stress::run_rows(&scenario, &replicates, &|| {});
     let report = stress::report(StressMeta::of(&scenario, 4), &rows);
-    let files = bundle::stress(Some(&scenario), &report, &rows).unwrap();
+    let files = bundle::stress(Some(&scenario), &report, &rows, qilian_i18n::Lang::En).unwrap();
     let svgs = check_files(&files);
     let bars = svg(&svgs, "chart-targets.svg");
     for label in ["power 72 h", "main roads 120 h", "cleanup 48 h"] {
@@ -397,12 +407,12 @@ fn stress_and_compare_bundles() {
         assert!(html[life..].contains(want), "life safety lacks {want}");
     }
     // Without the region (a merged run): charts but no maps.
-    let merged = bundle::stress(None, &report, &rows).unwrap();
+    let merged = bundle::stress(None, &report, &rows, qilian_i18n::Lang::En).unwrap();
     assert!(merged.iter().any(|f| f.0 == "chart-fan.svg"));
     assert!(!merged.iter().any(|f| f.0.starts_with("map-")));
 
     let c = stress::compare("A", &rows, "B", &rows, &StressMeta::of(&scenario, 4));
-    let files = bundle::compare(&c, &rows, &rows, 168.0, "test").unwrap();
+    let files = bundle::compare(&c, &rows, &rows, 168.0, "test", qilian_i18n::Lang::En).unwrap();
     let svgs = check_files(&files);
     let cmp = svg(&svgs, "chart-compare.svg");
     for label in ["A: A", "B: B", "power", "main roads"] {
