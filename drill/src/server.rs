@@ -5,6 +5,7 @@
 //! | route | who | what |
 //! |---|---|---|
 //! | `GET /strings.json` | anyone | the pages' words in every language, and the drill's default |
+//! | `GET /font.woff2` | anyone | the embedded CJK font the pages draw with |
 //! | `GET /api/map` | any | the region's geometry and the plan's depots |
 //! | `GET /api/state` | any | a player: its team's view; the controller: the clock and teams |
 //! | `GET /api/truth` | controller | every team's truth journal, crews and orders |
@@ -441,6 +442,21 @@ pub fn router(app: Shared) -> Router {
             }),
         )
         .route("/strings.json", get(strings))
+        .route(
+            "/font.woff2",
+            get(|| async {
+                // The CJK font the reports embed: pages render Chinese on a
+                // machine with no fonts, offline.
+                (
+                    [
+                        (header::CONTENT_TYPE, "font/woff2"),
+                        (header::CACHE_CONTROL, "max-age=86400"),
+                    ],
+                    qilian_viewer::fonts::WOFF2,
+                )
+                    .into_response()
+            }),
+        )
         .route("/api/map", get(map))
         .route("/api/state", get(state))
         .route("/api/truth", get(truth))

@@ -216,7 +216,10 @@ fn assert_cjk_font(d: &Driver, s: &str, page: &str) {
          const text = document.body.innerText.replace(/[\\x00-\\x7f]/g, '');
          document.fonts.load('16px QilianCJK', text).then(
            (faces) => done({faces: faces.length, cjk: (text.match(/[\\u4e00-\\u9fff]/g) || []).length,
-                            check: document.fonts.check('16px QilianCJK', text)}),
+                            check: document.fonts.check('16px QilianCJK', text),
+                            controls: [...document.querySelectorAll('button, select, input')]
+                              .filter((e) => !getComputedStyle(e).fontFamily.includes('QilianCJK'))
+                              .map((e) => e.id || e.tagName)}),
            (e) => done({error: String(e)}));",
     );
     assert!(
@@ -228,6 +231,11 @@ fn assert_cjk_font(d: &Driver, s: &str, page: &str) {
         "{page}: the CJK font loads: {r}"
     );
     assert_eq!(r["check"], true, "{page}: every glyph in the CJK font: {r}");
+    assert_eq!(
+        r["controls"],
+        json!([]),
+        "{page}: buttons and lists use the CJK font too"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod api;
 mod journal;
+mod pages;
 mod rules;
 mod seal;
 mod session;
