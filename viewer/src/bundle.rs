@@ -40,10 +40,13 @@ fn push(files: &mut Files, f: &Figure) {
 /// Onset, onset + 24 h, onset + 72 h and the end (from the start when
 /// nothing was disrupted), each within the horizon.
 pub fn key_hours(summary: &Summary) -> Vec<(&'static str, f64, String)> {
+    use qilian_i18n::text;
+    // Inside a bundle the captions follow its language (English otherwise).
+    let l = crate::figure::lang();
     let end = summary.horizon_h;
     let (on, what) = match summary.onset_h {
-        Some(h) => (h, "onset"),
-        None => (0.0, "start"),
+        Some(h) => (h, text(l, "chart.onset")),
+        None => (0.0, text(l, "chart.start")),
     };
     vec![
         ("map-onset", on.min(end), what.to_string()),
@@ -57,7 +60,7 @@ pub fn key_hours(summary: &Summary) -> Vec<(&'static str, f64, String)> {
             (on + 72.0).min(end),
             format!("{what} + 72 h"),
         ),
-        ("map-end", end, "end".to_string()),
+        ("map-end", end, text(l, "chart.end").to_string()),
     ]
 }
 
@@ -80,6 +83,15 @@ fn footprint_title(f: &Footprint, end_h: f64) -> String {
 /// `qilian_models::hazard::footprint`) get a map each and are drawn under
 /// every map at a key hour.
 pub fn run(
+    run: &RunResult,
+    summary: &Summary,
+    footprints: &[Footprint],
+    lang: Lang,
+) -> Result<Files, DrawError> {
+    crate::figure::in_lang(lang, || run_in(run, summary, footprints, lang))
+}
+
+fn run_in(
     run: &RunResult,
     summary: &Summary,
     footprints: &[Footprint],
@@ -166,6 +178,15 @@ pub fn risks(r: &StressReport, rows: &[ReplicateRow]) -> Vec<(Service, f64, Vec<
 /// The files of a stress run (whole or merged), `report.html` in `lang`. Maps need the region, so
 /// they are drawn only when `scenario` is given.
 pub fn stress(
+    scenario: Option<&Scenario>,
+    r: &StressReport,
+    rows: &[ReplicateRow],
+    lang: Lang,
+) -> Result<Files, DrawError> {
+    crate::figure::in_lang(lang, || stress_in(scenario, r, rows, lang))
+}
+
+fn stress_in(
     scenario: Option<&Scenario>,
     r: &StressReport,
     rows: &[ReplicateRow],

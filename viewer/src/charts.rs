@@ -8,7 +8,9 @@
 //! chart and the Gantt chart return `None` instead, so no empty file is
 //! written).
 
+use crate::figure::lang;
 use crate::figure::{Draw, DrawError, DrawResult, Figure, bold, font, label, palette, render};
+use crate::report::target_name;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -17,6 +19,7 @@ use qilian_engine::{EventKind, RunResult, Scenario, SimTime, StopReason};
 use qilian_evaluator::Summary;
 use qilian_evaluator::curves::{CURVES, Fan};
 use qilian_evaluator::stress::{Comparison, StressReport};
+use qilian_i18n::{t, text};
 
 /// The series columns of the evacuation curve, with their legend labels.
 pub const EVACUATION: [(&str, &str); 3] = [
@@ -47,6 +50,15 @@ fn steps(t: &[SimTime], v: &[f64]) -> Vec<(f64, f64)> {
         out.push((t.hours(), v));
     }
     out
+}
+
+/// An evacuation curve's legend name.
+fn evac_name(name: &str) -> &'static str {
+    match name {
+        "departed" => text(lang(), "chart.departed"),
+        "sheltered" => text(lang(), "chart.sheltered"),
+        _ => text(lang(), "chart.exposed"),
+    }
 }
 
 /// Write "no data" in the middle of `root`.
@@ -114,7 +126,7 @@ pub fn restoration(run: &RunResult, summary: &Summary) -> Result<Figure, DrawErr
         None => Vec::new(),
     };
     let d = Restoration {
-        title: format!("Service restoration — {}", run.scenario.name),
+        title: t!(lang(), "chart.restoration_title", name = run.scenario.name),
         horizon_h: run.scenario.horizon().hours(),
         curves,
         deadlines,
@@ -142,9 +154,9 @@ impl Draw for Restoration {
             .build_cartesian_2d(0f64..self.horizon_h.max(1.0), 0f64..1.1)?;
         chart
             .configure_mesh()
-            .x_desc("hours since start")
+            .x_desc(text(lang(), "chart.hours_since_start"))
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_desc("service fraction")
+            .y_desc(text(lang(), "chart.service_fraction"))
             .label_style(font(12))
             .axis_desc_style(font(13))
             .light_line_style(RGBColor(240, 240, 240))
@@ -169,7 +181,7 @@ impl Draw for Restoration {
                 (HPos::Left, 0.004)
             };
             chart.draw_series(std::iter::once(Text::new(
-                format!("{} {deadline} h", label(name)),
+                format!("{} {deadline} h", target_name(lang(), name)),
                 (x + dx * self.horizon_h, 1.08 - 0.055 * k as f64),
                 font(12).color(&c).pos(Pos::new(hpos, VPos::Top)),
             )))?;
@@ -178,7 +190,7 @@ impl Draw for Restoration {
             let c = palette::service(name);
             chart
                 .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))?
-                .label(label(name))
+                .label(target_name(lang(), name))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
                 });
@@ -206,7 +218,7 @@ pub fn evacuation(run: &RunResult) -> Option<Result<Figure, DrawError>> {
         return None;
     }
     let d = Evacuation {
-        title: format!("Evacuation — {}", run.scenario.name),
+        title: t!(lang(), "chart.evacuation_title", name = run.scenario.name),
         horizon_h: run.scenario.horizon().hours(),
         curves,
     };
@@ -235,9 +247,9 @@ impl Draw for Evacuation {
             .build_cartesian_2d(0f64..self.horizon_h.max(1.0), 0f64..top * 1.08)?;
         chart
             .configure_mesh()
-            .x_desc("hours since start")
+            .x_desc(text(lang(), "chart.hours_since_start"))
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_desc("people")
+            .y_desc(text(lang(), "chart.people"))
             .label_style(font(12))
             .axis_desc_style(font(13))
             .light_line_style(RGBColor(240, 240, 240))
@@ -250,7 +262,7 @@ impl Draw for Evacuation {
             };
             chart
                 .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))?
-                .label(*name)
+                .label(evac_name(name))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
                 });
@@ -288,10 +300,10 @@ impl Leg {
     /// The legend's name.
     pub fn name(self) -> &'static str {
         match self {
-            Leg::Travel => "travel to task",
-            Leg::Work => "work on site",
-            Leg::Return => "return to depot",
-            Leg::Rest => "rest",
+            Leg::Travel => text(lang(), "chart.leg_travel"),
+            Leg::Work => text(lang(), "chart.leg_work"),
+            Leg::Return => text(lang(), "chart.leg_return"),
+            Leg::Rest => text(lang(), "chart.leg_rest"),
         }
     }
 }
@@ -385,7 +397,7 @@ pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
         .flat_map(|(row, b)| b.iter().map(move |(f, t, l)| (row, *f, *t, *l)))
         .collect();
     let d = Gantt {
-        title: format!("Crews — {}", run.scenario.name),
+        title: t!(lang(), "chart.gantt_title", name = run.scenario.name),
         horizon_h,
         crews,
         bars,
@@ -411,7 +423,7 @@ impl Draw for Gantt {
             .build_cartesian_2d(0f64..self.horizon_h.max(1.0), 0f64..n)?;
         chart
             .configure_mesh()
-            .x_desc("hours since start")
+            .x_desc(text(lang(), "chart.hours_since_start"))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .disable_y_mesh()
             .y_labels(0)
@@ -615,7 +627,7 @@ impl Draw for FanChart {
                 .build_cartesian_2d(0f64..hours.min(self.horizon_h.max(1.0)), 0f64..1.05)?;
             chart
                 .configure_mesh()
-                .x_desc("hours since start")
+                .x_desc(text(lang(), "chart.hours_since_start"))
                 .x_label_formatter(&|x| format!("{x:.0}"))
                 .label_style(font(11))
                 .axis_desc_style(font(12))

@@ -25,7 +25,7 @@ use qilian_engine::scenario::{CrewKind, DamageState, FacilityKind, RoadClass, Wo
 use qilian_engine::{CrewId, EdgeId, EventKind, Scenario, SimEvent, TaskId};
 use qilian_i18n::clock::Clock;
 use qilian_i18n::{Lang, count, t, text};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Every event kind's id, in the journal's order of declaration.
 pub const KINDS: [&str; 28] = [
@@ -208,6 +208,10 @@ fn road_class(lang: Lang, c: RoadClass) -> &'static str {
     )
 }
 
+/// A road link as sentences name it: class, bridge, main road, and its
+/// end points (x, y).
+type EdgeInfo = (RoadClass, bool, bool, (f64, f64), (f64, f64));
+
 /// Turns events into sentences for one scenario in one language.
 pub struct Narrator {
     lang: Lang,
@@ -217,19 +221,18 @@ pub struct Narrator {
     /// Crew group id → (kind, depot name, mutual aid).
     groups: BTreeMap<u32, (CrewKind, String, bool)>,
     depots: BTreeMap<u32, String>,
-    /// Edge id → (class, bridge, main road, from (x, y), to (x, y)).
-    edges: HashMap<u32, (RoadClass, bool, bool, (f64, f64), (f64, f64))>,
+    edges: BTreeMap<u32, EdgeInfo>,
     /// Zone id, name and position of its node, for "near …".
     zone_xy: Vec<(String, f64, f64)>,
-    near: HashMap<u32, String>,
-    tasks: HashMap<TaskId, (WorkKind, u32)>,
+    near: BTreeMap<u32, String>,
+    tasks: BTreeMap<TaskId, (WorkKind, u32)>,
 }
 
 impl Narrator {
     /// A narrator for `scenario`'s names and clock, speaking `lang`.
     pub fn new(scenario: &Scenario, lang: Lang) -> Narrator {
         let r = &scenario.region;
-        let node_xy: HashMap<u32, (f64, f64)> =
+        let node_xy: BTreeMap<u32, (f64, f64)> =
             r.nodes.iter().map(|n| (n.id.0, (n.x, n.y))).collect();
         let xy = |id: u32| node_xy.get(&id).copied().unwrap_or((0.0, 0.0));
         let plan = &scenario.plan;
@@ -282,8 +285,8 @@ impl Narrator {
                     (z.name.clone(), x, y)
                 })
                 .collect(),
-            near: HashMap::new(),
-            tasks: HashMap::new(),
+            near: BTreeMap::new(),
+            tasks: BTreeMap::new(),
         }
     }
 

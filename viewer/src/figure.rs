@@ -96,6 +96,26 @@ pub(crate) fn render(name: &str, title: &str, d: &impl Draw) -> Result<Figure, D
     })
 }
 
+thread_local! {
+    /// The language of figure text drawn on this thread (English unless a
+    /// bundle says otherwise with [`in_lang`]).
+    static LANG: std::cell::Cell<qilian_i18n::Lang> = const { std::cell::Cell::new(qilian_i18n::Lang::En) };
+}
+
+/// The language figures drawn now speak.
+pub(crate) fn lang() -> qilian_i18n::Lang {
+    LANG.with(|l| l.get())
+}
+
+/// Run `f` with figure text in `l` (titles, axes, legends of the charts
+/// it draws on this thread), then restore the previous language.
+pub(crate) fn in_lang<T>(l: qilian_i18n::Lang, f: impl FnOnce() -> T) -> T {
+    let before = LANG.with(|c| c.replace(l));
+    let out = f();
+    LANG.with(|c| c.set(before));
+    out
+}
+
 /// Text style of `size` pixels in the embedded font.
 pub(crate) fn font(size: u32) -> TextStyle<'static> {
     (fonts::FAMILY, size).into_font().color(&BLACK)

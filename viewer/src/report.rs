@@ -356,13 +356,16 @@ fn kpi_text(v: &Value) -> String {
     }
 }
 
+/// A timeline row: kind index, time, kind id, local time, sentence.
+type Row = (usize, u64, &'static str, String, String);
+
 /// The timeline: every event as a sentence at its local time, grouped by
 /// hour and, within an hour, by kind; a filter by kind and by text above it.
 fn timeline(page: &mut Page, run: &RunResult) {
     let l = page.lang;
     let mut narrator = Narrator::new(&run.scenario, l);
     // Hour → rows (kind index, t, kind id, local time, sentence).
-    let mut hours: BTreeMap<u64, Vec<(usize, u64, &'static str, String, String)>> = BTreeMap::new();
+    let mut hours: BTreeMap<u64, Vec<Row>> = BTreeMap::new();
     let mut per_kind = [0usize; KINDS.len()];
     let mut shown = 0usize;
     for e in &run.events {
@@ -404,9 +407,9 @@ fn timeline(page: &mut Page, run: &RunResult) {
             );
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         page.html,
-        "</select></label><label>{} <input id=\"tl-q\" type=\"search\"></label>{}</div>\n",
+        "</select></label><label>{} <input id=\"tl-q\" type=\"search\"></label>{}</div>",
         esc(text(l, "report.filter_text")),
         t!(
             l,

@@ -5,7 +5,7 @@
 use super::{demo, demo_run};
 use qilian_engine::journal::{DropReason, Service, StopReason};
 use qilian_engine::scenario::{CrewKind, DamageState, WorkKind};
-use qilian_engine::{CrewId, DepotId, EdgeId, EventKind, FacilityId, SimEvent, TaskId, ZoneId};
+use qilian_engine::{CrewId, DepotId, EventKind, SimEvent, TaskId};
 use qilian_i18n::Lang;
 use qilian_viewer::events::{KINDS, Narrator, kind_id, kind_label};
 use std::sync::Arc;
@@ -220,6 +220,19 @@ fn the_chinese_report_opens_with_life_safety_and_groups_the_timeline_by_hour() {
         !html.contains("TaskCreated") && !html.contains("\"kind\":"),
         "no raw JSON"
     );
+    // The charts speak Chinese too: title, axis and legend.
+    let svg = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.0 == "chart-restoration.svg")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    for want in ["服务恢复 — ", "开始后小时数", "供电"] {
+        assert!(svg.contains(want), "chart-restoration.svg lacks {want}");
+    }
     let en = qilian_viewer::bundle::run(run, summary, &[], Lang::En).expect("renders");
     let en =
         String::from_utf8(en.iter().find(|f| f.0 == "report.html").unwrap().1.clone()).unwrap();
