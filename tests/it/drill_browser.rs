@@ -112,7 +112,8 @@ fn text_of(d: &Driver, s: &str, css: &str) -> String {
 /// clicking it, so a stale or covered element is looked up again (a few
 /// times).
 fn click(d: &Driver, s: &str, css: &str) {
-    for _ in 0..10 {
+    let mut last = String::new();
+    for _ in 0..20 {
         let e = element(d, s, css);
         let url = format!("/session/{s}/element/{e}/click");
         let (status, text) = http(&d.addr, "POST", &url, "", "{}");
@@ -125,9 +126,10 @@ fn click(d: &Driver, s: &str, css: &str) {
             text.contains("stale element") || text.contains("click intercepted"),
             "click {css}: {text}"
         );
+        last = text;
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("{css} stayed stale");
+    panic!("{css} stayed stale or covered: {last}");
 }
 
 fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {

@@ -324,28 +324,38 @@ Q.Map.prototype.draw = function (o) {
       `<text x="${p[0]}" y="${p[1] + s * 0.45}" font-size="${s * 1.3}" text-anchor="middle" fill="#fff">${glyph}</text>` +
       (showNames ? `<text x="${p[0] + s + 2 * k}" y="${p[1] + s * 0.4}" font-size="${fs * 0.85}" fill="#333" stroke="#fff" stroke-width="${2 * k}" paint-order="stroke">${Q.esc(f.name)}</text>` : "") + `</g>`);
   }
-  // Reported tasks: an orange diamond above the place.
-  for (const t of o.tasks || []) {
-    if (!t.xy) continue;
-    const p = this.px(t.xy), s = 8 * Math.max(k, 0.3), y = p[1] - 15 * Math.max(k, 0.3);
-    const sel = this.selected && this.selected.what === "task" && this.selected.id === t.task;
-    parts.push(`<g data-pick="task" data-id="${t.task}" class="task"><title>${Q.esc(Q.taskLabel(t))}</title>` +
-      `<path d="M${p[0]} ${y - s}L${p[0] + s} ${y}L${p[0]} ${y + s}L${p[0] - s} ${y}Z" fill="#ff9800" stroke="${sel ? "#00bcd4" : "#5d4037"}" stroke-width="${(sel ? 3 : 1) * Math.max(k, 0.3)}"/>` +
-      `<text x="${p[0]}" y="${y + s * 0.45}" font-size="${s * 1.2}" text-anchor="middle" fill="#3e2723">!</text></g>`);
+  // Crews and reported tasks, each drawn into its own list; with a crew
+  // chosen the tasks lie on top (the next click picks one), else the crews.
+  const top = [], under = [];
+  {
+    // Crews where the team believes they are; crews at one place in a ring.
+    const parts = this.selected && this.selected.what === "crew" ? under : top;
+    const at = new Map();
+    for (const c of o.crews || []) {
+      if (!c.xy) continue;
+      const key = c.xy.join(",");
+      const i = at.get(key) || 0; at.set(key, i + 1);
+      const p = this.px(c.xy), ring = 13 * Math.max(k, 0.3) * (i > 0 ? 1 + Math.floor((i - 1) / 8) : 0), ang = (i - 1) * Math.PI / 4;
+      const x = p[0] + (i > 0 ? ring * Math.cos(ang) : 0), y = p[1] + (i > 0 ? ring * Math.sin(ang) : 0), r = 6.5 * Math.max(k, 0.3);
+      const sel = this.selected && this.selected.what === "crew" && this.selected.id === c.id;
+      const free = c.status === "idle" || c.status === "returning";
+      parts.push(`<g data-pick="crew" data-id="${c.id}" class="crew"><title>${Q.esc(Q.crewName(c.id))} · ${Q.esc(Q.status(c.status))}</title>` +
+        `<circle cx="${x}" cy="${y}" r="${sel ? r * 1.6 : r}" fill="${free ? "#1565c0" : "#263238"}" stroke="${sel ? "#00bcd4" : "#fff"}" stroke-width="${(sel ? 3 : 1) * Math.max(k, 0.3)}"/></g>`);
+    }
   }
-  // Crews where the team believes they are; crews at one place in a ring.
-  const at = new Map();
-  for (const c of o.crews || []) {
-    if (!c.xy) continue;
-    const key = c.xy.join(",");
-    const i = at.get(key) || 0; at.set(key, i + 1);
-    const p = this.px(c.xy), ring = 13 * Math.max(k, 0.3) * (i > 0 ? 1 + Math.floor((i - 1) / 8) : 0), ang = (i - 1) * Math.PI / 4;
-    const x = p[0] + (i > 0 ? ring * Math.cos(ang) : 0), y = p[1] + (i > 0 ? ring * Math.sin(ang) : 0), r = 6.5 * Math.max(k, 0.3);
-    const sel = this.selected && this.selected.what === "crew" && this.selected.id === c.id;
-    const free = c.status === "idle" || c.status === "returning";
-    parts.push(`<g data-pick="crew" data-id="${c.id}" class="crew"><title>${Q.esc(Q.crewName(c.id))} · ${Q.esc(Q.status(c.status))}</title>` +
-      `<circle cx="${x}" cy="${y}" r="${sel ? r * 1.6 : r}" fill="${free ? "#1565c0" : "#263238"}" stroke="${sel ? "#00bcd4" : "#fff"}" stroke-width="${(sel ? 3 : 1) * Math.max(k, 0.3)}"/></g>`);
+  {
+    // Reported tasks: an orange diamond above the place.
+    const parts = this.selected && this.selected.what === "crew" ? top : under;
+    for (const t of o.tasks || []) {
+      if (!t.xy) continue;
+      const p = this.px(t.xy), s = 8 * Math.max(k, 0.3), y = p[1] - 15 * Math.max(k, 0.3);
+      const sel = this.selected && this.selected.what === "task" && this.selected.id === t.task;
+      parts.push(`<g data-pick="task" data-id="${t.task}" class="task"><title>${Q.esc(Q.taskLabel(t))}</title>` +
+        `<path d="M${p[0]} ${y - s}L${p[0] + s} ${y}L${p[0]} ${y + s}L${p[0] - s} ${y}Z" fill="#ff9800" stroke="${sel ? "#00bcd4" : "#5d4037"}" stroke-width="${(sel ? 3 : 1) * Math.max(k, 0.3)}"/>` +
+        `<text x="${p[0]}" y="${y + s * 0.45}" font-size="${s * 1.2}" text-anchor="middle" fill="#3e2723">!</text></g>`);
+    }
   }
+  parts.push(...under, ...top);
   // Only a changed picture replaces the drawing (a live page refreshes
   // often; unchanged elements stay the ones the user points at).
   const html = parts.join("");
