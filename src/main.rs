@@ -216,6 +216,10 @@ enum DrillCommand {
         /// Output file (default DIR/review.html).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Review a drill that is still running (reveals the seed while
+        /// the teams play).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -673,9 +677,15 @@ fn drill(command: DrillCommand) -> Result<(), Failure> {
             };
             qilian_drill::server::serve(&dir, addr, limits).map_err(fail)
         }
-        DrillCommand::Review { dir, out } => {
+        DrillCommand::Review { dir, out, force } => {
             let out = out.unwrap_or_else(|| dir.join("review.html"));
-            let html = qilian_drill::review::review(&dir).map_err(fail)?;
+            let (html, running) = qilian_drill::review::review(&dir, force).map_err(fail)?;
+            if running.is_some() {
+                eprintln!(
+                    "warning: --force: the drill is still running and this review reveals its seed \
+                     (演练仍在进行, 复盘已公开种子); do not show it to the teams before the drill ends"
+                );
+            }
             std::fs::write(&out, html)
                 .map_err(|e| Failure::Other(anyhow::anyhow!("{}: {e}", out.display())))?;
             sayln!("review: {}", out.display());

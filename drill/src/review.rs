@@ -17,15 +17,20 @@
 //!   dispatched a crew to;
 //! - *resource use*: crew-hours on tasks (dispatch to finish, or to the end)
 //!   relative to the counterfactual's, capped at 100;
-//! - *restoration against targets*: the share of the scenario's targets met
-//!   by the time reached (evaluator `summarize`).
+//! - *restoration against targets*: the share met of the scenario's targets
+//!   whose deadline lies within the drill; a target due after the drill's
+//!   horizon (or after the time reached, in a review forced mid-drill) is
+//!   "not reached in the drill" (未在演练时长内达到), not missed, and left out.
+//!
+//! The review refuses a drill short of its horizon unless forced: it
+//! reveals the seed.
 
 use crate::DrillError;
 use crate::info::Report;
 use crate::seal::{Seal, read_json, read_seed, sha256_hex};
 use crate::session::{Order, OrderRecord, Session, TeamRun};
 use qilian_engine::{CrewId, EventKind, RunResult, SimEvent, ZoneId};
-use qilian_evaluator::{Summary, summarize};
+use qilian_evaluator::{Summary, Timing, Verdict, judge, summarize};
 use qilian_models::standard_sim;
 use qilian_viewer::report::esc;
 use std::collections::BTreeMap;
@@ -124,9 +129,50 @@ fn warnings(run: &RunResult) -> Vec<(ZoneId, u64, Option<u64>)> {
         .collect()
 }
 
-fn restoration(s: &Summary) -> Option<f64> {
-    (!s.targets.is_empty())
-        .then(|| 100.0 * s.targets.iter().filter(|t| t.met).count() as f64 / s.targets.len() as f64)
+/// The run's summary with its targets judged at `end_s`, the time the drill
+/// reached: a target whose deadline lies past it is "not reached in the
+/// drill" (at the horizon, as the evaluator judges any run; before it, for
+/// a review forced while the drill runs).
+pub fn summarize_to(run: &RunResult, end_s: u64) -> Summary {
+    let mut s = summarize(run);
+    let timing = Timing {
+        horizon_s: end_s.min(run.scenario.horizon().0),
+        ..Timing::of(run)
+    };
+    s.targets = judge(run.scenario.targets(), &run.series, &timing).1;
+    s
+}
+
+/// Whether a target counts in the drill: its deadline (after the onset)
+/// falls within the drill's horizon. A target the drill is too short to
+/// judge is "not reached in the drill", never missed, and is left out of
+/// the restoration score.
+pub fn in_drill(t: &qilian_evaluator::TargetResult) -> bool {
+    t.verdict != Verdict::NotReachedByHorizon
+}
+
+/// The share of the targets judged in the drill that were met (`None` when
+/// the drill judges none).
+pub fn restoration(s: &Summary) -> Option<f64> {
+    let judged: Vec<_> = s.targets.iter().filter(|t| in_drill(t)).collect();
+    (!judged.is_empty())
+        .then(|| 100.0 * judged.iter().filter(|t| t.met).count() as f64 / judged.len() as f64)
+}
+
+/// How the review writes a target's verdict.
+pub fn target_cell(t: &qilian_evaluator::TargetResult) -> String {
+    match (t.verdict, t.met_at_h) {
+        (Verdict::Met, Some(h)) => {
+            format!("<span class=\"ok\">达到 met at {h:.1} h</span>")
+        }
+        (Verdict::NotReachedByHorizon, _) => {
+            "<span class=\"nr\">未在演练时长内达到 not reached in the drill</span>".into()
+        }
+        (Verdict::Missed, Some(h)) => {
+            format!("<span class=\"bad\">未达到 missed (met at {h:.1} h)</span>")
+        }
+        _ => "<span class=\"bad\">未达到 missed</span>".into(),
+    }
 }
 
 fn warning_score(run: &RunResult) -> Option<f64> {
@@ -167,8 +213,26 @@ fn hm(t: u64) -> String {
     format!("{}:{:02}", t / 3600, (t % 3600) / 60)
 }
 
-/// Build the review of the drill in `dir` (HTML text).
-pub fn review(dir: &Path) -> Result<String, DrillError> {
+/// A drill that has not reached its horizon: the review would reveal the
+/// seed while teams still play, so it needs `force`.
+pub fn still_running(session: &Session) -> Option<String> {
+    (!session.finished()).then(|| {
+        format!(
+            "the drill is still running: it has reached {} (h:mm) of {} h. \
+             The review reveals the seed, and with it the whole scenario, to anyone who reads it; \
+             review after the drill ends, or pass --force to review now \
+             (演练仍在进行: 复盘会公开种子; 如确需现在复盘, 请加 --force)",
+            hm(session.now()),
+            session.scenario.horizon().0 / 3600
+        )
+    })
+}
+
+/// Build the review of the drill in `dir` (HTML text). A drill still
+/// running (short of its horizon) is refused unless `force`
+/// ([`still_running`] says why); a forced review returns that reason
+/// beside the HTML, for the caller to warn with.
+pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), DrillError> {
     let seal: Seal = read_json(&dir.join("seal.json"))?;
     let seed = read_seed(dir)?;
     let seed_sha = sha256_hex(&seed);
@@ -181,6 +245,12 @@ pub fn review(dir: &Path) -> Result<String, DrillError> {
         )));
     }
     let session = Session::open(dir)?;
+    let running = still_running(&session);
+    if let Some(why) = &running
+        && !force
+    {
+        return Err(DrillError::Bad(format!("{}: {why}", dir.display())));
+    }
     let end = session.now();
     let realised = crate::template::realise(&session.template, &seed).map_err(DrillError::Load)?;
     let template_name = session.template.template.name.clone();
@@ -191,7 +261,7 @@ pub fn review(dir: &Path) -> Result<String, DrillError> {
         cf.step();
     }
     let cf = cf.finish();
-    let cf_summary = summarize(&cf);
+    let cf_summary = summarize_to(&cf, end);
     let cf_hours = crew_hours(&cf.events, end);
     let cf_scores = Scores {
         warning: warning_score(&cf),
@@ -209,7 +279,7 @@ pub fn review(dir: &Path) -> Result<String, DrillError> {
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
          <title>Drill review</title><style>body{{font-family:sans-serif;max-width:70em;margin:1em auto}}\
          table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;font-size:13px}}\
-         .ok{{color:#070}}.bad{{color:#b00}}</style></head><body>\
+         .ok{{color:#070}}.bad{{color:#b00}}.nr{{color:#666}}</style></head><body>\
          <h1>After-action review: {}</h1>",
         esc(&template_name)
     );
@@ -235,7 +305,7 @@ pub fn review(dir: &Path) -> Result<String, DrillError> {
     );
 
     // Scores and targets across teams.
-    let summaries: Vec<Summary> = runs.iter().map(|t| summarize(&t.run)).collect();
+    let summaries: Vec<Summary> = runs.iter().map(|t| summarize_to(&t.run, end)).collect();
     let all_scores: Vec<Scores> = runs
         .iter()
         .zip(&summaries)
@@ -263,7 +333,7 @@ pub fn review(dir: &Path) -> Result<String, DrillError> {
         "<tr><th>plan's default policy</th><td>{}</td><td>—</td><td>—</td><td>100 (reference)</td><td>{}</td></tr></table>\
          <p>How each score is computed: warning — share of hazard-reached zones (named by an evacuation rule) warned before the hazard arrived; \
          mobilisation — 100 × max(0, 1 − median(first report → first dispatch order) / 2 h); command — share of reported incidents that got a dispatch order; \
-         resource use — crew-hours on tasks relative to the default policy's, capped at 100; restoration — share of targets met by the time reached.</p>",
+         resource use — crew-hours on tasks relative to the default policy's, capped at 100; restoration — share of targets met, of those whose deadline lies within the drill (a target due after the drill's horizon is shown as not reached in the drill, 未在演练时长内达到, never as missed, and is left out).</p>",
         fmt_score(cf_scores.warning),
         fmt_score(cf_scores.restoration)
     );
@@ -284,13 +354,7 @@ pub fn review(dir: &Path) -> Result<String, DrillError> {
             tgt.deadline_h
         );
         for s in summaries.iter().chain(std::iter::once(&cf_summary)) {
-            let cell = s
-                .targets
-                .get(i)
-                .map_or("–".to_string(), |t| match t.met_at_h {
-                    Some(h) if t.met => format!("<span class=\"ok\">met at {h:.1} h</span>"),
-                    _ => "<span class=\"bad\">missed</span>".into(),
-                });
+            let cell = s.targets.get(i).map_or("–".to_string(), target_cell);
             let _ = write!(w, "<td>{cell}</td>");
         }
         let _ = write!(w, "</tr>");
@@ -377,7 +441,7 @@ pub fn review(dir: &Path) -> Result<String, DrillError> {
         );
     }
     let _ = writeln!(w, "</body></html>");
-    Ok(h)
+    Ok((h, running))
 }
 
 fn event_text(e: &SimEvent) -> String {

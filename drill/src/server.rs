@@ -4,6 +4,8 @@
 //!
 //! | route | who | what |
 //! |---|---|---|
+//! | `GET /strings.json` | anyone | the pages' words in every language, and the drill's default |
+//! | `GET /font.woff2` | anyone | the embedded CJK font the pages draw with |
 //! | `GET /api/map` | any | the region's geometry and the plan's depots |
 //! | `GET /api/state` | any | a player: its team's view; the controller: the clock and teams |
 //! | `GET /api/truth` | controller | every team's truth journal (latest [`crate::session::TRUTH_EVENTS`], or from `?since=N`), crews and latest orders |
@@ -71,6 +73,21 @@ const CONTROLLER_PAGE: &str = include_str!("pages/controller.html");
 const TEAM_PAGE: &str = include_str!("pages/team.html");
 const INDEX_PAGE: &str = include_str!("pages/index.html");
 const MAP_JS: &str = include_str!("pages/map.js");
+/// The pages' words, `{"default": LANG, "languages": {LANG: {key: message}}}`:
+/// the message catalogue of every language (`qilian_i18n`), and the drill's
+/// default language (the template's `language`; zh-CN when unreadable).
+pub fn strings_json(default: &str) -> String {
+    let default = qilian_i18n::Lang::parse(default).unwrap_or(qilian_i18n::Lang::ZhCn);
+    let langs: Vec<String> = qilian_i18n::Lang::ALL
+        .iter()
+        .map(|l| format!("\"{}\":{}", l.code(), qilian_i18n::catalogue_json(*l)))
+        .collect();
+    format!(
+        "{{\"default\":\"{}\",\"languages\":{{{}}}}}",
+        default.code(),
+        langs.join(",")
+    )
+}
 
 /// Who a token belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,6 +106,8 @@ pub struct App {
     tx: broadcast::Sender<String>,
     /// Per team: order tokens left and when they were counted.
     buckets: Mutex<BTreeMap<u32, (f64, Instant)>>,
+    /// The pages' words ([`strings_json`]).
+    strings: String,
 }
 
 impl App {
@@ -102,7 +121,9 @@ impl App {
             }
         }
         let (tx, _) = broadcast::channel(64);
+        let strings = strings_json(&session.template.template.language);
         Arc::new(App {
+            strings,
             session: Mutex::new(session),
             tokens: map,
             tx,
@@ -246,6 +267,15 @@ fn unknown_field(sent: &Value, known: &Value, at: &str) -> Option<String> {
 
 fn ok_json(v: Value) -> Response {
     axum::Json(v).into_response()
+}
+
+/// The pages' words: public (the login form needs them), no drill data.
+async fn strings(State(app): State<Shared>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        app.strings.clone(),
+    )
+        .into_response()
 }
 
 async fn map(State(app): State<Shared>, headers: HeaderMap) -> Response {
@@ -408,7 +438,7 @@ fn page(html: &'static str) -> Response {
     r.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; font-src 'self'",
         ),
     );
     r
@@ -423,9 +453,28 @@ pub fn router(app: Shared) -> Router {
         .route(
             "/map.js",
             get(|| async {
+                // The catalogue's formatter (`qt`), then the pages' script.
+                static JS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                let js = JS.get_or_init(|| format!("{}\n{MAP_JS}", qilian_i18n::FORMAT_JS));
                 (
                     [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                    MAP_JS,
+                    js.as_str(),
+                )
+                    .into_response()
+            }),
+        )
+        .route("/strings.json", get(strings))
+        .route(
+            "/font.woff2",
+            get(|| async {
+                // The CJK font the reports embed: pages render Chinese on a
+                // machine with no fonts, offline.
+                (
+                    [
+                        (header::CONTENT_TYPE, "font/woff2"),
+                        (header::CACHE_CONTROL, "max-age=86400"),
+                    ],
+                    qilian_viewer::fonts::WOFF2,
                 )
                     .into_response()
             }),

@@ -383,16 +383,13 @@ impl Session {
                 if !sc.region.zones.iter().any(|z| z.id.0 == *zone) {
                     return Err(reject(422, format!("unknown zone {zone}")));
                 }
-                if !sc
-                    .plan
-                    .evacuation
-                    .rules
-                    .iter()
-                    .any(|r| r.zones.contains(&ZoneId(*zone)))
-                {
+                // Any zone may be warned: one without a rule of its own
+                // leaves as the plan's first rule says (the evacuation
+                // model's `warn`), so only a plan without rules refuses.
+                if sc.plan.evacuation.rules.is_empty() {
                     return Err(reject(
                         422,
-                        format!("zone {zone} has no evacuation rule in the plan"),
+                        "the plan has no evacuation rule to say how people leave",
                     ));
                 }
                 if t.warned.contains(zone) {
@@ -685,7 +682,8 @@ impl Session {
                     subject,
                     state,
                 } => Some(
-                    json!({"task": task.0, "work": work, "subject": subject, "state": state, "reported_s": r.t_s}),
+                    json!({"task": task.0, "work": work, "subject": subject, "state": state, "reported_s": r.t_s,
+                           "xy": self.subject_xy(work, *subject)}),
                 ),
                 _ => None,
             })
@@ -753,6 +751,34 @@ impl Session {
         })
     }
 
+    /// Where a task's subject lies: a facility's or zone's node, a road
+    /// link's midpoint.
+    fn subject_xy(&self, work: &WorkKind, subject: u32) -> Option<[f64; 2]> {
+        let r = &self.scenario.region;
+        let net = &self.scenario.network;
+        let at = |id: NodeId| {
+            net.node(id)
+                .map(|n| [net.nodes[n as usize].x, net.nodes[n as usize].y])
+        };
+        match work {
+            WorkKind::Facility(_) | WorkKind::StopLeak => r
+                .facilities
+                .iter()
+                .find(|f| f.id.0 == subject)
+                .and_then(|f| at(f.node)),
+            WorkKind::Road | WorkKind::MainRoad | WorkKind::Bridge => {
+                let l = &net.links[net.link(EdgeId(subject))? as usize];
+                let (a, b) = (&net.nodes[l.from as usize], &net.nodes[l.to as usize]);
+                Some([(a.x + b.x) / 2.0, (a.y + b.y) / 2.0])
+            }
+            WorkKind::Cleanup | WorkKind::FireLine | WorkKind::Rescue => r
+                .zones
+                .iter()
+                .find(|z| z.id.0 == subject)
+                .and_then(|z| at(z.node)),
+        }
+    }
+
     /// The public map: the region's geometry and the plan's depots (known
     /// to everyone before the drill).
     pub fn map(&self) -> Value {
@@ -764,11 +790,16 @@ impl Session {
         };
         json!({
             "nodes": net.nodes.iter().map(|n| [n.x, n.y]).collect::<Vec<_>>(),
-            "edges": net.links.iter().enumerate().filter(|(i, l)| l.twin.is_none_or(|t| t as usize > *i)).map(|(_, l)| json!([l.id.0, l.from, l.to, l.main_road, l.twin.map(|t| net.links[t as usize].id.0)])).collect::<Vec<_>>(),
+            "node_ids": net.nodes.iter().map(|n| n.id.0).collect::<Vec<_>>(),
+            "edges": net.links.iter().enumerate().filter(|(i, l)| l.twin.is_none_or(|t| t as usize > *i)).map(|(_, l)| json!([l.id.0, l.from, l.to, l.main_road, l.twin.map(|t| net.links[t as usize].id.0), l.class, l.bridge.is_some()])).collect::<Vec<_>>(),
             "zones": r.zones.iter().map(|z| json!({"id": z.id.0, "name": z.name, "population": z.population, "xy": node_xy(z.node),
                 "evacuable": self.scenario.plan.evacuation.rules.iter().any(|rule| rule.zones.contains(&z.id))})).collect::<Vec<_>>(),
             "facilities": r.facilities.iter().map(|f| json!({"id": f.id.0, "name": f.name, "kind": f.kind, "xy": node_xy(f.node)})).collect::<Vec<_>>(),
             "depots": self.scenario.plan.depots.iter().map(|d| json!({"id": d.id.0, "name": d.name, "xy": node_xy(d.node)})).collect::<Vec<_>>(),
+            "start": self.template.template.start,
+            "language": self.template.template.language,
+            "name": self.template.template.name,
+            "horizon_s": self.scenario.horizon().0,
             "crew_kinds": CrewKind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>(),
             "work_kinds": work_kinds(),
         })

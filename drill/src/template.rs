@@ -32,6 +32,16 @@ pub struct DrillTemplate {
     pub region: Part<Region>,
     /// The plan, inline or a path relative to the template.
     pub plan: Part<Plan>,
+    /// The scenario's local date and time at the start (ISO 8601 with its
+    /// UTC offset, `2026-07-14T14:00:00+08:00`); the consoles' clocks
+    /// show it plus the simulated time. Default: none (the clocks show
+    /// elapsed time as `第 N 天 HH:MM`).
+    #[serde(default)]
+    pub start: Option<String>,
+    /// The consoles' default language (`zh-CN` or `en`; default `zh-CN`);
+    /// each page can switch and remembers the choice.
+    #[serde(default = "default_language")]
+    pub language: String,
     /// Simulated duration.
     pub horizon_h: Hours,
     /// Seconds per tick (default 60).
@@ -54,6 +64,10 @@ pub struct DrillTemplate {
 
 fn default_tick_s() -> u64 {
     60
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
 }
 
 /// One allowed hazard family.
@@ -125,6 +139,12 @@ pub fn load_template(path: &Path) -> Result<LoadedTemplate, LoadError> {
     let mut bad = |m: String| problems.push(Problem::new(path, m));
     if template.hazards.is_empty() {
         bad("hazards: a template needs at least one hazard family".into());
+    }
+    if let Err(e) = qilian_i18n::clock::Clock::parse(template.start.as_deref()) {
+        bad(format!("start: {e}"));
+    }
+    if let Err(e) = qilian_i18n::Lang::parse(&template.language) {
+        bad(format!("language: {e}"));
     }
     for (i, h) in template.hazards.iter().enumerate() {
         let item = format!("hazards[{i}]");
@@ -224,7 +244,7 @@ pub fn realise_file(t: &DrillTemplate, seed: &[u8; 32]) -> ScenarioFile {
     ScenarioFile {
         name: format!("{} (sealed realisation)", t.name),
         region: t.region.clone(),
-        start: None,
+        start: t.start.clone(),
         horizon_h: t.horizon_h,
         tick_s: t.tick_s,
         seed: engine_seed(seed),

@@ -17,6 +17,15 @@ pub struct Server {
     pub addr: String,
 }
 
+/// A test that fails midway still stops its server (which would otherwise
+/// outlive the test and hold the test runner's output open).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Start `qilian drill serve DIR --addr 127.0.0.1:0` and read the address
 /// it listens on from its first line.
 pub fn serve(dir: &Path) -> Server {
@@ -269,9 +278,19 @@ fn drill_survives_kill_9_and_reviews() {
     srv.child.kill().unwrap();
     srv.child.wait().unwrap();
 
+    // The drill has not reached its horizon: the review waits unless forced.
     let o = qilian(&work, &["drill", "review", "d"]);
     let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(
+        err.contains("still running") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!dir.join("review.html").exists(), "nothing written");
+    let o = qilian(&work, &["drill", "review", "d", "--force"]);
+    let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
+    assert!(err.contains("warning") && err.contains("seed"), "{err}");
     let html = std::fs::read_to_string(dir.join("review.html")).unwrap();
     assert!(html.contains(seed.trim()), "the review reveals the seed");
     assert!(html.contains("id=\"seal\">matches"));

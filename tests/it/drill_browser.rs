@@ -1,8 +1,11 @@
 //! The drill consoles in headless Chromium through chromedriver's W3C
-//! WebDriver API (plain HTTP): the controller starts the drill from its
-//! page, a player dispatches a crew from the team page, and the
-//! controller's page shows the dispatch. Screenshots of both pages go to
-//! the test's target directory.
+//! WebDriver API (plain HTTP), a whole drill in zh-CN: the controller starts
+//! it from its page, a player dispatches a crew by clicking it and its task
+//! on the map, the controller injects a facility failure from the inject
+//! library, and both pages show the result in sentences; no page logs a
+//! console error, every page's Chinese text is drawn with the served CJK
+//! font. Screenshots of each page in both languages go to the test's target
+//! directory (`drill-PAGE-LANG.png`).
 //!
 //! Runs when `QILIAN_BROWSER_TESTS=1` (CI sets it after installing
 //! chromium and chromium-driver); with the variable set, a missing
@@ -64,9 +67,10 @@ fn session(d: &Driver, chromium: &Path, profile: &Path) -> String {
         "browserName": "chrome",
         "goog:chromeOptions": {
             "binary": chromium.to_string_lossy(),
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
                      format!("--user-data-dir={}", profile.display())],
-        }
+        },
+        "goog:loggingPrefs": {"browser": "ALL"}
     }}});
     wd(d, "POST", "/session", caps)["sessionId"]
         .as_str()
@@ -105,19 +109,27 @@ fn text_of(d: &Driver, s: &str, css: &str) -> String {
 }
 
 /// Click; the live page may rebuild the element between finding and
-/// clicking it, so a stale element is looked up again (a few times).
+/// clicking it, so a stale or covered element is looked up again (a few
+/// times).
 fn click(d: &Driver, s: &str, css: &str) {
-    for _ in 0..10 {
+    let mut last = String::new();
+    for _ in 0..20 {
         let e = element(d, s, css);
         let url = format!("/session/{s}/element/{e}/click");
         let (status, text) = http(&d.addr, "POST", &url, "", "{}");
         if status == 200 {
             return;
         }
-        assert!(text.contains("stale element"), "click {css}: {text}");
+        // A live page may also have drawn the element anew over the one
+        // found (the map redraws when its state changes).
+        assert!(
+            text.contains("stale element") || text.contains("click intercepted"),
+            "click {css}: {text}"
+        );
+        last = text;
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("{css} stayed stale");
+    panic!("{css} stayed stale or covered: {last}");
 }
 
 fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
@@ -161,8 +173,75 @@ fn screenshot(d: &Driver, s: &str, path: &Path) {
     std::fs::write(path, png).unwrap();
 }
 
+/// The browser's console messages of level SEVERE since the last call.
+fn console_errors(d: &Driver, s: &str) -> Vec<String> {
+    let v = wd(
+        d,
+        "POST",
+        &format!("/session/{s}/se/log"),
+        json!({"type": "browser"}),
+    );
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Run `script` (async: its last argument is the callback) in the page.
+fn run_async(d: &Driver, s: &str, script: &str) -> Value {
+    wd(
+        d,
+        "POST",
+        &format!("/session/{s}/execute/async"),
+        json!({"script": script, "args": []}),
+    )
+}
+
+fn go(d: &Driver, s: &str, url: &str) {
+    wd(
+        d,
+        "POST",
+        &format!("/session/{s}/url"),
+        json!({ "url": url }),
+    );
+}
+
+/// The page draws its Chinese text with the served CJK font (a font face
+/// that has every glyph of the page's visible text), not with boxes.
+fn assert_cjk_font(d: &Driver, s: &str, page: &str) {
+    let r = run_async(
+        d,
+        s,
+        "const done = arguments[arguments.length - 1];
+         const text = document.body.innerText.replace(/[\\x00-\\x7f]/g, '');
+         document.fonts.load('16px QilianCJK', text).then(
+           (faces) => done({faces: faces.length, cjk: (text.match(/[\\u4e00-\\u9fff]/g) || []).length,
+                            check: document.fonts.check('16px QilianCJK', text),
+                            controls: [...document.querySelectorAll('button, select, input')]
+                              .filter((e) => !getComputedStyle(e).fontFamily.includes('QilianCJK'))
+                              .map((e) => e.id || e.tagName)}),
+           (e) => done({error: String(e)}));",
+    );
+    assert!(
+        r["cjk"].as_u64().unwrap_or(0) > 5,
+        "{page}: Chinese text on the page: {r}"
+    );
+    assert!(
+        r["faces"].as_u64().unwrap_or(0) >= 1,
+        "{page}: the CJK font loads: {r}"
+    );
+    assert_eq!(r["check"], true, "{page}: every glyph in the CJK font: {r}");
+    assert_eq!(
+        r["controls"],
+        json!([]),
+        "{page}: buttons and lists use the CJK font too"
+    );
+}
+
 #[test]
-fn controller_sees_a_players_dispatch() {
+fn a_drill_in_chinese_from_start_to_inject() {
     if !enabled() {
         eprintln!("skipped: set QILIAN_BROWSER_TESTS=1 to run the drill browser test");
         return;
@@ -211,43 +290,32 @@ fn controller_sees_a_players_dispatch() {
     let sc = session(&d, &chromium, &work.join("profile-c"));
     let sp = session(&d, &chromium, &work.join("profile-p"));
     let base = format!("http://{}", srv.addr);
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"));
 
-    // Controller: open the page, set a fast clock, press Start.
-    wd(
-        &d,
-        "POST",
-        &format!("/session/{sc}/url"),
-        json!({"url": format!("{base}/controller#token={ctl}")}),
-    );
-    wait_for("controller page", 30, || {
-        text_of(&d, &sc, "#clock").contains(" h ")
+    // The index page, in the drill's language (zh-CN).
+    go(&d, &sc, &format!("{base}/"));
+    wait_for("the index page", 30, || {
+        text_of(&d, &sc, "h1").contains("演练")
     });
-    let speed = element(&d, &sc, "#speed");
-    wd(
-        &d,
-        "POST",
-        &format!("/session/{sc}/element/{speed}/clear"),
-        json!({}),
-    );
-    wd(
-        &d,
-        "POST",
-        &format!("/session/{sc}/element/{speed}/value"),
-        json!({"text": "900"}),
-    );
+    assert_cjk_font(&d, &sc, "index");
+    screenshot(&d, &sc, &shots.join("drill-index-zh-CN.png"));
+
+    // Controller: the clock shows the scenario's local date and time; set a
+    // fast clock and press 开始.
+    go(&d, &sc, &format!("{base}/controller#token={ctl}"));
+    wait_for("controller page", 30, || {
+        text_of(&d, &sc, "#clock").contains("2026-07-14 14:00")
+    });
+    click(&d, &sc, "#speed option[value=\"900\"]");
     click(&d, &sc, "#set-speed");
     click(&d, &sc, "#start");
     wait_for("the clock to run", 30, || {
-        text_of(&d, &sc, "#clock").contains("running")
+        text_of(&d, &sc, "#clock").contains("运行中")
     });
 
-    // Find what team 1 can do (through its own API view), then do it on its page.
-    wd(
-        &d,
-        "POST",
-        &format!("/session/{sp}/url"),
-        json!({"url": format!("{base}/team#token={team}")}),
-    );
+    // Find what team 1 can do (through its own API view), then do it on
+    // its map: click the crew, then the task, then confirm.
+    go(&d, &sp, &format!("{base}/team#token={team}"));
     let mut pick = None;
     wait_for("a reported task with an idle crew", 120, || {
         let v: Value =
@@ -278,31 +346,107 @@ fn controller_sees_a_players_dispatch() {
         false
     });
     let (crew, task) = pick.unwrap();
-    wait_for("the order form to list them", 30, || {
-        text_of(&d, &sp, "#dispatch-task").contains(&task.to_string())
-            && text_of(&d, &sp, "#dispatch-crew").contains(&crew.to_string())
+    // Pause so the crew stays where the map shows it while we click.
+    click(&d, &sc, "#pause");
+    wait_for("the map to show them", 30, || {
+        let n = |css: &str| {
+            wd(
+                &d,
+                "POST",
+                &format!("/session/{sp}/elements"),
+                json!({"using": "css selector", "value": css}),
+            )
+            .as_array()
+            .unwrap()
+            .len()
+        };
+        n(&format!("#map g.crew[data-id=\"{crew}\"]")) == 1
+            && n(&format!("#map g.task[data-id=\"{task}\"]")) == 1
     });
-    click(&d, &sp, &format!("#dispatch-crew option[value=\"{crew}\"]"));
-    click(&d, &sp, &format!("#dispatch-task option[value=\"{task}\"]"));
-    click(&d, &sp, "#dispatch-send");
+    click(&d, &sp, &format!("#map g.crew[data-id=\"{crew}\"] circle"));
+    wait_for("the crew to be chosen", 10, || {
+        text_of(&d, &sp, "#hint").contains("已选")
+    });
+    click(&d, &sp, &format!("#map g.task[data-id=\"{task}\"] path"));
+    wait_for("the order to be proposed", 10, || {
+        text_of(&d, &sp, "#confirm-text").starts_with("派")
+    });
+    click(&d, &sp, "#confirm");
     wait_for("the order to be accepted", 30, || {
-        text_of(&d, &sp, "#msg").starts_with("202")
+        text_of(&d, &sp, "#msg").contains("已接受")
     });
-
-    // The controller's page shows the dispatch in team 1's truth.
-    // The page writes events as `CrewDispatched: crew 1001, eta_h 0.3, task 42`.
-    let (c, t) = (
-        format!("CrewDispatched: crew {crew},"),
-        format!("task {task}"),
+    // The crew list names the crew and its task in words, no ids.
+    let crews = text_of(&d, &sp, "#crews");
+    assert!(
+        !crews.contains(&crew.to_string()) || crews.contains("队"),
+        "{crews}"
     );
-    wait_for("the controller to see the dispatch", 60, || {
-        text_of(&d, &sc, "#events")
-            .lines()
-            .any(|l| l.contains(&c) && l.contains(&t))
+
+    // Controller: a facility failure from the inject library (a hospital,
+    // destroyed), with the clock running again.
+    let map: Value = serde_json::from_str(&http(&srv.addr, "GET", "/api/map", ctl, "").1).unwrap();
+    let truth = http(&srv.addr, "GET", "/api/truth", ctl, "").1;
+    let target = map["facilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["kind"] == "Hospital"
+                && !truth.contains(&format!("\"facility\":{},\"state\":\"Complete\"", f["id"]))
+        })
+        .expect("a hospital not yet destroyed");
+    let (fac, hospital) = (
+        target["id"].as_u64().unwrap(),
+        target["name"].as_str().unwrap(),
+    );
+    click(&d, &sc, &format!("#inj-fac option[value=\"{fac}\"]"));
+    click(&d, &sc, "#inj-fac-state option[value=\"Complete\"]");
+    click(&d, &sc, "#inj-fac-send");
+    wait_for("the inject to be accepted", 30, || {
+        text_of(&d, &sc, "#msg").contains("已接受")
     });
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    screenshot(&d, &sc, &shots.join("drill-controller.png"));
-    screenshot(&d, &sp, &shots.join("drill-team.png"));
+    click(&d, &sc, "#start");
+
+    // Both see the result: the controller's truth feed and the team's
+    // reports say, in sentences, that the crew was sent and the hospital
+    // destroyed.
+    wait_for("the controller to see both", 60, || {
+        let f = text_of(&d, &sc, "#truthfeed");
+        f.contains("已派") && f.contains(&format!("{hospital}完全损毁"))
+    });
+    wait_for("the team to hear of both", 60, || {
+        let f = text_of(&d, &sp, "#feed");
+        f.contains("已派") && f.contains(&format!("{hospital}完全损毁"))
+    });
+    assert!(
+        text_of(&d, &sc, "#injects").contains(hospital),
+        "the controller's list of injects names the facility"
+    );
+    click(&d, &sc, "#pause");
+    assert_cjk_font(&d, &sc, "controller");
+    assert_cjk_font(&d, &sp, "team");
+    screenshot(&d, &sc, &shots.join("drill-controller-zh-CN.png"));
+    screenshot(&d, &sp, &shots.join("drill-team-zh-CN.png"));
+
+    // English, switched on each page (and remembered by the page).
+    click(&d, &sc, "#lang");
+    click(&d, &sp, "#lang");
+    wait_for("English pages", 30, || {
+        text_of(&d, &sc, "#clock").contains("paused")
+            && text_of(&d, &sp, "#feed").contains("destroyed")
+    });
+    screenshot(&d, &sc, &shots.join("drill-controller-en.png"));
+    screenshot(&d, &sp, &shots.join("drill-team-en.png"));
+    go(&d, &sp, &format!("{base}/"));
+    wait_for("the index in English", 30, || {
+        text_of(&d, &sp, "h1").contains("drill")
+    });
+    screenshot(&d, &sp, &shots.join("drill-index-en.png"));
+
+    for s in [&sc, &sp] {
+        let errors = console_errors(&d, s);
+        assert!(errors.is_empty(), "console errors: {errors:?}");
+    }
     for s in [&sc, &sp] {
         let _ = http(&d.addr, "DELETE", &format!("/session/{s}"), "", "");
     }

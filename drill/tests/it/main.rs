@@ -3,6 +3,8 @@
 
 mod api;
 mod journal;
+mod pages;
+mod rules;
 mod seal;
 mod session;
 mod template;
