@@ -29,6 +29,8 @@
 //! - [`names`]: the error for a name not in a model's table;
 //! - [`cases`]: the CSV table driver behind `qilian model NAME`; [`csv`]:
 //!   the crate's one CSV reader;
+//! - [`pager`]: the USGS PAGER empirical fatality rate (China parameters)
+//!   with the Worden et al. (2012) PGA-to-intensity conversion;
 //! - [`normal`], [`units`]: Φ and erf; unit newtypes of the hazard models.
 //!
 //! Must not import: bevy, rand, or any `qilian-*` crate. The engine (scenario
@@ -48,6 +50,7 @@ pub mod grid;
 pub mod liquefaction;
 pub mod names;
 pub mod normal;
+pub mod pager;
 pub mod plume;
 pub mod puff;
 pub mod toxic;

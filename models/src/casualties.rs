@@ -19,11 +19,19 @@
 //! - **road**: people in vehicles caught on a link that closed under them
 //!   with physical damage (flooded, burning, collapsed bridge): flat rates.
 //! - **earthquake**: when a quake strikes, the people at home in each zone
-//!   are in buildings whose damage follows the zone's PGA (same GMPE and
-//!   between-event term as the facilities, an own within-event draw per
-//!   zone) through lognormal building fragility curves; deaths, injuries
-//!   and trapped people follow Hazus-style rates per damage state, with a
-//!   share of completely damaged buildings collapsing.
+//!   meet the zone's PGA (same GMPE and between-event term as the
+//!   facilities, an own within-event draw per zone: the shaking people
+//!   felt, as the intensities PAGER was fitted on were mapped from what
+//!   was observed). The expected toll is
+//!   PAGER's empirical fatality rate for China at the intensity of that
+//!   PGA (`hazardlib::pager`: Worden et al. 2012, Jaiswal & Wald 2010),
+//!   which was fitted on whole Chinese earthquakes and so already holds the
+//!   people who died trapped. Part of it (`quake_died_trapped_share`) is
+//!   therefore not killed at once but trapped (with more trapped people
+//!   beside them, `quake_trapped_per_death` per death) and left to the
+//!   survival curve and the rescue crews: fast rescue brings the toll
+//!   below PAGER's, none above it. Injuries are `quake_injuries_per_death`
+//!   per death (Chinese events' injured ÷ dead).
 //!
 //! A zone with people trapped (collapse, deep water) gets one
 //! `WorkKind::Rescue` task at a time (`Subject::Rescue(zone)`), ranked by
@@ -32,7 +40,9 @@
 //! `rescue_people_per_h` (all of them if fewer) and lasts covered / rate
 //! hours; when it is finished the survivors it covered are rescued, and the
 //! zone's next task follows if people are left. Until then trapped people
-//! die at `trapped_death_rate_per_h` (an exponential survival).
+//! die as the plan's `trapped_survival` curve says (Ludian and Lushan
+//! survival by day), counted from when the zone's first people of that
+//! cause were trapped.
 //!
 //! Every outcome is drawn per person from a stream keyed by (what, zone id,
 //! tick), so results are integers, deterministic and independent of the
@@ -61,6 +71,7 @@ use qilian_engine::dist::unit;
 use qilian_engine::scenario::{self as sc, DamageState, Hazard, WorkKind};
 use qilian_engine::{Clock, Kpis, Phase, ScenarioRes, Sim, SimPlugin, StreamTag, Streams};
 use qilian_hazardlib::normal::std_normal_cdf;
+use qilian_hazardlib::pager;
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -169,6 +180,11 @@ pub struct Casualties {
     /// Zones with people still trapped, so the per-tick rescue and
     /// survival passes visit those and not every zone.
     trapped_zones: BTreeSet<usize>,
+    /// When each zone's people of each cause were first trapped (seconds;
+    /// the survival curve's clock for all of them).
+    trapped_since: Vec<[Option<u64>; 5]>,
+    /// Start of the tick being assessed, seconds.
+    now_s: u64,
 }
 
 impl Casualties {
@@ -187,6 +203,8 @@ impl Casualties {
             rescue_tasks: 0,
             no_cause: 0,
             trapped_zones: BTreeSet::new(),
+            trapped_since: vec![[None; 5]; zones],
+            now_s: 0,
         }
     }
 
@@ -317,6 +335,7 @@ impl Casualties {
         t.injuries += injured;
         if trapped > 0 {
             self.trapped_zones.insert(z);
+            self.trapped_since[z][cause as usize].get_or_insert(self.now_s);
         }
     }
 }
@@ -360,40 +379,41 @@ pub fn flood_mortality(rates: &sc::Casualties, depth_m: f64) -> f64 {
     std_normal_cdf((depth_m.ln() - rates.flood_mortality_mu) / rates.flood_mortality_sigma)
 }
 
-/// Share of a zone's buildings in each damage state (Slight, Moderate,
-/// Extensive, Complete standing, Complete collapsed) at `pga_g`, from the
-/// plan's lognormal building curves (exceedances made monotone).
-pub fn building_states(rates: &sc::Casualties, pga_g: f64) -> [f64; 5] {
-    let mut exceed = [0.0; 4];
-    for (k, &median) in rates.building_pga_g.iter().enumerate() {
-        exceed[k] = if pga_g > 0.0 {
-            std_normal_cdf((pga_g / median).ln() / rates.building_beta)
-        } else {
-            0.0
-        };
-    }
-    for k in (0..3).rev() {
-        exceed[k] = exceed[k].max(exceed[k + 1]);
-    }
-    let complete = exceed[3];
+/// Per-occupant chances (dead at once, trapped, injured) at `pga_g`: PAGER's
+/// fatality rate ν at the intensity of that PGA (`hazardlib::pager`), of
+/// which (1 − `quake_died_trapped_share`) die at once; trapped and injured
+/// are `quake_trapped_per_death` and `quake_injuries_per_death` times ν.
+pub fn quake_chances(rates: &sc::Casualties, pga_g: f64) -> [f64; 3] {
+    let nu = pager::fatality_rate(
+        pager::mmi_from_pga(pga_g),
+        rates.quake_fatality_theta,
+        rates.quake_fatality_beta,
+    );
     [
-        exceed[0] - exceed[1],
-        exceed[1] - exceed[2],
-        exceed[2] - exceed[3],
-        complete * (1.0 - rates.collapse_fraction),
-        complete * rates.collapse_fraction,
+        nu * (1.0 - rates.quake_died_trapped_share),
+        nu * rates.quake_trapped_per_death,
+        nu * rates.quake_injuries_per_death,
     ]
 }
 
-/// Per-occupant chances (dead, trapped, injured) in buildings at `pga_g`.
-pub fn quake_chances(rates: &sc::Casualties, pga_g: f64) -> [f64; 3] {
-    let share = building_states(rates, pga_g);
-    let d = rates.quake_death_rate.values();
-    let i = rates.quake_injury_rate.values();
-    let dead: f64 = share.iter().zip(d).map(|(s, r)| s * r).sum();
-    let trapped = share[4] * rates.collapse_trapped_rate;
-    let injured: f64 = share.iter().zip(i).map(|(s, r)| s * r).sum::<f64>() - trapped;
-    [dead, trapped, injured.max(0.0)]
+/// Share of trapped people still alive `hours` after they were trapped:
+/// ln(share) linear between the plan's `trapped_survival` points (from
+/// (0 h, 1)), the last segment's rate continued beyond the last point.
+pub fn trapped_survival(curve: &[(f64, f64)], hours: f64) -> f64 {
+    if hours <= 0.0 {
+        return 1.0;
+    }
+    let mut prev = (0.0, 0.0); // (hours, ln share)
+    let mut slope = 0.0;
+    for &(h, share) in curve {
+        let ln = share.ln();
+        slope = (ln - prev.1) / (h - prev.0);
+        if hours <= h {
+            return (prev.1 + slope * (hours - prev.0)).exp();
+        }
+        prev = (h, ln);
+    }
+    (prev.1 + slope * (hours - prev.0)).exp()
 }
 
 /// Deaths, injuries, trapped people and their rescue.
@@ -435,6 +455,7 @@ fn assess(
     let Some(evac) = evac else { return };
     let s = &scenario.0;
     let tick = clock.now.0 / clock.tick_s.max(1);
+    cas.now_s = clock.now.0;
     let hazards: &[Hazard<f64>] = realised.as_ref().map_or(&[], |r| &r.hazards);
     for (z, zone) in s.region.zones.iter().enumerate() {
         let counts = evac.zone(z);
@@ -579,15 +600,23 @@ fn settle(
         }
     }
     cas.log_seen = board.hazard_log.len();
-    let q = 1.0 - (-cas.rates.trapped_death_rate_per_h * clock.tick_s as f64 / 3600.0).exp();
     let trapped_zones: Vec<usize> = cas.trapped_zones.iter().copied().collect();
     for z in trapped_zones {
         let zone = &s.region.zones[z];
         for c in 0..Cause::ALL.len() {
             let n = cas.toll[z][c].still_trapped;
+            let Some(since) = cas.trapped_since[z][c] else {
+                continue;
+            };
             if n == 0 {
                 continue;
             }
+            // Chance of dying during this tick, for someone alive at its
+            // start: 1 − S(a + dt)/S(a) at age a.
+            let age_h = clock.now.0.saturating_sub(since) as f64 / 3600.0;
+            let dt_h = clock.tick_s as f64 / 3600.0;
+            let curve = &cas.rates.trapped_survival;
+            let q = 1.0 - trapped_survival(curve, age_h + dt_h) / trapped_survival(curve, age_h);
             let [dead, _, _] = split(
                 &streams,
                 key(16 + c as u64, zone.id.0, tick),
@@ -650,22 +679,44 @@ mod tests {
     }
 
     #[test]
-    fn building_states_are_a_distribution_that_worsens_with_shaking() {
+    fn quake_chances_are_pager_rates_split_into_outcomes() {
         let r = sc::Casualties::default();
+        assert!(quake_chances(&r, 0.0).iter().all(|&p| p < 1e-100));
         let mut last = [0.0; 3];
-        for pga in [0.0, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6] {
-            let s = building_states(&r, pga);
-            let sum: f64 = s.iter().sum();
-            assert!(s.iter().all(|&p| p >= 0.0) && sum <= 1.0 + 1e-12, "{s:?}");
+        for pga in [0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 1.0] {
             let c = quake_chances(&r, pga);
             assert!(c.iter().all(|&p| (0.0..=1.0).contains(&p)), "{c:?}");
-            assert!(
-                c[0] >= last[0] && c[1] >= last[1],
-                "{pga}: {c:?} after {last:?}"
-            );
+            assert!(c.iter().zip(last).all(|(a, b)| *a >= b), "{pga}: {c:?}");
             last = c;
         }
-        assert_eq!(quake_chances(&r, 0.0), [0.0, 0.0, 0.0]);
+        // 0.3 g: PAGER China ≈ 8e-4; half at once, as many trapped, 5.1
+        // times as many injured.
+        let nu = pager::china_fatality_rate_at_pga(0.3);
+        let [dead, trapped, injured] = quake_chances(&r, 0.3);
+        assert!((nu - 8.1e-4).abs() < 0.5e-4, "{nu}");
+        assert!((dead - 0.5 * nu).abs() < 1e-15);
+        assert!((trapped - nu).abs() < 1e-15);
+        assert!((injured - 5.1 * nu).abs() < 1e-15);
+    }
+
+    #[test]
+    fn trapped_survival_passes_through_the_published_points() {
+        let r = sc::Casualties::default();
+        let s = |h: f64| trapped_survival(&r.trapped_survival, h);
+        assert_eq!(s(0.0), 1.0);
+        for &(h, share) in &r.trapped_survival {
+            assert!((s(h) - share).abs() < 1e-12, "{h} h");
+        }
+        // Between points ln S is linear: the geometric mean at mid-way.
+        assert!((s(24.0) - (0.825f64 * 0.405).sqrt()).abs() < 1e-12);
+        // Beyond the last point it keeps falling at the last rate.
+        assert!(s(108.0) < 0.06 && (s(108.0) - 0.06 * 0.06 / 0.225).abs() < 1e-12);
+        let mut last = 1.0;
+        for h in 0..200 {
+            let v = s(h as f64);
+            assert!(v <= last && v > 0.0);
+            last = v;
+        }
     }
 
     #[test]

@@ -6,36 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Rates per damage state of the buildings people are in, for the
-/// earthquake (fractions of the occupants, 0–1).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ByDamage {
-    /// Slight damage.
-    pub slight: f64,
-    /// Moderate damage.
-    pub moderate: f64,
-    /// Extensive damage.
-    pub extensive: f64,
-    /// Complete damage, building standing.
-    pub complete: f64,
-    /// Complete damage, building collapsed.
-    pub collapse: f64,
-}
-
-impl ByDamage {
-    /// The five rates in order slight … collapse.
-    pub fn values(&self) -> [f64; 5] {
-        [
-            self.slight,
-            self.moderate,
-            self.extensive,
-            self.complete,
-            self.collapse,
-        ]
-    }
-}
-
 /// Casualty rates and rescue pace (the plan's `casualties` section).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -60,30 +30,36 @@ pub struct Casualties {
     /// Trapped among the survivors caught in such deep water. Default 0.05,
     /// ASSUMPTION.
     pub flood_trapped_rate: f64,
-    /// Medians of the zones' building fragility, PGA in g, for Slight,
-    /// Moderate, Extensive and Complete damage (lognormal curves). Default
-    /// 0.14, 0.20, 0.32, 0.46 g: about Hazus's equivalent-PGA curves for
-    /// low-code unreinforced masonry (FEMA Hazus Earthquake Technical
-    /// Manual, ch. 5), as recalled, not checked (ASSUMPTION).
-    pub building_pga_g: [f64; 4],
-    /// Log-standard deviation of those curves. Default 0.64 (Hazus, as
-    /// above; unchecked, ASSUMPTION).
-    pub building_beta: f64,
-    /// Fraction of completely damaged buildings that collapse. Default 0.15,
-    /// Hazus's value for unreinforced masonry as recalled (unchecked,
-    /// ASSUMPTION).
-    pub collapse_fraction: f64,
-    /// Deaths among occupants, by damage state: Hazus's severity-4 indoor
-    /// casualty rates (Earthquake Technical Manual, ch. 13) as recalled —
-    /// 0, 0, 0.001 %, 0.01 %, 10 % — unchecked (ASSUMPTION).
-    pub quake_death_rate: ByDamage,
-    /// Injuries among occupants, by damage state: Hazus's severity 1–3
-    /// indoor rates summed, as recalled — 0.05 %, 0.275 %, 1.101 %,
-    /// 6.01 %, 65 % — unchecked (ASSUMPTION).
-    pub quake_injury_rate: ByDamage,
-    /// Trapped alive among the occupants of collapsed buildings (taken
-    /// from the injured). Default 0.3, ASSUMPTION.
-    pub collapse_trapped_rate: f64,
+    /// Earthquake deaths: the share of the people at home in a zone who
+    /// die is PAGER's empirical rate ν = Φ(ln(S/θ)/β) at the zone's
+    /// intensity S (Worden et al. 2012 from its PGA; `hazardlib::pager`).
+    /// Default θ = 10.328811, the China fit of USGS PAGER
+    /// (`losspager/data/fatality.xml`, ccode CN; Jaiswal & Wald 2010,
+    /// Earthquake Spectra 26(4)).
+    pub quake_fatality_theta: f64,
+    /// β of that rate. Default 0.100058 (PAGER China, as above).
+    pub quake_fatality_beta: f64,
+    /// Injured per earthquake death. Default 5.1: the median of the
+    /// injured ÷ dead of five Chinese Ms 6–7 earthquakes — Minle–Shandan
+    /// 2003 43/9 = 4.8, Minxian 2013 ≈2,400/95 = 25, Ludian 2014
+    /// 3,143/617 = 5.1, Luding 2022 424/93 = 4.6, Jishishan 2023
+    /// 982/151 = 6.5 (sources in scenarios/hindcasts/README.md).
+    pub quake_injuries_per_death: f64,
+    /// People trapped alive, needing a rescue crew, per earthquake death.
+    /// Default 1.0: Ludian 2014, more than 600 buried people rescued alive
+    /// in 72 h against 617 dead (sino-us.com, "golden 72 hours"). People
+    /// neighbours free at once are not in this count (they are among the
+    /// injured).
+    pub quake_trapped_per_death: f64,
+    /// Share of PAGER's deaths that are trapped people who die waiting:
+    /// the model kills (1 − this) of the rate at once and lets the trapped
+    /// die by `trapped_survival` until a crew frees them, so the expected
+    /// total is PAGER's rate when rescue is as fast as in the events PAGER
+    /// was fitted on, lower with faster rescue, higher with none. Default
+    /// 0.5, ASSUMPTION: about the share of the trapped lost when rescue is
+    /// spread evenly over the first 72 h under the default survival curve
+    /// (its mean over 0–72 h is about 0.5).
+    pub quake_died_trapped_share: f64,
     /// Deaths among people still in a zone the fire front reaches. Default
     /// 0.01, ASSUMPTION (no source checked).
     pub fire_death_rate: f64,
@@ -101,11 +77,16 @@ pub struct Casualties {
     pub road_death_rate: f64,
     /// Injuries among them. Default 0.2, ASSUMPTION.
     pub road_injury_rate: f64,
-    /// Hazard rate of death of a trapped person, per hour (survival falls
-    /// exponentially with time until rescue). Default 0.01 /h: about half
-    /// still alive after three days (the "72 golden hours" of search and
-    /// rescue), ASSUMPTION.
-    pub trapped_death_rate_per_h: f64,
+    /// Survival of trapped people with time since they were trapped:
+    /// (hours, share still alive) points, ln(share) linear between them
+    /// (from (0 h, 1)) and the last segment's rate continued beyond.
+    /// Default the mean of the published survival of people rescued on
+    /// each day, put at the middle of the day — Ludian 2014: 90 % on day
+    /// 1, 50–60 % on day 2, 20–30 % on day 3 (sino-us.com, "golden 72
+    /// hours"); Lushan 2013: about 75 %, 26 %, 20 %, 6 % on days 1–4 (Irish
+    /// Times, Apr 2013): (12 h, 0.825), (36 h, 0.405), (60 h, 0.225),
+    /// (84 h, 0.06).
+    pub trapped_survival: Vec<(f64, f64)>,
     /// People one rescue crew frees per hour on site; a rescue task lasts
     /// trapped / this, at most `rescue_task_max_h`. Default 2 /h,
     /// ASSUMPTION.
@@ -125,30 +106,17 @@ impl Default for Casualties {
             flood_injury_rate: 0.01,
             flood_trapped_depth_m: 1.5,
             flood_trapped_rate: 0.05,
-            building_pga_g: [0.14, 0.20, 0.32, 0.46],
-            building_beta: 0.64,
-            collapse_fraction: 0.15,
-            quake_death_rate: ByDamage {
-                slight: 0.0,
-                moderate: 0.0,
-                extensive: 0.000_01,
-                complete: 0.000_1,
-                collapse: 0.10,
-            },
-            quake_injury_rate: ByDamage {
-                slight: 0.000_5,
-                moderate: 0.002_75,
-                extensive: 0.011_01,
-                complete: 0.060_1,
-                collapse: 0.65,
-            },
-            collapse_trapped_rate: 0.3,
+            quake_fatality_theta: qilian_hazardlib::pager::CHINA_THETA,
+            quake_fatality_beta: qilian_hazardlib::pager::CHINA_BETA,
+            quake_injuries_per_death: 5.1,
+            quake_trapped_per_death: 1.0,
+            quake_died_trapped_share: 0.5,
             fire_death_rate: 0.01,
             fire_injury_rate: 0.05,
             chemical_injury_rate: 0.1,
             road_death_rate: 0.05,
             road_injury_rate: 0.2,
-            trapped_death_rate_per_h: 0.01,
+            trapped_survival: vec![(12.0, 0.825), (36.0, 0.405), (60.0, 0.225), (84.0, 0.06)],
             rescue_people_per_h: 2.0,
             rescue_task_max_h: 12.0,
         }
@@ -185,8 +153,7 @@ impl Casualties {
         for (name, v) in [
             ("flood_injury_rate", self.flood_injury_rate),
             ("flood_trapped_rate", self.flood_trapped_rate),
-            ("collapse_fraction", self.collapse_fraction),
-            ("collapse_trapped_rate", self.collapse_trapped_rate),
+            ("quake_died_trapped_share", self.quake_died_trapped_share),
             ("fire_death_rate", self.fire_death_rate),
             ("fire_injury_rate", self.fire_injury_rate),
             ("chemical_injury_rate", self.chemical_injury_rate),
@@ -196,20 +163,6 @@ impl Casualties {
             let (wrong, problem) = rate(name, v);
             flag(wrong, problem);
         }
-        let names = ["slight", "moderate", "extensive", "complete", "collapse"];
-        let quake = || {
-            self.quake_death_rate
-                .values()
-                .into_iter()
-                .zip(self.quake_injury_rate.values())
-                .zip(names)
-        };
-        for ((d, j), name) in quake() {
-            let (wrong, problem) = rate(&format!("quake_death_rate.{name}"), d);
-            flag(wrong, problem);
-            let (wrong, problem) = rate(&format!("quake_injury_rate.{name}"), j);
-            flag(wrong, problem);
-        }
         flag(
             self.fire_death_rate + self.fire_injury_rate > 1.0,
             "fire_death_rate + fire_injury_rate must be at most 1".into(),
@@ -217,16 +170,6 @@ impl Casualties {
         flag(
             self.road_death_rate + self.road_injury_rate > 1.0,
             "road_death_rate + road_injury_rate must be at most 1".into(),
-        );
-        for ((d, j), name) in quake() {
-            flag(
-                d + j > 1.0,
-                format!("quake death and injury rates for {name} add up to more than 1"),
-            );
-        }
-        flag(
-            self.quake_death_rate.collapse + self.collapse_trapped_rate > 1.0,
-            "quake_death_rate.collapse + collapse_trapped_rate must be at most 1".into(),
         );
         flag(
             !self.flood_mortality_mu.is_finite(),
@@ -238,15 +181,25 @@ impl Casualties {
         ] {
             flag(wrong, problem);
         }
-        let pga = self.building_pga_g;
+        let curve = &self.trapped_survival;
+        let mut last = (0.0, 1.0);
+        let mut ok = true;
+        for &(h, share) in curve {
+            ok &= h.is_finite() && h > last.0 && share > 0.0 && share <= last.1;
+            last = (h, share);
+        }
         flag(
-            !(pga.iter().all(|&v| v.is_finite() && v > 0.0)
-                && pga.windows(2).all(|w| w[0] <= w[1])),
-            format!("building_pga_g must be positive and non-decreasing, got {pga:?}"),
+            !ok || curve.is_empty(),
+            format!(
+                "trapped_survival must be (hours, share) points with hours positive and \
+                 increasing and shares in (0, 1] not increasing, got {curve:?}"
+            ),
         );
         for (wrong, problem) in [
-            positive("building_beta", self.building_beta),
-            non_negative("trapped_death_rate_per_h", self.trapped_death_rate_per_h),
+            positive("quake_fatality_theta", self.quake_fatality_theta),
+            positive("quake_fatality_beta", self.quake_fatality_beta),
+            non_negative("quake_injuries_per_death", self.quake_injuries_per_death),
+            non_negative("quake_trapped_per_death", self.quake_trapped_per_death),
             positive("rescue_task_max_h", self.rescue_task_max_h),
             positive("rescue_people_per_h", self.rescue_people_per_h),
         ] {
@@ -274,14 +227,13 @@ mod tests {
             "(
     flood_mortality_mu: 7.60, flood_mortality_sigma: 2.75,
     flood_injury_rate: 0.01, flood_trapped_depth_m: 1.5, flood_trapped_rate: 0.05,
-    building_pga_g: (0.14, 0.20, 0.32, 0.46), building_beta: 0.64,
-    collapse_fraction: 0.15, collapse_trapped_rate: 0.3,
-    quake_death_rate: (slight: 0.0, moderate: 0.0, extensive: 0.00001, complete: 0.0001, collapse: 0.10),
-    quake_injury_rate: (slight: 0.0005, moderate: 0.00275, extensive: 0.01101, complete: 0.0601, collapse: 0.65),
+    quake_fatality_theta: 10.328811, quake_fatality_beta: 0.100058,
+    quake_injuries_per_death: 5.1, quake_trapped_per_death: 1.0, quake_died_trapped_share: 0.5,
     fire_death_rate: 0.01, fire_injury_rate: 0.05,
     chemical_injury_rate: 0.1,
     road_death_rate: 0.05, road_injury_rate: 0.2,
-    trapped_death_rate_per_h: 0.01, rescue_people_per_h: 2.0, rescue_task_max_h: 12.0,
+    trapped_survival: [(12.0, 0.825), (36.0, 0.405), (60.0, 0.225), (84.0, 0.06)],
+    rescue_people_per_h: 2.0, rescue_task_max_h: 12.0,
 )",
         )
         .unwrap();
@@ -291,11 +243,18 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         let c: Casualties = ron::from_str(
-            "(fire_death_rate: 1.5, building_pga_g: (0.3, 0.2, 0.4, 0.5), rescue_people_per_h: 0.0)",
+            "(fire_death_rate: 1.5, trapped_survival: [(12.0, 0.5), (6.0, 0.4)], \
+             quake_fatality_beta: 0.0, quake_died_trapped_share: 2.0, rescue_people_per_h: 0.0)",
         )
         .unwrap();
         let p = c.problems().join("\n");
-        for want in ["fire_death_rate", "building_pga_g", "rescue_people_per_h"] {
+        for want in [
+            "fire_death_rate",
+            "trapped_survival",
+            "quake_fatality_beta",
+            "quake_died_trapped_share",
+            "rescue_people_per_h",
+        ] {
             assert!(p.contains(want), "{want} in {p}");
         }
     }

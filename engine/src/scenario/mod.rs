@@ -12,7 +12,7 @@ mod part;
 mod types;
 mod validate;
 
-pub use casualties::{ByDamage, Casualties};
+pub use casualties::Casualties;
 pub use hazard::*;
 pub use load::{
     Embedded, FileSystem, LoadError, Source, load, load_from, load_region_and_plan, normalize,

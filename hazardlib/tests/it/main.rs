@@ -12,6 +12,7 @@ mod flood;
 mod fragility;
 mod gmpe;
 mod normal;
+mod pager;
 mod plume;
 mod tables;
 mod toxic;

@@ -254,7 +254,7 @@ fn zone_areas_tile_the_region_and_hold_their_zone() {
     use qilian_viewer::geojson::to_wgs84;
     use qilian_viewer::voronoi::{area, contains, convex_hull};
     let (run, summary) = demo_run();
-    let files = bundle::run(run, summary, &[]).expect("renders");
+    let files = bundle::run(run, summary, &[], qilian_i18n::Lang::En).expect("renders");
     let get = |n: &str| -> serde_json::Value {
         serde_json::from_slice(&files.iter().find(|f| f.0 == n).unwrap().1).unwrap()
     };

@@ -108,9 +108,10 @@ fn each_hazard_hurts_under_its_own_cause() {
     assert!(of(&quake, "earthquake", "injuries") > 0, "{}", cas(&quake));
 }
 
-/// A strong quake under weak buildings: many trapped, who die fast.
-const TRAPPING: &str = "casualties: (building_pga_g: (0.05, 0.08, 0.1, 0.12), collapse_fraction: 0.5, \
-     collapse_trapped_rate: 0.5, trapped_death_rate_per_h: 0.3, rescue_people_per_h: 400.0),";
+/// A strong quake with a fatality rate far above China's: many trapped, who
+/// die fast (a quarter of them each hour).
+const TRAPPING: &str = "casualties: (quake_fatality_theta: 8.0, quake_fatality_beta: 0.3, \
+     trapped_survival: [(1.0, 0.75)], rescue_people_per_h: 400.0),";
 
 fn rescue_crews(n: u32) -> String {
     format!("{ALL_CREWS}, (id: 9, kind: Rescue, depot: 1, count: {n})")
