@@ -300,6 +300,20 @@ for (eid, f, t, length, speed, lanes, cap, cls, main, bridge, liq) in edges:
           f"lanes: {lanes}, capacity_vph: {cap}.0, class: {cls}{extra}),")
 print("    ],")
 print("    zones: [")
+# Zone names: the Chinese name of each Ganzhou street (街道), town (镇) or
+# township (乡) first, its pinyin kept beside it. The towns and streets are
+# Ganzhou District's; "新建片区" (new-town area) is this schematic's own
+# district, not an official name.
+ZH = {
+    "Dongjie (east)": "东街街道", "Xijie (west)": "西街街道", "Nanjie (south)": "南街街道",
+    "Beijie (north)": "北街街道", "Huochezhan (station)": "火车站街道",
+    "Xinjian (new town)": "新建片区",
+    "Liangjiadun": "梁家墩镇", "Shangqin": "上秦镇", "Daman": "大满镇", "Shajing": "沙井镇",
+    "Wujiang": "乌江镇", "Ganjun": "甘浚镇", "Xindun": "新墩镇", "Dangzhai": "党寨镇",
+    "Jiantan": "碱滩镇", "Sanzha": "三闸镇", "Xiaoman": "小满镇", "Mingyong": "明永镇",
+    "Chang'an": "长安镇", "Longqu": "龙渠乡", "Anyang": "安阳乡", "Huazhai": "花寨乡",
+    "Jing'an": "靖安乡", "Pingshanhu": "平山湖蒙古族乡",
+}
 zones = [(zid, name, at, pop, hh) for zid, name, at, pop, hh in districts]
 zones += [(100 + k, name, tid, pop, hh) for k, (tid, name, x, y, pop, hh) in enumerate(townships)]
 for zid, name, at, pop, hh in zones:
@@ -307,7 +321,7 @@ for zid, name, at, pop, hh in zones:
     p, w, t = supplier_for(x, y)
     # ASSUMPTION: the remote Pingshanhu township has no piped water.
     water = "None" if name == "Pingshanhu" else f"Some({w})"
-    print(f'        (id: {zid}, name: "{name}", population: {pop}, households: {hh}, node: {at}, '
+    print(f'        (id: {zid}, name: "{ZH[name]} {name}", population: {pop}, households: {hh}, node: {at}, '
           f"power: Some({p}), water: {water}, telecom: Some({t})),")
 print("    ],")
 print("    facilities: [")

@@ -582,13 +582,39 @@ def write_region():
           f"lanes: {lanes}, capacity_vph: {cap}.0, class: {cls}{extra}),")
     p("    ],")
     p("    zones: [")
+    # Zone names: the Chinese name first (county seats 县城, towns 镇,
+    # townships 乡, Ganzhou's streets 街道), the pinyin kept beside it.
+    # "Yasha" keeps its pinyin only (we could not match it to a town), and
+    # "Liaoquan" (蓼泉镇) too: the embedded font subset has no glyph for 蓼.
+    county_zh = {"Ganzhou": "甘州", "Linze": "临泽", "Gaotai": "高台",
+                 "Shandan": "山丹", "Minle": "民乐", "Sunan": "肃南"}
+    place_zh = {
+        "Dongjie (east)": "东街街道", "Xijie (west)": "西街街道", "Nanjie (south)": "南街街道",
+        "Beijie (north)": "北街街道", "Huochezhan (station)": "火车站街道",
+        "Xinjian (new town)": "新建片区",
+        "Shajing": "沙井镇", "Wujiang": "乌江镇", "Ganjun": "甘浚镇", "Dangzhai": "党寨镇",
+        "Daman": "大满镇", "Anyang": "安阳乡", "Huazhai": "花寨乡", "Liangjiadun": "梁家墩镇",
+        "Xindun": "新墩镇", "Pingchuan": "平川镇", "Banqiao": "板桥镇",
+        "Nanhua": "南华镇", "Heiquan": "黑泉镇", "Luocheng": "罗城镇", "Xuanhua": "宣化镇",
+        "Weiqi": "位奇镇", "Dongle": "东乐镇", "Huocheng": "霍城镇", "Laojun": "老军乡",
+        "Sanbao": "三堡镇", "Nangu": "南古镇", "Minlian": "民联镇", "Liuba": "六坝镇",
+        "Kangle": "康乐镇", "Mati": "马蹄藏族乡",
+    }
+
+    def zh_name(name):
+        if name.endswith(" county town"):
+            return f"{county_zh[name[:-len(' county town')]]}县城 {name}"
+        if name.startswith("Ganzhou "):
+            return f"甘州{place_zh[name[len('Ganzhou '):]]} {name}"
+        return f"{place_zh[name]} {name}" if name in place_zh else name
+
     for zid, name, county, at, pop in zones:
         x, y, _ = nodes[at]
         pw, wa, te = near_fac(POWER, x, y), near_fac(WATER, x, y), near_fac(TELE, x, y)
         # ASSUMPTION: piped water reaches townships within 25 km of a plant.
         dw = math.hypot(nodes[FAC_AT[wa]][0] - x, nodes[FAC_AT[wa]][1] - y)
         water = f"Some({wa})" if dw < 25000 else "None"
-        p(f'        (id: {zid}, name: "{name}", population: {pop}, households: {round(pop / 2.6)}, '
+        p(f'        (id: {zid}, name: "{zh_name(name)}", population: {pop}, households: {round(pop / 2.6)}, '
           f"node: {at}, power: Some({pw}), water: {water}, telecom: Some({te})), // {county}")
     p("    ],")
     p("    facilities: [")
