@@ -249,12 +249,18 @@ fn the_zhangye_region_sits_where_zhangye_is() {
     assert_eq!(people, 1_131_000);
     for town in ["Linze", "Gaotai", "Shandan", "Minle", "Sunan"] {
         assert!(
-            seats.iter().any(|s| s.ends_with(&format!(" {town} county town"))),
+            seats
+                .iter()
+                .any(|s| s.ends_with(&format!(" {town} county town"))),
             "{town} missing"
         );
     }
     // Chinese first, the pinyin beside it.
-    assert!(seats.iter().any(|s| s.starts_with("甘州") && s.contains(" Ganzhou ")));
+    assert!(
+        seats
+            .iter()
+            .any(|s| s.starts_with("甘州") && s.contains(" Ganzhou "))
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
