@@ -229,7 +229,7 @@ pub fn starter_plan(region: &Region, region_file: &str) -> String {
         write_groups(&mut s, &mut group, "Hazmat", count, &fire);
     }
     s.push_str("    ],\n");
-    s.push_str(PRIORITIES_AND_REPAIRS);
+    priorities_and_repairs(&mut s);
     let shelters: Vec<&qilian_engine::scenario::Facility> = of_kind(FacilityKind::Shelter)
         .into_iter()
         .filter(|f| f.capacity.is_some_and(|c| c > 0.0))
@@ -302,49 +302,44 @@ fn write_groups(s: &mut String, group: &mut u32, kind: &str, count: u64, homes: 
     }
 }
 
-/// The stock baseline's dispatch order and repair hours, with its notes.
-const PRIORITIES_AND_REPAIRS: &str = r#"    // Dispatch order of the stock baseline plan: trapped people, a leak and an
+/// The stock baseline plan's `key: [ … ],` block, verbatim.
+fn baseline_block(key: &str) -> &'static str {
+    let text = crate::stock::BASELINE_PLAN;
+    let start = text
+        .find(&format!("\n    {key}: ["))
+        .unwrap_or_else(|| panic!("the embedded baseline plan has no {key}"))
+        + 1;
+    let len = text[start..]
+        .find("\n    ],\n")
+        .unwrap_or_else(|| panic!("the embedded baseline plan's {key} has no end"))
+        + "\n    ],\n".len();
+    &text[start..start + len]
+}
+
+/// The stock baseline's dispatch order and repair hours (taken from the
+/// embedded plan, so the two cannot drift apart), with their notes.
+fn priorities_and_repairs(s: &mut String) {
+    s.push_str(
+        "    // Dispatch order of the stock baseline plan: trapped people, a leak and an
     // advancing fire before any repair; hospitals, then the water plants and the
     // substations that feed them (a facility inherits the rank of the most urgent
     // one that needs it).
-    priorities: [
-        Rescue, StopLeak, FireLine, Facility(Hospital), Facility(WaterPlant), Facility(Substation),
-        Facility(TelecomSite), MainRoad, Bridge, Road, Cleanup,
-    ],
-    // Repair hours by damage state, from the stock baseline plan: ASSUMPTIONS
+",
+    );
+    s.push_str(baseline_block("priorities"));
+    s.push_str(
+        "    // Repair hours by damage state, from the stock baseline plan: ASSUMPTIONS
     // (no public source gives crew-hours per damage state for substations, water
     // plants or telecom sites), except bridges, which follow the Hazus bridge
     // restoration means (0.6 / 2.5 / 75 / 230 days) with an assumed spread.
-    repairs: [
-        (work: Facility(Substation), crew: Power, hours: (
-            slight: LogNormal(median: 4.0, beta: 0.4), moderate: LogNormal(median: 12.0, beta: 0.4),
-            extensive: LogNormal(median: 36.0, beta: 0.4), complete: LogNormal(median: 96.0, beta: 0.4))),
-        (work: Facility(WaterPlant), crew: Water, hours: (
-            slight: LogNormal(median: 6.0, beta: 0.4), moderate: LogNormal(median: 18.0, beta: 0.4),
-            extensive: LogNormal(median: 48.0, beta: 0.4), complete: LogNormal(median: 120.0, beta: 0.4))),
-        (work: Facility(TelecomSite), crew: Telecom, hours: (
-            slight: LogNormal(median: 2.0, beta: 0.4), moderate: LogNormal(median: 8.0, beta: 0.4),
-            extensive: LogNormal(median: 24.0, beta: 0.4), complete: LogNormal(median: 48.0, beta: 0.4))),
-        (work: MainRoad, crew: Road, hours: (
-            slight: LogNormal(median: 3.0, beta: 0.4), moderate: LogNormal(median: 10.0, beta: 0.4),
-            extensive: LogNormal(median: 30.0, beta: 0.4), complete: LogNormal(median: 72.0, beta: 0.4))),
-        (work: Road, crew: Road, hours: (
-            slight: LogNormal(median: 3.0, beta: 0.4), moderate: LogNormal(median: 8.0, beta: 0.4),
-            extensive: LogNormal(median: 24.0, beta: 0.4), complete: LogNormal(median: 60.0, beta: 0.4))),
-        (work: Bridge, crew: Road, hours: (
-            slight: LogNormal(median: 14.0, beta: 0.5), moderate: LogNormal(median: 60.0, beta: 0.5),
-            extensive: LogNormal(median: 1800.0, beta: 0.5), complete: LogNormal(median: 5520.0, beta: 0.5))),
-        (work: Cleanup, crew: Hazmat, hours: (
-            slight: LogNormal(median: 4.0, beta: 0.4), moderate: LogNormal(median: 12.0, beta: 0.4),
-            extensive: LogNormal(median: 30.0, beta: 0.4), complete: LogNormal(median: 60.0, beta: 0.4))),
-        (work: StopLeak, crew: Hazmat, hours: (
-            slight: LogNormal(median: 1.0, beta: 0.4), moderate: LogNormal(median: 1.0, beta: 0.4),
-            extensive: LogNormal(median: 2.0, beta: 0.4), complete: LogNormal(median: 3.0, beta: 0.4))),
-        (work: FireLine, crew: Fire, hours: (
-            slight: LogNormal(median: 8.0, beta: 0.3), moderate: LogNormal(median: 8.0, beta: 0.3),
-            extensive: LogNormal(median: 12.0, beta: 0.3), complete: LogNormal(median: 12.0, beta: 0.3))),
-    ],
-    // Protective thresholds: the engine's defaults, each an ASSUMPTION stated on
+",
+    );
+    s.push_str(baseline_block("repairs"));
+    s.push_str(HAZARD_RESPONSE);
+}
+
+/// The engine's protective thresholds, with their notes.
+const HAZARD_RESPONSE: &str = r#"    // Protective thresholds: the engine's defaults, each an ASSUMPTION stated on
     // its field (engine/src/scenario/hazard.rs).
     hazard_response: (
         road_close_depth_m: 0.3,   // about the depth at which moving water floats a car

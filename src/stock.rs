@@ -5,6 +5,10 @@ use qilian_engine::scenario::Embedded;
 /// Path of the demo scenario inside the embedded set.
 pub const DEMO: &str = "scenarios/ganzhou-demo.ron";
 
+/// The stock baseline plan's text (its `priorities` and `repairs` seed
+/// `plan init`'s starter plan).
+pub const BASELINE_PLAN: &str = include_str!("../scenarios/plans/ganzhou-baseline.ron");
+
 const FILES: [(&str, &str); 5] = [
     (DEMO, include_str!("../scenarios/ganzhou-demo.ron")),
     (
@@ -19,10 +23,7 @@ const FILES: [(&str, &str); 5] = [
         "scenarios/regions/ganzhou-fuel.asc",
         include_str!("../scenarios/regions/ganzhou-fuel.asc"),
     ),
-    (
-        "scenarios/plans/ganzhou-baseline.ron",
-        include_str!("../scenarios/plans/ganzhou-baseline.ron"),
-    ),
+    ("scenarios/plans/ganzhou-baseline.ron", BASELINE_PLAN),
 ];
 
 /// The embedded stock files.
