@@ -565,6 +565,19 @@ async fn order_ids_are_per_team_and_orders_are_rate_limited() {
     assert_eq!(s, StatusCode::ACCEPTED);
 }
 
+/// Serve the fixture's drill on a fresh loopback port with `limits`;
+/// its address.
+async fn serve_with(f: &Fixture, limits: qilian_drill::guard::Limits) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(qilian_drill::server::serve_on(
+        listener,
+        f.app.clone(),
+        limits,
+    ));
+    addr
+}
+
 /// Over the connection cap, when every open connection is a console (it
 /// has made an authenticated request) and none has been idle long, a client
 /// gets a clear 503 at once; idle connections are closed after the idle
@@ -576,8 +589,6 @@ async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
     let f = fixture("guard", 1);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let limits = Limits {
         max_connections: 4,
         idle: Duration::from_millis(500),
@@ -585,11 +596,7 @@ async fn idle_connections_time_out_and_the_cap_refuses_clearly() {
         evict_after: Duration::from_secs(60),
         ..Limits::default()
     };
-    tokio::spawn(qilian_drill::server::serve_on(
-        listener,
-        f.app.clone(),
-        limits,
-    ));
+    let addr = serve_with(&f, limits).await;
     let read_all = |mut s: TcpStream| async move {
         let mut out = Vec::new();
         let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
@@ -648,19 +655,13 @@ async fn a_real_client_gets_in_past_a_flood_of_idle_connections() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
     let f = fixture("guard-evict", 1);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let limits = Limits {
         max_connections: 8,
         idle: Duration::from_secs(60),
         evict_after: Duration::from_millis(200),
         ..Limits::default()
     };
-    tokio::spawn(qilian_drill::server::serve_on(
-        listener,
-        f.app.clone(),
-        limits,
-    ));
+    let addr = serve_with(&f, limits).await;
     // The flood: every place taken by a connection that says nothing.
     let mut flood = Vec::new();
     for _ in 0..8 {
@@ -699,8 +700,6 @@ async fn a_client_dripping_its_headers_is_closed_after_the_header_timeout() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
     let f = fixture("guard-headers", 1);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let header = Duration::from_secs(1);
     let limits = Limits {
         max_connections: 8,
@@ -709,11 +708,7 @@ async fn a_client_dripping_its_headers_is_closed_after_the_header_timeout() {
         evict_after: Duration::from_secs(60),
         header,
     };
-    tokio::spawn(qilian_drill::server::serve_on(
-        listener,
-        f.app.clone(),
-        limits,
-    ));
+    let addr = serve_with(&f, limits).await;
     let req = format!(
         "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
         f.team(1)
@@ -862,8 +857,6 @@ async fn a_real_client_gets_in_past_a_flood_that_keeps_reconnecting() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
     let f = fixture("guard-churn", 1);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let limits = Limits {
         max_connections: 8,
         idle: Duration::from_secs(60),
@@ -871,11 +864,7 @@ async fn a_real_client_gets_in_past_a_flood_that_keeps_reconnecting() {
         evict_after: Duration::from_secs(60),
         ..Limits::default()
     };
-    tokio::spawn(qilian_drill::server::serve_on(
-        listener,
-        f.app.clone(),
-        limits,
-    ));
+    let addr = serve_with(&f, limits).await;
     let keep = format!(
         "GET /api/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\r\n",
         f.team(1)

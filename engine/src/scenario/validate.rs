@@ -933,6 +933,24 @@ mod tests {
     use super::*;
     use crate::units::Hours;
 
+    /// Every problem `validate` finds in the scenario `file` with the test
+    /// region and plan `p`, one a line.
+    fn scenario_problems(file: &ScenarioFile, p: &Plan) -> String {
+        let got: Vec<String> = scenario(
+            Path::new("s.ron"),
+            file,
+            Path::new("r.ron"),
+            &region(),
+            Path::new("p.ron"),
+            p,
+            &RasterSet::default(),
+        )
+        .into_iter()
+        .map(|p| p.to_string())
+        .collect();
+        got.join("\n")
+    }
+
     fn region() -> Region {
         ron::from_str(
             r#"(name: "r", nodes: [(id: 1, x: 0.0, y: 0.0)], edges: [],
@@ -1062,19 +1080,7 @@ mod tests {
             name: "p".into(),
             ..Plan::default()
         };
-        let got: Vec<String> = scenario(
-            Path::new("s.ron"),
-            &file,
-            Path::new("r.ron"),
-            &region(),
-            Path::new("p.ron"),
-            &p,
-            &RasterSet::default(),
-        )
-        .into_iter()
-        .map(|p| p.to_string())
-        .collect();
-        let got = got.join("\n");
+        let got = scenario_problems(&file, &p);
         assert!(
             got.contains("s.ron: inject 1 (at 1 h): warns zone 7, which no evacuation rule"),
             "{got}"
@@ -1115,19 +1121,7 @@ mod tests {
         p.hazard_response.road_close_depth_m = 1e9;
         p.hazard_response.fire_task_lead_h = Hours(1e308);
         p.hazard_response.fire_line_radius_m = 1e12;
-        let got: Vec<String> = scenario(
-            Path::new("s.ron"),
-            &file,
-            Path::new("r.ron"),
-            &region(),
-            Path::new("p.ron"),
-            &p,
-            &RasterSet::default(),
-        )
-        .into_iter()
-        .map(|p| p.to_string())
-        .collect();
-        let got = got.join("\n");
+        let got = scenario_problems(&file, &p);
         for want in [
             "s.ron: inject 1 (at 1 h): CallAid count must be in 1…99, got 0",
             "inject 2 (at 1 h): CallAid count must be in 1…99, got 4000000000",
