@@ -325,7 +325,34 @@ for zid, name, at, pop, hh in zones:
           f"power: Some({p}), water: {water}, telecom: Some({t})),")
 print("    ],")
 print("    facilities: [")
+# Facility names: Chinese first, the English kept beside it. The facilities
+# are this schematic's own (ASSUMPTION), named as such sites are named locally:
+# 变电站 substation, 水厂 water works, 通信基站 telecom site, 卫生院 township
+# health centre, 应急避难场所 emergency shelter, 消防救援站 fire rescue station.
+FAC_ZH = {
+    "Zhangye 330 kV substation": "张掖330千伏变电站",
+    "Ganzhou east 110 kV": "甘州东110千伏变电站", "Ganzhou west 110 kV": "甘州西110千伏变电站",
+    "Shajing 110 kV": "沙井110千伏变电站", "Dangzhai 110 kV": "党寨110千伏变电站",
+    "Ganjun 35 kV": "甘浚35千伏变电站",
+    "No. 1 water plant": "第一水厂", "Heihe well-field plant": "黑河水源地水厂",
+    "Shajing water works": "沙井水厂",
+    "Zhangye People's Hospital": "张掖市人民医院", "Ganzhou District Hospital": "甘州区人民医院",
+    "Dangzhai health centre": "党寨镇卫生院",
+    "Ganzhou fire rescue station": "甘州区消防救援站",
+    "Zhangye chemical industrial park": "张掖化工园区",
+}
+
+
+def fac_zh(name):
+    if name.startswith("Telecom site "):
+        return f"通信基站{name[len('Telecom site '):]} {name}"
+    if name.startswith("Shelter "):
+        return f"应急避难场所{name[len('Shelter '):]} {name}"
+    return f"{FAC_ZH[name]} {name}"
+
+
 for (i, name, kind, at, fragility, capacity, needs, battery) in F:
+    name = fac_zh(name)
     extra = ""
     if fragility:
         extra += f', fragility: Some("{fragility}")'

@@ -618,7 +618,35 @@ def write_region():
           f"node: {at}, power: Some({pw}), water: {water}, telecom: Some({te})), // {county}")
     p("    ],")
     p("    facilities: [")
+    # Facility names: Chinese first, the English kept beside it (the sites
+    # are this schematic's own, ASSUMPTION; named as such sites are named
+    # locally: 变电站 substation, 水厂 water works, 通信基站 telecom site,
+    # 应急避难场所 emergency shelter, 消防救援站 fire rescue station).
+    fac_zh = {
+        "Zhangye 330 kV substation": "张掖330千伏变电站",
+        "Ganzhou east 110 kV": "甘州东110千伏变电站", "Ganzhou west 110 kV": "甘州西110千伏变电站",
+        "Linze 110 kV": "临泽110千伏变电站", "Gaotai 110 kV": "高台110千伏变电站",
+        "Shandan 110 kV": "山丹110千伏变电站", "Minle 110 kV": "民乐110千伏变电站",
+        "Sunan 35 kV": "肃南35千伏变电站", "Shajing 35 kV": "沙井35千伏变电站",
+        "Ganzhou No. 1 water plant": "甘州第一水厂", "Heihe well-field plant": "黑河水源地水厂",
+        "Zhangye People's Hospital": "张掖市人民医院", "Ganzhou District Hospital": "甘州区人民医院",
+        "Ganzhou north square": "甘州北广场", "Ganzhou sports centre": "甘州体育中心",
+        "Binhe new district park": "滨河新区公园", "Ganzhou south school campus": "甘州南校区",
+        "Zhangye chemical industrial park": "张掖化工园区",
+    }
+
+    def fac_name(name):
+        if name in fac_zh:
+            return f"{fac_zh[name]} {name}"
+        if name.startswith("Telecom site "):
+            return f"通信基站{name[len('Telecom site '):]} {name}"
+        county, _, what = name.partition(" ")
+        what_zh = {"water works": "水厂", "county hospital": "人民医院", "shelter": "应急避难场所",
+                   "stadium": "体育场", "school": "学校", "fire rescue station": "消防救援站"}
+        return f"{county_zh[county]}{'区' if county == 'Ganzhou' else '县'}{what_zh[what]} {name}"
+
     for (i, name, kind, at, fragility, capacity, needs, battery) in F:
+        name = fac_name(name)
         extra = ""
         if fragility:
             extra += f', fragility: Some("{fragility}")'
@@ -717,8 +745,12 @@ def plan_text(key, title, why, hazard_response, shelters, rules, priorities):
     for k, t in enumerate(["Linze", "Gaotai", "Shandan", "Minle", "Sunan"]):
         depots.append((6 + k, f"{t} county depot (fire, highway, power)", grids[t][1][1]))
     p("    depots: [")
+    depot_zh = {1: "国网张掖供电公司", 2: "张掖市供水公司", 3: "通信运维中心",
+                4: "甘州公路养护站", 5: "张掖市消防救援支队"}
+    for k, t in enumerate(["临泽", "高台", "山丹", "民乐", "肃南"]):
+        depot_zh[6 + k] = f"{t}县应急救援基地"
     for i, name, at in depots:
-        p(f'        (id: {i}, name: "{name}", node: {at}),')
+        p(f'        (id: {i}, name: "{depot_zh[i]} {name}", node: {at}),')
     p("    ],")
     p("    // Shifts of 12 h on, 8 h rest (ASSUMPTION; a crew finishes its task first).")
     p("    crews: [")
