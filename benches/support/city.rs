@@ -126,6 +126,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
                 main_road: arterial,
                 bridge: None,
                 liquefaction: None,
+                name: None,
             });
         }
     }

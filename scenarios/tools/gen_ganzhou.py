@@ -58,7 +58,7 @@ next_shape_node = [1000]
 MAX_SEGMENT_M = 2500.0
 
 
-def road(a, b, speed, lanes, cap, cls, main=False, bridge=None):
+def road(a, b, speed, lanes, cap, cls, main=False, bridge=None, name=None):
     """A two-way road, split into segments of at most 2.5 km by shape nodes."""
     ax, ay, _ = nodes[a]
     bx, by, _ = nodes[b]
@@ -69,7 +69,7 @@ def road(a, b, speed, lanes, cap, cls, main=False, bridge=None):
         next_shape_node[0] += 1
     points.append(b)
     for p, q in zip(points, points[1:]):
-        segment(p, q, speed, lanes, cap, cls, main, bridge)
+        segment(p, q, speed, lanes, cap, cls, main, bridge, name)
 
 
 def liquefaction(x, y):
@@ -84,7 +84,7 @@ def liquefaction(x, y):
     return "VeryHigh" if dx < 400.0 else "High" if dx < 1500.0 else "Moderate"
 
 
-def segment(a, b, speed, lanes, cap, cls, main, bridge):
+def segment(a, b, speed, lanes, cap, cls, main, bridge, name=None):
     """A two-way link: two directed edges with consecutive ids."""
     ax, ay, _ = nodes[a]
     bx, by, _ = nodes[b]
@@ -94,7 +94,7 @@ def segment(a, b, speed, lanes, cap, cls, main, bridge):
     liq = liquefaction((ax + bx) / 2, (ay + by) / 2)
     for f, t in ((a, b), (b, a)):
         eid = len(edges) + 1
-        edges.append((eid, f, t, length, speed, lanes, cap, cls, main, bridge, liq))
+        edges.append((eid, f, t, length, speed, lanes, cap, cls, main, bridge, liq, name))
 
 
 # City: 9 x 9 street grid, 600 m spacing, centred on the drum tower.
@@ -108,41 +108,62 @@ for r in range(9):
         arterial_row = r in (0, 4, 8)
         arterial_col = c in (0, 4, 8)
         if c < 8:
+            # The middle row and column meet at the drum tower (鼓楼): its
+            # east, west, south and north streets.
+            street = ("西街 Xijie" if c < 4 else "东街 Dongjie") if r == 4 else None
             road(i, i + 1, 50 if arterial_row else 30, 2 if arterial_row else 1,
                  1800 if arterial_row else 700, "Primary" if arterial_row else "Local",
-                 main=(r == 4))
+                 main=(r == 4), name=street)
         if r < 8:
+            street = ("南街 Nanjie" if r < 4 else "北街 Beijie") if c == 4 else None
             road(i, i + 9, 50 if arterial_col else 30, 2 if arterial_col else 1,
-                 1800 if arterial_col else 700, "Primary" if arterial_col else "Local")
+                 1800 if arterial_col else 700, "Primary" if arterial_col else "Local", name=street)
 
 CITY_W, CITY_E = 1 + 4 * 9, 1 + 4 * 9 + 8          # middle row, west and east ends
 CITY_N, CITY_S = 1 + 8 * 9 + 4, 1 + 4               # middle column, north and south ends
 
 # G312: east-west through the city, nodes every 2 km.
-def corridor(first_id, points, speed, lanes, cap, cls, join_start=None, join_end=None):
+def corridor(first_id, points, speed, lanes, cap, cls, join_start=None, join_end=None, name=None):
     ids = [node(first_id + k, x, y) for k, (x, y) in enumerate(points)]
     if join_start is not None:
         ids.insert(0, join_start)
     if join_end is not None:
         ids.append(join_end)
     for a, b in zip(ids, ids[1:]):
-        road(a, b, speed, lanes, cap, cls, main=True)
+        road(a, b, speed, lanes, cap, cls, main=True, name=name)
     return ids
 
+# Road names: Chinese first, the route number or pinyin kept beside it.
+G312 = "G312国道 G312 national road"
 g312_w = corridor(201, [(-2400 - 2000 * k, 0) for k in range(1, 14)][::-1], 80, 2, 2000, "Trunk",
-                  join_end=CITY_W)
+                  join_end=CITY_W, name=G312)
 g312_e = corridor(231, [(2400 + 2000 * k, 0) for k in range(1, 14)], 80, 2, 2000, "Trunk",
-                  join_start=CITY_E)
+                  join_start=CITY_E, name=G312)
 # G30 Lianhuo expressway: 5 km north, nodes every 3 km.
 g30 = corridor(301, [(-27000 + 3000 * k, 5000 + 0.04 * (3000 * k)) for k in range(19)],
-               100, 2, 3600, "Motorway")
+               100, 2, 3600, "Motorway", name="G30连霍高速 G30 Lianhuo expressway")
 # Interchange: city north end to the G30.
-road(CITY_N, node(350, 0, 3600), 60, 2, 1800, "Primary")
+road(CITY_N, node(350, 0, 3600), 60, 2, 1800, "Primary", name="高速连接线 expressway link")
 nearest_g30 = min(g30, key=lambda i: math.hypot(nodes[i][0], nodes[i][1] - 5000))
-road(350, nearest_g30, 60, 2, 1800, "Primary", main=True)
+road(350, nearest_g30, 60, 2, 1800, "Primary", main=True, name="高速连接线 expressway link")
 # G227: south-east from the city toward Minle, nodes every ~2 km.
 g227 = corridor(401, [(800 * k, -2400 - 1900 * k) for k in range(1, 14)], 70, 1, 1500, "Trunk",
-                join_start=CITY_S)
+                join_start=CITY_S, name="G227国道 G227 national road")
+
+# Zone names: the Chinese name of each Ganzhou street (街道), town (镇) or
+# township (乡) first, its pinyin kept beside it. The towns and streets are
+# Ganzhou District's; "新建片区" (new-town area) is this schematic's own
+# district, not an official name.
+ZH = {
+    "Dongjie (east)": "东街街道", "Xijie (west)": "西街街道", "Nanjie (south)": "南街街道",
+    "Beijie (north)": "北街街道", "Huochezhan (station)": "火车站街道",
+    "Xinjian (new town)": "新建片区",
+    "Liangjiadun": "梁家墩镇", "Shangqin": "上秦镇", "Daman": "大满镇", "Shajing": "沙井镇",
+    "Wujiang": "乌江镇", "Ganjun": "甘浚镇", "Xindun": "新墩镇", "Dangzhai": "党寨镇",
+    "Jiantan": "碱滩镇", "Sanzha": "三闸镇", "Xiaoman": "小满镇", "Mingyong": "明永镇",
+    "Chang'an": "长安镇", "Longqu": "龙渠乡", "Anyang": "安阳乡", "Huazhai": "花寨乡",
+    "Jing'an": "靖安乡", "Pingshanhu": "平山湖蒙古族乡",
+}
 
 # Townships: (id, name, x, y, population, households). ASSUMPTION: schematic
 # positions; populations rounded planning figures, not census counts.
@@ -175,8 +196,9 @@ for tid, name, x, y, *_ in townships:
     cands = same_bank or corridor_nodes
     j = min(cands, key=lambda i: math.hypot(nodes[i][0] - x, nodes[i][1] - y))
     mid = node(tid + 100, (x + nodes[j][0]) / 2 + 300, (y + nodes[j][1]) / 2 - 200)
-    road(tid, mid, 60, 1, 900, "Secondary")
-    road(mid, j, 60, 1, 900, "Secondary")
+    link = f"{ZH[name]}连接线 {name} link road"
+    road(tid, mid, 60, 1, 900, "Secondary", name=link)
+    road(mid, j, 60, 1, 900, "Secondary", name=link)
     # Also a county road to the nearest city edge node (gives alternatives).
     city_edge = [1 + r * 9 + c for r in range(9) for c in range(9) if r in (0, 8) or c in (0, 8)]
     k = min(city_edge, key=lambda i: math.hypot(nodes[i][0] - x, nodes[i][1] - y))
@@ -290,8 +312,10 @@ print("    // ASSUMPTION, not a geological map: the Heihe's channel and flood-pl
 print("    // alluvium is very high within 400 m of the river, high to 1.5 km and")
 print("    // moderate to 3 km (north of the foothills); no other link is marked.")
 print("    edges: [")
-for (eid, f, t, length, speed, lanes, cap, cls, main, bridge, liq) in edges:
+for (eid, f, t, length, speed, lanes, cap, cls, main, bridge, liq, name) in edges:
     extra = ", main_road: true" if main else ""
+    if name:
+        extra += f', name: Some("{name}")'
     if bridge:
         extra += f', bridge: Some((fragility: "{bridge}"))'
     if liq:
@@ -300,20 +324,6 @@ for (eid, f, t, length, speed, lanes, cap, cls, main, bridge, liq) in edges:
           f"lanes: {lanes}, capacity_vph: {cap}.0, class: {cls}{extra}),")
 print("    ],")
 print("    zones: [")
-# Zone names: the Chinese name of each Ganzhou street (街道), town (镇) or
-# township (乡) first, its pinyin kept beside it. The towns and streets are
-# Ganzhou District's; "新建片区" (new-town area) is this schematic's own
-# district, not an official name.
-ZH = {
-    "Dongjie (east)": "东街街道", "Xijie (west)": "西街街道", "Nanjie (south)": "南街街道",
-    "Beijie (north)": "北街街道", "Huochezhan (station)": "火车站街道",
-    "Xinjian (new town)": "新建片区",
-    "Liangjiadun": "梁家墩镇", "Shangqin": "上秦镇", "Daman": "大满镇", "Shajing": "沙井镇",
-    "Wujiang": "乌江镇", "Ganjun": "甘浚镇", "Xindun": "新墩镇", "Dangzhai": "党寨镇",
-    "Jiantan": "碱滩镇", "Sanzha": "三闸镇", "Xiaoman": "小满镇", "Mingyong": "明永镇",
-    "Chang'an": "长安镇", "Longqu": "龙渠乡", "Anyang": "安阳乡", "Huazhai": "花寨乡",
-    "Jing'an": "靖安乡", "Pingshanhu": "平山湖蒙古族乡",
-}
 zones = [(zid, name, at, pop, hh) for zid, name, at, pop, hh in districts]
 zones += [(100 + k, name, tid, pop, hh) for k, (tid, name, x, y, pop, hh) in enumerate(townships)]
 for zid, name, at, pop, hh in zones:

@@ -275,7 +275,7 @@ def crosses_heihe(a, b):
 MAX_SEGMENT_M = 2500.0
 
 
-def road(a, b, speed, lanes, cap, cls, main=False):
+def road(a, b, speed, lanes, cap, cls, main=False, name=None):
     """A two-way road from node a to node b, split into <= 2.5 km links."""
     ax, ay, _ = nodes[a]
     bx, by, _ = nodes[b]
@@ -287,18 +287,21 @@ def road(a, b, speed, lanes, cap, cls, main=False):
         # ASSUMPTION: multi-span concrete highway bridges, conventional design.
         bridge = "HWB.GS.5" if crosses_heihe(p, q) else None
         for f, t in ((p, q), (q, p)):
-            edges.append((len(edges) + 1, f, t, length, speed, lanes, cap, cls, main, bridge))
+            edges.append((len(edges) + 1, f, t, length, speed, lanes, cap, cls, main, bridge, name))
     return pts
 
 
-def route(stops, speed, lanes, cap, cls, main=False):
+def route(stops, speed, lanes, cap, cls, main=False, name=None):
     """A road through stops: node ids or (lon, lat) waypoints."""
     ids = [s if isinstance(s, int) else new_node(*xy(*s)) for s in stops]
     for a, b in zip(ids, ids[1:]):
-        road(a, b, speed, lanes, cap, cls, main)
+        road(a, b, speed, lanes, cap, cls, main, name)
     return ids
 
 
+# Road names: Chinese first, the route number or English beside it.
+G312 = "G312国道 G312 national road"
+G227 = "G227国道 G227 national road"
 grids = {}
 for name, (base, lon, lat, n, sp) in TOWNS.items():
     cx, cy = xy(lon, lat)
@@ -311,10 +314,28 @@ for name, (base, lon, lat, n, sp) in TOWNS.items():
             art_r, art_c = r in (0, h, n - 1), c in (0, h, n - 1)
             if c < n - 1:  # the middle row carries the G312 through town
                 road(ids[r][c], ids[r][c + 1], 50 if art_r else 30, 2 if art_r else 1,
-                     1800 if art_r else 700, "Primary" if art_r else "Local", main=(r == h))
+                     1800 if art_r else 700, "Primary" if art_r else "Local", main=(r == h),
+                     name=G312 if r == h else None)
             if r < n - 1:
                 road(ids[r][c], ids[r + 1][c], 50 if art_c else 30, 2 if art_c else 1,
                      1800 if art_c else 700, "Primary" if art_c else "Local")
+
+
+# Chinese names of counties and towns (used for zones and roads).
+county_zh = {"Ganzhou": "甘州", "Linze": "临泽", "Gaotai": "高台",
+             "Shandan": "山丹", "Minle": "民乐", "Sunan": "肃南"}
+place_zh = {
+    "Dongjie (east)": "东街街道", "Xijie (west)": "西街街道", "Nanjie (south)": "南街街道",
+    "Beijie (north)": "北街街道", "Huochezhan (station)": "火车站街道",
+    "Xinjian (new town)": "新建片区",
+    "Shajing": "沙井镇", "Wujiang": "乌江镇", "Ganjun": "甘浚镇", "Dangzhai": "党寨镇",
+    "Daman": "大满镇", "Anyang": "安阳乡", "Huazhai": "花寨乡", "Liangjiadun": "梁家墩镇",
+    "Xindun": "新墩镇", "Pingchuan": "平川镇", "Banqiao": "板桥镇",
+    "Nanhua": "南华镇", "Heiquan": "黑泉镇", "Luocheng": "罗城镇", "Xuanhua": "宣化镇",
+    "Weiqi": "位奇镇", "Dongle": "东乐镇", "Huocheng": "霍城镇", "Laojun": "老军乡",
+    "Sanbao": "三堡镇", "Nangu": "南古镇", "Minlian": "民联镇", "Liuba": "六坝镇",
+    "Kangle": "康乐镇", "Mati": "马蹄藏族乡",
+}
 
 
 for tid, _, _, lon, lat, _ in TOWNSHIPS:
@@ -347,17 +368,17 @@ def centre(t):
 
 
 # G312: east edge - Shandan - Ganzhou - Linze - Gaotai - north-west edge.
-route([(101.38, 38.70), (101.22, 38.74), east("Shandan")], 80, 2, 2000, "Trunk", True)
+route([(101.38, 38.70), (101.22, 38.74), east("Shandan")], 80, 2, 2000, "Trunk", True, G312)
 route([west("Shandan"), (100.90, 38.84), (100.72, 38.88), (100.60, 38.91), east("Ganzhou")],
-      80, 2, 2000, "Trunk", True)
-route([west("Ganzhou"), (100.36, 38.99), (100.26, 39.08), east("Linze")], 80, 2, 2000, "Trunk", True)
-route([west("Linze"), (100.02, 39.24), (99.92, 39.32), east("Gaotai")], 80, 2, 2000, "Trunk", True)
-route([west("Gaotai"), (99.66, 39.47), (99.45, 39.57)], 80, 2, 2000, "Trunk", True)
+      80, 2, 2000, "Trunk", True, G312)
+route([west("Ganzhou"), (100.36, 38.99), (100.26, 39.08), east("Linze")], 80, 2, 2000, "Trunk", True, G312)
+route([west("Linze"), (100.02, 39.24), (99.92, 39.32), east("Gaotai")], 80, 2, 2000, "Trunk", True, G312)
+route([west("Gaotai"), (99.66, 39.47), (99.45, 39.57)], 80, 2, 2000, "Trunk", True, G312)
 # G30 Lianhuo expressway, north of the towns, with interchanges.
 g30_first = next_id[0]
 route([(101.38, 38.75), (101.10, 38.83), (100.80, 38.93), (100.47, 39.00),
              (100.30, 39.10), (100.15, 39.18), (99.85, 39.40), (99.45, 39.61)],
-            100, 2, 3600, "Motorway", True)
+            100, 2, 3600, "Motorway", True, "G30连霍高速 G30 Lianhuo expressway")
 
 
 def nearest(cands, x, y):
@@ -368,25 +389,29 @@ g30_nodes = [i for i in nodes if g30_first <= i < next_id[0]]
 for t in ("Shandan", "Ganzhou", "Linze", "Gaotai"):
     x, y, _ = nodes[north(t)]
     j = nearest(g30_nodes, x, y)
-    road(north(t), j, 60, 2, 1800, "Primary", main=True)
+    road(north(t), j, 60, 2, 1800, "Primary", main=True,
+         name=f"{county_zh[t]}高速连接线 {t} expressway link")
 # G227: Ganzhou - Minle - Biandukou (into the Qilian mountains toward Xining).
 route([south("Ganzhou"), (100.55, 38.80), (100.66, 38.64), (100.76, 38.50), north("Minle")],
-      70, 1, 1500, "Trunk", True)
+      70, 1, 1500, "Trunk", True, G227)
 route([south("Minle"), (100.86, 38.34), (100.93, 38.24), (100.98, 38.14)],
-                      60, 1, 1200, "Trunk", True)
+                      60, 1, 1200, "Trunk", True, G227)
 # County roads (ASSUMPTION: routes schematic).
 route([west("Ganzhou"), (100.30, 38.90), (100.12, 38.86), (99.90, 38.82), east("Sunan")],
-                   60, 1, 1000, "Secondary")
-route([east("Minle"), (100.95, 38.55), (101.04, 38.68), south("Shandan")], 60, 1, 1000, "Secondary")
-route([west("Minle"), (100.60, 38.48), 552], 50, 1, 800, "Tertiary")   # to Mati, in the mountains
-route([north("Sunan"), (99.72, 39.05), (99.78, 39.25), south("Gaotai")], 60, 1, 900, "Secondary")
+                   60, 1, 1000, "Secondary", name="甘州至肃南公路 Ganzhou-Sunan road")
+route([east("Minle"), (100.95, 38.55), (101.04, 38.68), south("Shandan")], 60, 1, 1000, "Secondary",
+      name="民乐至山丹公路 Minle-Shandan road")
+route([west("Minle"), (100.60, 38.48), 552], 50, 1, 800, "Tertiary", name="民乐至马蹄公路 Minle-Mati road")   # to Mati, in the mountains
+route([north("Sunan"), (99.72, 39.05), (99.78, 39.25), south("Gaotai")], 60, 1, 900, "Secondary",
+      name="肃南至高台公路 Sunan-Gaotai road")
 
 trunk_nodes = sorted(i for i in nodes if i < 500 or i >= 1000)
 for tid, county, name, lon, lat, pop in TOWNSHIPS:
     x, y = xy(lon, lat)
     cands = trunk_nodes
     j = nearest(cands, x, y)
-    road(tid, j, 60, 1, 900, "Secondary")
+    link = f"{place_zh[name]}连接线 {name} link road" if name in place_zh else f"{name} link road"
+    road(tid, j, 60, 1, 900, "Secondary", name=link)
     # A second, slower road to the county seat (alternatives when one closes).
     c = nearest([i for row in grids[county] for i in row], x, y)
     if c != j and math.hypot(nodes[c][0] - x, nodes[c][1] - y) < 30000:
@@ -574,8 +599,10 @@ def write_region():
     p("    // Two-way roads are pairs of directed links with consecutive ids.")
     p("    // Capacities per direction: ASSUMPTION from lanes and class.")
     p("    edges: [")
-    for (eid, f, t, length, speed, lanes, cap, cls, main, bridge) in edges:
+    for (eid, f, t, length, speed, lanes, cap, cls, main, bridge, name) in edges:
         extra = ", main_road: true" if main else ""
+        if name:
+            extra += f', name: Some("{name}")'
         if bridge:
             extra += f', bridge: Some((fragility: "{bridge}"))'
         p(f"        (id: {eid}, from: {f}, to: {t}, length_m: {length}, speed_kmh: {speed}.0, "
@@ -586,20 +613,6 @@ def write_region():
     # townships 乡, Ganzhou's streets 街道), the pinyin kept beside it.
     # "Yasha" keeps its pinyin only (we could not match it to a town), and
     # "Liaoquan" (蓼泉镇) too: the embedded font subset has no glyph for 蓼.
-    county_zh = {"Ganzhou": "甘州", "Linze": "临泽", "Gaotai": "高台",
-                 "Shandan": "山丹", "Minle": "民乐", "Sunan": "肃南"}
-    place_zh = {
-        "Dongjie (east)": "东街街道", "Xijie (west)": "西街街道", "Nanjie (south)": "南街街道",
-        "Beijie (north)": "北街街道", "Huochezhan (station)": "火车站街道",
-        "Xinjian (new town)": "新建片区",
-        "Shajing": "沙井镇", "Wujiang": "乌江镇", "Ganjun": "甘浚镇", "Dangzhai": "党寨镇",
-        "Daman": "大满镇", "Anyang": "安阳乡", "Huazhai": "花寨乡", "Liangjiadun": "梁家墩镇",
-        "Xindun": "新墩镇", "Pingchuan": "平川镇", "Banqiao": "板桥镇",
-        "Nanhua": "南华镇", "Heiquan": "黑泉镇", "Luocheng": "罗城镇", "Xuanhua": "宣化镇",
-        "Weiqi": "位奇镇", "Dongle": "东乐镇", "Huocheng": "霍城镇", "Laojun": "老军乡",
-        "Sanbao": "三堡镇", "Nangu": "南古镇", "Minlian": "民联镇", "Liuba": "六坝镇",
-        "Kangle": "康乐镇", "Mati": "马蹄藏族乡",
-    }
 
     def zh_name(name):
         if name.endswith(" county town"):

@@ -13,7 +13,7 @@
 //! ```
 //!
 //! Crews are named from their depot, kind and number ("甘州区供电所电力抢修
-//! 2队"); a road link from its class and the nearest zone ("梁家墩镇附近的
+//! 2队"); a road link from its name (or class) and the nearest zone ("梁家墩镇附近的
 //! 省道"); a task from its work and what it is about ("抢修2号变电站"). The
 //! narrator learns each task from its `TaskCreated` event; a task it never
 //! saw is "a task", never its number. Free text the models write (a closure's
@@ -222,6 +222,8 @@ pub struct Narrator {
     groups: BTreeMap<u32, (CrewKind, String, bool)>,
     depots: BTreeMap<u32, String>,
     edges: BTreeMap<u32, EdgeInfo>,
+    /// Names of the named road links ("G312国道 G312 national road").
+    edge_names: BTreeMap<u32, String>,
     /// Zone id, name and position of its node, for "near …".
     zone_xy: Vec<(String, f64, f64)>,
     near: BTreeMap<u32, String>,
@@ -261,6 +263,11 @@ impl Narrator {
                 .collect(),
             groups,
             depots,
+            edge_names: r
+                .edges
+                .iter()
+                .filter_map(|e| Some((e.id.0, e.name.clone()?)))
+                .collect(),
             edges: r
                 .edges
                 .iter()
@@ -352,14 +359,17 @@ impl Narrator {
         }
     }
 
-    /// A road link: its class (or bridge) and the zone nearest to it.
+    /// A road link: its name (or class, or bridge) and the zone nearest to it.
     pub fn road(&mut self, edge: EdgeId) -> String {
         let l = self.lang;
         let Some(&(class, bridge, main, (ax, ay), (bx, by))) = self.edges.get(&edge.0) else {
             return text(l, "name.unknown_road").to_string();
         };
+        let name = self.edge_names.get(&edge.0).map(String::as_str);
         let what = if bridge {
             text(l, "road_class.bridge")
+        } else if let Some(name) = name {
+            name
         } else if main && class == RoadClass::Local {
             text(l, "road_class.main")
         } else {

@@ -147,6 +147,7 @@ fn schema() -> &'static [u8; 32] {
                     fragility: "f".into(),
                 }),
                 liquefaction: Some(Susceptibility::High),
+                name: Some("r".into()),
             }],
             zones: vec![Zone {
                 id: ZoneId(1),

@@ -185,6 +185,10 @@ pub struct Edge {
     /// the region's `ground.areas`); `None` leaves it to the areas.
     #[serde(default)]
     pub liquefaction: Option<Susceptibility>,
+    /// The road's name as people say it ("G312国道 G312"), shown on maps
+    /// and in event sentences; `None` for an unnamed street.
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 fn one() -> u32 {

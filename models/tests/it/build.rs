@@ -79,6 +79,7 @@ impl Builder {
             main_road: false,
             bridge: None,
             liquefaction: None,
+            name: None,
         });
         id
     }

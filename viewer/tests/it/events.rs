@@ -238,3 +238,37 @@ fn the_chinese_report_opens_with_life_safety_and_groups_the_timeline_by_hour() {
         String::from_utf8(en.iter().find(|f| f.0 == "report.html").unwrap().1.clone()).unwrap();
     assert!(en.contains("Life safety</h2>") && !en.contains("生命安全"));
 }
+
+#[test]
+fn a_named_road_is_called_by_its_name_and_an_unnamed_one_by_its_class() {
+    let s = demo();
+    let named = s
+        .region
+        .edges
+        .iter()
+        .find(|e| e.bridge.is_none() && e.name.as_deref().is_some_and(|n| n.contains("G312")))
+        .expect("the stock region names the G312");
+    let unnamed = s
+        .region
+        .edges
+        .iter()
+        .find(|e| e.bridge.is_none() && e.name.is_none())
+        .expect("an unnamed street");
+    let closed = |edge| SimEvent {
+        t_s: 3_600,
+        kind: EventKind::EdgeClosed {
+            edge,
+            reason: Arc::from("flooded"),
+        },
+    };
+    for lang in Lang::ALL {
+        let mut n = Narrator::new(&s, lang);
+        let said = n.sentence(&closed(named.id));
+        assert!(said.contains("G312国道"), "{lang}: {said}");
+        let said = n.sentence(&closed(unnamed.id));
+        assert!(
+            !said.contains("G312") && !said.contains("None"),
+            "{lang}: {said}"
+        );
+    }
+}

@@ -36,6 +36,7 @@ fn edge(id: u32, from: u32, to: u32, main_road: bool) -> Edge {
         main_road,
         bridge: None,
         liquefaction: None,
+        name: None,
     }
 }
 
