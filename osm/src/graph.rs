@@ -45,6 +45,8 @@ pub(crate) struct RawEdge {
     pub bridge: Option<&'static str>,
     pub tunnel: bool,
     pub way: i64,
+    /// The way's name (shared by all its links).
+    pub name: Option<std::sync::Arc<str>>,
 }
 
 /// The built network over the sorted node table.
@@ -182,6 +184,7 @@ pub(crate) fn build(nodes: &[RawNode], inside: &[bool], roads: &[RoadWay]) -> Bu
                 bridge,
                 tunnel: road.tunnel,
                 way: road.id,
+                name: road.name.clone(),
             };
             if road.dir != Oneway::Backward {
                 edges.push(link(a, b, road.speed.0, road.lanes.0));

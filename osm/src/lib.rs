@@ -429,7 +429,7 @@ pub fn import(path: &Path, opts: &Options) -> Result<Import, ImportError> {
                 fragility: f.to_string(),
             }),
             liquefaction: None,
-            name: None,
+            name: e.name.as_deref().map(str::to_string),
         })
         .collect();
     let nearest_node = Nearest::new(pts, 250.0);

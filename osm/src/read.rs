@@ -35,6 +35,9 @@ pub(crate) struct RoadWay {
     pub lanes: (u32, u32),
     pub bridge: bool,
     pub tunnel: bool,
+    /// The way's `name`, with its `ref` beside it when the name does not
+    /// already hold it ("兰新公路 G312"); the `ref` alone for an unnamed way.
+    pub name: Option<std::sync::Arc<str>>,
 }
 
 /// OSM element types, in the order features sort.
@@ -438,12 +441,43 @@ fn road<'a>(
         lanes,
         bridge: yes("bridge"),
         tunnel: yes("tunnel"),
+        name: road_name(get("name"), get("ref")),
+    }
+}
+
+/// A road's name as sentences say it: its `name`, its `ref` beside the name
+/// when the name does not already hold it, or the `ref` alone.
+fn road_name(name: Option<&str>, reference: Option<&str>) -> Option<std::sync::Arc<str>> {
+    let (name, reference) = (
+        name.map(str::trim).filter(|n| !n.is_empty()),
+        reference.map(str::trim).filter(|r| !r.is_empty()),
+    );
+    match (name, reference) {
+        (Some(n), Some(r)) if !n.contains(r) => Some(format!("{n} {r}").into()),
+        (Some(n), _) => Some(n.into()),
+        (None, Some(r)) => Some(r.into()),
+        (None, None) => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_road_is_named_by_its_name_and_ref() {
+        let n = |a, b| road_name(a, b).map(|s| s.to_string());
+        assert_eq!(
+            n(Some("兰新公路"), Some("G312")).as_deref(),
+            Some("兰新公路 G312")
+        );
+        assert_eq!(
+            n(Some("G312国道"), Some("G312")).as_deref(),
+            Some("G312国道")
+        );
+        assert_eq!(n(None, Some("G30")).as_deref(), Some("G30"));
+        assert_eq!(n(Some(" "), None), None);
+    }
 
     #[test]
     fn framing_errors_are_specific() {

@@ -55,10 +55,14 @@ impl Import {
                 Some(b) => format!("Some((fragility: {}))", string(&b.fragility)),
                 None => "None".to_string(),
             };
+            let name = match &e.name {
+                Some(n) => format!(", name: Some({})", string(n)),
+                None => String::new(),
+            };
             let _ = writeln!(
                 s,
                 "        (id: {}, from: {}, to: {}, length_m: {:.2}, speed_kmh: {:.2}, lanes: {}, \
-                 capacity_vph: {:.1}, class: {:?}, main_road: {}, bridge: {bridge}), // osm way {way}{}",
+                 capacity_vph: {:.1}, class: {:?}, main_road: {}, bridge: {bridge}{name}), // osm way {way}{}",
                 e.id.0,
                 e.from.0,
                 e.to.0,

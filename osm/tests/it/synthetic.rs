@@ -345,3 +345,33 @@ fn bbox_parsing() {
         assert!(bad.parse::<BBox>().is_err(), "{bad:?} parsed");
     }
 }
+
+#[test]
+fn road_names_and_refs_reach_the_region_and_its_ron() {
+    let dir = scratch("names");
+    let p = write(
+        &dir,
+        &nodes([1, 2, 3, 11, 13]),
+        &[
+            way(
+                1,
+                &[1, 2, 3],
+                &[
+                    ("highway", "primary"),
+                    ("name", "兰新公路"),
+                    ("ref", "G312"),
+                ],
+            ),
+            way(2, &[3, 13, 11, 1], &[("highway", "residential")]),
+        ],
+    );
+    let i = import(&p, &Options::default()).unwrap();
+    for (e, w) in i.region.edges.iter().zip(&i.edge_way) {
+        let want = (*w == 1).then_some("兰新公路 G312");
+        assert_eq!(e.name.as_deref(), want, "way {w}");
+    }
+    let text = i.to_ron();
+    assert!(text.contains(r#"name: Some("兰新公路 G312")"#), "{text}");
+    assert!(validate(&dir, "named", &text).is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}
