@@ -254,6 +254,8 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
     let end = session.now();
     let realised = crate::template::realise(&session.template, &seed).map_err(DrillError::Load)?;
     let template_name = session.template.template.name.clone();
+    let msel = session.msel.clone();
+    let hoaxes = session.hoaxes.clone();
     let runs = session.into_runs();
     // The counterfactual: the plan's default policy, no orders, same time.
     let mut cf = standard_sim(Arc::new(realised), 0);
@@ -303,6 +305,51 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
         }))
         .unwrap_or_default())
     );
+
+    // The master scenario events list as the controller left it.
+    let _ = write!(
+        w,
+        "<h2>主情景事件清单 (MSEL) Master scenario events list</h2><table id=\"msel\">\
+         <tr><th>#</th><th>计划时间 planned</th><th>注入 inject</th><th>加入 added</th><th>状态 status</th></tr>"
+    );
+    for m in &msel {
+        let status = match (m.fired_s, m.deleted_s) {
+            (Some(f), _) => format!("已触发 fired at {}", hm(f)),
+            (None, Some(d)) => format!("已删除 deleted at {}", hm(d)),
+            (None, None) => "未触发 not fired".into(),
+        };
+        let _ = write!(
+            w,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            m.id,
+            hm(m.fire_s),
+            esc(&serde_json::to_string(&m.inject).unwrap_or_default()),
+            hm(m.added_s),
+            esc(&status)
+        );
+    }
+    if msel.is_empty() {
+        let _ = write!(w, "<tr><td colspan=\"5\">无 none</td></tr>");
+    }
+    let _ = write!(w, "</table>");
+    if !hoaxes.is_empty() {
+        let _ = write!(
+            w,
+            "<h2>谣言与虚假报警 Rumours and hoax calls</h2><p>各队收到的、没有真实情况支持的群众来电 \
+             (calls from the public that no truth backed).</p><table id=\"hoaxes\">\
+             <tr><th>时间 time</th><th>队伍 team</th><th>来电内容 the caller said</th></tr>"
+        );
+        for h in &hoaxes {
+            let _ = write!(
+                w,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                hm(h.at_s),
+                h.team,
+                esc(&serde_json::to_string(&h.hoax).unwrap_or_default())
+            );
+        }
+        let _ = write!(w, "</table>");
+    }
 
     // Scores and targets across teams.
     let summaries: Vec<Summary> = runs.iter().map(|t| summarize_to(&t.run, end)).collect();

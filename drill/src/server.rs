@@ -13,6 +13,10 @@
 //! | `POST /api/orders` | player | an [`Order`]; `202 {"order_id": …}` |
 //! | `POST /api/control` | controller | a [`Control`] |
 //! | `POST /api/injects` | controller | an engine `Inject` for all teams |
+//! | `POST /api/hoax` | controller | a rumour or hoax call to one team `{"team": …, "hoax": …}` |
+//! | `POST /api/msel` | controller | a new MSEL entry `{"fire_s": …, "inject": …}`; `201 {"id": …}` |
+//! | `PUT /api/msel/{id}` | controller | an MSEL entry not fired yet moves: `{"fire_s": …}` |
+//! | `DELETE /api/msel/{id}` | controller | an MSEL entry not fired yet is taken off |
 //! | `GET /api/events` | any | Server-Sent Events: the clock, on every change |
 //!
 //! `401` for a missing or unknown token, `403` for a player on a
@@ -408,6 +412,120 @@ async fn injects(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> 
     }
 }
 
+/// `POST /api/hoax`: a rumour or hoax call to one team.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct HoaxCall {
+    team: u32,
+    hoax: crate::journal::Hoax,
+}
+
+async fn hoax(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let h: HoaxCall = match json_body(&body) {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.hoax(h.team, h.hoax) {
+        Ok(()) => {
+            app.notify(&s);
+            (StatusCode::ACCEPTED, axum::Json(json!({ "at_s": s.now() }))).into_response()
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+/// `POST /api/msel`: a timed inject.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct MselNew {
+    fire_s: u64,
+    inject: Inject,
+}
+
+/// `PUT /api/msel/{id}`: a new time.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct MselTime {
+    fire_s: u64,
+}
+
+async fn msel_add(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let m: MselNew = match json_body(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.msel_add(m.fire_s, m.inject) {
+        Ok(id) => {
+            app.notify(&s);
+            (StatusCode::CREATED, axum::Json(json!({ "id": id }))).into_response()
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+/// The MSEL entry number in a URL, or the 404 to answer.
+fn msel_id(id: &str) -> Result<u32, Response> {
+    id.parse()
+        .map_err(|_| error(StatusCode::NOT_FOUND, format!("no MSEL entry {id}")))
+}
+
+async fn msel_time(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let id = match msel_id(&id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let m: MselTime = match json_body(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.msel_time(id, m.fire_s) {
+        Ok(()) => {
+            app.notify(&s);
+            ok_json(json!({ "id": id, "fire_s": m.fire_s }))
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+async fn msel_delete(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let id = match msel_id(&id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.msel_delete(id) {
+        Ok(()) => {
+            app.notify(&s);
+            ok_json(json!({ "id": id }))
+        }
+        Err(r) => rejected(r),
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct TokenQuery {
     token: Option<String>,
@@ -486,6 +604,12 @@ pub fn router(app: Shared) -> Router {
         .route("/api/orders", post(orders))
         .route("/api/control", post(control))
         .route("/api/injects", post(injects))
+        .route("/api/hoax", post(hoax))
+        .route("/api/msel", post(msel_add))
+        .route(
+            "/api/msel/{id}",
+            axum::routing::put(msel_time).delete(msel_delete),
+        )
         .route("/api/events", get(events))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such route") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

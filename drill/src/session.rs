@@ -9,7 +9,7 @@
 
 use crate::DrillError;
 use crate::info::{Report, Reporter, Source};
-use crate::journal::{Control, DrillJournal, Entry};
+use crate::journal::{Control, DrillJournal, Entry, Hoax, MselOp};
 use crate::seal::{DrillInfo, read_json, read_seed};
 use crate::template::{LoadedTemplate, command_scenario, load_template, realise, streams};
 use bevy_ecs::world::World;
@@ -97,6 +97,46 @@ pub struct Team {
     opened: BTreeSet<u32>,
 }
 
+/// An entry of the master scenario events list (MSEL).
+#[derive(Clone, Debug, Serialize)]
+pub struct MselItem {
+    /// Its number in the drill (1, 2, …).
+    pub id: u32,
+    /// When it fires, seconds since the start.
+    pub fire_s: u64,
+    /// What happens, for every team.
+    pub inject: Inject,
+    /// When the controller added it.
+    pub added_s: u64,
+    /// When it fired (the start of the tick it applied in).
+    pub fired_s: Option<u64>,
+    /// When the controller deleted it (it never fires).
+    pub deleted_s: Option<u64>,
+}
+
+/// A controller inject applied: when, what, and the MSEL entry it came
+/// from (`None`: sent at once from the library).
+#[derive(Clone, Debug, Serialize)]
+pub struct InjectRecord {
+    /// Applied at this simulated second.
+    pub at_s: u64,
+    /// The inject.
+    pub inject: Inject,
+    /// The MSEL entry that fired it.
+    pub msel: Option<u32>,
+}
+
+/// A rumour or hoax call delivered: when, to which team, what.
+#[derive(Clone, Debug, Serialize)]
+pub struct HoaxRecord {
+    /// Delivered at this simulated second.
+    pub at_s: u64,
+    /// The team told.
+    pub team: u32,
+    /// What it was told.
+    pub hoax: Hoax,
+}
+
 /// Clock state.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct ClockState {
@@ -125,8 +165,12 @@ pub struct Session {
     pub teams: Vec<Team>,
     running: bool,
     speed: f64,
-    /// Controller injects: (at_s, inject).
-    pub injects: Vec<(u64, Inject)>,
+    /// Controller injects applied, sent at once or fired from the MSEL.
+    pub injects: Vec<InjectRecord>,
+    /// The master scenario events list, deleted entries included.
+    pub msel: Vec<MselItem>,
+    /// Rumours and hoax calls delivered.
+    pub hoaxes: Vec<HoaxRecord>,
     journal: Option<DrillJournal>,
 }
 
@@ -174,6 +218,8 @@ impl Session {
             running: false,
             speed: 60.0,
             injects: Vec::new(),
+            msel: Vec::new(),
+            hoaxes: Vec::new(),
             journal: None,
         };
         let path = dir.join("journal.jsonl");
@@ -214,7 +260,16 @@ impl Session {
                 self.apply_order(team, order_id, order, inject);
             }
             Entry::Inject { inject, .. } => {
-                self.apply_inject(inject);
+                self.apply_inject(inject, None);
+            }
+            Entry::Hoax { team, hoax, .. } => {
+                self.check_hoax(team, &hoax)
+                    .map_err(|r| DrillError::Bad(r.message))?;
+                self.apply_hoax(team, hoax);
+            }
+            Entry::Msel { op, .. } => {
+                self.apply_msel(op)
+                    .map_err(|r| DrillError::Bad(r.message))?;
             }
             Entry::Control { control, .. } => self.apply_control(&control),
             Entry::Clock { .. } => {}
@@ -268,6 +323,7 @@ impl Session {
     pub fn advance(&mut self, ticks: u64) -> u64 {
         let mut n = 0;
         while n < ticks && !self.finished() {
+            self.fire_msel();
             self.step_all();
             n += 1;
         }
@@ -574,10 +630,24 @@ impl Session {
         if self.finished() {
             return Err(reject(409, "the drill has reached its horizon"));
         }
+        self.check_inject(&inject)?;
+        let at_s = self.now();
+        self.append(Entry::Inject {
+            at_s,
+            inject: inject.clone(),
+        })
+        .map_err(|e| reject(503, e.to_string()))?;
+        self.apply_inject(inject, None);
+        Ok(())
+    }
+
+    /// Whether the controller may send `inject`: one of the library's kinds,
+    /// on a facility, road or zone of the region.
+    fn check_inject(&self, inject: &Inject) -> Result<(), Rejected> {
         let sc = &self.scenario;
         let fac = |f: &FacilityId| sc.region.facilities.iter().any(|x| x.id == *f);
         let zone = |z: &ZoneId| sc.region.zones.iter().any(|x| x.id == *z);
-        match &inject {
+        match inject {
             Inject::Damage { facility, .. } if !fac(facility) => {
                 return Err(reject(422, format!("unknown facility {}", facility.0)));
             }
@@ -601,17 +671,10 @@ impl Session {
                 ));
             }
         }
-        let at_s = self.now();
-        self.append(Entry::Inject {
-            at_s,
-            inject: inject.clone(),
-        })
-        .map_err(|e| reject(503, e.to_string()))?;
-        self.apply_inject(inject);
         Ok(())
     }
 
-    fn apply_inject(&mut self, inject: Inject) {
+    fn apply_inject(&mut self, inject: Inject, msel: Option<u32>) {
         let at_s = self.now();
         for t in &mut self.teams {
             t.sim
@@ -619,7 +682,200 @@ impl Session {
                 .resource_mut::<InjectQueue>()
                 .push(SimTime(at_s), inject.clone());
         }
-        self.injects.push((at_s, inject));
+        self.injects.push(InjectRecord { at_s, inject, msel });
+    }
+
+    /// Deliver a rumour or hoax call to `team` now: a report from a public
+    /// call that no truth backs (journalled first). The team cannot tell
+    /// it from a true call; the controller's view lists it as a hoax.
+    pub fn hoax(&mut self, team: u32, hoax: Hoax) -> Result<(), Rejected> {
+        if self.finished() {
+            return Err(reject(409, "the drill has reached its horizon"));
+        }
+        self.check_hoax(team, &hoax)?;
+        let at_s = self.now();
+        self.append(Entry::Hoax {
+            at_s,
+            team,
+            hoax: hoax.clone(),
+        })
+        .map_err(|e| reject(503, e.to_string()))?;
+        self.apply_hoax(team, hoax);
+        Ok(())
+    }
+
+    fn check_hoax(&self, team: u32, hoax: &Hoax) -> Result<(), Rejected> {
+        if !self.teams.iter().any(|t| t.n == team) {
+            return Err(reject(422, format!("no team {team}")));
+        }
+        let sc = &self.scenario;
+        match hoax {
+            Hoax::FacilityDamaged { facility, .. }
+                if !sc.region.facilities.iter().any(|f| f.id.0 == *facility) =>
+            {
+                Err(reject(422, format!("unknown facility {facility}")))
+            }
+            Hoax::RoadBlocked { edge } if sc.network.link(EdgeId(*edge)).is_none() => {
+                Err(reject(422, format!("unknown edge {edge}")))
+            }
+            Hoax::PeopleExposed { zone, .. }
+                if !sc.region.zones.iter().any(|z| z.id.0 == *zone) =>
+            {
+                Err(reject(422, format!("unknown zone {zone}")))
+            }
+            Hoax::PeopleExposed { people, .. } if !(1..=100_000).contains(people) => {
+                Err(reject(422, "people must be 1–100,000"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn apply_hoax(&mut self, team: u32, hoax: Hoax) {
+        let at_s = self.now();
+        let kind = match &hoax {
+            Hoax::FacilityDamaged { facility, state } => EventKind::FacilityDamaged {
+                facility: FacilityId(*facility),
+                state: *state,
+            },
+            Hoax::RoadBlocked { edge } => EventKind::EdgeClosed {
+                edge: EdgeId(*edge),
+                reason: "debris".into(),
+            },
+            Hoax::PeopleExposed { zone, people } => EventKind::ZoneExposed {
+                zone: ZoneId(*zone),
+                people: *people,
+            },
+        };
+        if let Some(t) = self.teams.iter_mut().find(|t| t.n == team) {
+            t.reports.push(Report {
+                t_s: at_s,
+                source: Source::PublicCall,
+                event: SimEvent { t_s: at_s, kind },
+            });
+        }
+        self.hoaxes.push(HoaxRecord { at_s, team, hoax });
+    }
+
+    /// Add an entry to the MSEL: `inject` for every team at `fire_s` (now
+    /// or later, within the horizon). Journalled (fsync) first; returns
+    /// the entry's number.
+    pub fn msel_add(&mut self, fire_s: u64, inject: Inject) -> Result<u32, Rejected> {
+        self.check_msel_time(fire_s)?;
+        self.check_inject(&inject)?;
+        let id = self.msel.iter().map(|m| m.id).max().unwrap_or(0) + 1;
+        self.msel_change(MselOp::Add { id, fire_s, inject })?;
+        Ok(id)
+    }
+
+    /// Move an MSEL entry that has not fired to `fire_s` (journalled first).
+    pub fn msel_time(&mut self, id: u32, fire_s: u64) -> Result<(), Rejected> {
+        self.check_msel_time(fire_s)?;
+        self.msel_change(MselOp::Time { id, fire_s })
+    }
+
+    /// Take an MSEL entry that has not fired off the list (journalled
+    /// first).
+    pub fn msel_delete(&mut self, id: u32) -> Result<(), Rejected> {
+        self.msel_change(MselOp::Delete { id })
+    }
+
+    fn check_msel_time(&self, fire_s: u64) -> Result<(), Rejected> {
+        if self.finished() {
+            return Err(reject(409, "the drill has reached its horizon"));
+        }
+        if fire_s < self.now() {
+            return Err(reject(
+                422,
+                format!("{fire_s} s has passed (the drill is at {} s)", self.now()),
+            ));
+        }
+        if fire_s >= self.scenario.horizon().0 {
+            return Err(reject(422, "the time lies past the drill's horizon"));
+        }
+        Ok(())
+    }
+
+    /// Check `op` against the list, journal it, apply it.
+    fn msel_change(&mut self, op: MselOp) -> Result<(), Rejected> {
+        self.msel_open(&op)?;
+        let at_s = self.now();
+        self.append(Entry::Msel {
+            at_s,
+            op: op.clone(),
+        })
+        .map_err(|e| reject(503, e.to_string()))?;
+        self.apply_msel(op)
+    }
+
+    /// The entry `op` changes must exist, not have fired and not be
+    /// deleted (a new one must not exist yet).
+    fn msel_open(&self, op: &MselOp) -> Result<(), Rejected> {
+        let id = match op {
+            MselOp::Add { id, .. } => {
+                if self.msel.iter().any(|m| m.id == *id) {
+                    return Err(reject(409, format!("MSEL entry {id} exists")));
+                }
+                return Ok(());
+            }
+            MselOp::Time { id, .. } | MselOp::Delete { id } => *id,
+        };
+        match self.msel.iter().find(|m| m.id == id) {
+            None => Err(reject(404, format!("no MSEL entry {id}"))),
+            Some(m) if m.deleted_s.is_some() => {
+                Err(reject(409, format!("MSEL entry {id} was deleted")))
+            }
+            Some(m) if m.fired_s.is_some() => {
+                Err(reject(409, format!("MSEL entry {id} has fired")))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn apply_msel(&mut self, op: MselOp) -> Result<(), Rejected> {
+        self.msel_open(&op)?;
+        let now = self.now();
+        match op {
+            MselOp::Add { id, fire_s, inject } => self.msel.push(MselItem {
+                id,
+                fire_s,
+                inject,
+                added_s: now,
+                fired_s: None,
+                deleted_s: None,
+            }),
+            MselOp::Time { id, fire_s } => {
+                if let Some(m) = self.msel.iter_mut().find(|m| m.id == id) {
+                    m.fire_s = fire_s;
+                }
+            }
+            MselOp::Delete { id } => {
+                if let Some(m) = self.msel.iter_mut().find(|m| m.id == id) {
+                    m.deleted_s = Some(now);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Apply the MSEL entries due by now (by time, then number), at the
+    /// start of a tick.
+    fn fire_msel(&mut self) {
+        let now = self.now();
+        let mut due: Vec<(u64, u32)> = self
+            .msel
+            .iter()
+            .filter(|m| m.fired_s.is_none() && m.deleted_s.is_none() && m.fire_s <= now)
+            .map(|m| (m.fire_s, m.id))
+            .collect();
+        due.sort_unstable();
+        for (_, id) in due {
+            let Some(m) = self.msel.iter_mut().find(|m| m.id == id) else {
+                continue;
+            };
+            m.fired_s = Some(now);
+            let inject = m.inject.clone();
+            self.apply_inject(inject, Some(id));
+        }
     }
 
     /// A team's truth journal.
@@ -735,6 +991,8 @@ impl Session {
                     "crews": self.crews_json(t),
                     "orders": &t.orders[t.orders.len().saturating_sub(VIEW_ORDERS)..],
                     "orders_total": t.orders.len(),
+                    "targets": self.live_targets(t),
+                    "lives": lives(t.sim.world()),
                 })
             })
             .collect();
@@ -746,9 +1004,53 @@ impl Session {
                 "hazards": self.scenario.file.hazards,
                 "injects": self.scenario.file.injects,
             },
-            "controller_injects": self.injects.iter().map(|(t, i)| json!({"at_s": t, "inject": i})).collect::<Vec<_>>(),
+            "controller_injects": self.injects,
+            "msel": self.msel.iter().filter(|m| m.deleted_s.is_none()).collect::<Vec<_>>(),
+            "hoaxes": self.hoaxes,
             "teams": teams,
         })
+    }
+
+    /// The restoration targets of a team's truth so far: for each, its
+    /// deadline (hours after the onset) and `status`: `met` (met within its
+    /// deadline and held since), `missed` (the deadline has passed),
+    /// `not_yet` (the deadline lies ahead, within the drill) or
+    /// `beyond` (the deadline lies past the drill's horizon and the
+    /// target is not met yet: not reached in the drill, never missed).
+    fn live_targets(&self, t: &Team) -> Vec<Value> {
+        let world = t.sim.world();
+        let run = qilian_engine::RunResult {
+            scenario: self.scenario.clone(),
+            seed: 0,
+            replicate: 0,
+            series: world
+                .get_resource::<qilian_engine::sim::Series>()
+                .cloned()
+                .unwrap_or_default(),
+            events: world.resource::<Journal>().events.clone(),
+            kpis: BTreeMap::new(),
+        };
+        let now = self.now();
+        let horizon_h = self.scenario.horizon().hours();
+        let summary = crate::review::summarize_to(&run, now);
+        let onset_h = summary.onset_h;
+        summary
+            .targets
+            .iter()
+            .map(|x| {
+                let status = match x.verdict {
+                    qilian_evaluator::Verdict::Met => "met",
+                    qilian_evaluator::Verdict::Missed => "missed",
+                    qilian_evaluator::Verdict::NotReachedByHorizon
+                        if onset_h.unwrap_or(0.0) + x.deadline_h > horizon_h =>
+                    {
+                        "beyond"
+                    }
+                    qilian_evaluator::Verdict::NotReachedByHorizon => "not_yet",
+                };
+                json!({"name": x.name, "deadline_h": x.deadline_h, "met_at_h": x.met_at_h, "status": status})
+            })
+            .collect()
     }
 
     /// Where a task's subject lies: a facility's or zone's node, a road
@@ -804,6 +1106,17 @@ impl Session {
             "work_kinds": work_kinds(),
         })
     }
+}
+
+/// Lives so far in a team's truth: deaths, trapped people rescued alive,
+/// people still trapped (all zeros before the casualty model has counted
+/// anyone, or without one).
+fn lives(world: &World) -> Value {
+    let t = world
+        .get_resource::<qilian_models::casualties::Casualties>()
+        .map(|c| c.total())
+        .unwrap_or_default();
+    json!({"deaths": t.deaths, "rescued": t.rescued, "trapped": t.still_trapped, "injuries": t.injuries})
 }
 
 fn work_kinds() -> Vec<WorkKind> {
