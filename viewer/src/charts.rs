@@ -316,17 +316,40 @@ struct Gantt {
     bars: Vec<(usize, f64, f64, Leg)>,
 }
 
-/// The crew kind's name of a crew id, from the plan's groups.
+/// A crew's name as the drill consoles give it: its kind and its number
+/// among the plan's crews of that kind (groups in id order), "电力抢修1队"
+/// in Chinese with the English beside ("Power crew 1"); in English, the
+/// English only. A crew of no group of the plan (called in by an order)
+/// keeps its id.
 fn crew_label(s: &Scenario, crew: u32) -> String {
-    let group = crew / 1000;
-    let kind = s
+    let (group, k) = (crew / 1000, crew % 1000);
+    let groups: Vec<_> = s
         .plan
         .crews
         .iter()
         .chain(s.plan.mutual_aid.iter().map(|m| &m.crews))
-        .find(|g| g.id == group)
-        .map_or("crew", |g| g.kind.name());
-    format!("{kind} {crew}")
+        .collect();
+    let Some(g) = groups.iter().find(|g| g.id == group) else {
+        return t!(lang(), "chart.crew_other", id = crew);
+    };
+    let n: u32 = groups
+        .iter()
+        .filter(|x| x.kind == g.kind && x.id < g.id)
+        .map(|x| x.count)
+        .sum::<u32>()
+        + k;
+    let key = format!("drill.crew.{}", g.kind.name().to_lowercase());
+    let name = |l: qilian_i18n::Lang| {
+        qilian_i18n::format(
+            l,
+            "chart.crew_name",
+            &[("kind", &qilian_i18n::text(l, &key)), ("n", &n)],
+        )
+    };
+    match lang() {
+        qilian_i18n::Lang::En => name(qilian_i18n::Lang::En),
+        l => format!("{} / {}", name(l), name(qilian_i18n::Lang::En)),
+    }
 }
 
 /// Per crew (by id), its bars `(from h, to h, leg)` from the journal:
@@ -405,6 +428,19 @@ pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
     Some(render("chart-gantt", &d.title, &d))
 }
 
+impl Gantt {
+    /// Pixels for the crews' names at 11 px: a CJK character is about
+    /// 11 px wide, another about 6.
+    fn label_width(&self) -> u32 {
+        let w = |s: &String| {
+            s.chars()
+                .map(|c| if c.is_ascii() { 6 } else { 11 })
+                .sum::<u32>()
+        };
+        (self.crews.iter().map(w).max().unwrap_or(0) + 14).max(110)
+    }
+}
+
 impl Draw for Gantt {
     fn size(&self) -> (u32, u32) {
         (900, 110 + 16 * self.crews.len() as u32)
@@ -419,7 +455,7 @@ impl Draw for Gantt {
             .caption(&self.title, bold(18))
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(110)
+            .y_label_area_size(self.label_width())
             .build_cartesian_2d(0f64..self.horizon_h.max(1.0), 0f64..n)?;
         chart
             .configure_mesh()
