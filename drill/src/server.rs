@@ -19,6 +19,10 @@
 //! | `DELETE /api/msel/{id}` | controller | an MSEL entry not fired yet is taken off |
 //! | `GET /api/events` | any | Server-Sent Events: the clock, on every change |
 //!
+//! The views (`/api/state`, `/api/truth`, `/api/teams/{n}/state`) take
+//! `?lang=` (`zh-CN`, `en`; the drill's language by default) for the event
+//! sentences and crew names they carry.
+//!
 //! `401` for a missing or unknown token, `403` for a player on a
 //! controller route. `EventSource` cannot set headers, so `/api/events`
 //! (and only it) also takes the token as `?token=`. Bodies are limited to
@@ -289,13 +293,38 @@ async fn map(State(app): State<Shared>, headers: HeaderMap) -> Response {
     ok_json(app.lock().map())
 }
 
-async fn state(State(app): State<Shared>, headers: HeaderMap) -> Response {
+/// The language a view's sentences are written in: `?lang=` (`zh-CN`,
+/// `en`), else the drill's.
+#[derive(serde::Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+fn lang_of(q: &Result<Query<LangQuery>, QueryRejection>, s: &Session) -> qilian_i18n::Lang {
+    q.as_ref()
+        .ok()
+        .and_then(|q| q.lang.as_deref())
+        .and_then(|l| qilian_i18n::Lang::parse(l).ok())
+        .unwrap_or_else(|| s.language())
+}
+
+async fn state(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    q: Result<Query<LangQuery>, QueryRejection>,
+) -> Response {
     match auth(&app, &headers) {
         Err(r) => r,
-        Ok(Role::Team(n)) => match app.lock().team_view(n) {
-            Some(v) => ok_json(v),
-            None => error(StatusCode::NOT_FOUND, "no such team"),
-        },
+        Ok(Role::Team(n)) => {
+            let view = {
+                let s = app.lock();
+                s.team_view_in(n, lang_of(&q, &s))
+            };
+            match view {
+                Some(v) => ok_json(v),
+                None => error(StatusCode::NOT_FOUND, "no such team"),
+            }
+        }
         Ok(Role::Controller) => {
             let s = app.lock();
             ok_json(json!({
@@ -312,6 +341,7 @@ async fn state(State(app): State<Shared>, headers: HeaderMap) -> Response {
 #[serde(deny_unknown_fields)]
 struct TruthQuery {
     since: Option<usize>,
+    lang: Option<String>,
 }
 
 async fn truth(
@@ -323,7 +353,15 @@ async fn truth(
         return r;
     }
     match q {
-        Ok(Query(q)) => ok_json(app.lock().truth_page(q.since)),
+        Ok(Query(q)) => {
+            let s = app.lock();
+            let lang = q
+                .lang
+                .as_deref()
+                .and_then(|l| qilian_i18n::Lang::parse(l).ok())
+                .unwrap_or_else(|| s.language());
+            ok_json(s.truth_page_in(q.since, lang))
+        }
         Err(e) => error(
             StatusCode::BAD_REQUEST,
             format!("bad query: {}", e.body_text()),
@@ -335,6 +373,7 @@ async fn team_state(
     State(app): State<Shared>,
     headers: HeaderMap,
     UrlPath(n): UrlPath<String>,
+    q: Result<Query<LangQuery>, QueryRejection>,
 ) -> Response {
     if let Err(r) = controller(&app, &headers) {
         return r;
@@ -342,7 +381,11 @@ async fn team_state(
     let Ok(n) = n.parse::<u32>() else {
         return error(StatusCode::NOT_FOUND, "no such team");
     };
-    match app.lock().team_view(n) {
+    let view = {
+        let s = app.lock();
+        s.team_view_in(n, lang_of(&q, &s))
+    };
+    match view {
         Some(v) => ok_json(v),
         None => error(StatusCode::NOT_FOUND, "no such team"),
     }

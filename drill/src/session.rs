@@ -20,8 +20,10 @@ use qilian_engine::{
     CrewId, DepotId, DropReason, EdgeId, EventKind, FacilityId, Hours, Journal, NodeId, Sim,
     SimEvent, SimTime, Streams, TaskId, ZoneId,
 };
+use qilian_i18n::Lang;
 use qilian_models::responders::{Activity, Crew, DispatchMode};
 use qilian_models::standard_sim;
+use qilian_viewer::events::Narrator;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -886,8 +888,14 @@ impl Session {
             .map_or(&[], |t| &t.sim.world().resource::<Journal>().events)
     }
 
-    /// The team's crews as the team knows them (its own, so exactly).
-    fn crews_json(&self, t: &Team) -> Vec<Value> {
+    /// The drill's default language (the template's; zh-CN if unreadable).
+    pub fn language(&self) -> Lang {
+        Lang::parse(&self.template.template.language).unwrap_or(Lang::ZhCn)
+    }
+
+    /// The team's crews as the team knows them (its own, so exactly), each
+    /// with its name as the event sentences give it.
+    fn crews_json(&self, t: &Team, names: &Narrator) -> Vec<Value> {
         let net = &self.scenario.network;
         let mut out: Vec<(u32, Value)> = query_crews(t.sim.world())
             .into_iter()
@@ -913,7 +921,7 @@ impl Session {
                 (
                     c.id.0,
                     json!({
-                        "id": c.id.0, "kind": c.kind.name(), "depot": c.depot.0,
+                        "id": c.id.0, "name": names.crew(c.id), "kind": c.kind.name(), "depot": c.depot.0,
                         "status": if t.pending_crews.contains(&c.id.0) { "ordered" } else { status },
                         "task": task.map(|t| t.0), "xy": pos,
                     }),
@@ -925,9 +933,27 @@ impl Session {
     }
 
     /// What a team sees: its reports, crews, orders, and the tasks it has
-    /// been told of that it has not been told are finished.
+    /// been told of that it has not been told are finished; sentences in
+    /// the drill's language ([`Session::team_view_in`]).
     pub fn team_view(&self, team: u32) -> Option<Value> {
+        self.team_view_in(team, self.language())
+    }
+
+    /// [`Session::team_view`] with each report's event sentence (the
+    /// viewer's `Narrator`, knowing only the tasks the team was told of) and
+    /// each crew's name in `lang`.
+    pub fn team_view_in(&self, team: u32, lang: Lang) -> Option<Value> {
         let t = self.teams.iter().find(|t| t.n == team)?;
+        let mut names = Narrator::new(&self.scenario, lang);
+        let reports: Vec<Value> = t
+            .reports
+            .iter()
+            .map(|r| {
+                let mut v = json!(r);
+                v["event"]["sentence"] = json!(names.sentence(&r.event));
+                v
+            })
+            .collect();
         let tasks: Vec<Value> = known_tasks(t)
             .0
             .into_values()
@@ -948,9 +974,9 @@ impl Session {
             "role": "team",
             "team": team,
             "clock": self.clock(),
-            "reports": t.reports,
+            "reports": reports,
             "tasks": tasks,
-            "crews": self.crews_json(t),
+            "crews": self.crews_json(t, &names),
             "orders": &t.orders[t.orders.len().saturating_sub(VIEW_ORDERS)..],
             "orders_total": t.orders.len(),
         }))
@@ -971,6 +997,12 @@ impl Session {
     /// `events_total`; its orders are the latest [`VIEW_ORDERS`], with
     /// `orders_total`.
     pub fn truth_page(&self, since: Option<usize>) -> Value {
+        self.truth_page_in(since, self.language())
+    }
+
+    /// [`Session::truth_page`] with each event's sentence (the viewer's
+    /// `Narrator`) and each crew's name in `lang`.
+    pub fn truth_page_in(&self, since: Option<usize>, lang: Lang) -> Value {
         let teams: Vec<Value> = self
             .teams
             .iter()
@@ -981,14 +1013,26 @@ impl Session {
                     .unwrap_or(total.saturating_sub(TRUTH_EVENTS))
                     .min(total);
                 let to = total.min(from.saturating_add(TRUTH_EVENTS));
+                let mut names = Narrator::new(&self.scenario, lang);
+                for e in &events[..from] {
+                    names.learn(e);
+                }
+                let listed: Vec<Value> = events[from..to]
+                    .iter()
+                    .map(|e| {
+                        let mut v = json!(e);
+                        v["sentence"] = json!(names.sentence(e));
+                        v
+                    })
+                    .collect();
                 json!({
                     "team": t.n,
-                    "events": &events[from..to],
+                    "events": listed,
                     "events_from": from,
                     "events_total": total,
                     "reports": t.reports.len(),
                     "report_sources": count_sources(&t.reports),
-                    "crews": self.crews_json(t),
+                    "crews": self.crews_json(t, &names),
                     "orders": &t.orders[t.orders.len().saturating_sub(VIEW_ORDERS)..],
                     "orders_total": t.orders.len(),
                     "targets": self.live_targets(t),

@@ -279,7 +279,11 @@ fn drill_survives_kill_9_and_reviews() {
     }
     let truth = json(&after[2]);
     assert!(truth["clock"]["t_s"].as_u64().unwrap() > 0);
-    assert!(truth["msel"][0]["fired_s"].is_u64(), "fired before the kill: {}", truth["msel"]);
+    assert!(
+        truth["msel"][0]["fired_s"].is_u64(),
+        "fired before the kill: {}",
+        truth["msel"]
+    );
     assert!(truth["msel"][1]["fired_s"].is_null());
     assert_eq!(truth["hoaxes"][0]["team"], 2);
     let mut ids: Vec<u64> = truth["teams"]
@@ -316,9 +320,15 @@ fn drill_survives_kill_9_and_reviews() {
     assert!(html.contains(seed.trim()), "the review reveals the seed");
     assert!(html.contains("id=\"seal\">matches"));
     assert!(html.contains("id=\"scores\""));
-    assert!(html.contains("id=\"msel\"") && html.contains("已触发 fired at"), "the MSEL in the review");
+    assert!(
+        html.contains("id=\"msel\"") && html.contains("已触发 fired at"),
+        "the MSEL in the review"
+    );
     assert!(html.contains("未触发 not fired"));
-    assert!(html.contains("id=\"hoaxes\"") && html.contains("road_blocked"), "hoax calls in the review");
+    assert!(
+        html.contains("id=\"hoaxes\"") && html.contains("road_blocked"),
+        "hoax calls in the review"
+    );
     assert!(html.contains("plan&#39;s default policy") || html.contains("plan's default policy"));
 }
 

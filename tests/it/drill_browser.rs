@@ -559,7 +559,11 @@ fn a_drill_in_chinese_from_start_to_inject() {
     assert_cjk_font(&d, &sc, "controller");
     assert_cjk_font(&d, &sp, "team");
     screenshot(&d, &sc, &shots.join("drill-controller-zh-CN.png"));
-    run(&d, &sc, "document.getElementById('msel').scrollIntoView();");
+    run(
+        &d,
+        &sc,
+        "document.getElementById('msel').previousElementSibling.scrollIntoView();",
+    );
     screenshot(&d, &sc, &shots.join("drill-controller-msel-zh-CN.png"));
     run(&d, &sc, "document.getElementById('side').scrollTop = 0;");
     screenshot(&d, &sp, &shots.join("drill-team-zh-CN.png"));
@@ -569,7 +573,7 @@ fn a_drill_in_chinese_from_start_to_inject() {
     click(&d, &sp, "#lang");
     wait_for("English pages", 30, || {
         text_of(&d, &sc, "#clock").contains("paused")
-            && text_of(&d, &sp, "#feed").contains("destroyed")
+            && text_of(&d, &sp, "#feed").contains("complete damage")
     });
     screenshot(&d, &sc, &shots.join("drill-controller-en.png"));
     screenshot(&d, &sp, &shots.join("drill-team-en.png"));

@@ -316,40 +316,24 @@ struct Gantt {
     bars: Vec<(usize, f64, f64, Leg)>,
 }
 
-/// A crew's name as the drill consoles give it: its kind and its number
-/// among the plan's crews of that kind (groups in id order), "电力抢修1队"
-/// in Chinese with the English beside ("Power crew 1"); in English, the
-/// English only. A crew of no group of the plan (called in by an order)
-/// keeps its id.
-fn crew_label(s: &Scenario, crew: u32) -> String {
-    let (group, k) = (crew / 1000, crew % 1000);
-    let groups: Vec<_> = s
-        .plan
-        .crews
-        .iter()
-        .chain(s.plan.mutual_aid.iter().map(|m| &m.crews))
-        .collect();
-    let Some(g) = groups.iter().find(|g| g.id == group) else {
-        return t!(lang(), "chart.crew_other", id = crew);
-    };
-    let n: u32 = groups
-        .iter()
-        .filter(|x| x.kind == g.kind && x.id < g.id)
-        .map(|x| x.count)
-        .sum::<u32>()
-        + k;
-    let key = format!("drill.crew.{}", g.kind.name().to_lowercase());
-    let name = |l: qilian_i18n::Lang| {
-        qilian_i18n::format(
-            l,
-            "chart.crew_name",
-            &[("kind", &qilian_i18n::text(l, &key)), ("n", &n)],
-        )
-    };
-    match lang() {
-        qilian_i18n::Lang::En => name(qilian_i18n::Lang::En),
-        l => format!("{} / {}", name(l), name(qilian_i18n::Lang::En)),
-    }
+/// A crew's name as the event sentences and the drill consoles give it
+/// ([`crate::events::Narrator::crew`]: kind and number among the plan's
+/// crews of that kind), "电力抢修1队 / power crew 1" in Chinese with the
+/// English beside; in English, the English only.
+fn crew_labels(s: &Scenario, crews: impl Iterator<Item = u32>) -> Vec<String> {
+    use crate::events::Narrator;
+    use qilian_i18n::Lang;
+    let here = Narrator::new(s, lang());
+    let en = (lang() != Lang::En).then(|| Narrator::new(s, Lang::En));
+    crews
+        .map(|c| {
+            let c = qilian_engine::CrewId(c);
+            match &en {
+                Some(en) => format!("{} / {}", here.crew(c), en.crew(c)),
+                None => here.crew(c),
+            }
+        })
+        .collect()
 }
 
 /// Per crew (by id), its bars `(from h, to h, leg)` from the journal:
@@ -413,7 +397,7 @@ pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
     if bars.is_empty() {
         return None;
     }
-    let crews: Vec<String> = bars.keys().map(|c| crew_label(&run.scenario, *c)).collect();
+    let crews = crew_labels(&run.scenario, bars.keys().copied());
     let bars = bars
         .values()
         .enumerate()

@@ -340,8 +340,15 @@ async fn controller_controls_time_and_injects() {
         .await;
     assert!(body.contains("\"t_s\":120"), "{body}");
     let (_, truth) = f.call("GET", "/api/truth", Some(&c), "").await;
+    let v: Value = serde_json::from_str(&truth).unwrap();
     assert!(
-        truth.contains(r#""facility":1,"kind":"FacilityDamaged","state":"Complete""#),
+        v["teams"][0]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["facility"] == 1
+                && e["kind"] == "FacilityDamaged"
+                && e["state"] == "Complete"),
         "inject applied: {truth}"
     );
     let journal = std::fs::read_to_string(Path::new(&f.dir).join("journal.jsonl")).unwrap();
@@ -811,7 +818,7 @@ async fn truth_is_bounded_and_pages_with_since() {
     assert_eq!(t["events_total"], total);
     assert_eq!(t["events_from"], total - TRUTH_EVENTS);
     assert_eq!(
-        t["events"].as_array().unwrap()[..],
+        plain(&t["events"])[..],
         events.as_array().unwrap()[total - TRUTH_EVENTS..]
     );
     assert_eq!(t["orders_total"], posted);
@@ -822,7 +829,7 @@ async fn truth_is_bounded_and_pages_with_since() {
     let t = page("?since=0").await;
     assert_eq!(t["events_from"], 0);
     assert_eq!(
-        t["events"].as_array().unwrap()[..],
+        plain(&t["events"])[..],
         events.as_array().unwrap()[..TRUTH_EVENTS]
     );
     let near = total - 5;
@@ -832,7 +839,7 @@ async fn truth_is_bounded_and_pages_with_since() {
     assert_eq!(s, StatusCode::OK);
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
-        v["teams"][0]["events"].as_array().unwrap()[..],
+        plain(&v["teams"][0]["events"])[..],
         events.as_array().unwrap()[near..]
     );
     let t = page("?since=99999999").await;
@@ -844,6 +851,22 @@ async fn truth_is_bounded_and_pages_with_since() {
         assert_eq!(s, StatusCode::BAD_REQUEST, "{q}: {body}");
         assert!(body.contains("bad query"), "{body}");
     }
+}
+
+/// Listed events without the sentence the view adds to each (which must
+/// be there).
+fn plain(events: &Value) -> Vec<Value> {
+    events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            let s = e.as_object_mut().unwrap().remove("sentence");
+            assert!(s.is_some_and(|s| !s.as_str().unwrap().is_empty()), "{e}");
+            e
+        })
+        .collect()
 }
 
 /// A flood that keeps opening fresh connections (none of them idle long
@@ -1168,4 +1191,47 @@ async fn a_hoax_call_reaches_one_team_as_a_public_call_and_only_the_controller_k
     let reopened = Session::open(&f.dir).unwrap();
     assert_eq!(reopened.team_view(1).unwrap()["reports"], v1["reports"]);
     assert_eq!(reopened.hoaxes.len(), 2);
+}
+
+#[tokio::test]
+async fn views_carry_the_narrators_sentences_and_crew_names_in_the_asked_language() {
+    let f = fixture("sentences", 1);
+    let c = f.tokens.controller.clone();
+    for _ in 0..40 {
+        f.call("POST", "/api/control", Some(&c), r#"{"action":"step"}"#)
+            .await;
+    }
+    let team = f.team(1);
+    let (_, zh) = f.call("GET", "/api/state", Some(&team), "").await;
+    let (_, en) = f.call("GET", "/api/state?lang=en", Some(&team), "").await;
+    let (zh, en): (Value, Value) = (
+        serde_json::from_str(&zh).unwrap(),
+        serde_json::from_str(&en).unwrap(),
+    );
+    let reports = zh["reports"].as_array().unwrap();
+    assert!(!reports.is_empty());
+    let han = |s: &str| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    for (z, e) in reports.iter().zip(en["reports"].as_array().unwrap()) {
+        let (zs, es) = (
+            z["event"]["sentence"].as_str().unwrap(),
+            e["event"]["sentence"].as_str().unwrap(),
+        );
+        assert!(han(zs) && !zs.contains('{'), "{zs}");
+        assert!(!es.contains('{') && zs != es, "{zs} / {es}");
+    }
+    let crew = &zh["crews"][0];
+    assert!(crew["name"].as_str().unwrap().ends_with('队'), "{crew}");
+    assert!(
+        en["crews"][0]["name"].as_str().unwrap().contains("crew"),
+        "{}",
+        en["crews"][0]
+    );
+    // The controller's truth too; an unknown language falls back to the
+    // drill's (zh-CN); an unknown query field is still refused.
+    let (_, t) = f.call("GET", "/api/truth?lang=xx", Some(&c), "").await;
+    let t: Value = serde_json::from_str(&t).unwrap();
+    let ev = &t["teams"][0]["events"][0];
+    assert!(han(ev["sentence"].as_str().unwrap()), "{ev}");
+    let (s, _) = f.call("GET", "/api/truth?colour=red", Some(&c), "").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
 }
