@@ -31,7 +31,9 @@ use crate::seal::{Seal, read_json, read_seed, sha256_hex};
 use crate::session::{Order, OrderRecord, Session, TeamRun};
 use qilian_engine::{CrewId, EventKind, RunResult, SimEvent, ZoneId};
 use qilian_evaluator::{Summary, Timing, Verdict, judge, summarize};
+use qilian_i18n::Lang;
 use qilian_models::standard_sim;
+use qilian_viewer::events::Narrator;
 use qilian_viewer::report::esc;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -439,6 +441,12 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
             "</table><h3>Timeline (truth, reports, orders)</h3><table><tr><th>time</th><th>what</th><th>entry</th></tr>"
         );
         let mut rows: Vec<(u64, u8, String, String)> = Vec::new();
+        // Sentences as the consoles and the report write them, Chinese
+        // with English beside; the reports' narrators know only the tasks
+        // the team was told of.
+        let sc = &t.run.scenario;
+        let mut truth = Narrators::new(sc);
+        let mut told = Narrators::new(sc);
         for e in &t.run.events {
             if matches!(
                 e.kind,
@@ -446,14 +454,14 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
             ) {
                 continue;
             }
-            rows.push((e.t_s, 0, "truth".into(), event_text(e)));
+            rows.push((e.t_s, 0, "truth 真实".into(), truth.say(e)));
         }
         for r in &t.reports {
             rows.push((
                 r.t_s,
                 1,
-                format!("report ({:?})", r.source),
-                event_text(&r.event),
+                format!("report 报告 ({:?})", r.source),
+                told.say(&r.event),
             ));
         }
         for o in &t.orders {
@@ -491,10 +499,21 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
     Ok((h, running))
 }
 
-fn event_text(e: &SimEvent) -> String {
-    let mut v = serde_json::to_value(e).unwrap_or_default();
-    if let Some(m) = v.as_object_mut() {
-        m.remove("t_s");
+/// An event in Chinese with the English beside (the viewer's narrators).
+struct Narrators {
+    zh: Narrator,
+    en: Narrator,
+}
+
+impl Narrators {
+    fn new(scenario: &qilian_engine::Scenario) -> Narrators {
+        Narrators {
+            zh: Narrator::new(scenario, Lang::ZhCn),
+            en: Narrator::new(scenario, Lang::En),
+        }
     }
-    v.to_string()
+
+    fn say(&mut self, e: &SimEvent) -> String {
+        format!("{} / {}", self.zh.sentence(e), self.en.sentence(e))
+    }
 }
