@@ -37,6 +37,61 @@ pub enum Control {
     },
 }
 
+/// A change to the master scenario events list (MSEL): the controller's
+/// timed injects, prepared before the drill and edited during it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum MselOp {
+    /// A new entry: `inject` for every team at simulated second `fire_s`.
+    Add {
+        /// The entry's number (1, 2, … in the drill).
+        id: u32,
+        /// When it fires, seconds since the start.
+        fire_s: u64,
+        /// What happens.
+        inject: Inject,
+    },
+    /// An entry not fired yet moves to `fire_s`.
+    Time {
+        /// The entry.
+        id: u32,
+        /// Its new time.
+        fire_s: u64,
+    },
+    /// An entry not fired yet is taken off the list.
+    Delete {
+        /// The entry.
+        id: u32,
+    },
+}
+
+/// A rumour or hoax call: what a team is told that no truth backs. The
+/// team receives it as a call from the public; only the controller knows
+/// it is false.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Hoax {
+    /// A facility is said to be damaged.
+    FacilityDamaged {
+        /// The facility.
+        facility: u32,
+        /// The damage said.
+        state: qilian_engine::scenario::DamageState,
+    },
+    /// A road is said to be blocked.
+    RoadBlocked {
+        /// The road link.
+        edge: u32,
+    },
+    /// People are said to be caught by the hazard in a zone.
+    PeopleExposed {
+        /// The zone.
+        zone: u32,
+        /// How many people the caller says (1–100,000).
+        people: u32,
+    },
+}
+
 /// One journal line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "entry", rename_all = "snake_case")]
@@ -59,6 +114,24 @@ pub enum Entry {
         /// The inject.
         inject: Inject,
     },
+    /// A change to the MSEL. Its entries fire at the first tick that
+    /// starts at or after their time (not journalled: the firing follows
+    /// from the list and the clock).
+    Msel {
+        /// Taken at this simulated second.
+        at_s: u64,
+        /// The change.
+        op: MselOp,
+    },
+    /// A rumour or hoax call delivered to one team.
+    Hoax {
+        /// Delivered at this simulated second.
+        at_s: u64,
+        /// The team told.
+        team: u32,
+        /// What it is told.
+        hoax: Hoax,
+    },
     /// A clock action.
     Control {
         /// Taken at this simulated second.
@@ -79,6 +152,8 @@ impl Entry {
         match self {
             Entry::Order { at_s, .. }
             | Entry::Inject { at_s, .. }
+            | Entry::Msel { at_s, .. }
+            | Entry::Hoax { at_s, .. }
             | Entry::Control { at_s, .. }
             | Entry::Clock { at_s } => *at_s,
         }

@@ -31,7 +31,9 @@ use crate::seal::{Seal, read_json, read_seed, sha256_hex};
 use crate::session::{Order, OrderRecord, Session, TeamRun};
 use qilian_engine::{CrewId, EventKind, RunResult, SimEvent, ZoneId};
 use qilian_evaluator::{Summary, Timing, Verdict, judge, summarize};
+use qilian_i18n::Lang;
 use qilian_models::standard_sim;
+use qilian_viewer::events::Narrator;
 use qilian_viewer::report::esc;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -254,6 +256,8 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
     let end = session.now();
     let realised = crate::template::realise(&session.template, &seed).map_err(DrillError::Load)?;
     let template_name = session.template.template.name.clone();
+    let msel = session.msel.clone();
+    let hoaxes = session.hoaxes.clone();
     let runs = session.into_runs();
     // The counterfactual: the plan's default policy, no orders, same time.
     let mut cf = standard_sim(Arc::new(realised), 0);
@@ -303,6 +307,51 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
         }))
         .unwrap_or_default())
     );
+
+    // The master scenario events list as the controller left it.
+    let _ = write!(
+        w,
+        "<h2>主情景事件清单 (MSEL) Master scenario events list</h2><table id=\"msel\">\
+         <tr><th>#</th><th>计划时间 planned</th><th>注入 inject</th><th>加入 added</th><th>状态 status</th></tr>"
+    );
+    for m in &msel {
+        let status = match (m.fired_s, m.deleted_s) {
+            (Some(f), _) => format!("已触发 fired at {}", hm(f)),
+            (None, Some(d)) => format!("已删除 deleted at {}", hm(d)),
+            (None, None) => "未触发 not fired".into(),
+        };
+        let _ = write!(
+            w,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            m.id,
+            hm(m.fire_s),
+            esc(&serde_json::to_string(&m.inject).unwrap_or_default()),
+            hm(m.added_s),
+            esc(&status)
+        );
+    }
+    if msel.is_empty() {
+        let _ = write!(w, "<tr><td colspan=\"5\">无 none</td></tr>");
+    }
+    let _ = write!(w, "</table>");
+    if !hoaxes.is_empty() {
+        let _ = write!(
+            w,
+            "<h2>谣言与虚假报警 Rumours and hoax calls</h2><p>各队收到的、没有真实情况支持的群众来电 \
+             (calls from the public that no truth backed).</p><table id=\"hoaxes\">\
+             <tr><th>时间 time</th><th>队伍 team</th><th>来电内容 the caller said</th></tr>"
+        );
+        for h in &hoaxes {
+            let _ = write!(
+                w,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                hm(h.at_s),
+                h.team,
+                esc(&serde_json::to_string(&h.hoax).unwrap_or_default())
+            );
+        }
+        let _ = write!(w, "</table>");
+    }
 
     // Scores and targets across teams.
     let summaries: Vec<Summary> = runs.iter().map(|t| summarize_to(&t.run, end)).collect();
@@ -392,6 +441,12 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
             "</table><h3>Timeline (truth, reports, orders)</h3><table><tr><th>time</th><th>what</th><th>entry</th></tr>"
         );
         let mut rows: Vec<(u64, u8, String, String)> = Vec::new();
+        // Sentences as the consoles and the report write them, Chinese
+        // with English beside; the reports' narrators know only the tasks
+        // the team was told of.
+        let sc = &t.run.scenario;
+        let mut truth = Narrators::new(sc);
+        let mut told = Narrators::new(sc);
         for e in &t.run.events {
             if matches!(
                 e.kind,
@@ -399,14 +454,14 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
             ) {
                 continue;
             }
-            rows.push((e.t_s, 0, "truth".into(), event_text(e)));
+            rows.push((e.t_s, 0, "truth 真实".into(), truth.say(e)));
         }
         for r in &t.reports {
             rows.push((
                 r.t_s,
                 1,
-                format!("report ({:?})", r.source),
-                event_text(&r.event),
+                format!("report 报告 ({:?})", r.source),
+                told.say(&r.event),
             ));
         }
         for o in &t.orders {
@@ -444,10 +499,21 @@ pub fn review(dir: &Path, force: bool) -> Result<(String, Option<String>), Drill
     Ok((h, running))
 }
 
-fn event_text(e: &SimEvent) -> String {
-    let mut v = serde_json::to_value(e).unwrap_or_default();
-    if let Some(m) = v.as_object_mut() {
-        m.remove("t_s");
+/// An event in Chinese with the English beside (the viewer's narrators).
+struct Narrators {
+    zh: Narrator,
+    en: Narrator,
+}
+
+impl Narrators {
+    fn new(scenario: &qilian_engine::Scenario) -> Narrators {
+        Narrators {
+            zh: Narrator::new(scenario, Lang::ZhCn),
+            en: Narrator::new(scenario, Lang::En),
+        }
     }
-    v.to_string()
+
+    fn say(&mut self, e: &SimEvent) -> String {
+        format!("{} / {}", self.zh.sentence(e), self.en.sentence(e))
+    }
 }

@@ -13,7 +13,15 @@
 //! | `POST /api/orders` | player | an [`Order`]; `202 {"order_id": …}` |
 //! | `POST /api/control` | controller | a [`Control`] |
 //! | `POST /api/injects` | controller | an engine `Inject` for all teams |
+//! | `POST /api/hoax` | controller | a rumour or hoax call to one team `{"team": …, "hoax": …}` |
+//! | `POST /api/msel` | controller | a new MSEL entry `{"fire_s": …, "inject": …}`; `201 {"id": …}` |
+//! | `PUT /api/msel/{id}` | controller | an MSEL entry not fired yet moves: `{"fire_s": …}` |
+//! | `DELETE /api/msel/{id}` | controller | an MSEL entry not fired yet is taken off |
 //! | `GET /api/events` | any | Server-Sent Events: the clock, on every change |
+//!
+//! The views (`/api/state`, `/api/truth`, `/api/teams/{n}/state`) take
+//! `?lang=` (`zh-CN`, `en`; the drill's language by default) for the event
+//! sentences and crew names they carry.
 //!
 //! `401` for a missing or unknown token, `403` for a player on a
 //! controller route. `EventSource` cannot set headers, so `/api/events`
@@ -285,13 +293,38 @@ async fn map(State(app): State<Shared>, headers: HeaderMap) -> Response {
     ok_json(app.lock().map())
 }
 
-async fn state(State(app): State<Shared>, headers: HeaderMap) -> Response {
+/// The language a view's sentences are written in: `?lang=` (`zh-CN`,
+/// `en`), else the drill's.
+#[derive(serde::Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+fn lang_of(q: &Result<Query<LangQuery>, QueryRejection>, s: &Session) -> qilian_i18n::Lang {
+    q.as_ref()
+        .ok()
+        .and_then(|q| q.lang.as_deref())
+        .and_then(|l| qilian_i18n::Lang::parse(l).ok())
+        .unwrap_or_else(|| s.language())
+}
+
+async fn state(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    q: Result<Query<LangQuery>, QueryRejection>,
+) -> Response {
     match auth(&app, &headers) {
         Err(r) => r,
-        Ok(Role::Team(n)) => match app.lock().team_view(n) {
-            Some(v) => ok_json(v),
-            None => error(StatusCode::NOT_FOUND, "no such team"),
-        },
+        Ok(Role::Team(n)) => {
+            let view = {
+                let s = app.lock();
+                s.team_view_in(n, lang_of(&q, &s))
+            };
+            match view {
+                Some(v) => ok_json(v),
+                None => error(StatusCode::NOT_FOUND, "no such team"),
+            }
+        }
         Ok(Role::Controller) => {
             let s = app.lock();
             ok_json(json!({
@@ -308,6 +341,7 @@ async fn state(State(app): State<Shared>, headers: HeaderMap) -> Response {
 #[serde(deny_unknown_fields)]
 struct TruthQuery {
     since: Option<usize>,
+    lang: Option<String>,
 }
 
 async fn truth(
@@ -319,7 +353,15 @@ async fn truth(
         return r;
     }
     match q {
-        Ok(Query(q)) => ok_json(app.lock().truth_page(q.since)),
+        Ok(Query(q)) => {
+            let s = app.lock();
+            let lang = q
+                .lang
+                .as_deref()
+                .and_then(|l| qilian_i18n::Lang::parse(l).ok())
+                .unwrap_or_else(|| s.language());
+            ok_json(s.truth_page_in(q.since, lang))
+        }
         Err(e) => error(
             StatusCode::BAD_REQUEST,
             format!("bad query: {}", e.body_text()),
@@ -331,6 +373,7 @@ async fn team_state(
     State(app): State<Shared>,
     headers: HeaderMap,
     UrlPath(n): UrlPath<String>,
+    q: Result<Query<LangQuery>, QueryRejection>,
 ) -> Response {
     if let Err(r) = controller(&app, &headers) {
         return r;
@@ -338,7 +381,11 @@ async fn team_state(
     let Ok(n) = n.parse::<u32>() else {
         return error(StatusCode::NOT_FOUND, "no such team");
     };
-    match app.lock().team_view(n) {
+    let view = {
+        let s = app.lock();
+        s.team_view_in(n, lang_of(&q, &s))
+    };
+    match view {
         Some(v) => ok_json(v),
         None => error(StatusCode::NOT_FOUND, "no such team"),
     }
@@ -403,6 +450,120 @@ async fn injects(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> 
         Ok(()) => {
             app.notify(&s);
             (StatusCode::ACCEPTED, axum::Json(json!({ "at_s": s.now() }))).into_response()
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+/// `POST /api/hoax`: a rumour or hoax call to one team.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct HoaxCall {
+    team: u32,
+    hoax: crate::journal::Hoax,
+}
+
+async fn hoax(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let h: HoaxCall = match json_body(&body) {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.hoax(h.team, h.hoax) {
+        Ok(()) => {
+            app.notify(&s);
+            (StatusCode::ACCEPTED, axum::Json(json!({ "at_s": s.now() }))).into_response()
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+/// `POST /api/msel`: a timed inject.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct MselNew {
+    fire_s: u64,
+    inject: Inject,
+}
+
+/// `PUT /api/msel/{id}`: a new time.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct MselTime {
+    fire_s: u64,
+}
+
+async fn msel_add(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let m: MselNew = match json_body(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.msel_add(m.fire_s, m.inject) {
+        Ok(id) => {
+            app.notify(&s);
+            (StatusCode::CREATED, axum::Json(json!({ "id": id }))).into_response()
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+/// The MSEL entry number in a URL, or the 404 to answer.
+fn msel_id(id: &str) -> Result<u32, Response> {
+    id.parse()
+        .map_err(|_| error(StatusCode::NOT_FOUND, format!("no MSEL entry {id}")))
+}
+
+async fn msel_time(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let id = match msel_id(&id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let m: MselTime = match json_body(&body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.msel_time(id, m.fire_s) {
+        Ok(()) => {
+            app.notify(&s);
+            ok_json(json!({ "id": id, "fire_s": m.fire_s }))
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+async fn msel_delete(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    if let Err(r) = controller(&app, &headers) {
+        return r;
+    }
+    let id = match msel_id(&id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let mut s = app.lock();
+    match s.msel_delete(id) {
+        Ok(()) => {
+            app.notify(&s);
+            ok_json(json!({ "id": id }))
         }
         Err(r) => rejected(r),
     }
@@ -486,6 +647,12 @@ pub fn router(app: Shared) -> Router {
         .route("/api/orders", post(orders))
         .route("/api/control", post(control))
         .route("/api/injects", post(injects))
+        .route("/api/hoax", post(hoax))
+        .route("/api/msel", post(msel_add))
+        .route(
+            "/api/msel/{id}",
+            axum::routing::put(msel_time).delete(msel_delete),
+        )
         .route("/api/events", get(events))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such route") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

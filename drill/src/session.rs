@@ -9,7 +9,7 @@
 
 use crate::DrillError;
 use crate::info::{Report, Reporter, Source};
-use crate::journal::{Control, DrillJournal, Entry};
+use crate::journal::{Control, DrillJournal, Entry, Hoax, MselOp};
 use crate::seal::{DrillInfo, read_json, read_seed};
 use crate::template::{LoadedTemplate, command_scenario, load_template, realise, streams};
 use bevy_ecs::world::World;
@@ -20,8 +20,10 @@ use qilian_engine::{
     CrewId, DepotId, DropReason, EdgeId, EventKind, FacilityId, Hours, Journal, NodeId, Sim,
     SimEvent, SimTime, Streams, TaskId, ZoneId,
 };
+use qilian_i18n::Lang;
 use qilian_models::responders::{Activity, Crew, DispatchMode};
 use qilian_models::standard_sim;
+use qilian_viewer::events::Narrator;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -97,6 +99,46 @@ pub struct Team {
     opened: BTreeSet<u32>,
 }
 
+/// An entry of the master scenario events list (MSEL).
+#[derive(Clone, Debug, Serialize)]
+pub struct MselItem {
+    /// Its number in the drill (1, 2, …).
+    pub id: u32,
+    /// When it fires, seconds since the start.
+    pub fire_s: u64,
+    /// What happens, for every team.
+    pub inject: Inject,
+    /// When the controller added it.
+    pub added_s: u64,
+    /// When it fired (the start of the tick it applied in).
+    pub fired_s: Option<u64>,
+    /// When the controller deleted it (it never fires).
+    pub deleted_s: Option<u64>,
+}
+
+/// A controller inject applied: when, what, and the MSEL entry it came
+/// from (`None`: sent at once from the library).
+#[derive(Clone, Debug, Serialize)]
+pub struct InjectRecord {
+    /// Applied at this simulated second.
+    pub at_s: u64,
+    /// The inject.
+    pub inject: Inject,
+    /// The MSEL entry that fired it.
+    pub msel: Option<u32>,
+}
+
+/// A rumour or hoax call delivered: when, to which team, what.
+#[derive(Clone, Debug, Serialize)]
+pub struct HoaxRecord {
+    /// Delivered at this simulated second.
+    pub at_s: u64,
+    /// The team told.
+    pub team: u32,
+    /// What it was told.
+    pub hoax: Hoax,
+}
+
 /// Clock state.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct ClockState {
@@ -125,8 +167,12 @@ pub struct Session {
     pub teams: Vec<Team>,
     running: bool,
     speed: f64,
-    /// Controller injects: (at_s, inject).
-    pub injects: Vec<(u64, Inject)>,
+    /// Controller injects applied, sent at once or fired from the MSEL.
+    pub injects: Vec<InjectRecord>,
+    /// The master scenario events list, deleted entries included.
+    pub msel: Vec<MselItem>,
+    /// Rumours and hoax calls delivered.
+    pub hoaxes: Vec<HoaxRecord>,
     journal: Option<DrillJournal>,
 }
 
@@ -174,6 +220,8 @@ impl Session {
             running: false,
             speed: 60.0,
             injects: Vec::new(),
+            msel: Vec::new(),
+            hoaxes: Vec::new(),
             journal: None,
         };
         let path = dir.join("journal.jsonl");
@@ -214,7 +262,16 @@ impl Session {
                 self.apply_order(team, order_id, order, inject);
             }
             Entry::Inject { inject, .. } => {
-                self.apply_inject(inject);
+                self.apply_inject(inject, None);
+            }
+            Entry::Hoax { team, hoax, .. } => {
+                self.check_hoax(team, &hoax)
+                    .map_err(|r| DrillError::Bad(r.message))?;
+                self.apply_hoax(team, hoax);
+            }
+            Entry::Msel { op, .. } => {
+                self.apply_msel(op)
+                    .map_err(|r| DrillError::Bad(r.message))?;
             }
             Entry::Control { control, .. } => self.apply_control(&control),
             Entry::Clock { .. } => {}
@@ -268,6 +325,7 @@ impl Session {
     pub fn advance(&mut self, ticks: u64) -> u64 {
         let mut n = 0;
         while n < ticks && !self.finished() {
+            self.fire_msel();
             self.step_all();
             n += 1;
         }
@@ -574,10 +632,24 @@ impl Session {
         if self.finished() {
             return Err(reject(409, "the drill has reached its horizon"));
         }
+        self.check_inject(&inject)?;
+        let at_s = self.now();
+        self.append(Entry::Inject {
+            at_s,
+            inject: inject.clone(),
+        })
+        .map_err(|e| reject(503, e.to_string()))?;
+        self.apply_inject(inject, None);
+        Ok(())
+    }
+
+    /// Whether the controller may send `inject`: one of the library's kinds,
+    /// on a facility, road or zone of the region.
+    fn check_inject(&self, inject: &Inject) -> Result<(), Rejected> {
         let sc = &self.scenario;
         let fac = |f: &FacilityId| sc.region.facilities.iter().any(|x| x.id == *f);
         let zone = |z: &ZoneId| sc.region.zones.iter().any(|x| x.id == *z);
-        match &inject {
+        match inject {
             Inject::Damage { facility, .. } if !fac(facility) => {
                 return Err(reject(422, format!("unknown facility {}", facility.0)));
             }
@@ -601,17 +673,10 @@ impl Session {
                 ));
             }
         }
-        let at_s = self.now();
-        self.append(Entry::Inject {
-            at_s,
-            inject: inject.clone(),
-        })
-        .map_err(|e| reject(503, e.to_string()))?;
-        self.apply_inject(inject);
         Ok(())
     }
 
-    fn apply_inject(&mut self, inject: Inject) {
+    fn apply_inject(&mut self, inject: Inject, msel: Option<u32>) {
         let at_s = self.now();
         for t in &mut self.teams {
             t.sim
@@ -619,7 +684,200 @@ impl Session {
                 .resource_mut::<InjectQueue>()
                 .push(SimTime(at_s), inject.clone());
         }
-        self.injects.push((at_s, inject));
+        self.injects.push(InjectRecord { at_s, inject, msel });
+    }
+
+    /// Deliver a rumour or hoax call to `team` now: a report from a public
+    /// call that no truth backs (journalled first). The team cannot tell
+    /// it from a true call; the controller's view lists it as a hoax.
+    pub fn hoax(&mut self, team: u32, hoax: Hoax) -> Result<(), Rejected> {
+        if self.finished() {
+            return Err(reject(409, "the drill has reached its horizon"));
+        }
+        self.check_hoax(team, &hoax)?;
+        let at_s = self.now();
+        self.append(Entry::Hoax {
+            at_s,
+            team,
+            hoax: hoax.clone(),
+        })
+        .map_err(|e| reject(503, e.to_string()))?;
+        self.apply_hoax(team, hoax);
+        Ok(())
+    }
+
+    fn check_hoax(&self, team: u32, hoax: &Hoax) -> Result<(), Rejected> {
+        if !self.teams.iter().any(|t| t.n == team) {
+            return Err(reject(422, format!("no team {team}")));
+        }
+        let sc = &self.scenario;
+        match hoax {
+            Hoax::FacilityDamaged { facility, .. }
+                if !sc.region.facilities.iter().any(|f| f.id.0 == *facility) =>
+            {
+                Err(reject(422, format!("unknown facility {facility}")))
+            }
+            Hoax::RoadBlocked { edge } if sc.network.link(EdgeId(*edge)).is_none() => {
+                Err(reject(422, format!("unknown edge {edge}")))
+            }
+            Hoax::PeopleExposed { zone, .. }
+                if !sc.region.zones.iter().any(|z| z.id.0 == *zone) =>
+            {
+                Err(reject(422, format!("unknown zone {zone}")))
+            }
+            Hoax::PeopleExposed { people, .. } if !(1..=100_000).contains(people) => {
+                Err(reject(422, "people must be 1–100,000"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn apply_hoax(&mut self, team: u32, hoax: Hoax) {
+        let at_s = self.now();
+        let kind = match &hoax {
+            Hoax::FacilityDamaged { facility, state } => EventKind::FacilityDamaged {
+                facility: FacilityId(*facility),
+                state: *state,
+            },
+            Hoax::RoadBlocked { edge } => EventKind::EdgeClosed {
+                edge: EdgeId(*edge),
+                reason: "debris".into(),
+            },
+            Hoax::PeopleExposed { zone, people } => EventKind::ZoneExposed {
+                zone: ZoneId(*zone),
+                people: *people,
+            },
+        };
+        if let Some(t) = self.teams.iter_mut().find(|t| t.n == team) {
+            t.reports.push(Report {
+                t_s: at_s,
+                source: Source::PublicCall,
+                event: SimEvent { t_s: at_s, kind },
+            });
+        }
+        self.hoaxes.push(HoaxRecord { at_s, team, hoax });
+    }
+
+    /// Add an entry to the MSEL: `inject` for every team at `fire_s` (now
+    /// or later, within the horizon). Journalled (fsync) first; returns
+    /// the entry's number.
+    pub fn msel_add(&mut self, fire_s: u64, inject: Inject) -> Result<u32, Rejected> {
+        self.check_msel_time(fire_s)?;
+        self.check_inject(&inject)?;
+        let id = self.msel.iter().map(|m| m.id).max().unwrap_or(0) + 1;
+        self.msel_change(MselOp::Add { id, fire_s, inject })?;
+        Ok(id)
+    }
+
+    /// Move an MSEL entry that has not fired to `fire_s` (journalled first).
+    pub fn msel_time(&mut self, id: u32, fire_s: u64) -> Result<(), Rejected> {
+        self.check_msel_time(fire_s)?;
+        self.msel_change(MselOp::Time { id, fire_s })
+    }
+
+    /// Take an MSEL entry that has not fired off the list (journalled
+    /// first).
+    pub fn msel_delete(&mut self, id: u32) -> Result<(), Rejected> {
+        self.msel_change(MselOp::Delete { id })
+    }
+
+    fn check_msel_time(&self, fire_s: u64) -> Result<(), Rejected> {
+        if self.finished() {
+            return Err(reject(409, "the drill has reached its horizon"));
+        }
+        if fire_s < self.now() {
+            return Err(reject(
+                422,
+                format!("{fire_s} s has passed (the drill is at {} s)", self.now()),
+            ));
+        }
+        if fire_s >= self.scenario.horizon().0 {
+            return Err(reject(422, "the time lies past the drill's horizon"));
+        }
+        Ok(())
+    }
+
+    /// Check `op` against the list, journal it, apply it.
+    fn msel_change(&mut self, op: MselOp) -> Result<(), Rejected> {
+        self.msel_open(&op)?;
+        let at_s = self.now();
+        self.append(Entry::Msel {
+            at_s,
+            op: op.clone(),
+        })
+        .map_err(|e| reject(503, e.to_string()))?;
+        self.apply_msel(op)
+    }
+
+    /// The entry `op` changes must exist, not have fired and not be
+    /// deleted (a new one must not exist yet).
+    fn msel_open(&self, op: &MselOp) -> Result<(), Rejected> {
+        let id = match op {
+            MselOp::Add { id, .. } => {
+                if self.msel.iter().any(|m| m.id == *id) {
+                    return Err(reject(409, format!("MSEL entry {id} exists")));
+                }
+                return Ok(());
+            }
+            MselOp::Time { id, .. } | MselOp::Delete { id } => *id,
+        };
+        match self.msel.iter().find(|m| m.id == id) {
+            None => Err(reject(404, format!("no MSEL entry {id}"))),
+            Some(m) if m.deleted_s.is_some() => {
+                Err(reject(409, format!("MSEL entry {id} was deleted")))
+            }
+            Some(m) if m.fired_s.is_some() => {
+                Err(reject(409, format!("MSEL entry {id} has fired")))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn apply_msel(&mut self, op: MselOp) -> Result<(), Rejected> {
+        self.msel_open(&op)?;
+        let now = self.now();
+        match op {
+            MselOp::Add { id, fire_s, inject } => self.msel.push(MselItem {
+                id,
+                fire_s,
+                inject,
+                added_s: now,
+                fired_s: None,
+                deleted_s: None,
+            }),
+            MselOp::Time { id, fire_s } => {
+                if let Some(m) = self.msel.iter_mut().find(|m| m.id == id) {
+                    m.fire_s = fire_s;
+                }
+            }
+            MselOp::Delete { id } => {
+                if let Some(m) = self.msel.iter_mut().find(|m| m.id == id) {
+                    m.deleted_s = Some(now);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Apply the MSEL entries due by now (by time, then number), at the
+    /// start of a tick.
+    fn fire_msel(&mut self) {
+        let now = self.now();
+        let mut due: Vec<(u64, u32)> = self
+            .msel
+            .iter()
+            .filter(|m| m.fired_s.is_none() && m.deleted_s.is_none() && m.fire_s <= now)
+            .map(|m| (m.fire_s, m.id))
+            .collect();
+        due.sort_unstable();
+        for (_, id) in due {
+            let Some(m) = self.msel.iter_mut().find(|m| m.id == id) else {
+                continue;
+            };
+            m.fired_s = Some(now);
+            let inject = m.inject.clone();
+            self.apply_inject(inject, Some(id));
+        }
     }
 
     /// A team's truth journal.
@@ -630,8 +888,14 @@ impl Session {
             .map_or(&[], |t| &t.sim.world().resource::<Journal>().events)
     }
 
-    /// The team's crews as the team knows them (its own, so exactly).
-    fn crews_json(&self, t: &Team) -> Vec<Value> {
+    /// The drill's default language (the template's; zh-CN if unreadable).
+    pub fn language(&self) -> Lang {
+        Lang::parse(&self.template.template.language).unwrap_or(Lang::ZhCn)
+    }
+
+    /// The team's crews as the team knows them (its own, so exactly), each
+    /// with its name as the event sentences give it.
+    fn crews_json(&self, t: &Team, names: &Narrator) -> Vec<Value> {
         let net = &self.scenario.network;
         let mut out: Vec<(u32, Value)> = query_crews(t.sim.world())
             .into_iter()
@@ -657,7 +921,7 @@ impl Session {
                 (
                     c.id.0,
                     json!({
-                        "id": c.id.0, "kind": c.kind.name(), "depot": c.depot.0,
+                        "id": c.id.0, "name": names.crew(c.id), "kind": c.kind.name(), "depot": c.depot.0,
                         "status": if t.pending_crews.contains(&c.id.0) { "ordered" } else { status },
                         "task": task.map(|t| t.0), "xy": pos,
                     }),
@@ -669,9 +933,27 @@ impl Session {
     }
 
     /// What a team sees: its reports, crews, orders, and the tasks it has
-    /// been told of that it has not been told are finished.
+    /// been told of that it has not been told are finished; sentences in
+    /// the drill's language ([`Session::team_view_in`]).
     pub fn team_view(&self, team: u32) -> Option<Value> {
+        self.team_view_in(team, self.language())
+    }
+
+    /// [`Session::team_view`] with each report's event sentence (the
+    /// viewer's `Narrator`, knowing only the tasks the team was told of) and
+    /// each crew's name in `lang`.
+    pub fn team_view_in(&self, team: u32, lang: Lang) -> Option<Value> {
         let t = self.teams.iter().find(|t| t.n == team)?;
+        let mut names = Narrator::new(&self.scenario, lang);
+        let reports: Vec<Value> = t
+            .reports
+            .iter()
+            .map(|r| {
+                let mut v = json!(r);
+                v["event"]["sentence"] = json!(names.sentence(&r.event));
+                v
+            })
+            .collect();
         let tasks: Vec<Value> = known_tasks(t)
             .0
             .into_values()
@@ -692,9 +974,9 @@ impl Session {
             "role": "team",
             "team": team,
             "clock": self.clock(),
-            "reports": t.reports,
+            "reports": reports,
             "tasks": tasks,
-            "crews": self.crews_json(t),
+            "crews": self.crews_json(t, &names),
             "orders": &t.orders[t.orders.len().saturating_sub(VIEW_ORDERS)..],
             "orders_total": t.orders.len(),
         }))
@@ -715,6 +997,12 @@ impl Session {
     /// `events_total`; its orders are the latest [`VIEW_ORDERS`], with
     /// `orders_total`.
     pub fn truth_page(&self, since: Option<usize>) -> Value {
+        self.truth_page_in(since, self.language())
+    }
+
+    /// [`Session::truth_page`] with each event's sentence (the viewer's
+    /// `Narrator`) and each crew's name in `lang`.
+    pub fn truth_page_in(&self, since: Option<usize>, lang: Lang) -> Value {
         let teams: Vec<Value> = self
             .teams
             .iter()
@@ -725,16 +1013,30 @@ impl Session {
                     .unwrap_or(total.saturating_sub(TRUTH_EVENTS))
                     .min(total);
                 let to = total.min(from.saturating_add(TRUTH_EVENTS));
+                let mut names = Narrator::new(&self.scenario, lang);
+                for e in &events[..from] {
+                    names.learn(e);
+                }
+                let listed: Vec<Value> = events[from..to]
+                    .iter()
+                    .map(|e| {
+                        let mut v = json!(e);
+                        v["sentence"] = json!(names.sentence(e));
+                        v
+                    })
+                    .collect();
                 json!({
                     "team": t.n,
-                    "events": &events[from..to],
+                    "events": listed,
                     "events_from": from,
                     "events_total": total,
                     "reports": t.reports.len(),
                     "report_sources": count_sources(&t.reports),
-                    "crews": self.crews_json(t),
+                    "crews": self.crews_json(t, &names),
                     "orders": &t.orders[t.orders.len().saturating_sub(VIEW_ORDERS)..],
                     "orders_total": t.orders.len(),
+                    "targets": self.live_targets(t),
+                    "lives": lives(t.sim.world()),
                 })
             })
             .collect();
@@ -746,9 +1048,53 @@ impl Session {
                 "hazards": self.scenario.file.hazards,
                 "injects": self.scenario.file.injects,
             },
-            "controller_injects": self.injects.iter().map(|(t, i)| json!({"at_s": t, "inject": i})).collect::<Vec<_>>(),
+            "controller_injects": self.injects,
+            "msel": self.msel.iter().filter(|m| m.deleted_s.is_none()).collect::<Vec<_>>(),
+            "hoaxes": self.hoaxes,
             "teams": teams,
         })
+    }
+
+    /// The restoration targets of a team's truth so far: for each, its
+    /// deadline (hours after the onset) and `status`: `met` (met within its
+    /// deadline and held since), `missed` (the deadline has passed),
+    /// `not_yet` (the deadline lies ahead, within the drill) or
+    /// `beyond` (the deadline lies past the drill's horizon and the
+    /// target is not met yet: not reached in the drill, never missed).
+    fn live_targets(&self, t: &Team) -> Vec<Value> {
+        let world = t.sim.world();
+        let run = qilian_engine::RunResult {
+            scenario: self.scenario.clone(),
+            seed: 0,
+            replicate: 0,
+            series: world
+                .get_resource::<qilian_engine::sim::Series>()
+                .cloned()
+                .unwrap_or_default(),
+            events: world.resource::<Journal>().events.clone(),
+            kpis: BTreeMap::new(),
+        };
+        let now = self.now();
+        let horizon_h = self.scenario.horizon().hours();
+        let summary = crate::review::summarize_to(&run, now);
+        let onset_h = summary.onset_h;
+        summary
+            .targets
+            .iter()
+            .map(|x| {
+                let status = match x.verdict {
+                    qilian_evaluator::Verdict::Met => "met",
+                    qilian_evaluator::Verdict::Missed => "missed",
+                    qilian_evaluator::Verdict::NotReachedByHorizon
+                        if onset_h.unwrap_or(0.0) + x.deadline_h > horizon_h =>
+                    {
+                        "beyond"
+                    }
+                    qilian_evaluator::Verdict::NotReachedByHorizon => "not_yet",
+                };
+                json!({"name": x.name, "deadline_h": x.deadline_h, "met_at_h": x.met_at_h, "status": status})
+            })
+            .collect()
     }
 
     /// Where a task's subject lies: a facility's or zone's node, a road
@@ -804,6 +1150,17 @@ impl Session {
             "work_kinds": work_kinds(),
         })
     }
+}
+
+/// Lives so far in a team's truth: deaths, trapped people rescued alive,
+/// people still trapped (all zeros before the casualty model has counted
+/// anyone, or without one).
+fn lives(world: &World) -> Value {
+    let t = world
+        .get_resource::<qilian_models::casualties::Casualties>()
+        .map(|c| c.total())
+        .unwrap_or_default();
+    json!({"deaths": t.deaths, "rescued": t.rescued, "trapped": t.still_trapped, "injuries": t.injuries})
 }
 
 fn work_kinds() -> Vec<WorkKind> {

@@ -210,6 +210,24 @@ fn drill_survives_kill_9_and_reviews() {
     );
     assert_eq!(s, 202, "{b}");
     acked.push(json(&b)["order_id"].as_u64().unwrap());
+    // The controller's list: one entry due in a minute (fires while time
+    // runs below), one far ahead; a hoax call to team 2.
+    let now = json(&http(&srv.addr, "GET", "/api/state", &controller, "").1)["clock"]["t_s"]
+        .as_u64()
+        .unwrap();
+    for fire_s in [now + 60, 20 * 3600] {
+        let body = format!(r#"{{"fire_s":{fire_s},"inject":{{"Expose":{{"zone":3}}}}}}"#);
+        let (s, b) = http(&srv.addr, "POST", "/api/msel", &controller, &body);
+        assert_eq!(s, 201, "{b}");
+    }
+    let (s, b) = http(
+        &srv.addr,
+        "POST",
+        "/api/hoax",
+        &controller,
+        r#"{"team":2,"hoax":{"kind":"road_blocked","edge":423}}"#,
+    );
+    assert_eq!(s, 202, "{b}");
     // Let time run a little at high speed, then pause and take the state.
     http(
         &srv.addr,
@@ -261,6 +279,13 @@ fn drill_survives_kill_9_and_reviews() {
     }
     let truth = json(&after[2]);
     assert!(truth["clock"]["t_s"].as_u64().unwrap() > 0);
+    assert!(
+        truth["msel"][0]["fired_s"].is_u64(),
+        "fired before the kill: {}",
+        truth["msel"]
+    );
+    assert!(truth["msel"][1]["fired_s"].is_null());
+    assert_eq!(truth["hoaxes"][0]["team"], 2);
     let mut ids: Vec<u64> = truth["teams"]
         .as_array()
         .unwrap()
@@ -295,6 +320,15 @@ fn drill_survives_kill_9_and_reviews() {
     assert!(html.contains(seed.trim()), "the review reveals the seed");
     assert!(html.contains("id=\"seal\">matches"));
     assert!(html.contains("id=\"scores\""));
+    assert!(
+        html.contains("id=\"msel\"") && html.contains("已触发 fired at"),
+        "the MSEL in the review"
+    );
+    assert!(html.contains("未触发 not fired"));
+    assert!(
+        html.contains("id=\"hoaxes\"") && html.contains("road_blocked"),
+        "hoax calls in the review"
+    );
     assert!(html.contains("plan&#39;s default policy") || html.contains("plan's default policy"));
 }
 

@@ -2,7 +2,10 @@
 //! WebDriver API (plain HTTP), a whole drill in zh-CN: the controller starts
 //! it from its page, a player dispatches a crew by clicking it and its task
 //! on the map, the controller injects a facility failure from the inject
-//! library, and both pages show the result in sentences; no page logs a
+//! library, and both pages show the result in sentences; before it starts
+//! the controller prepares the master scenario events list (MSEL) with the
+//! library's forms and its time pickers, moves an entry, and the first
+//! fires at its time; no page logs a
 //! console error, every page's Chinese text is drawn with the served CJK
 //! font. Screenshots of each page in both languages go to the test's target
 //! directory (`drill-PAGE-LANG.png`).
@@ -189,6 +192,16 @@ fn console_errors(d: &Driver, s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Run `script` (synchronous; its value is returned) in the page.
+fn run(d: &Driver, s: &str, script: &str) -> Value {
+    wd(
+        d,
+        "POST",
+        &format!("/session/{s}/execute/sync"),
+        json!({"script": script, "args": []}),
+    )
+}
+
 /// Run `script` (async: its last argument is the callback) in the page.
 fn run_async(d: &Driver, s: &str, script: &str) -> Value {
     wd(
@@ -306,6 +319,68 @@ fn a_drill_in_chinese_from_start_to_inject() {
     wait_for("controller page", 30, || {
         text_of(&d, &sc, "#clock").contains("2026-07-14 14:00")
     });
+    // Before the start: the MSEL. A water plant fails at 14:20 (the
+    // library's facility form, "加入清单" with the time pickers at
+    // 2026-07-14 14:20), a zone is contaminated at 23:00 and moved to the
+    // next day 12:00 with its row's pickers.
+    let map: Value = serde_json::from_str(&http(&srv.addr, "GET", "/api/map", ctl, "").1).unwrap();
+    let plant = map["facilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "WaterPlant")
+        .expect("a water plant");
+    let (plant_id, plant_name) = (
+        plant["id"].as_u64().unwrap(),
+        plant["name"].as_str().unwrap(),
+    );
+    let zone = &map["zones"][1];
+    let (zone_id, zone_name) = (zone["id"].as_u64().unwrap(), zone["name"].as_str().unwrap());
+    click(&d, &sc, &format!("#inj-fac option[value=\"{plant_id}\"]"));
+    click(&d, &sc, "#inj-fac-state option[value=\"Complete\"]");
+    run(
+        &d,
+        &sc,
+        "document.getElementById('msel-day').value = '0'; document.getElementById('msel-time').value = '14:20';",
+    );
+    click(&d, &sc, "#inj-fac-msel");
+    wait_for("the first MSEL entry", 30, || {
+        text_of(&d, &sc, "#msg").contains("已加入清单")
+            && text_of(&d, &sc, "#msel").contains(plant_name)
+    });
+    click(
+        &d,
+        &sc,
+        &format!("#inj-cont-zone option[value=\"{zone_id}\"]"),
+    );
+    run(
+        &d,
+        &sc,
+        "document.getElementById('msel-time').value = '23:00';",
+    );
+    click(&d, &sc, "#inj-cont-msel");
+    wait_for("the second MSEL entry", 30, || {
+        text_of(&d, &sc, "#msel").contains("2026-07-14 23:00")
+    });
+    run(
+        &d,
+        &sc,
+        "const r = document.querySelector('#msel tr[data-msel=\"2\"]'); r.querySelector('select').value = '1'; r.querySelector('input').value = '12:00';",
+    );
+    click(&d, &sc, "#msel tr[data-msel=\"2\"] .msel-move");
+    wait_for("the second entry moved", 30, || {
+        let m = text_of(&d, &sc, "#msel");
+        m.contains("2026-07-15 12:00") && !m.contains("2026-07-14 23:00")
+    });
+    let truth: Value =
+        serde_json::from_str(&http(&srv.addr, "GET", "/api/truth", ctl, "").1).unwrap();
+    assert_eq!(
+        truth["msel"][0]["fire_s"], 1200,
+        "14:20 is 20 min after the start"
+    );
+    assert_eq!(truth["msel"][1]["fire_s"], 22 * 3600, "12:00 the next day");
+    assert_eq!(truth["msel"][1]["inject"]["Contaminate"]["zone"], zone_id);
+    assert!(text_of(&d, &sc, "#msel").contains(zone_name));
     click(&d, &sc, "#speed option[value=\"900\"]");
     click(&d, &sc, "#set-speed");
     click(&d, &sc, "#start");
@@ -422,10 +497,75 @@ fn a_drill_in_chinese_from_start_to_inject() {
         text_of(&d, &sc, "#injects").contains(hospital),
         "the controller's list of injects names the facility"
     );
+    // The MSEL entry fired at 14:20, for every team; the second waits.
+    wait_for("the MSEL entry to fire", 60, || {
+        let m = text_of(&d, &sc, "#msel");
+        m.contains("已于 2026-07-14 14:20 触发") && m.contains("待触发")
+    });
+    assert!(
+        text_of(&d, &sc, "#injects").contains("清单第 1 条"),
+        "the injects applied say which came from the list"
+    );
+    let truth: Value =
+        serde_json::from_str(&http(&srv.addr, "GET", "/api/truth", ctl, "").1).unwrap();
+    for t in truth["teams"].as_array().unwrap() {
+        assert!(
+            t["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "FacilityDamaged"
+                    && e["facility"] == plant_id
+                    && e["state"] == "Complete"),
+            "team {} got the MSEL inject",
+            t["team"]
+        );
+    }
+    // The targets compared, in words, Chinese with English beside.
+    let targets = text_of(&d, &sc, "#targets");
+    assert!(
+        targets.contains("供电 (3 天内)") && targets.contains("power (within 3 d)"),
+        "{targets}"
+    );
+    assert!(targets.contains("未在演练时长内达到"), "{targets}");
+    // A hoax call to team 1: people caught in a zone. The team hears it as
+    // a public call; the controller's list marks it as a hoax.
+    let hoax_zone = &map["zones"][2];
+    let (hz_id, hz_name) = (
+        hoax_zone["id"].as_u64().unwrap(),
+        hoax_zone["name"].as_str().unwrap(),
+    );
+    click(&d, &sc, "#hoax-team option[value=\"1\"]");
+    click(&d, &sc, "#hoax-kind option[value=\"people\"]");
+    click(&d, &sc, &format!("#hoax-zone option[value=\"{hz_id}\"]"));
+    run(
+        &d,
+        &sc,
+        "document.getElementById('hoax-people').value = '321';",
+    );
+    click(&d, &sc, "#hoax-send");
+    wait_for("the hoax to be marked for the controller", 30, || {
+        text_of(&d, &sc, "#injects").contains(&format!("虚假报警 → 第 1 队: {hz_name} 321 人受灾"))
+    });
+    wait_for("the team to hear the hoax call", 60, || {
+        text_of(&d, &sp, "#feed").contains(hz_name) && text_of(&d, &sp, "#feed").contains("321")
+    });
+    assert!(
+        !text_of(&d, &sp, "#feed").contains("虚假"),
+        "the team cannot tell"
+    );
     click(&d, &sc, "#pause");
+    run(&d, &sc, "document.getElementById('side').scrollTop = 0;");
     assert_cjk_font(&d, &sc, "controller");
     assert_cjk_font(&d, &sp, "team");
     screenshot(&d, &sc, &shots.join("drill-controller-zh-CN.png"));
+    run(
+        &d,
+        &sc,
+        "document.getElementById('msel').previousElementSibling.scrollIntoView();",
+    );
+    screenshot(&d, &sc, &shots.join("drill-controller-msel-zh-CN.png"));
+    run(&d, &sc, "document.getElementById('side').scrollTop = 0;");
     screenshot(&d, &sp, &shots.join("drill-team-zh-CN.png"));
 
     // English, switched on each page (and remembered by the page).
@@ -433,7 +573,7 @@ fn a_drill_in_chinese_from_start_to_inject() {
     click(&d, &sp, "#lang");
     wait_for("English pages", 30, || {
         text_of(&d, &sc, "#clock").contains("paused")
-            && text_of(&d, &sp, "#feed").contains("destroyed")
+            && text_of(&d, &sp, "#feed").contains("complete damage")
     });
     screenshot(&d, &sc, &shots.join("drill-controller-en.png"));
     screenshot(&d, &sp, &shots.join("drill-team-en.png"));

@@ -316,17 +316,24 @@ struct Gantt {
     bars: Vec<(usize, f64, f64, Leg)>,
 }
 
-/// The crew kind's name of a crew id, from the plan's groups.
-fn crew_label(s: &Scenario, crew: u32) -> String {
-    let group = crew / 1000;
-    let kind = s
-        .plan
-        .crews
-        .iter()
-        .chain(s.plan.mutual_aid.iter().map(|m| &m.crews))
-        .find(|g| g.id == group)
-        .map_or("crew", |g| g.kind.name());
-    format!("{kind} {crew}")
+/// A crew's name as the event sentences and the drill consoles give it
+/// ([`crate::events::Narrator::crew`]: kind and number among the plan's
+/// crews of that kind), "电力抢修1队 / power crew 1" in Chinese with the
+/// English beside; in English, the English only.
+fn crew_labels(s: &Scenario, crews: impl Iterator<Item = u32>) -> Vec<String> {
+    use crate::events::Narrator;
+    use qilian_i18n::Lang;
+    let here = Narrator::new(s, lang());
+    let en = (lang() != Lang::En).then(|| Narrator::new(s, Lang::En));
+    crews
+        .map(|c| {
+            let c = qilian_engine::CrewId(c);
+            match &en {
+                Some(en) => format!("{} / {}", here.crew(c), en.crew(c)),
+                None => here.crew(c),
+            }
+        })
+        .collect()
 }
 
 /// Per crew (by id), its bars `(from h, to h, leg)` from the journal:
@@ -390,7 +397,7 @@ pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
     if bars.is_empty() {
         return None;
     }
-    let crews: Vec<String> = bars.keys().map(|c| crew_label(&run.scenario, *c)).collect();
+    let crews = crew_labels(&run.scenario, bars.keys().copied());
     let bars = bars
         .values()
         .enumerate()
@@ -403,6 +410,19 @@ pub fn gantt(run: &RunResult) -> Option<Result<Figure, DrawError>> {
         bars,
     };
     Some(render("chart-gantt", &d.title, &d))
+}
+
+impl Gantt {
+    /// Pixels for the crews' names at 11 px: a CJK character is about
+    /// 11 px wide, another about 6.
+    fn label_width(&self) -> u32 {
+        let w = |s: &String| {
+            s.chars()
+                .map(|c| if c.is_ascii() { 6 } else { 11 })
+                .sum::<u32>()
+        };
+        (self.crews.iter().map(w).max().unwrap_or(0) + 14).max(110)
+    }
 }
 
 impl Draw for Gantt {
@@ -419,7 +439,7 @@ impl Draw for Gantt {
             .caption(&self.title, bold(18))
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(110)
+            .y_label_area_size(self.label_width())
             .build_cartesian_2d(0f64..self.horizon_h.max(1.0), 0f64..n)?;
         chart
             .configure_mesh()

@@ -12,8 +12,9 @@
 //! kind_label(Lang::ZhCn, "facility_damaged") // "设施受损"
 //! ```
 //!
-//! Crews are named from their depot, kind and number ("甘州区供电所电力抢修
-//! 2队"); a road link from its name (or class) and the nearest zone ("梁家墩镇附近的
+//! Crews are named from their kind and number among the plan's crews of
+//! that kind ("电力抢修2队", as the drill consoles and the Gantt chart name
+//! them); a road link from its name (or class) and the nearest zone ("梁家墩镇附近的
 //! 省道"); a task from its work and what it is about ("抢修2号变电站"). The
 //! narrator learns each task from its `TaskCreated` event; a task it never
 //! saw is "a task", never its number. Free text the models write (a closure's
@@ -218,8 +219,9 @@ pub struct Narrator {
     clock: Clock,
     zones: BTreeMap<u32, String>,
     facilities: BTreeMap<u32, String>,
-    /// Crew group id → (kind, depot name, mutual aid).
-    groups: BTreeMap<u32, (CrewKind, String, bool)>,
+    /// Crew group id → (kind, mutual aid, crews of its kind in groups of
+    /// lower id: its first crew is number this + 1 of its kind).
+    groups: BTreeMap<u32, (CrewKind, bool, u32)>,
     depots: BTreeMap<u32, String>,
     edges: BTreeMap<u32, EdgeInfo>,
     /// Names of the named road links ("G312国道 G312 national road").
@@ -243,14 +245,23 @@ impl Narrator {
             .iter()
             .map(|d| (d.id.0, d.name.clone()))
             .collect();
+        // Crews are numbered by kind over the plan's groups (its own and
+        // mutual aid) in id order, as the drill consoles and the Gantt
+        // chart number them.
+        let all: Vec<(&qilian_engine::scenario::CrewGroup, bool)> = plan
+            .crews
+            .iter()
+            .map(|g| (g, false))
+            .chain(plan.mutual_aid.iter().map(|a| (&a.crews, true)))
+            .collect();
         let mut groups = BTreeMap::new();
-        for g in &plan.crews {
-            let depot = depots.get(&g.depot.0).cloned().unwrap_or_default();
-            groups.insert(g.id, (g.kind, depot, false));
-        }
-        for a in &plan.mutual_aid {
-            let depot = depots.get(&a.crews.depot.0).cloned().unwrap_or_default();
-            groups.insert(a.crews.id, (a.crews.kind, depot, true));
+        for (g, aid) in &all {
+            let before = all
+                .iter()
+                .filter(|(x, _)| x.kind == g.kind && x.id < g.id)
+                .map(|(x, _)| x.count)
+                .sum::<u32>();
+            groups.insert(g.id, (g.kind, *aid, before));
         }
         Narrator {
             lang,
@@ -340,21 +351,21 @@ impl Narrator {
             .unwrap_or_else(|| text(self.lang, "name.unknown_facility").to_string())
     }
 
-    /// A crew's name: "甘州区供电所电力抢修2队", "power crew 2 of Ganzhou depot".
+    /// A crew's name: its kind and number among the plan's crews of that
+    /// kind, "电力抢修2队", "power crew 2" ("增援…" for mutual aid).
     pub fn crew(&self, c: CrewId) -> String {
         let (g, k) = (c.0 / 1000, c.0 % 1000);
         let l = self.lang;
         match self.groups.get(&g) {
-            Some((kind, depot, false)) => {
-                t!(
-                    l,
-                    "name.crew",
-                    depot = depot,
-                    kind = crew_kind(l, *kind),
-                    k = k
-                )
+            Some((kind, false, before)) => {
+                t!(l, "name.crew", kind = crew_kind(l, *kind), k = before + k)
             }
-            Some((kind, _, true)) => t!(l, "name.aid_crew", kind = crew_kind(l, *kind), k = k),
+            Some((kind, true, before)) => t!(
+                l,
+                "name.aid_crew",
+                kind = crew_kind(l, *kind),
+                k = before + k
+            ),
             None => t!(l, "name.called_crew", k = k),
         }
     }

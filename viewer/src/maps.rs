@@ -20,7 +20,7 @@
 //! Geometry is computed once in pixels (`Prim`) and drawn the same on the
 //! SVG and the bitmap backend.
 
-use crate::figure::{Draw, DrawError, DrawResult, Figure, bold, font, palette, render};
+use crate::figure::{Draw, DrawError, DrawResult, Figure, bold, font, lang, palette, render};
 use crate::replay::{RoadState, StateAt, state_at};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -30,6 +30,7 @@ use qilian_engine::{NodeId, Scenario, SimEvent, SimTime, ZoneId};
 use qilian_evaluator::curves::ZoneRisk;
 use qilian_hazardlib::footprint::{Footprint, FootprintKind};
 use qilian_hazardlib::grid::Grid;
+use qilian_i18n::{t, text};
 use std::collections::BTreeMap;
 
 /// Canvas size.
@@ -279,13 +280,14 @@ impl HazardLayer {
             FootprintKind::Plume { aegl_ppm, .. } => HazardLayer::plume_aegl(grid, *aegl_ppm),
             FootprintKind::ShakingPga => HazardLayer::shaking_pga_g(grid),
         };
+        let (l, hazard) = (lang(), f.hazard);
         layer.name = match &f.kind {
-            FootprintKind::FloodDepth => format!("hazard {}: flood, max depth (m)", f.hazard),
-            FootprintKind::FireArrival => format!("hazard {}: fire, arrival (h)", f.hazard),
+            FootprintKind::FloodDepth => t!(l, "map.layer.flood", hazard = hazard),
+            FootprintKind::FireArrival => t!(l, "map.layer.fire", hazard = hazard),
             FootprintKind::Plume { chemical, .. } => {
-                format!("hazard {}: {chemical}, AEGL zones (ppm)", f.hazard)
+                t!(l, "map.layer.plume", hazard = hazard, chemical = chemical)
             }
-            FootprintKind::ShakingPga => format!("hazard {}: shaking, PGA (g)", f.hazard),
+            FootprintKind::ShakingPga => t!(l, "map.layer.shaking", hazard = hazard),
         };
         layer
     }
@@ -605,7 +607,7 @@ impl Legend {
             y: PANEL.1 + 10,
         };
         l.prims.push(Prim::Text(
-            "Legend".into(),
+            text(lang(), "map.legend.title").into(),
             (Self::X, l.y),
             15,
             BLACK,
@@ -779,7 +781,11 @@ fn hazard(layer: &HazardLayer, f: &Frame, prims: &mut Vec<Prim>, legend: &mut Le
                 2,
             ));
         }
-        legend.line(PERIMETER, 2, &format!("perimeter at {h:.1} h"));
+        legend.line(
+            PERIMETER,
+            2,
+            &t!(lang(), "map.legend.perimeter", h = format!("{h:.1}")),
+        );
     }
 }
 
@@ -842,21 +848,32 @@ pub fn state_map(
         prims.push(Prim::Frame((px - 4, py - 4), (px + 4, py + 4), BLACK));
     }
     furniture(&f, &mut prims);
-    legend.heading("roads");
-    legend.line(palette::GREY, 1, "open");
-    legend.line(palette::ORANGE, 3, "damaged");
-    legend.line(palette::RED, 3, "closed");
-    legend.line(palette::GREY, 4, "main road (thick)");
-    legend.heading("facilities");
-    legend.swatch(palette::GREEN, 1.0, "working");
-    legend.swatch(palette::YELLOW, 1.0, "slight/moderate damage");
-    legend.swatch(palette::RED, 1.0, "extensive/complete");
-    legend.heading("zones (size: population)");
-    legend.dot(ZONE_FILL[0], palette::GREY, 1, "all services");
-    legend.dot(ZONE_FILL[1], palette::GREY, 1, "1 service out");
-    legend.dot(ZONE_FILL[2], palette::GREY, 1, "2 services out");
-    legend.dot(ZONE_FILL[3], palette::GREY, 1, "3 services out");
-    legend.dot(WHITE, palette::PURPLE, 3, "awaiting cleanup");
+    let l = lang();
+    legend.heading(text(l, "map.legend.roads"));
+    legend.line(palette::GREY, 1, text(l, "map.legend.open"));
+    legend.line(palette::ORANGE, 3, text(l, "map.legend.damaged"));
+    legend.line(palette::RED, 3, text(l, "map.legend.closed"));
+    legend.line(palette::GREY, 4, text(l, "map.legend.main_road"));
+    legend.heading(text(l, "map.legend.facilities"));
+    legend.swatch(palette::GREEN, 1.0, text(l, "map.legend.working"));
+    legend.swatch(palette::YELLOW, 1.0, text(l, "map.legend.slight_moderate"));
+    legend.swatch(palette::RED, 1.0, text(l, "map.legend.extensive_complete"));
+    legend.heading(text(l, "map.legend.zones"));
+    legend.dot(
+        ZONE_FILL[0],
+        palette::GREY,
+        1,
+        text(l, "map.legend.all_services"),
+    );
+    for (n, fill) in ZONE_FILL.iter().enumerate().skip(1) {
+        legend.dot(
+            *fill,
+            palette::GREY,
+            1,
+            &t!(l, "map.legend.services_out", n = n),
+        );
+    }
+    legend.dot(WHITE, palette::PURPLE, 3, text(l, "map.legend.cleanup"));
     prims.extend(legend.prims);
     render(name, &title, &MapDraw { prims })
 }
@@ -880,9 +897,10 @@ pub fn footprint_map(
         prims.push(Prim::Circle(at, 4, WHITE, palette::GREY, 1));
     }
     furniture(&f, &mut prims);
-    legend.heading("region");
-    legend.line(palette::LIGHT, 2, "road network");
-    legend.dot(WHITE, palette::GREY, 1, "zone");
+    let l = lang();
+    legend.heading(text(l, "map.legend.region"));
+    legend.line(palette::LIGHT, 2, text(l, "map.legend.road_network"));
+    legend.dot(WHITE, palette::GREY, 1, text(l, "map.legend.zone"));
     prims.extend(legend.prims);
     render(name, title, &MapDraw { prims })
 }

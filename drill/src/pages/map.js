@@ -10,6 +10,8 @@ Q.token = (function () {
   return sessionStorage.getItem("qilian-token") || "";
 })();
 Q.api = async function (method, path, body) {
+  // Views carry sentences and names in the page's language.
+  if (method === "GET" && /^\/api\/(state|truth|teams\/)/.test(path)) path += (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(Q.lang);
   const r = await fetch(path, {
     method, headers: { "Authorization": "Bearer " + Q.token, "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -52,7 +54,6 @@ Q.K = {
   source: {sensor: "drill.source.sensor", public_call: "drill.source.public_call", officer: "drill.source.officer", crew: "drill.source.crew", own: "drill.source.own"},
   group: {hazard: "drill.group.hazard", infra: "drill.group.infra", roads: "drill.group.roads", tasks: "drill.group.tasks", crews: "drill.group.crews", people: "drill.group.people"},
   reason: {landslide: "drill.reason.landslide", collapse: "drill.reason.collapse", accident: "drill.reason.accident", debris: "drill.reason.debris", chemical: "drill.reason.chemical", flood_water: "drill.reason.flood_water", flood_debris: "drill.reason.flood_debris", smoke: "drill.reason.smoke", quake: "drill.reason.quake", fire: "drill.reason.fire", order: "drill.reason.order", task_closed: "drill.reason.task_closed", task_taken: "drill.reason.task_taken", crew_unavailable: "drill.reason.crew_unavailable", wrong_kind: "drill.reason.wrong_kind", no_road: "drill.reason.no_road", rest: "drill.reason.rest"},
-  ev: {FacilityDamaged: "drill.ev.facility_damaged", FacilityRepaired: "drill.ev.facility_repaired", EdgeClosed: "drill.ev.edge_closed", EdgeDamaged: "drill.ev.edge_damaged", EdgeOpened: "drill.ev.edge_opened", ZoneContaminated: "drill.ev.zone_contaminated", ZoneCleaned: "drill.ev.zone_cleaned", TaskCreated: "drill.ev.task_created", CrewDispatched: "drill.ev.crew_dispatched", OrderDropped: "drill.ev.order_dropped", CrewRerouted: "drill.ev.crew_rerouted", CrewArrived: "drill.ev.crew_arrived", TaskFinished: "drill.ev.task_finished", CrewStopped: "drill.ev.crew_stopped", CrewReturned: "drill.ev.crew_returned", MutualAidArrived: "drill.ev.mutual_aid_arrived", BatteryDepleted: "drill.ev.battery_depleted", ServiceLost: "drill.ev.service_lost", ServiceRestored: "drill.ev.service_restored", ZoneWarned: "drill.ev.zone_warned", ZoneEvacuated: "drill.ev.zone_evacuated", ZoneExposed: "drill.ev.zone_exposed", VehiclesCaught: "drill.ev.vehicles_caught", ShelterFull: "drill.ev.shelter_full", SheltersOverflowing: "drill.ev.shelters_overflowing", HazardStarted: "drill.ev.hazard_started", HazardReachedZone: "drill.ev.hazard_reached_zone", HazardEnded: "drill.ev.hazard_ended"},
 };
 // The message for an enum value `name` of table `table` (its name if none).
 Q.tk = (table, name, args) => (Q.K[table][name] ? Q.t(Q.K[table][name], args) : String(name));
@@ -105,19 +106,13 @@ Q.index = function (map) {
   Q.setStart(map.start);
 };
 Q.crewNames = new Map();
-// Crews are named by kind and number within the kind: 电力抢修 2 队.
+// Crews by the names the server gives them (as its event sentences and the
+// report do): kind and number within the kind, 电力抢修2队.
 Q.nameCrews = function (crews) {
-  const seen = {};
-  for (const c of [...crews].sort((a, b) => a.id - b.id)) {
-    seen[c.kind] = (seen[c.kind] || 0) + 1;
-    if (!Q.crewNames.has(c.id)) Q.crewNames.set(c.id, { kind: c.kind, n: seen[c.kind] });
-  }
+  for (const c of crews) Q.crewNames.set(c.id, c.name);
 };
 Q.crewKind = (k) => Q.tk("crew", String(k).toLowerCase());
-Q.crewName = function (id) {
-  const c = Q.crewNames.get(id);
-  return c ? Q.t("drill.crew.name", { kind: Q.crewKind(c.kind), n: c.n }) : Q.t("drill.crew.some");
-};
+Q.crewName = (id) => Q.crewNames.get(id) || Q.t("drill.crew.some");
 Q.zoneName = (id) => (Q.zones.get(id) || { name: Q.t("drill.zone.some") }).name;
 Q.facName = (id) => (Q.facs.get(id) || { name: Q.t("drill.facility.some") }).name;
 Q.facKind = (k) => Q.tk("fac", k);
@@ -178,27 +173,10 @@ Q.reason = function (r) {
   const known = { earthquake: "quake", ground: "quake", flooded: "flood_water", flood: "flood_debris", forest: "fire", closed: "order" };
   return known[w] ? Q.tk("reason", known[w]) : s;
 };
-// One sentence for a journal event, in the page's language.
-Q.sentence = function (e) {
-  const a = {};
-  if (e.zone !== undefined) a.zone = Q.zoneName(e.zone);
-  if (e.facility !== undefined) a.facility = Q.facName(e.facility);
-  if (e.edge !== undefined) a.road = Q.roadName(e.edge);
-  if (e.crew !== undefined) a.crew = Q.crewName(e.crew);
-  if (e.task !== undefined && e.task !== null) a.task = Q.taskName(e.task);
-  if (e.depot !== undefined) a.depot = Q.depotName(e.depot);
-  if (e.state !== undefined) a.state = Q.state(e.state);
-  if (e.service !== undefined) a.service = Q.tk("service", e.service);
-  for (const k of ["people", "vehicles", "count"]) if (e[k] !== undefined) a[k] = Q.num(e[k]);
-  if (e.eta_h !== undefined) a.eta = Math.max(1, Math.round(e.eta_h * 60));
-  if (e.what !== undefined) a.what = e.what;
-  if (e.why !== undefined) a.why = e.why;
-  if (e.reason !== undefined) a.reason = Q.reason(e.reason);
-  if (e.crew_kind !== undefined) a.kind = Q.crewKind(e.crew_kind);
-  if (e.until_s !== undefined && e.until_s !== null) a.until = Q.time(e.until_s);
-  if (e.kind === "TaskCreated") { a.work = Q.work(e.work); a.subject = Q.subject(e.work, e.subject); }
-  return Q.K.ev[e.kind] ? Q.t(Q.K.ev[e.kind], a) : e.kind;
-};
+// One sentence for a journal event, in the page's language: the server
+// writes it (the viewer's Narrator, the same words as the report) into
+// each event of a view.
+Q.sentence = (e) => (e.sentence !== undefined ? e.sentence : e.kind);
 
 // ---- What the events say about the map -------------------------------------
 Q.overlay = function (events) {

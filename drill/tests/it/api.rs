@@ -340,8 +340,15 @@ async fn controller_controls_time_and_injects() {
         .await;
     assert!(body.contains("\"t_s\":120"), "{body}");
     let (_, truth) = f.call("GET", "/api/truth", Some(&c), "").await;
+    let v: Value = serde_json::from_str(&truth).unwrap();
     assert!(
-        truth.contains(r#""facility":1,"kind":"FacilityDamaged","state":"Complete""#),
+        v["teams"][0]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["facility"] == 1
+                && e["kind"] == "FacilityDamaged"
+                && e["state"] == "Complete"),
         "inject applied: {truth}"
     );
     let journal = std::fs::read_to_string(Path::new(&f.dir).join("journal.jsonl")).unwrap();
@@ -811,7 +818,7 @@ async fn truth_is_bounded_and_pages_with_since() {
     assert_eq!(t["events_total"], total);
     assert_eq!(t["events_from"], total - TRUTH_EVENTS);
     assert_eq!(
-        t["events"].as_array().unwrap()[..],
+        plain(&t["events"])[..],
         events.as_array().unwrap()[total - TRUTH_EVENTS..]
     );
     assert_eq!(t["orders_total"], posted);
@@ -822,7 +829,7 @@ async fn truth_is_bounded_and_pages_with_since() {
     let t = page("?since=0").await;
     assert_eq!(t["events_from"], 0);
     assert_eq!(
-        t["events"].as_array().unwrap()[..],
+        plain(&t["events"])[..],
         events.as_array().unwrap()[..TRUTH_EVENTS]
     );
     let near = total - 5;
@@ -832,7 +839,7 @@ async fn truth_is_bounded_and_pages_with_since() {
     assert_eq!(s, StatusCode::OK);
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
-        v["teams"][0]["events"].as_array().unwrap()[..],
+        plain(&v["teams"][0]["events"])[..],
         events.as_array().unwrap()[near..]
     );
     let t = page("?since=99999999").await;
@@ -844,6 +851,22 @@ async fn truth_is_bounded_and_pages_with_since() {
         assert_eq!(s, StatusCode::BAD_REQUEST, "{q}: {body}");
         assert!(body.contains("bad query"), "{body}");
     }
+}
+
+/// Listed events without the sentence the view adds to each (which must
+/// be there).
+fn plain(events: &Value) -> Vec<Value> {
+    events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            let s = e.as_object_mut().unwrap().remove("sentence");
+            assert!(s.is_some_and(|s| !s.as_str().unwrap().is_empty()), "{e}");
+            e
+        })
+        .collect()
 }
 
 /// A flood that keeps opening fresh connections (none of them idle long
@@ -912,4 +935,303 @@ async fn a_real_client_gets_in_past_a_flood_that_keeps_reconnecting() {
         .unwrap();
     assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "{n} bytes");
     flood.await.unwrap();
+}
+
+#[tokio::test]
+async fn the_msel_is_prepared_edited_fired_and_survives_a_restart() {
+    let f = fixture("msel", 2);
+    let c = f.tokens.controller.clone();
+    let add = |fire_s: u64, facility: u32| {
+        format!(
+            r#"{{"fire_s":{fire_s},"inject":{{"Damage":{{"facility":{facility},"state":"Complete"}}}}}}"#
+        )
+    };
+    // Before the drill starts: three entries, one moved, one deleted.
+    let (s, b) = f.call("POST", "/api/msel", Some(&c), &add(600, 1)).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!(serde_json::from_str::<Value>(&b).unwrap()["id"], 1);
+    let (s, b) = f.call("POST", "/api/msel", Some(&c), &add(3_600, 2)).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, b) = f.call("POST", "/api/msel", Some(&c), &add(7_200, 3)).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, b) = f
+        .call("PUT", "/api/msel/2", Some(&c), r#"{"fire_s":240}"#)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = f.call("DELETE", "/api/msel/3", Some(&c), "").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+
+    // Bad requests change nothing.
+    let before = std::fs::read(f.dir.join("journal.jsonl")).unwrap();
+    for (m, p, body, want) in [
+        ("POST", "/api/msel", add(600, 4242), 422), // no such facility
+        ("POST", "/api/msel", add(24 * 3600, 1), 422), // past the horizon
+        (
+            "POST",
+            "/api/msel",
+            r#"{"fire_s":60,"inject":{"Warn":{"zone":2}}}"#.into(),
+            422,
+        ),
+        ("POST", "/api/msel", r#"{"fire_s":60}"#.into(), 400),
+        (
+            "POST",
+            "/api/msel",
+            r#"{"fire_s":60,"inject":{"Expose":{"zone":2}},"x":1}"#.into(),
+            400,
+        ),
+        ("PUT", "/api/msel/9", r#"{"fire_s":60}"#.into(), 404),
+        ("PUT", "/api/msel/x", r#"{"fire_s":60}"#.into(), 404),
+        ("PUT", "/api/msel/3", r#"{"fire_s":60}"#.into(), 409), // deleted
+        ("DELETE", "/api/msel/3", String::new(), 409),
+        ("DELETE", "/api/msel/9", String::new(), 404),
+    ] {
+        let (s, b) = f.call(m, p, Some(&c), &body).await;
+        assert_eq!(s.as_u16(), want, "{m} {p} {body}: {b}");
+    }
+    for (m, p) in [
+        ("POST", "/api/msel"),
+        ("PUT", "/api/msel/1"),
+        ("DELETE", "/api/msel/1"),
+    ] {
+        let (s, _) = f.call(m, p, Some(&f.team(1)), &add(600, 1)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "player on {m} {p}");
+        let (s, _) = f.call(m, p, None, &add(600, 1)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{m} {p} without a token");
+    }
+    assert_eq!(std::fs::read(f.dir.join("journal.jsonl")).unwrap(), before);
+    // The team never sees the list.
+    let (_, view) = f.call("GET", "/api/state", Some(&f.team(1)), "").await;
+    assert!(!view.contains("msel"), "{view}");
+
+    // Run to 5 minutes: entry 2 (moved to 4 min) fired, entry 1 not yet.
+    for _ in 0..5 {
+        f.call("POST", "/api/control", Some(&c), r#"{"action":"step"}"#)
+            .await;
+    }
+    let (_, truth) = f.call("GET", "/api/truth", Some(&c), "").await;
+    let v: Value = serde_json::from_str(&truth).unwrap();
+    let msel = v["msel"].as_array().unwrap();
+    assert_eq!(msel.len(), 2, "the deleted entry is not listed: {msel:?}");
+    let by_id = |id: u64| msel.iter().find(|m| m["id"] == id).unwrap();
+    assert_eq!(by_id(2)["fired_s"], 240, "fired at its tick");
+    assert!(by_id(1)["fired_s"].is_null());
+    assert_eq!(v["controller_injects"][0]["msel"], 2);
+    for t in v["teams"].as_array().unwrap() {
+        assert!(
+            t["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "FacilityDamaged"
+                    && e["facility"] == 2
+                    && e["state"] == "Complete"
+                    && e["t_s"] == 240),
+            "team {} got the inject at 4 min",
+            t["team"]
+        );
+        assert!(
+            !t["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "FacilityDamaged"
+                    && e["facility"] == 3
+                    && e["state"] == "Complete")
+        );
+    }
+    // A fired entry cannot change; a time already past is refused.
+    let (s, _) = f
+        .call("PUT", "/api/msel/2", Some(&c), r#"{"fire_s":900}"#)
+        .await;
+    assert_eq!(s.as_u16(), 409);
+    let (s, _) = f
+        .call("PUT", "/api/msel/1", Some(&c), r#"{"fire_s":60}"#)
+        .await;
+    assert_eq!(s.as_u16(), 422);
+    // Targets and lives for each team, beside the list.
+    for t in v["teams"].as_array().unwrap() {
+        let names: Vec<&str> = t["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["cleanup", "power", "water", "telecom", "main_roads"]
+        );
+        // The 24 h drill cannot reach the 48 h+ deadlines.
+        assert!(
+            t["targets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["status"] == "beyond" || x["status"] == "met"),
+            "{}",
+            t["targets"]
+        );
+        assert!(t["lives"]["deaths"].is_u64(), "{}", t["lives"]);
+    }
+
+    // A restarted server has the same list and fires the rest on time.
+    let reopened = Session::open(&f.dir).unwrap();
+    let s = f.app.session.lock().unwrap();
+    assert_eq!(
+        serde_json::to_value(&reopened.msel).unwrap(),
+        serde_json::to_value(&s.msel).unwrap()
+    );
+    drop(s);
+    let mut reopened = reopened;
+    reopened.advance(6);
+    let m1 = reopened.msel.iter().find(|m| m.id == 1).unwrap();
+    assert_eq!(m1.fired_s, Some(600));
+    assert!(
+        reopened
+            .msel
+            .iter()
+            .find(|m| m.id == 3)
+            .unwrap()
+            .fired_s
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_hoax_call_reaches_one_team_as_a_public_call_and_only_the_controller_knows() {
+    let f = fixture("hoax", 2);
+    let c = f.tokens.controller.clone();
+    f.call("POST", "/api/control", Some(&c), r#"{"action":"step"}"#)
+        .await;
+    let body = r#"{"team":1,"hoax":{"kind":"people_exposed","zone":3,"people":250}}"#;
+    let (s, b) = f.call("POST", "/api/hoax", Some(&c), body).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+    let (s, b) = f
+        .call(
+            "POST",
+            "/api/hoax",
+            Some(&c),
+            r#"{"team":1,"hoax":{"kind":"facility_damaged","facility":1,"state":"Complete"}}"#,
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+    let before = std::fs::read(f.dir.join("journal.jsonl")).unwrap();
+    for (who, body, want) in [
+        (
+            Some(c.as_str()),
+            r#"{"team":3,"hoax":{"kind":"road_blocked","edge":423}}"#,
+            422,
+        ),
+        (
+            Some(c.as_str()),
+            r#"{"team":1,"hoax":{"kind":"road_blocked","edge":999999}}"#,
+            422,
+        ),
+        (
+            Some(c.as_str()),
+            r#"{"team":1,"hoax":{"kind":"people_exposed","zone":3,"people":0}}"#,
+            422,
+        ),
+        (
+            Some(c.as_str()),
+            r#"{"team":1,"hoax":{"kind":"aftershock"}}"#,
+            400,
+        ),
+        (
+            Some(c.as_str()),
+            r#"{"team":1,"hoax":{"kind":"road_blocked","edge":423,"x":1}}"#,
+            400,
+        ),
+        (
+            Some(f.team(1).as_str()),
+            r#"{"team":1,"hoax":{"kind":"road_blocked","edge":423}}"#,
+            403,
+        ),
+        (
+            None,
+            r#"{"team":1,"hoax":{"kind":"road_blocked","edge":423}}"#,
+            401,
+        ),
+    ] {
+        let (s, b) = f.call("POST", "/api/hoax", who, body).await;
+        assert_eq!(s.as_u16(), want, "{body}: {b}");
+    }
+    assert_eq!(std::fs::read(f.dir.join("journal.jsonl")).unwrap(), before);
+
+    // Team 1 hears it from a public call, like any other report; team 2
+    // hears nothing; no team's truth has it.
+    let (_, v1) = f.call("GET", "/api/state", Some(&f.team(1)), "").await;
+    let v1: Value = serde_json::from_str(&v1).unwrap();
+    let said = v1["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["event"]["kind"] == "ZoneExposed" && r["event"]["zone"] == 3)
+        .expect("team 1 told of people in zone 3");
+    assert_eq!(said["source"], "public_call");
+    assert_eq!(said["event"]["people"], 250);
+    assert!(!v1.to_string().contains("hoax"), "the team cannot tell");
+    let (_, v2) = f.call("GET", "/api/state", Some(&f.team(2)), "").await;
+    assert!(!v2.contains("\"people\":250"), "{v2}");
+    let (_, truth) = f.call("GET", "/api/truth", Some(&c), "").await;
+    let truth: Value = serde_json::from_str(&truth).unwrap();
+    assert_eq!(truth["hoaxes"].as_array().unwrap().len(), 2);
+    assert_eq!(truth["hoaxes"][0]["team"], 1);
+    assert_eq!(truth["hoaxes"][0]["hoax"]["kind"], "people_exposed");
+    for t in truth["teams"].as_array().unwrap() {
+        assert!(
+            !t["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "ZoneExposed" && e["people"] == 250)
+        );
+    }
+
+    // Durable: a reopened drill tells team 1 the same.
+    let reopened = Session::open(&f.dir).unwrap();
+    assert_eq!(reopened.team_view(1).unwrap()["reports"], v1["reports"]);
+    assert_eq!(reopened.hoaxes.len(), 2);
+}
+
+#[tokio::test]
+async fn views_carry_the_narrators_sentences_and_crew_names_in_the_asked_language() {
+    let f = fixture("sentences", 1);
+    let c = f.tokens.controller.clone();
+    for _ in 0..40 {
+        f.call("POST", "/api/control", Some(&c), r#"{"action":"step"}"#)
+            .await;
+    }
+    let team = f.team(1);
+    let (_, zh) = f.call("GET", "/api/state", Some(&team), "").await;
+    let (_, en) = f.call("GET", "/api/state?lang=en", Some(&team), "").await;
+    let (zh, en): (Value, Value) = (
+        serde_json::from_str(&zh).unwrap(),
+        serde_json::from_str(&en).unwrap(),
+    );
+    let reports = zh["reports"].as_array().unwrap();
+    assert!(!reports.is_empty());
+    let han = |s: &str| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    for (z, e) in reports.iter().zip(en["reports"].as_array().unwrap()) {
+        let (zs, es) = (
+            z["event"]["sentence"].as_str().unwrap(),
+            e["event"]["sentence"].as_str().unwrap(),
+        );
+        assert!(han(zs) && !zs.contains('{'), "{zs}");
+        assert!(!es.contains('{') && zs != es, "{zs} / {es}");
+    }
+    let crew = &zh["crews"][0];
+    assert!(crew["name"].as_str().unwrap().ends_with('队'), "{crew}");
+    assert!(
+        en["crews"][0]["name"].as_str().unwrap().contains("crew"),
+        "{}",
+        en["crews"][0]
+    );
+    // The controller's truth too; an unknown language falls back to the
+    // drill's (zh-CN); an unknown query field is still refused.
+    let (_, t) = f.call("GET", "/api/truth?lang=xx", Some(&c), "").await;
+    let t: Value = serde_json::from_str(&t).unwrap();
+    let ev = &t["teams"][0]["events"][0];
+    assert!(han(ev["sentence"].as_str().unwrap()), "{ev}");
+    let (s, _) = f.call("GET", "/api/truth?colour=red", Some(&c), "").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
 }

@@ -55,6 +55,13 @@ fn review_refuses_a_running_drill_unless_forced() {
     let (html, running) = review(&dir, true).unwrap();
     assert!(running.is_some(), "a forced review says the drill runs");
     assert!(html.contains("id=\"seed\""));
+    // The timeline reads in sentences, Chinese with English beside, not
+    // event JSON.
+    assert!(
+        html.contains("级地震") && html.contains("earthquake Mw"),
+        "the earthquake in both languages"
+    );
+    assert!(!html.contains("&quot;kind&quot;") && !html.contains("\"kind\":"));
 }
 
 #[test]

@@ -172,8 +172,9 @@ fn every_event_kind_is_a_sentence_without_braces_or_ids() {
         sent.starts_with("已派") && sent.contains(&format!("抢修{fac}")),
         "{sent}"
     );
+    // The crew by kind and number, as the drill consoles name it.
     assert!(
-        sent.contains(&s.plan.depots[0].name) || sent.contains("队"),
+        sent.contains("1队") && !sent.contains(&s.plan.depots[0].name),
         "{sent}"
     );
 }
@@ -233,6 +234,28 @@ fn the_chinese_report_opens_with_life_safety_and_groups_the_timeline_by_hour() {
     for want in ["服务恢复 — ", "开始后小时数", "供电"] {
         assert!(svg.contains(want), "chart-restoration.svg lacks {want}");
     }
+    // The maps' legends and the Gantt chart's crew names too.
+    let text_of = |name: &str| {
+        String::from_utf8(files.iter().find(|f| f.0 == name).unwrap().1.clone()).unwrap()
+    };
+    let map = text_of("map-end.svg");
+    for want in [
+        "图例",
+        "道路",
+        "封闭",
+        "设施",
+        "居民区 (大小表示人口)",
+        "1 项服务中断",
+    ] {
+        assert!(map.contains(want), "map-end.svg lacks {want}");
+    }
+    assert!(!map.contains("awaiting cleanup") && !map.contains(">roads<"));
+    let gantt = text_of("chart-gantt.svg");
+    assert!(gantt.contains("抢修1队 / "), "Gantt rows by crew name");
+    assert!(
+        !gantt.contains("power 1001") && !gantt.contains("road 4001"),
+        "no crew ids"
+    );
     let en = qilian_viewer::bundle::run(run, summary, &[], Lang::En).expect("renders");
     let en =
         String::from_utf8(en.iter().find(|f| f.0 == "report.html").unwrap().1.clone()).unwrap();
