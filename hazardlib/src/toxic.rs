@@ -23,6 +23,17 @@
 //!   P(fatality) = Φ(Y − 5). Its LC50s (433 ppm for 10 min, 250 ppm for
 //!   30 min) give Y ≈ 4.9985. The curve is for an average population in the
 //!   open; it has no sheltering.
+//! - **Injury by dose** (our rule, from the AEGL definitions): the toxic
+//!   load of an AEGL tier is its 60-min level to the probit's exponent times
+//!   60 min, L_k = AEGL-k(60 min)ⁿ · 60. For chlorine the NRC derived the
+//!   AEGL-2 and AEGL-3 by C²·t = const between 30 min and 8 h, so these
+//!   loads are the table's own: L₂ = 2.0²·60 = 240 ppm²·min, L₃ = 20²·60 =
+//!   24,000 ppm²·min (10 min: 2.8²·10 = 78 and 50²·10 = 25,000; the 10-min
+//!   AEGL-2 is held flat by the NRC, so L₂ is the longer-duration value). A
+//!   survivor whose load reached L₃ (life-threatening effects, NRC 2004) is
+//!   injured; one whose load reached L₂ (serious or long-lasting effects,
+//!   impaired escape) is injured with a stated share (the plan's
+//!   `chemical_injury_rate`); below L₂ nobody is counted injured.
 //!
 //! Ammonia and other chemicals are refused: their probit constants need a
 //! primary source before use (Qilian reference README §3).
@@ -143,6 +154,28 @@ pub fn aegl(chemical: Chemical, tier: AeglLevel, duration: Minutes) -> Result<Pp
     chemical.aegl_table().level(tier, duration)
 }
 
+/// Toxic load of an AEGL tier, ppmⁿ·min: its 60-min level to the power `n`
+/// times 60 min (see the module doc: for chlorine with n = 2 this is the
+/// NRC's own C²·t between 30 min and 8 h).
+pub fn aegl_load(chemical: Chemical, tier: AeglLevel, n: f64) -> f64 {
+    let hour = Minutes(60.0);
+    aegl(chemical, tier, hour).map_or(f64::INFINITY, |c| c.0.powf(n) * hour.0)
+}
+
+/// Chance that a person with toxic load `load` (ppmⁿ·min, the probit's n)
+/// who survives is injured: 1 at or above the AEGL-3 load, `share` at or
+/// above the AEGL-2 load, else 0 (the rule in the module doc).
+pub fn injury_given_survival(chemical: Chemical, load: f64, share: f64) -> f64 {
+    let n = chemical.lethality_probit().n;
+    if load >= aegl_load(chemical, AeglLevel::Aegl3, n) {
+        1.0
+    } else if load >= aegl_load(chemical, AeglLevel::Aegl2, n) {
+        share.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 /// Toxic load Σ Cᵢⁿ·Δtᵢ (ppmⁿ·min) over exposure segments of constant
 /// concentration. Negative concentrations or durations count as 0.
 pub fn toxic_load(segments: &[(Ppm, Minutes)], n: f64) -> f64 {
@@ -220,6 +253,27 @@ mod tests {
             Err(ToxicError::UnsupportedChemical(_))
         ));
         assert_eq!("Cl2".parse::<Chemical>(), Ok(Chemical::Chlorine));
+    }
+
+    #[test]
+    fn aegl_loads_are_the_nrc_time_scaling() {
+        let c = Chemical::Chlorine;
+        let l2 = aegl_load(c, AeglLevel::Aegl2, 2.0);
+        let l3 = aegl_load(c, AeglLevel::Aegl3, 2.0);
+        assert!((l2 - 240.0).abs() < 1e-9 && (l3 - 24_000.0).abs() < 1e-9);
+        // The 30 min, 4 h and 8 h table points give the same C²·t within 3 %.
+        for (k, t) in [(1usize, 30.0), (3, 240.0), (4, 480.0)] {
+            let tab = &CHLORINE_AEGL;
+            assert!((tab.ppm[1][k].powi(2) * t / l2 - 1.0).abs() < 0.03, "{t}");
+            assert!((tab.ppm[2][k].powi(2) * t / l3 - 1.0).abs() < 0.03, "{t}");
+        }
+        assert_eq!(injury_given_survival(c, 239.0, 0.4), 0.0);
+        assert_eq!(injury_given_survival(c, 240.0, 0.4), 0.4);
+        assert_eq!(injury_given_survival(c, 23_999.0, 0.4), 0.4);
+        assert_eq!(injury_given_survival(c, 24_000.0, 0.4), 1.0);
+        // The probit at the AEGL-3 load: a threshold, not a killing dose.
+        let p = CHLORINE_WITHERS_LEES_1985.p_fatality(l3);
+        assert!(p > 0.0 && p < 1e-3, "{p}");
     }
 
     #[test]

@@ -13,9 +13,13 @@
 //!   zone's deepest water h (Jonkman's lognormal form), a flat injury rate,
 //!   and in water at least `flood_trapped_depth_m` deep a share of the
 //!   survivors trapped. Fire: flat death and injury rates. Chemical: the
-//!   release's own lethality probit on the zone's toxic load
-//!   (`hazard::chemical`, reused, not recomputed), assessed at the end of
-//!   the run when the load is complete, and a flat injury rate.
+//!   release's own chances per zone (`hazard::chemical`, reused, not
+//!   recomputed): the mean over the zone's sample points (its people spread
+//!   over a disc) of the lethality probit on each point's toxic load, and
+//!   of the injury rule by dose — survivors above the AEGL-3 load injured,
+//!   above the AEGL-2 load injured at `chemical_injury_rate`
+//!   (`hazardlib::toxic::injury_given_survival`); assessed at the end of
+//!   the run when the loads are complete.
 //! - **road**: people in vehicles caught on a link that closed under them
 //!   with physical damage (flooded, burning, collapsed bridge): flat rates.
 //! - **earthquake**: when a quake strikes, the people at home in each zone
@@ -637,16 +641,16 @@ fn settle(
     }
     if !cas.chemical_done {
         cas.chemical_done = true;
-        let lethal = leaks.map(|l| l.zone_fatality()).unwrap_or_default();
         let rate = cas.rates.chemical_injury_rate;
+        let chances = leaks.map(|l| l.zone_outcomes(rate)).unwrap_or_default();
         for (z, number, people) in std::mem::take(&mut cas.chemical) {
-            let dead = lethal
+            let (dead, hurt) = chances
                 .iter()
                 .find(|(n, _)| *n == number)
                 .and_then(|(_, p)| p.get(z).copied())
-                .unwrap_or(0.0);
+                .unwrap_or((0.0, 0.0));
             let zone_id = s.region.zones[z].id.0;
-            let p = [dead, 0.0, rate * (1.0 - dead)];
+            let p = [dead, 0.0, hurt];
             cas.apply(
                 z,
                 Cause::Chemical,

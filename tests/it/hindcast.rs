@@ -18,8 +18,9 @@ fn the_library_runs_and_reports_every_observation() {
     let rows: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("hc/hindcast.json")).unwrap()).unwrap();
     let rows = rows.as_array().unwrap();
-    // Minle–Shandan and Jishishan: deaths and injuries; Menyuan: deaths.
-    assert_eq!(rows.len(), 5, "{rows:?}");
+    // Minle–Shandan, Jishishan and Graniteville: deaths and injuries;
+    // Menyuan: deaths.
+    assert_eq!(rows.len(), 7, "{rows:?}");
     for r in rows {
         assert_eq!(r["runs"], 10);
         let (p10, p50, p90) = (
@@ -39,8 +40,9 @@ fn the_library_runs_and_reports_every_observation() {
         }
     }
     assert!(out.contains("Menyuan"), "{out}");
+    assert!(out.contains("Graniteville"), "{out}");
     let csv = std::fs::read_to_string(dir.join("hc/hindcast.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 6, "{csv}");
+    assert_eq!(csv.lines().count(), 8, "{csv}");
 }
 
 #[test]
@@ -120,4 +122,52 @@ fn jishishan_2023_deaths_and_injuries_are_within_a_factor_of_3() {
             r["observed"]
         );
     }
+}
+
+/// The Graniteville 2005 chlorine hindcast: 54.9 t released at the edge of
+/// the people now kills and injures some of them (one point per zone, at
+/// the wreck, met no gas and nobody died). It does not yet pass the factor
+/// of 3 (scenarios/hindcasts/README.md); this checks that the model gives
+/// deaths and injuries of the event's order (within ×10 of the observed)
+/// and fewer deaths than injuries.
+#[test]
+fn graniteville_2005_chlorine_kills_and_injures_within_a_factor_of_10() {
+    let dir = scratch("hindcast-graniteville");
+    let lib = std::fs::read_to_string(repo("scenarios/hindcasts/hindcasts.ron")).unwrap();
+    let start = lib
+        .find("        (\n            event: \"2005-01-06 Graniteville")
+        .unwrap();
+    let end = start + lib[start..].find("\n        ),\n").unwrap() + "\n        ),\n".len();
+    let entry = lib[start..end].replace(
+        "scenario: \"graniteville-2005.ron\"",
+        &format!(
+            "scenario: {:?}",
+            repo("scenarios/hindcasts/graniteville-2005.ron")
+        ),
+    );
+    std::fs::write(
+        dir.join("hindcasts.ron"),
+        format!("Hindcasts(events: [\n{entry}])\n"),
+    )
+    .unwrap();
+    let o = qilian(&dir, &["hindcast", ".", "--runs", "10", "--out", "hc"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let rows: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("hc/hindcast.json")).unwrap()).unwrap();
+    let rows = rows.as_array().unwrap();
+    let kpis: Vec<&str> = rows.iter().map(|r| r["kpi"].as_str().unwrap()).collect();
+    assert_eq!(kpis, ["casualties.deaths", "casualties.injuries"], "{out}");
+    for r in rows {
+        let ratio = r["ratio"].as_f64().unwrap();
+        assert!(
+            (0.1..=10.0).contains(&ratio),
+            "{} median {} against {} observed (ratio {ratio:.2}):\n{out}",
+            r["kpi"],
+            r["median"],
+            r["observed"]
+        );
+    }
+    let median = |k: usize| rows[k]["median"].as_f64().unwrap();
+    assert!(median(0) < median(1), "{out}");
 }

@@ -65,11 +65,17 @@ pub struct Casualties {
     pub fire_death_rate: f64,
     /// Injuries (burns, smoke) among them. Default 0.05, ASSUMPTION.
     pub fire_injury_rate: f64,
-    /// Injuries among people in a zone above AEGL-2 (the level of serious,
-    /// long-lasting effects, NRC 2004) who survive. Deaths come from the
-    /// chemical's lethality probit, not from this plan. Default 0.1: about
-    /// the share of the evacuated who sought care after the Graniteville
-    /// (2005) chlorine release, as recalled, unchecked (ASSUMPTION).
+    /// Injured among the survivors of a toxic release whose own toxic load
+    /// (indoors when sheltering) reached the AEGL-2 load but not the
+    /// AEGL-3 load (for chlorine C²·t = 240 and 24,000 ppm²·min, NRC 2004;
+    /// `hazardlib::toxic::injury_given_survival`); survivors above the
+    /// AEGL-3 load are all injured, those below the AEGL-2 load none.
+    /// Deaths come from the chemical's lethality probit, not from this
+    /// plan. Default 1.0, ASSUMPTION: AEGL-2 is the level of serious or
+    /// long-lasting effects or impaired escape, so everyone above it is
+    /// counted as needing medical care (an upper estimate: the AEGL
+    /// protects susceptible people too); lower it to count, say, hospital
+    /// admissions only.
     pub chemical_injury_rate: f64,
     /// Deaths among people in vehicles caught on a road that closes under
     /// them with physical damage (flooded, burning, collapsed). Default
@@ -113,7 +119,7 @@ impl Default for Casualties {
             quake_died_trapped_share: 0.5,
             fire_death_rate: 0.01,
             fire_injury_rate: 0.05,
-            chemical_injury_rate: 0.1,
+            chemical_injury_rate: 1.0,
             road_death_rate: 0.05,
             road_injury_rate: 0.2,
             trapped_survival: vec![(12.0, 0.825), (36.0, 0.405), (60.0, 0.225), (84.0, 0.06)],
@@ -230,7 +236,7 @@ mod tests {
     quake_fatality_theta: 10.328811, quake_fatality_beta: 0.100058,
     quake_injuries_per_death: 5.1, quake_trapped_per_death: 1.0, quake_died_trapped_share: 0.5,
     fire_death_rate: 0.01, fire_injury_rate: 0.05,
-    chemical_injury_rate: 0.1,
+    chemical_injury_rate: 1.0,
     road_death_rate: 0.05, road_injury_rate: 0.2,
     trapped_survival: [(12.0, 0.825), (36.0, 0.405), (60.0, 0.225), (84.0, 0.06)],
     rescue_people_per_h: 2.0, rescue_task_max_h: 12.0,

@@ -5,21 +5,38 @@
 //! Each tick the release emits puffs (one per 20 m of wind run, so the train
 //! is dense compared with σy at the zones) of mass Q·Δt at the source; every
 //! puff moves with the wind of the current period and spreads with the
-//! Briggs/McElroy–Pooler σ of its travel distance ([`qilian_hazardlib::puff`]). The
-//! concentration at each zone's node (ground level) is evaluated at the
-//! middle of the tick and held for the tick:
+//! Briggs/McElroy–Pooler σ of its travel distance ([`qilian_hazardlib::puff`]).
 //!
-//! - toxic load L_z += C_z^n · Δt (ppm, min; n from the chemical's probit),
-//!   with C multiplied by the plan's `shelter_factor` in zones told to shelter
-//!   in place (from the start of the release);
-//! - the zone's AEGL level is the highest tier whose 60-min AEGL its
-//!   outdoor concentration has exceeded (ALOHA draws threat zones the same
-//!   way; sheltering lowers the dose, not the threat zone);
-//!   reaching AEGL-2 counts as the hazard reaching the zone
+//! **People by distance.** A zone's people are not at one point: they are
+//! spread evenly over a disc around the zone's node, whose radius is half the
+//! distance to the nearest other zone's node (ASSUMPTION: neighbouring
+//! zones' discs touch, as the cells of a Voronoi map of the zone points
+//! roughly do; a zone alone is a point). The disc is sampled at
+//! [`RINGS`] × [`SPOKES`] points of equal population: [`RINGS`] rings of
+//! equal area, each at the radius that halves its area, with [`SPOKES`]
+//! points on each, every other ring turned by half a spoke. A narrow plume
+//! close to the source thus kills and injures the people it crosses, not
+//! nobody (it misses the node) or everyone (it hits it). The ground-level
+//! concentration at each point is evaluated at the middle of the tick and
+//! held for the tick; a puff's σ are computed once per tick and a zone's
+//! points are visited only when the puff reaches its disc, so the cost is
+//! linear in zones (and in puffs):
+//!
+//! - toxic load at each point L_i += C_i^n · Δt (ppm, min; n from the
+//!   chemical's probit), with C multiplied by the plan's `shelter_factor` in
+//!   zones told to shelter in place (from the start of the release);
+//! - the zone's AEGL level is the highest tier whose 60-min AEGL the
+//!   outdoor concentration at any of its points has exceeded (ALOHA draws
+//!   threat zones the same way; sheltering lowers the dose, not the threat
+//!   zone); reaching AEGL-2 counts as the hazard reaching the zone
 //!   ([`super::HazardArrival`]) and leaves the zone needing decontamination
 //!   (a cleanup task);
-//! - expected fatalities = Σ population_z · P(L_z) from the lethality probit
-//!   (Withers & Lees 1985 for chlorine) — a KPI, not a removal of people.
+//! - a zone's chance of death is the mean over its points of the lethality
+//!   probit P(L_i) (Withers & Lees 1985 for chlorine), and its chance of
+//!   injury the mean of (1 − P(L_i)) times the injury rule of
+//!   [`qilian_hazardlib::toxic::injury_given_survival`] (AEGL-2 and AEGL-3
+//!   toxic loads); expected fatalities = Σ population_z · mean P — a KPI,
+//!   not a removal of people.
 //!
 //! The release ends at `duration_h` or when a crew finishes the `StopLeak`
 //! task opened at the source when the release starts (plan: which crew kind
@@ -40,7 +57,7 @@ use qilian_engine::units::round6;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use qilian_hazardlib::plume::{self, Insolation, PgClass, Stability, Terrain};
 use qilian_hazardlib::puff::{Puff, puff_concentration};
-use qilian_hazardlib::toxic::{AeglLevel, Chemical, Probit, aegl};
+use qilian_hazardlib::toxic::{AeglLevel, Chemical, Probit, aegl, injury_given_survival};
 use qilian_hazardlib::units::{KgPerCubicMetre, Metres, MetresPerSecond, Minutes};
 use serde_json::json;
 use std::sync::Arc;
@@ -54,6 +71,91 @@ const MAX_TRAVEL_M: f64 = 60_000.0;
 const TRACE_PPM: f64 = 1e-3;
 /// A single puff below this adds nothing to the footprint grid, ppm.
 const PUFF_CUTOFF_PPM: f64 = 1e-3 * TRACE_PPM;
+/// Rings of equal area a zone's disc is sampled on (ASSUMPTION: enough to
+/// tell the inner from the outer third of a zone).
+pub const RINGS: usize = 3;
+/// Points on each ring (ASSUMPTION: 45° apart, so a plume narrower than a
+/// sector still meets a point on most rings it crosses).
+pub const SPOKES: usize = 8;
+
+/// Where each zone's people are: sample points of equal population.
+#[derive(Clone, Debug)]
+pub(crate) struct Spread {
+    /// Zone nodes, m.
+    centre: Vec<(f64, f64)>,
+    /// Disc radius per zone, m (0: a point).
+    radius: Vec<f64>,
+    /// Sample points, zone by zone.
+    points: Vec<(f64, f64)>,
+    /// Zone z's points are `points[start[z]..start[z + 1]]`.
+    start: Vec<usize>,
+}
+
+impl Spread {
+    /// Discs around `centres` with half the distance to the nearest other
+    /// centre as radius (the module doc), sampled on rings.
+    pub(crate) fn new(centres: &[(f64, f64)]) -> Spread {
+        let radius: Vec<f64> = centres
+            .iter()
+            .enumerate()
+            .map(|(i, &(x, y))| {
+                let nearest = centres
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, &(u, v))| (u - x).hypot(v - y))
+                    .filter(|&d| d > 0.0)
+                    .fold(f64::INFINITY, f64::min);
+                if nearest.is_finite() {
+                    0.5 * nearest
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let mut points = Vec::new();
+        let mut start = vec![0];
+        for (&(x, y), &r) in centres.iter().zip(&radius) {
+            if r > 0.0 {
+                for k in 0..RINGS {
+                    let rk = r * ((k as f64 + 0.5) / RINGS as f64).sqrt();
+                    let turn = if k % 2 == 1 { 0.5 } else { 0.0 };
+                    for j in 0..SPOKES {
+                        let a = (j as f64 + turn) * std::f64::consts::TAU / SPOKES as f64;
+                        points.push((x + rk * a.cos(), y + rk * a.sin()));
+                    }
+                }
+            } else {
+                points.push((x, y));
+            }
+            start.push(points.len());
+        }
+        Spread {
+            centre: centres.to_vec(),
+            radius,
+            points,
+            start,
+        }
+    }
+
+    /// Zone `z`'s sample points' indices.
+    fn of(&self, z: usize) -> std::ops::Range<usize> {
+        self.start[z]..self.start[z + 1]
+    }
+}
+
+/// A puff's ground-level footprint this tick: the parts of
+/// [`puff_concentration`] that do not depend on the receptor.
+struct PuffNow {
+    x: f64,
+    y: f64,
+    two_sy2: f64,
+    reach: f64,
+    /// mass / ((2π)^1.5 σy² σz), kg/m³.
+    scale: f64,
+    /// The vertical term at the ground (with the ground reflection).
+    vertical: f64,
+}
 
 /// Wind of one period, ready to use.
 #[derive(Clone, Copy, Debug)]
@@ -88,7 +190,11 @@ struct Leak {
     /// Next emission time, s.
     next_emit_s: f64,
     sheltered: Vec<bool>,
+    spread: Arc<Spread>,
+    /// Toxic load per sample point (indoors where sheltered), ppmⁿ·min.
     load: Vec<f64>,
+    /// Outdoor ppm per sample point this tick (scratch).
+    ppm: Vec<f64>,
     peak_ppm: Vec<f64>,
     level: Vec<u8>,
     /// Zones that reached a new AEGL level this tick: (zone, level).
@@ -143,13 +249,58 @@ impl Leak {
         self.state_s = t_s;
     }
 
-    fn ppm_at(&self, x: f64, y: f64) -> f64 {
-        let c: f64 = self
+    /// Outdoor ppm at every sample point (into `self.ppm`).
+    fn sample(&mut self) {
+        let to_ppm = plume::to_ppm(KgPerCubicMetre(1.0), self.chemical.molar_mass_g_mol()).0;
+        let h = self.height;
+        let now: Vec<PuffNow> = self
             .puffs
             .iter()
-            .map(|p| puff_concentration(p, self.terrain, self.height, x, y, 0.0).0)
-            .sum();
-        plume::to_ppm(KgPerCubicMetre(c), self.chemical.molar_mass_g_mol()).0
+            .filter_map(|p| {
+                let s = p.stability.sigmas(self.terrain, Metres(p.travel_m));
+                let (sy, sz) = (s.y.0, s.z.0);
+                if !(sy > 0.0 && sz > 0.0) {
+                    return None;
+                }
+                // As `puff_concentration` at z = 0, term by term.
+                let vertical = (-(0.0 - h).powi(2) / (2.0 * sz * sz)).exp()
+                    + (-(0.0 + h).powi(2) / (2.0 * sz * sz)).exp();
+                let norm = (2.0 * std::f64::consts::PI).powf(1.5) * sy * sy * sz;
+                Some(PuffNow {
+                    x: p.x,
+                    y: p.y,
+                    two_sy2: 2.0 * sy * sy,
+                    reach: 8.0 * sy,
+                    scale: p.mass_kg / norm,
+                    vertical,
+                })
+            })
+            .collect();
+        self.ppm.iter_mut().for_each(|c| *c = 0.0);
+        let sp = &*self.spread;
+        for z in 0..sp.centre.len() {
+            let (cx, cy) = sp.centre[z];
+            let r = sp.radius[z];
+            for p in &now {
+                // Beyond 8σy of the whole disc: nothing (as the puff model).
+                if (p.x - cx).hypot(p.y - cy) > r + p.reach {
+                    continue;
+                }
+                let reach2 = p.reach * p.reach;
+                for i in sp.of(z) {
+                    let (x, y) = sp.points[i];
+                    let (dx, dy) = (x - p.x, y - p.y);
+                    let r2 = dx * dx + dy * dy;
+                    if r2 > reach2 {
+                        continue;
+                    }
+                    self.ppm[i] += p.scale * (-r2 / p.two_sy2).exp() * p.vertical;
+                }
+            }
+        }
+        for c in &mut self.ppm {
+            *c *= to_ppm;
+        }
     }
 }
 
@@ -158,21 +309,36 @@ impl Leak {
 pub(crate) struct Leaks(Vec<Leak>);
 
 impl Leaks {
-    /// Each release's lethality per zone from the toxic load so far (the
-    /// probit the `expected_fatalities` KPI uses): (hazard number, P per
-    /// zone). The casualty model reuses it rather than computing its own.
-    pub(crate) fn zone_fatality(&self) -> Vec<(u32, Vec<f64>)> {
+    /// Each release's chances per zone from the toxic loads so far: (hazard
+    /// number, (death, injury) per zone), the means over the zone's sample
+    /// points of the lethality probit and of the injury rule with
+    /// `injury_share` between the AEGL-2 and AEGL-3 loads (module doc). The
+    /// casualty model reuses them rather than computing its own.
+    pub(crate) fn zone_outcomes(&self, injury_share: f64) -> Vec<(u32, Vec<(f64, f64)>)> {
         self.0
             .iter()
             .map(|lk| {
-                let p = lk
-                    .load
-                    .iter()
-                    .map(|&l| lk.probit.p_fatality(l).clamp(0.0, 1.0))
+                let per_zone = (0..lk.sheltered.len())
+                    .map(|z| lk.zone_chances(z, injury_share))
                     .collect();
-                (lk.number, p)
+                (lk.number, per_zone)
             })
             .collect()
+    }
+}
+
+impl Leak {
+    /// Mean (death, injury) chances over zone `z`'s sample points.
+    fn zone_chances(&self, z: usize, injury_share: f64) -> (f64, f64) {
+        let pts = self.spread.of(z);
+        let n = pts.len() as f64;
+        let (mut dead, mut hurt) = (0.0, 0.0);
+        for &l in &self.load[pts] {
+            let d = self.probit.p_fatality(l).clamp(0.0, 1.0);
+            dead += d;
+            hurt += (1.0 - d) * injury_given_survival(self.chemical, l, injury_share);
+        }
+        (dead / n, hurt / n)
     }
 }
 
@@ -200,7 +366,12 @@ fn pg(w: &sc::WindPeriod<f64>) -> PgClass {
     }
 }
 
-fn leak(number: u32, c: &ChemicalLeak<f64>, scenario: &qilian_engine::Scenario) -> Option<Leak> {
+fn leak(
+    number: u32,
+    c: &ChemicalLeak<f64>,
+    scenario: &qilian_engine::Scenario,
+    spread: &Arc<Spread>,
+) -> Option<Leak> {
     let net = &scenario.network;
     let chemical: Chemical = c.chemical.parse().ok()?;
     let (source, site, raw_site) = match c.source {
@@ -274,7 +445,9 @@ fn leak(number: u32, c: &ChemicalLeak<f64>, scenario: &qilian_engine::Scenario) 
             .iter()
             .map(|z| shelter.contains(&z.id))
             .collect(),
-        load: vec![0.0; nz],
+        spread: spread.clone(),
+        load: vec![0.0; spread.points.len()],
+        ppm: vec![0.0; spread.points.len()],
         peak_ppm: vec![0.0; nz],
         level: vec![0; nz],
         news: Vec::new(),
@@ -284,13 +457,26 @@ fn leak(number: u32, c: &ChemicalLeak<f64>, scenario: &qilian_engine::Scenario) 
     })
 }
 
+/// The region's zones as discs ([`Spread`]).
+pub(crate) fn zone_spread(scenario: &qilian_engine::Scenario) -> Spread {
+    let net = &scenario.network;
+    let centres: Vec<(f64, f64)> = scenario
+        .region
+        .zones
+        .iter()
+        .map(|z| node_xy(net, net.node(z.node).expect("validated: zone node exists")))
+        .collect();
+    Spread::new(&centres)
+}
+
 pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
     let scenario = sim.world().resource::<ScenarioRes>().0.clone();
+    let spread = Arc::new(zone_spread(&scenario));
     let leaks = hazards
         .iter()
         .enumerate()
         .filter_map(|(i, hz)| match hz {
-            Hazard::ChemicalLeak(c) => leak(i as u32 + 1, c, &scenario),
+            Hazard::ChemicalLeak(c) => leak(i as u32 + 1, c, &scenario, &spread),
             _ => None,
         })
         .collect();
@@ -306,7 +492,6 @@ pub(crate) fn advance(
     mut board: ResMut<TaskBoard>,
     mut journal: ResMut<Journal>,
 ) {
-    let net = scenario.net();
     let factor = scenario.0.plan.hazard_response.shelter_factor;
     let (t0, t1) = (clock.now.0 as f64, clock.tick_end().0 as f64);
     let dt_min = (t1 - t0) / 60.0;
@@ -366,18 +551,24 @@ pub(crate) fn advance(
         }
         let mid = 0.5 * (t0 + t1).max(lk.start_s);
         lk.advance_to(mid.max(lk.state_s));
-        for (z, zone) in scenario.0.region.zones.iter().enumerate() {
-            let n = net.node(zone.node).expect("validated: zone node exists");
-            let (x, y) = node_xy(net, n);
-            let ppm = lk.ppm_at(x, y);
-            if ppm < TRACE_PPM {
+        lk.sample();
+        for z in 0..lk.sheltered.len() {
+            let factor = if lk.sheltered[z] { factor } else { 1.0 };
+            let mut peak = 0.0f64;
+            for i in lk.spread.of(z) {
+                let ppm = lk.ppm[i];
+                if ppm < TRACE_PPM {
+                    continue;
+                }
+                peak = peak.max(ppm);
+                lk.load[i] += (ppm * factor).powf(lk.probit.n) * dt_min;
+            }
+            if peak < TRACE_PPM {
                 continue;
             }
-            lk.peak_ppm[z] = lk.peak_ppm[z].max(ppm);
-            let inside = if lk.sheltered[z] { ppm * factor } else { ppm };
-            lk.load[z] += inside.powf(lk.probit.n) * dt_min;
+            lk.peak_ppm[z] = lk.peak_ppm[z].max(peak);
             // Threat zones are drawn on outdoor air; sheltering lowers the dose.
-            let level = lk.aegl60.iter().filter(|&&a| ppm > a).count() as u8;
+            let level = lk.aegl60.iter().filter(|&&a| peak > a).count() as u8;
             if level > lk.level[z] {
                 lk.level[z] = level;
                 lk.news.push((z, level));
@@ -426,7 +617,7 @@ pub(crate) fn effects(
             let hz = &scenario.0.file.hazards[lk.number as usize - 1];
             let pop = &zones.population;
             let fatalities: f64 = (0..pop.len())
-                .map(|z| pop[z] * lk.probit.p_fatality(lk.load[z]).max(0.0))
+                .map(|z| pop[z] * lk.zone_chances(z, 0.0).0)
                 .sum();
             let count = |k: u8| lk.level.iter().filter(|&&l| l >= k).count();
             stats.set(

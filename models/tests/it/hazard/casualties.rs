@@ -35,9 +35,9 @@ fn only(r: &RunResult, cause: &str) {
 
 #[test]
 fn nobody_is_hurt_when_no_hazard_reaches_anyone() {
-    // No hazard at all; then a chlorine release whose wind carries it away
-    // from every zone (zone 5 is upwind, the others far east would be
-    // downwind: blow toward the west-south-west, away from the road).
+    // No hazard at all; then a chlorine release 1 km south of the road
+    // whose wind carries it further south, away from every zone (their
+    // people spread at most 500 m from the road).
     let quiet = run(valley("", ALL_CREWS, "", 4.0));
     for c in CAUSES {
         for k in ["affected", "deaths", "injuries", "trapped"] {
@@ -46,10 +46,27 @@ fn nobody_is_hurt_when_no_hazard_reaches_anyone() {
     }
     assert_eq!(total(&quiet, "deaths"), 0);
     assert_eq!(total(&quiet, "rescue_tasks"), 0);
-    let away = CHLORINE.replace("from_deg: 270.0", "from_deg: 0.0");
+    let away = CHLORINE
+        .replace("from_deg: 270.0", "from_deg: 0.0")
+        .replace("Facility(61)", "Point(500.0, 1000.0)");
     let r = run(valley(&away, ALL_CREWS, "", 4.0));
     assert_eq!(total(&r, "deaths"), 0, "{}", cas(&r));
     assert_eq!(of(&r, "chemical", "affected"), 0);
+}
+
+#[test]
+fn a_release_inside_a_zone_hurts_the_people_around_it() {
+    // The plant is at zone 1's node and the wind blows south, away from
+    // every other zone: only zone 1's own people, spread around its node,
+    // meet the gas, and those close downwind die (one point per zone would
+    // put all of them at the source, where a Gaussian puff has no answer).
+    let south = CHLORINE.replace("from_deg: 270.0", "from_deg: 0.0");
+    let r = run(valley(&south, ALL_CREWS, "", 6.0));
+    only(&r, "chemical");
+    assert_eq!(of(&r, "chemical", "affected"), 1000, "{}", cas(&r));
+    let deaths = of(&r, "chemical", "deaths");
+    // Half the disc is upwind: not everyone dies, and somebody does.
+    assert!(deaths > 0 && deaths < 700, "{}", cas(&r));
 }
 
 #[test]
