@@ -189,6 +189,8 @@ pub struct Casualties {
     trapped_since: Vec<[Option<u64>; 5]>,
     /// Start of the tick being assessed, seconds.
     now_s: u64,
+    /// When each zone was first seen warned to leave, seconds.
+    warned_at: Vec<Option<u64>>,
 }
 
 impl Casualties {
@@ -209,6 +211,7 @@ impl Casualties {
             trapped_zones: BTreeSet::new(),
             trapped_since: vec![[None; 5]; zones],
             now_s: 0,
+            warned_at: vec![None; zones],
         }
     }
 
@@ -375,12 +378,26 @@ fn split(streams: &Streams, key: u64, n: u64, p: [f64; 3]) -> [u64; 3] {
 }
 
 /// Flood mortality among people caught in water `depth_m` deep: Jonkman's
-/// lognormal form Φ((ln h − μ)/σ); zero in no water.
+/// lognormal form Φ((ln h − μ)/σ), tapered to zero in shallow water (zero
+/// up to `flood_mortality_onset_m` = h₀, full at 2 h₀, linear between);
+/// zero in no water.
 pub fn flood_mortality(rates: &sc::Casualties, depth_m: f64) -> f64 {
     if depth_m <= 0.0 {
         return 0.0;
     }
-    std_normal_cdf((depth_m.ln() - rates.flood_mortality_mu) / rates.flood_mortality_sigma)
+    let h0 = rates.flood_mortality_onset_m;
+    let taper = if h0 > 0.0 {
+        ((depth_m - h0) / h0).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    taper * std_normal_cdf((depth_m.ln() - rates.flood_mortality_mu) / rates.flood_mortality_sigma)
+}
+
+/// Share of the no-warning fire rates that applies after a warning `lead_h`
+/// hours ahead of the front: max(0, 1 − lead / `fire_safe_lead_h`).
+pub fn fire_warning_factor(rates: &sc::Casualties, lead_h: f64) -> f64 {
+    (1.0 - lead_h.max(0.0) / rates.fire_safe_lead_h).clamp(0.0, 1.0)
 }
 
 /// Per-occupant chances (dead at once, trapped, injured) at `pga_g`: PAGER's
@@ -462,6 +479,9 @@ fn assess(
     cas.now_s = clock.now.0;
     let hazards: &[Hazard<f64>] = realised.as_ref().map_or(&[], |r| &r.hazards);
     for (z, zone) in s.region.zones.iter().enumerate() {
+        if cas.warned_at[z].is_none() && evac.warned(z) {
+            cas.warned_at[z] = Some(clock.now.0);
+        }
         let counts = evac.zone(z);
         // Caught on roads.
         let road = evac.caught_on_road(z);
@@ -504,7 +524,14 @@ fn assess(
                 cas.apply(z, Cause::Flood, new, p, &streams, key(2, zone.id.0, tick));
             }
             Cause::Fire => {
-                let p = [r.fire_death_rate, 0.0, r.fire_injury_rate];
+                // Warned by the evacuation order or, failing that, by the
+                // fire itself some hours after its ignition.
+                let ignited_s = hazard.at_h().0 * 3600.0;
+                let noticed_s = ignited_s + r.fire_unwarned_notice_h * 3600.0;
+                let warned_s = cas.warned_at[z].map_or(noticed_s, |w| noticed_s.min(w as f64));
+                let lead_h = (clock.now.0 as f64 - warned_s) / 3600.0;
+                let f = fire_warning_factor(r, lead_h);
+                let p = [r.fire_death_rate * f, 0.0, r.fire_injury_rate * f];
                 cas.apply(z, Cause::Fire, new, p, &streams, key(3, zone.id.0, tick));
             }
             Cause::Chemical => cas.chemical.push((z, number, new)),
@@ -680,6 +707,40 @@ mod tests {
         let (one, three) = (flood_mortality(&r, 1.0), flood_mortality(&r, 3.0));
         assert!(one > 0.001 && one < 0.005, "{one}");
         assert!(three > one && three < 0.02, "{three}");
+    }
+
+    #[test]
+    fn flood_mortality_is_zero_in_shallow_water_and_tapers_in() {
+        let r = sc::Casualties::default();
+        let lognormal =
+            |h: f64| std_normal_cdf((f64::ln(h) - r.flood_mortality_mu) / r.flood_mortality_sigma);
+        // Nobody drowns at or below the onset depth (0.5 m).
+        for h in [0.1, 0.3, 0.5] {
+            assert_eq!(flood_mortality(&r, h), 0.0, "{h} m");
+        }
+        // Half-way up the taper: half the lognormal; full from twice it.
+        assert!((flood_mortality(&r, 0.75) - 0.5 * lognormal(0.75)).abs() < 1e-15);
+        assert_eq!(flood_mortality(&r, 1.0), lognormal(1.0));
+        // Over 0.3–0.8 m the mean is several times below the untapered one.
+        let mean = |f: &dyn Fn(f64) -> f64| (0..=50).map(|i| f(0.3 + 0.01 * i as f64)).sum::<f64>();
+        let (tapered, plain) = (mean(&|h| flood_mortality(&r, h)), mean(&lognormal));
+        assert!(tapered * 3.0 < plain, "{tapered} vs {plain}");
+        // Onset 0 turns the taper off.
+        let off = sc::Casualties {
+            flood_mortality_onset_m: 0.0,
+            ..r.clone()
+        };
+        assert_eq!(flood_mortality(&off, 0.3), lognormal(0.3));
+    }
+
+    #[test]
+    fn fire_rates_fall_with_warning_lead_to_zero_at_a_day() {
+        let r = sc::Casualties::default();
+        assert_eq!(fire_warning_factor(&r, 0.0), 1.0);
+        assert_eq!(fire_warning_factor(&r, -3.0), 1.0);
+        assert!((fire_warning_factor(&r, 6.0) - 0.75).abs() < 1e-12);
+        assert_eq!(fire_warning_factor(&r, 24.0), 0.0);
+        assert_eq!(fire_warning_factor(&r, 38.0), 0.0);
     }
 
     #[test]

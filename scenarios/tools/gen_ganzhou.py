@@ -265,7 +265,8 @@ XLL, YLL, NCOLS, NROWS = -30000.0, -28400.0, 150, 135
 
 
 def fuel(x, y):
-    """Fuel-model number (Anderson 1982 / non-burnable 91-99) at (x, y)."""
+    """Fuel-model number (Anderson 1982, Scott & Burgan 2005 / non-burnable
+    91-99) at (x, y)."""
     if abs(x - RIVER_X) < 300.0:
         return 98  # open water
     if y >= -12000.0:
@@ -273,7 +274,9 @@ def fuel(x, y):
             return 91  # urban
         return 93  # irrigated oasis farmland (agricultural, non-burnable)
     if y >= -15000.0:
-        return 1  # desert-steppe short grass on the foothills
+        return 101  # desert-steppe short grass on the foothills: Scott & Burgan GR1,
+        # "short, sparse, dry climate grass" (ASSUMPTION: not Anderson's
+        # continuous model 1)
     if x < 4000.0:
         return 10  # Qilian spruce forest with litter and understory (west toward Sunan)
     return 6  # dormant brush on the drier south-eastern slopes toward Minle

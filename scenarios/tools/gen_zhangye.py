@@ -510,7 +510,10 @@ NCOLS, NROWS = 182, 173
 
 
 def fuel(x, y, z):
-    """Fuel-model number: Anderson (1982) 1-13, or non-burnable 91-99."""
+    """Fuel-model number: Anderson (1982) 1-13, Scott & Burgan (2005) 101-204,
+    or non-burnable 91-99. Grass is GR1 (101), "short, sparse, dry climate
+    grass": the desert steppe of the piedmont and the short alpine meadow
+    (ASSUMPTION: neither is the continuous grass of Anderson's model 1)."""
     d_river, _ = line_dist(x, y, HEIHE)
     if d_river <= CHANNEL_M:
         return 98  # open water
@@ -526,18 +529,18 @@ def fuel(x, y, z):
         if d_river < 12000.0 or near_town < 10000.0:
             return 93  # agricultural, non-burnable when irrigated
         if z > 1900.0:
-            return 1   # desert-steppe grass on the piedmont fans
+            return 101  # desert-steppe grass on the piedmont fans (GR1)
         return 99      # Gobi: barren
     # Mountains: grass on the lower slopes, Qilian spruce (Picea crassifolia)
     # forest in the 2,400-3,300 m belt on the shaded slopes (patchy), alpine
     # meadow above, rock and ice at the top. ASSUMPTION: schematic belts.
     if z < 2400.0:
-        return 1
+        return 101  # GR1, as above
     if z < 3300.0:
         shade = math.sin(x / 2900.0 + 0.7) * math.cos(y / 2300.0)
         return 10 if shade > -0.35 else 6   # timber litter + understory, else brush
     if z < 3900.0:
-        return 1
+        return 101  # alpine meadow (GR1)
     return 99
 
 

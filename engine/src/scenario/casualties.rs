@@ -20,6 +20,17 @@ pub struct Casualties {
     /// σ of the flood mortality function. Default 2.75 (Jonkman, as above;
     /// unchecked, ASSUMPTION).
     pub flood_mortality_sigma: f64,
+    /// Water depth (m) below which nobody drowns: mortality is zero up to
+    /// this depth h₀ and rises linearly to the lognormal above at 2 h₀
+    /// (F × clamp((h − h₀)/h₀, 0, 1)); 0 turns the taper off. Default
+    /// 0.5 m, ASSUMPTION after the literature: the lognormal was fitted on
+    /// floods metres deep and does not resolve shallow water; the New
+    /// Orleans function of Boyd (2005), F = 0.34/(1 + e^(20.37 − 6.18 h)) as
+    /// quoted by Jonkman et al. (2009, Risk Analysis 29(5):676–698), is
+    /// below 10⁻⁶ under 1 m; and adults keep their footing in still water
+    /// of about 0.5 m (Jonkman & Penning-Rowsell 2008, J. American Water
+    /// Resources Assoc. 44(5)); coefficients as recalled, unchecked.
+    pub flood_mortality_onset_m: f64,
     /// Injured among people caught by a flood. Default 0.01, ASSUMPTION
     /// (no source checked: flood injury rates are rarely reported).
     pub flood_injury_rate: f64,
@@ -60,11 +71,27 @@ pub struct Casualties {
     /// spread evenly over the first 72 h under the default survival curve
     /// (its mean over 0–72 h is about 0.5).
     pub quake_died_trapped_share: f64,
-    /// Deaths among people still in a zone the fire front reaches. Default
-    /// 0.01, ASSUMPTION (no source checked).
+    /// Deaths among people still in a zone the fire front reaches with no
+    /// warning at all. Default 0.01, ASSUMPTION (no source checked). With
+    /// warning the rate falls, see `fire_safe_lead_h`.
     pub fire_death_rate: f64,
-    /// Injuries (burns, smoke) among them. Default 0.05, ASSUMPTION.
+    /// Injuries (burns, smoke) among them, with no warning. Default 0.05,
+    /// ASSUMPTION.
     pub fire_injury_rate: f64,
+    /// Warning lead (h) at which fire deaths and injuries among the people
+    /// still in a reached zone fall to zero: both rates are scaled by
+    /// max(0, 1 − lead / this), where lead is the time from the zone's
+    /// warning to the front's arrival; the warning is the earlier of the
+    /// zone's evacuation order and `fire_unwarned_notice_h` after the
+    /// ignition. Default 24 h, ASSUMPTION: people warned a day ahead have
+    /// left or prepared (≤ 0.1 % deaths with a day's warning in Chinese
+    /// grassland and forest fires, as issue 17 reads them; no quantitative
+    /// source checked).
+    pub fire_safe_lead_h: f64,
+    /// Hours after a fire's ignition by which people in a zone nobody
+    /// warned know of it anyway (smoke, neighbours, village officials):
+    /// their warning for `fire_safe_lead_h`. Default 12 h, ASSUMPTION.
+    pub fire_unwarned_notice_h: f64,
     /// Injured among the survivors of a toxic release whose own toxic load
     /// (indoors when sheltering) reached the AEGL-2 load but not the
     /// AEGL-3 load (for chlorine C²·t = 240 and 24,000 ppm²·min, NRC 2004;
@@ -109,6 +136,7 @@ impl Default for Casualties {
         Casualties {
             flood_mortality_mu: 7.60,
             flood_mortality_sigma: 2.75,
+            flood_mortality_onset_m: 0.5,
             flood_injury_rate: 0.01,
             flood_trapped_depth_m: 1.5,
             flood_trapped_rate: 0.05,
@@ -119,6 +147,8 @@ impl Default for Casualties {
             quake_died_trapped_share: 0.5,
             fire_death_rate: 0.01,
             fire_injury_rate: 0.05,
+            fire_safe_lead_h: 24.0,
+            fire_unwarned_notice_h: 12.0,
             chemical_injury_rate: 1.0,
             road_death_rate: 0.05,
             road_injury_rate: 0.2,
@@ -184,6 +214,9 @@ impl Casualties {
         for (wrong, problem) in [
             positive("flood_mortality_sigma", self.flood_mortality_sigma),
             non_negative("flood_trapped_depth_m", self.flood_trapped_depth_m),
+            non_negative("flood_mortality_onset_m", self.flood_mortality_onset_m),
+            positive("fire_safe_lead_h", self.fire_safe_lead_h),
+            non_negative("fire_unwarned_notice_h", self.fire_unwarned_notice_h),
         ] {
             flag(wrong, problem);
         }
@@ -231,11 +264,12 @@ mod tests {
         // Copied from README.md, "Casualties and rescue".
         let c: Casualties = ron::from_str(
             "(
-    flood_mortality_mu: 7.60, flood_mortality_sigma: 2.75,
+    flood_mortality_mu: 7.60, flood_mortality_sigma: 2.75, flood_mortality_onset_m: 0.5,
     flood_injury_rate: 0.01, flood_trapped_depth_m: 1.5, flood_trapped_rate: 0.05,
     quake_fatality_theta: 10.328811, quake_fatality_beta: 0.100058,
     quake_injuries_per_death: 5.1, quake_trapped_per_death: 1.0, quake_died_trapped_share: 0.5,
-    fire_death_rate: 0.01, fire_injury_rate: 0.05,
+    fire_death_rate: 0.01, fire_injury_rate: 0.05, fire_safe_lead_h: 24.0,
+    fire_unwarned_notice_h: 12.0,
     chemical_injury_rate: 1.0,
     road_death_rate: 0.05, road_injury_rate: 0.2,
     trapped_survival: [(12.0, 0.825), (36.0, 0.405), (60.0, 0.225), (84.0, 0.06)],
@@ -250,7 +284,8 @@ mod tests {
     fn bad_values_are_named() {
         let c: Casualties = ron::from_str(
             "(fire_death_rate: 1.5, trapped_survival: [(12.0, 0.5), (6.0, 0.4)], \
-             quake_fatality_beta: 0.0, quake_died_trapped_share: 2.0, rescue_people_per_h: 0.0)",
+             quake_fatality_beta: 0.0, quake_died_trapped_share: 2.0, rescue_people_per_h: 0.0, \
+             flood_mortality_onset_m: -0.1, fire_safe_lead_h: 0.0)",
         )
         .unwrap();
         let p = c.problems().join("\n");
@@ -260,6 +295,8 @@ mod tests {
             "quake_fatality_beta",
             "quake_died_trapped_share",
             "rescue_people_per_h",
+            "flood_mortality_onset_m",
+            "fire_safe_lead_h",
         ] {
             assert!(p.contains(want), "{want} in {p}");
         }

@@ -118,6 +118,16 @@ impl Hazard<Num> {
                         live_woody: r.num("moisture.live_woody", &m.live_woody),
                     },
                     facility_damage: f.facility_damage,
+                    canopy: f.canopy.clone(),
+                    night: FireNight {
+                        from_local_h: f.night.from_local_h,
+                        until_local_h: f.night.until_local_h,
+                        dead_1h_rise_pct: r
+                            .num("night.dead_1h_rise_pct", &f.night.dead_1h_rise_pct),
+                        dead_10h_rise_pct: r
+                            .num("night.dead_10h_rise_pct", &f.night.dead_10h_rise_pct),
+                        wind_factor: r.num("night.wind_factor", &f.night.wind_factor),
+                    },
                 })
             }
             Hazard::ChemicalLeak(c) => Hazard::ChemicalLeak(ChemicalLeak {
@@ -219,6 +229,7 @@ fn one<N: From<f64>>() -> N {
 /// fuel-model numbers per cell), with slope and aspect from the DEM.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(bound(deserialize = "N: Deserialize<'de> + From<f64>"))]
 pub struct Fire<N = Num> {
     /// Ignition time.
     pub at_h: Hours,
@@ -235,6 +246,114 @@ pub struct Fire<N = Num> {
     /// Damage done to a facility whose node the front reaches (`None`: none).
     #[serde(default)]
     pub facility_damage: DamageState,
+    /// Fuel models that burn under a forest canopy, and that canopy: their
+    /// midflame wind is the 20-ft wind times the sheltered factor of Albini
+    /// & Baughman (1979) instead of the unsheltered one.
+    #[serde(default)]
+    pub canopy: FireCanopy,
+    /// The day–night cycle: at night the fine dead fuels are wetter and the
+    /// wind calmer, so the fire slows or lies down.
+    #[serde(default)]
+    pub night: FireNight<N>,
+}
+
+/// Forest canopy over the surface fuel of some fuel models.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FireCanopy {
+    /// Fuel-model numbers under the canopy. Default the timber models:
+    /// Anderson (1982) 8, 9, 10 and Scott & Burgan (2005) timber understory
+    /// 161–165 and timber litter 181–189 (on the Zhangye and Ganzhou
+    /// rasters, 10 is the Qilian spruce forest).
+    pub fuels: Vec<u16>,
+    /// Canopy cover, fraction. Default 0.5, ASSUMPTION: Qilian spruce
+    /// (Picea crassifolia) stands on shaded slopes are commonly described
+    /// with a canopy closure of about 0.4–0.7 (unchecked).
+    pub cover: f64,
+    /// Canopy height, m. Default 15 m, ASSUMPTION (mature Qilian spruce,
+    /// unchecked).
+    pub height_m: f64,
+    /// Crown ratio, fraction of the canopy height filled by crowns. Default
+    /// 0.5, ASSUMPTION.
+    pub crown_ratio: f64,
+}
+
+impl Default for FireCanopy {
+    fn default() -> Self {
+        FireCanopy {
+            fuels: [8, 9, 10]
+                .into_iter()
+                .chain(161..=165)
+                .chain(181..=189)
+                .collect(),
+            cover: 0.5,
+            height_m: 15.0,
+            crown_ratio: 0.5,
+        }
+    }
+}
+
+/// Night conditions of a fire, relative to its day conditions.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(bound(deserialize = "N: Deserialize<'de> + From<f64>"))]
+pub struct FireNight<N = Num> {
+    /// Local hour the night starts (0–24, the scenario's `start` clock;
+    /// hour 0 of the run is midnight when it has none). Default 20:00: the
+    /// night-time table of fine dead fuel moisture of Rothermel (1983, USDA
+    /// FS GTR INT-143) covers 20:00–07:59 (as recalled, unchecked).
+    #[serde(default = "night_from")]
+    pub from_local_h: f64,
+    /// Local hour the night ends. Default 08:00 (as above).
+    #[serde(default = "night_until")]
+    pub until_local_h: f64,
+    /// Percentage points added to the dead 1-h moisture at night. Default
+    /// 6, ASSUMPTION of the order of Rothermel's (1983) day and night
+    /// tables: about 6 % on a dry afternoon, about 12 % under a humid night
+    /// (as recalled, unchecked). Grass (model 1, extinction moisture 12 %)
+    /// then stops spreading at night.
+    #[serde(default = "night_dead_1h")]
+    pub dead_1h_rise_pct: N,
+    /// Percentage points added to the dead 10-h moisture at night. Default
+    /// 2, ASSUMPTION (thicker fuels lag the air's humidity).
+    #[serde(default = "night_dead_10h")]
+    pub dead_10h_rise_pct: N,
+    /// Night wind over day wind. Default 0.5, ASSUMPTION: the night wind
+    /// about half the afternoon's (no source checked).
+    #[serde(default = "night_wind")]
+    pub wind_factor: N,
+}
+
+impl<N: From<f64>> Default for FireNight<N> {
+    fn default() -> Self {
+        FireNight {
+            from_local_h: night_from(),
+            until_local_h: night_until(),
+            dead_1h_rise_pct: night_dead_1h(),
+            dead_10h_rise_pct: night_dead_10h(),
+            wind_factor: night_wind(),
+        }
+    }
+}
+
+fn night_from() -> f64 {
+    20.0
+}
+
+fn night_until() -> f64 {
+    8.0
+}
+
+fn night_dead_1h<N: From<f64>>() -> N {
+    N::from(6.0)
+}
+
+fn night_dead_10h<N: From<f64>>() -> N {
+    N::from(2.0)
+}
+
+fn night_wind<N: From<f64>>() -> N {
+    N::from(0.5)
 }
 
 /// Fuel moisture contents, percent.

@@ -23,8 +23,9 @@ pub struct ScenarioFile {
     /// The region, inline or a path relative to this file.
     pub region: Part<Region>,
     /// Local start date and time with its UTC offset (ISO 8601, e.g.
-    /// `2025-07-15T06:00:00+08:00`); changes no result, only how reports and
-    /// drills show times (docs/scenario-files.md#start).
+    /// `2025-07-15T06:00:00+08:00`); sets the local hours of a fire's nights
+    /// and how reports and drills show times, nothing else
+    /// (docs/scenario-files.md#start).
     #[serde(default)]
     pub start: Option<String>,
     /// Simulated duration.

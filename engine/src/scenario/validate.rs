@@ -793,6 +793,43 @@ fn hazard(rep: &mut Report, i: usize, hz: &Hazard, horizon_h: f64, r: &Region, g
             rep.num_range(&item, "moisture.live_woody", &m.live_woody, 30.0, 300.0);
             rep.num_range(&item, "ignition_x", &f.ignition_x, -1e7, 1e7);
             rep.num_range(&item, "ignition_y", &f.ignition_y, -1e7, 1e7);
+            let n = &f.night;
+            range(rep, &item, "night.from_local_h", n.from_local_h, 0.0, 24.0);
+            range(
+                rep,
+                &item,
+                "night.until_local_h",
+                n.until_local_h,
+                0.0,
+                24.0,
+            );
+            rep.num_range(
+                &item,
+                "night.dead_1h_rise_pct",
+                &n.dead_1h_rise_pct,
+                0.0,
+                40.0,
+            );
+            rep.num_range(
+                &item,
+                "night.dead_10h_rise_pct",
+                &n.dead_10h_rise_pct,
+                0.0,
+                40.0,
+            );
+            rep.num_range(&item, "night.wind_factor", &n.wind_factor, 0.0, 1.0);
+            let c = &f.canopy;
+            range(rep, &item, "canopy.cover", c.cover, 0.0, 1.0);
+            range(rep, &item, "canopy.height_m", c.height_m, 0.0, 100.0);
+            range(rep, &item, "canopy.crown_ratio", c.crown_ratio, 0.0, 1.0);
+            for &fuel in &c.fuels {
+                use qilian_hazardlib::fire::fuel as table;
+                if table::is_nonburnable_number(fuel) || table::by_number(fuel).is_err() {
+                    rep.add(format!(
+                        "{item}: canopy.fuels: {fuel} is not a burnable fuel-model number"
+                    ));
+                }
+            }
             if g.fuel.is_none() {
                 rep.add(format!("{item}: the region has no fuel raster"));
             } else {
@@ -1093,6 +1130,38 @@ mod tests {
             got.contains("inject 3 (at 2 h): refers to missing zone 9"),
             "{got}"
         );
+    }
+
+    /// A fire's night and canopy fields out of range are refused, named.
+    #[test]
+    fn fire_night_and_canopy_ranges_are_checked() {
+        let file: ScenarioFile = ron::from_str(
+            r#"(name: "s", region: "r.ron", horizon_h: 10.0, plan: "p.ron",
+               targets: (cleanup_h: 1.0, power_h: 1.0, water_h: 1.0, telecom_h: 1.0, main_roads_h: 1.0),
+               hazards: [Fire((at_h: 0.0, ignition_x: 0.0, ignition_y: 0.0, wind_speed_m_s: 5.0,
+                 wind_from_deg: 200.0,
+                 moisture: (dead_1h: 6.0, dead_10h: 7.0, dead_100h: 8.0, live_herb: 60.0, live_woody: 90.0),
+                 canopy: (fuels: [10, 93], cover: 1.5, height_m: -1.0),
+                 night: (from_local_h: 25.0, dead_1h_rise_pct: Uniform(0.0, 50.0), wind_factor: 2.0)))])"#,
+        )
+        .unwrap();
+        let p = Plan {
+            name: "p".into(),
+            ..Plan::default()
+        };
+        let got = scenario_problems(&file, &p);
+        for want in [
+            "hazard 1 (fire): night.from_local_h must be in 0…24, got 25",
+            "night.dead_1h_rise_pct must be in 0…40, but Uniform(0, 50) spans 0…50",
+            "night.wind_factor must be in 0…1, got 2",
+            "canopy.cover must be in 0…1, got 1.5",
+            "canopy.height_m must be in 0…100, got -1",
+            "canopy.fuels: 93 is not a burnable fuel-model number",
+        ] {
+            assert!(got.contains(want), "{want} in\n{got}");
+        }
+        assert!(got.starts_with("s.ron"), "{got}");
+        assert!(!got.contains("canopy.fuels: 10 "), "{got}");
     }
 
     /// Numbers of injects, a release's wind periods and the plan's hazard

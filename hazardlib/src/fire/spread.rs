@@ -105,6 +105,128 @@ pub enum WindHeight {
     TwentyFoot,
 }
 
+/// The forest canopy over a cell's surface fuel, for the sheltered wind
+/// adjustment factor of Albini & Baughman (1979)
+/// ([`wind_adjustment_factor`]); used with [`WindHeight::TwentyFoot`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Canopy {
+    /// Canopy cover, fraction 0–1 (0: open, unsheltered fuel).
+    pub cover: f64,
+    /// Canopy height, m.
+    pub height_m: f64,
+    /// Crown ratio, fraction 0–1 of the canopy height filled by crowns.
+    pub crown_ratio: f64,
+}
+
+impl Canopy {
+    /// No canopy: the fuel is unsheltered.
+    pub const OPEN: Canopy = Canopy {
+        cover: 0.0,
+        height_m: 0.0,
+        crown_ratio: 0.0,
+    };
+
+    fn validate(&self) -> Result<(), FireError> {
+        for (field, v, hi) in [
+            ("canopy cover (fraction)", self.cover, 1.0),
+            ("canopy height (m)", self.height_m, 100.0),
+            ("crown ratio (fraction)", self.crown_ratio, 1.0),
+        ] {
+            if !(v.is_finite() && (0.0..=hi).contains(&v)) {
+                return Err(FireError::InvalidInput {
+                    field,
+                    value: v,
+                    reason: "must be finite, >= 0 and not above its range (1 for fractions, 100 m)",
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A repeating day–night cycle on the arrival-time clock (seconds after the
+/// ignitions' time origin): night from `night_from_s` for `night_len_s`,
+/// every `period_s`. During the night the spread uses the night grid's
+/// conditions ([`FireGrid::with_night`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Diurnal {
+    /// Length of a cycle, s (a day: 86,400).
+    pub period_s: f64,
+    /// Start of a night, s on the arrival-time clock (any night; the cycle
+    /// repeats both ways).
+    pub night_from_s: f64,
+    /// Length of the night, s (0 ≤ it ≤ `period_s`).
+    pub night_len_s: f64,
+}
+
+impl Diurnal {
+    /// Whether `t_s` is in a night, and the time of the next switch.
+    fn phase(&self, t_s: f64) -> (bool, f64) {
+        // By the cycle's number, so that the next switch is always later
+        // than `t_s` (a remainder can round to a switch that is not later).
+        let k = ((t_s - self.night_from_s) / self.period_s).floor();
+        let start = self.night_from_s + k * self.period_s;
+        if t_s < start + self.night_len_s {
+            (true, start + self.night_len_s)
+        } else if t_s < start + self.period_s {
+            (false, start + self.period_s)
+        } else {
+            // Rounded onto the next night's start.
+            (
+                self.night_len_s > 0.0,
+                start + self.period_s + self.night_len_s.max(self.period_s * f64::EPSILON),
+            )
+        }
+    }
+
+    /// Time at which a move that takes `day_s` by day and `night_s` by
+    /// night (either may be infinite: no progress in that phase), started at
+    /// `t_s`, is done; progress is linear in time within a phase, so a later
+    /// start never arrives earlier (the FIFO property Dijkstra needs).
+    /// Infinite when it is not done by `t_max_s`.
+    fn arrive(&self, t_s: f64, day_s: f64, night_s: f64, t_max_s: f64) -> f64 {
+        if !day_s.is_finite() && !night_s.is_finite() {
+            return f64::INFINITY;
+        }
+        let (mut t, mut left) = (t_s, 1.0);
+        // Each pass crosses at least one switch; a move that needs more
+        // cycles than this passes the horizon first in any real use.
+        for _ in 0..10_000 {
+            if t > t_max_s {
+                break;
+            }
+            let (night, next) = self.phase(t);
+            let cost = if night { night_s } else { day_s };
+            let span = next - t;
+            if cost.is_finite() && left * cost <= span {
+                return t + left * cost;
+            }
+            if cost.is_finite() {
+                left -= span / cost;
+            }
+            t = next;
+        }
+        f64::INFINITY
+    }
+
+    fn validate(&self) -> Result<(), FireError> {
+        let ok = self.period_s.is_finite()
+            && self.period_s > 0.0
+            && self.night_from_s.is_finite()
+            && self.night_len_s.is_finite()
+            && (0.0..=self.period_s).contains(&self.night_len_s);
+        if ok {
+            Ok(())
+        } else {
+            Err(FireError::InvalidInput {
+                field: "day-night cycle (night length, s)",
+                value: self.night_len_s,
+                reason: "period must be positive and the night within it",
+            })
+        }
+    }
+}
+
 /// Raster geometry.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GridSpec {
@@ -302,6 +424,9 @@ pub struct FireGrid {
     /// Per-cell slowness in the padded layout (see [`PAD`]); `k` is infinite
     /// where the cell does not burn and on the padding.
     slow: Vec<Slowness>,
+    /// Night conditions and the cycle that switches to them
+    /// ([`FireGrid::with_night`]); `None`: the same conditions all the time.
+    night: Option<(Vec<Slowness>, Diurnal)>,
     /// The 16 moves as offsets in the padded layout.
     steps: [Step; 16],
 }
@@ -365,6 +490,29 @@ impl FireGrid {
         wind_height: WindHeight,
         moisture: &Field<Moistures>,
     ) -> Result<Self, FireError> {
+        Self::with_canopy(
+            spec,
+            fuel,
+            dem_m,
+            wind,
+            wind_height,
+            moisture,
+            &Field::Uniform(Canopy::OPEN),
+        )
+    }
+
+    /// [`FireGrid::new`] with a forest canopy over the fuel: with a 20-ft
+    /// wind, a cell under a canopy takes the sheltered wind adjustment
+    /// factor of Albini & Baughman (1979) instead of the unsheltered one.
+    pub fn with_canopy(
+        spec: GridSpec,
+        fuel: &[u16],
+        dem_m: &[f64],
+        wind: &Field<Wind>,
+        wind_height: WindHeight,
+        moisture: &Field<Moistures>,
+        canopy: &Field<Canopy>,
+    ) -> Result<Self, FireError> {
         validate_spec(&spec)?;
         let n = spec.nrows * spec.ncols;
         if fuel.len() != n {
@@ -376,6 +524,10 @@ impl FireGrid {
         }
         wind.check_len("wind", n)?;
         moisture.check_len("moisture", n)?;
+        canopy.check_len("canopy", n)?;
+        for c in canopy.values() {
+            c.validate()?;
+        }
         for w in wind.values() {
             if !(w.speed_m_s.is_finite() && w.speed_m_s >= 0.0) {
                 return Err(FireError::InvalidInput {
@@ -445,7 +597,13 @@ impl FireGrid {
                     Some(b) => b[slot],
                     None => Fuelbed::compute(model, moisture.get(cell)),
                 };
-                cell_slowness(&bed, wind.get(cell), wind_height, slope_aspect[cell])
+                cell_slowness(
+                    &bed,
+                    wind.get(cell),
+                    wind_height,
+                    canopy.get(cell),
+                    slope_aspect[cell],
+                )
             })
             .collect();
         let width = spec.ncols + 2 * PAD;
@@ -457,8 +615,27 @@ impl FireGrid {
         Ok(Self {
             spec,
             slow,
+            night: None,
             steps: steps(width, spec.cellsize_m),
         })
+    }
+
+    /// This grid by day and `night`'s conditions (same raster, built with
+    /// the night's wind and moistures) by night, switching on `cycle`:
+    /// [`FireGrid::arrival_times`] then lets each move progress at the rate
+    /// of the phase it is in. A cell that does not burn by night (its fuel
+    /// above the moisture of extinction) waits for the day.
+    pub fn with_night(mut self, night: &FireGrid, cycle: Diurnal) -> Result<Self, FireError> {
+        cycle.validate()?;
+        if night.spec != self.spec {
+            return Err(FireError::LayerSize {
+                layer: "night grid",
+                expected: self.ncells(),
+                got: night.ncells(),
+            });
+        }
+        self.night = Some((night.slow.clone(), cycle));
+        Ok(self)
     }
 
     /// Number of cells of the grid (without padding).
@@ -520,11 +697,17 @@ impl FireGrid {
         // Arrival in the padded layout; −∞ marks blocked cells (padding,
         // non-burnable, barriers) so that one comparison `arrival ≤ t` skips
         // both blocked and settled cells in the search.
+        let burns_at_night = |p: usize| {
+            self.night
+                .as_ref()
+                .is_some_and(|(night, _)| night[p].k.is_finite())
+        };
         let mut arrival: Vec<f64> = self
             .slow
             .iter()
-            .map(|s| {
-                if s.k.is_finite() {
+            .enumerate()
+            .map(|(p, s)| {
+                if s.k.is_finite() || burns_at_night(p) {
                     f64::INFINITY
                 } else {
                     f64::NEG_INFINITY
@@ -586,35 +769,48 @@ impl FireGrid {
     fn dijkstra(&self, arrival: &mut [f64], heap: &mut CellHeap, t_max_s: f64) {
         let blocked = |t: f64| t == f64::NEG_INFINITY;
         let at = |p: usize, off: isize| p.wrapping_add_signed(off);
+        // Time a move takes on one grid's slowness, s (∞ where a cell of it
+        // does not burn in that phase).
+        let cost = |arrival: &[f64], slow: &[Slowness], p: usize, q: usize, st: &Step| {
+            let s = |c: &Slowness| c.k * (1.0 - c.ex * st.ux - c.ey * st.uy);
+            Some::<f64>(match st.kind {
+                StepKind::Straight => st.piece_m * (s(&slow[p]) + s(&slow[q])),
+                StepKind::Diagonal(a, b) => {
+                    if blocked(arrival[at(p, a)]) && blocked(arrival[at(p, b)]) {
+                        return None;
+                    }
+                    st.piece_m * (s(&slow[p]) + s(&slow[q]))
+                }
+                StepKind::Knight(a, b) => {
+                    let (a, b) = (at(p, a), at(p, b));
+                    if blocked(arrival[a]) || blocked(arrival[b]) {
+                        return None;
+                    }
+                    st.piece_m * (s(&slow[p]) + s(&slow[a]) + s(&slow[b]) + s(&slow[q]))
+                }
+            })
+        };
         while let Some(p) = heap.pop() {
             let p = p as usize;
             let t = arrival[p];
-            let src = self.slow[p];
             for st in &self.steps {
                 let q = at(p, st.off);
                 // Blocked (−∞) or settled (≤ t, cannot improve since dt > 0).
                 if arrival[q] <= t {
                     continue;
                 }
-                let s = |c: &Slowness| c.k * (1.0 - c.ex * st.ux - c.ey * st.uy);
-                let dt = match st.kind {
-                    StepKind::Straight => st.piece_m * (s(&src) + s(&self.slow[q])),
-                    StepKind::Diagonal(a, b) => {
-                        if blocked(arrival[at(p, a)]) && blocked(arrival[at(p, b)]) {
+                let Some(day) = cost(arrival, &self.slow, p, q, st) else {
+                    continue;
+                };
+                let nt = match &self.night {
+                    None => t + day,
+                    Some((night, cycle)) => {
+                        let Some(night) = cost(arrival, night, p, q, st) else {
                             continue;
-                        }
-                        st.piece_m * (s(&src) + s(&self.slow[q]))
-                    }
-                    StepKind::Knight(a, b) => {
-                        let (a, b) = (at(p, a), at(p, b));
-                        if blocked(arrival[a]) || blocked(arrival[b]) {
-                            continue;
-                        }
-                        st.piece_m
-                            * (s(&src) + s(&self.slow[a]) + s(&self.slow[b]) + s(&self.slow[q]))
+                        };
+                        cycle.arrive(t, day, night, t_max_s)
                     }
                 };
-                let nt = t + dt;
                 if nt < arrival[q] && nt <= t_max_s {
                     arrival[q] = nt;
                     heap.push_or_decrease(time_key(nt), q as u32);
@@ -664,11 +860,17 @@ fn cell_slowness(
     bed: &Fuelbed,
     wind: &Wind,
     height: WindHeight,
+    canopy: &Canopy,
     (slope, aspect_deg): (f64, f64),
 ) -> Slowness {
     let waf = match height {
         WindHeight::Midflame => 1.0,
-        WindHeight::TwentyFoot => wind_adjustment_factor(bed.depth_m(), 0.0, 0.0, 0.0),
+        WindHeight::TwentyFoot => wind_adjustment_factor(
+            bed.depth_m(),
+            canopy.cover,
+            canopy.height_m,
+            canopy.crown_ratio,
+        ),
     };
     let wind_ft_min = wind.speed_m_s * waf / M_S_PER_MI_H * FT_MIN_PER_MI_H;
     let upslope_deg = aspect_deg + 180.0;
@@ -811,6 +1013,137 @@ mod tests {
             ncols,
             cellsize_m: 10.0,
         }
+    }
+
+    #[test]
+    fn diurnal_moves_progress_at_the_rate_of_each_phase() {
+        // Night from 10 s for 10 s, every 20 s.
+        let c = Diurnal {
+            period_s: 20.0,
+            night_from_s: 10.0,
+            night_len_s: 10.0,
+        };
+        assert_eq!(c.phase(0.0), (false, 10.0));
+        assert_eq!(c.phase(12.0), (true, 20.0));
+        assert_eq!(c.phase(-5.0), (true, 0.0));
+        // All by day.
+        assert_eq!(c.arrive(0.0, 4.0, 40.0, 1e9), 4.0);
+        // 8 s by day does 8/10 of a 10-s move; the last 2/10 at night take
+        // 2/10 of 40 s.
+        assert!((c.arrive(2.0, 10.0, 40.0, 1e9) - 18.0).abs() < 1e-12);
+        // No progress at night: wait for the next day.
+        assert!((c.arrive(8.0, 4.0, f64::INFINITY, 1e9) - 22.0).abs() < 1e-12);
+        // FIFO: a later start never arrives earlier.
+        let mut last = 0.0;
+        for k in 0..400 {
+            let t = c.arrive(0.1 * k as f64, 7.0, 25.0, 1e9);
+            assert!(t >= last, "{t} < {last}");
+            last = t;
+        }
+        // Neither phase burns; past the horizon.
+        assert_eq!(
+            c.arrive(0.0, f64::INFINITY, f64::INFINITY, 1e9),
+            f64::INFINITY
+        );
+        assert_eq!(c.arrive(0.0, 1e6, 1e6, 100.0), f64::INFINITY);
+    }
+
+    fn flat_timber(wind_m_s: f64, dead_1h_pct: f64, canopy: Canopy) -> FireGrid {
+        let s = spec(41, 41);
+        FireGrid::with_canopy(
+            s,
+            &[10; 41 * 41],
+            &[0.0; 41 * 41],
+            &Field::Uniform(Wind {
+                speed_m_s: wind_m_s,
+                from_deg: 270.0,
+            }),
+            WindHeight::TwentyFoot,
+            &Field::Uniform(Moistures::from_percent(dead_1h_pct, 8.0, 9.0, 100.0, 100.0)),
+            &Field::Uniform(canopy),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_canopy_slows_the_wind_driven_spread() {
+        let open = flat_timber(8.0, 6.0, Canopy::OPEN);
+        let spruce = Canopy {
+            cover: 0.5,
+            height_m: 15.0,
+            crown_ratio: 0.5,
+        };
+        let under = flat_timber(8.0, 6.0, spruce);
+        let (o, u) = (open.cell_spread(0).unwrap(), under.cell_spread(0).unwrap());
+        assert!(u.head_ros_m_s < 0.6 * o.head_ros_m_s, "{u:?} vs {o:?}");
+        // The factor itself: sheltered well below the open one.
+        let sheltered = wind_adjustment_factor(0.3048, 0.5, 15.0, 0.5);
+        assert!((0.1..0.2).contains(&sheltered), "{sheltered}");
+        let bad = FireGrid::with_canopy(
+            spec(2, 2),
+            &[10; 4],
+            &[0.0; 4],
+            &Field::Uniform(Wind {
+                speed_m_s: 1.0,
+                from_deg: 0.0,
+            }),
+            WindHeight::TwentyFoot,
+            &Field::Uniform(Moistures::from_percent(6.0, 7.0, 8.0, 60.0, 90.0)),
+            &Field::Uniform(Canopy {
+                cover: 1.5,
+                ..spruce
+            }),
+        );
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn nights_slow_the_front_between_day_only_and_night_only() {
+        let centre = 20 * 41 + 20;
+        let east = 20 * 41 + 40;
+        let day = flat_timber(8.0, 6.0, Canopy::OPEN);
+        let night = flat_timber(4.0, 14.0, Canopy::OPEN);
+        let t = |g: &FireGrid| {
+            g.arrival_times(&[(centre, 0.0)], &BTreeSet::new(), 1e9)
+                .unwrap()[east]
+        };
+        let (td, tn) = (t(&day), t(&night));
+        assert!(td < tn);
+        // Night half of every cycle, starting at once.
+        let period = 2.0 * td;
+        let cycle = Diurnal {
+            period_s: period,
+            night_from_s: 0.0,
+            night_len_s: period / 2.0,
+        };
+        let both = day.clone().with_night(&night, cycle).unwrap();
+        let tb = t(&both);
+        assert!(td < tb && tb < tn, "{td} {tb} {tn}");
+        // A cycle whose night never comes is the day grid.
+        let never = Diurnal {
+            night_len_s: 0.0,
+            ..cycle
+        };
+        assert_eq!(t(&day.clone().with_night(&night, never).unwrap()), td);
+        // Bad cycles and mismatched grids are errors.
+        let bad = Diurnal {
+            night_len_s: 2.0 * period,
+            ..cycle
+        };
+        assert!(day.clone().with_night(&night, bad).is_err());
+        let small = FireGrid::new(
+            spec(3, 3),
+            &[1; 9],
+            &[0.0; 9],
+            &Field::Uniform(Wind {
+                speed_m_s: 1.0,
+                from_deg: 0.0,
+            }),
+            WindHeight::Midflame,
+            &Field::Uniform(Moistures::from_percent(6.0, 7.0, 8.0, 60.0, 90.0)),
+        )
+        .unwrap();
+        assert!(day.with_night(&small, cycle).is_err());
     }
 
     #[test]

@@ -702,6 +702,11 @@ impl Evacuation {
         self.agents.zones[z]
     }
 
+    /// Whether zone `z` (dense index) has been warned to leave.
+    pub fn warned(&self, z: usize) -> bool {
+        self.warned[z]
+    }
+
     /// People of zone `z` (dense index) caught in vehicles on roads that
     /// closed under them so far (included in the zone's `exposed`).
     pub fn caught_on_road(&self, z: usize) -> u64 {

@@ -3,8 +3,15 @@
 //! lines.
 //!
 //! At ignition the whole arrival-time grid is computed at once (minimum
-//! travel time over per-cell Rothermel ellipses, [`qilian_hazardlib::fire::spread`];
-//! wind and moistures are constant during the fire). That grid is also the
+//! travel time over per-cell Rothermel ellipses, [`qilian_hazardlib::fire::spread`]).
+//! Wind and moistures follow a day–night cycle: by day the hazard's own, at
+//! night (the hazard's `night` hours, local time from the scenario's
+//! `start`) the wind times `night.wind_factor` and the dead 1-h and 10-h
+//! moistures raised by `night.dead_1h_rise_pct` and `dead_10h_rise_pct`;
+//! each move of the front progresses at the rate of the phase it is in.
+//! Fuel models listed in the hazard's `canopy` burn under a forest canopy:
+//! their midflame wind takes the sheltered factor of Albini & Baughman
+//! (1979), the others the unsheltered one. That grid is also the
 //! forecast: each zone's forecast arrival goes into
 //! [`super::HazardArrival::forecast`], and a `FireLine` task opens for a zone
 //! once the front is forecast within the plan's `fire_task_lead_h` of it.
@@ -26,7 +33,9 @@
 use super::effects::{contaminate, damage_facility, set_link_pair};
 use super::{HazardArrival, HazardStats, node_xy};
 use qilian_hazardlib::fire::rothermel::Moistures;
-use qilian_hazardlib::fire::spread::{Field, FireGrid, GridSpec, Wind, WindHeight};
+use qilian_hazardlib::fire::spread::{
+    Canopy, Diurnal, Field, FireGrid, GridSpec, Wind, WindHeight,
+};
 
 use crate::infrastructure::{Facilities, Zones};
 use crate::responders::{HazardWork, Subject, TaskBoard, TaskRequest};
@@ -107,25 +116,54 @@ fn burn(number: u32, f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Optio
         .iter()
         .map(|&v| if dem.is_nodata(v) { low } else { v })
         .collect();
-    let m = &f.moisture;
-    let grid = FireGrid::new(
-        spec,
-        &fuels,
-        &elev,
-        &Field::Uniform(Wind {
-            speed_m_s: f.wind_speed_m_s,
-            from_deg: f.wind_from_deg,
-        }),
-        WindHeight::TwentyFoot,
-        &Field::Uniform(Moistures::from_percent(
-            m.dead_1h,
-            m.dead_10h,
-            m.dead_100h,
-            m.live_herb,
-            m.live_woody,
-        )),
-    )
-    .ok()?;
+    let canopy = if f.canopy.fuels.is_empty() {
+        Field::Uniform(Canopy::OPEN)
+    } else {
+        let over = Canopy {
+            cover: f.canopy.cover,
+            height_m: f.canopy.height_m,
+            crown_ratio: f.canopy.crown_ratio,
+        };
+        Field::PerCell(
+            fuels
+                .iter()
+                .map(|n| {
+                    if f.canopy.fuels.contains(n) {
+                        over
+                    } else {
+                        Canopy::OPEN
+                    }
+                })
+                .collect(),
+        )
+    };
+    let grid_at = |wind_factor: f64, dead_1h_rise: f64, dead_10h_rise: f64| {
+        let m = &f.moisture;
+        FireGrid::with_canopy(
+            spec,
+            &fuels,
+            &elev,
+            &Field::Uniform(Wind {
+                speed_m_s: f.wind_speed_m_s * wind_factor,
+                from_deg: f.wind_from_deg,
+            }),
+            WindHeight::TwentyFoot,
+            &Field::Uniform(Moistures::from_percent(
+                m.dead_1h + dead_1h_rise,
+                m.dead_10h + dead_10h_rise,
+                m.dead_100h,
+                m.live_herb,
+                m.live_woody,
+            )),
+            &canopy,
+        )
+    };
+    let n = &f.night;
+    let night = grid_at(n.wind_factor, n.dead_1h_rise_pct, n.dead_10h_rise_pct).ok()?;
+    let grid = grid_at(1.0, 0.0, 0.0)
+        .ok()?
+        .with_night(&night, night_cycle(scenario.file.start.as_deref(), f))
+        .ok()?;
     let cell = |g: &Grid, x: f64, y: f64| g.cell_at(x, y).map(|(r, c)| r * g.ncols() + c);
     let net = &scenario.network;
     let node_cell = (0..net.nodes.len() as NodeIx)
@@ -157,6 +195,36 @@ fn burn(number: u32, f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Optio
         log_seen: 0,
         damage: f.facility_damage,
     })
+}
+
+/// Local hour of day (0–24) at a scenario's start (`2025-08-20T13:00:00+08:00`
+/// → 13.0); midnight when there is none or it has no readable time.
+pub(crate) fn start_local_h(start: Option<&str>) -> f64 {
+    let Some(t) = start.and_then(|s| s.get(11..16)) else {
+        return 0.0;
+    };
+    let (h, m) = (t.get(0..2), t.get(3..5));
+    match (
+        h.and_then(|h| h.parse::<u8>().ok()),
+        m.and_then(|m| m.parse::<u8>().ok()),
+    ) {
+        (Some(h), Some(m)) if h < 24 && m < 60 => h as f64 + m as f64 / 60.0,
+        _ => 0.0,
+    }
+}
+
+/// The fire's day–night cycle on its arrival-time clock (seconds after the
+/// ignition): nights from the local hour `night.from_local_h` to
+/// `night.until_local_h`, every 24 h.
+pub(crate) fn night_cycle(start: Option<&str>, f: &Fire<f64>) -> Diurnal {
+    let ignition_local_h = start_local_h(start) + f.at_h.0;
+    let from_h = (f.night.from_local_h - ignition_local_h).rem_euclid(24.0);
+    let len_h = (f.night.until_local_h - f.night.from_local_h).rem_euclid(24.0);
+    Diurnal {
+        period_s: 86_400.0,
+        night_from_s: from_h * 3600.0,
+        night_len_s: len_h * 3600.0,
+    }
 }
 
 pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
@@ -431,5 +499,39 @@ pub(crate) fn footprints(world: &World, out: &mut Vec<qilian_hazardlib::footprin
                 grid,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_start_gives_the_local_hour() {
+        assert_eq!(start_local_h(Some("2025-08-20T13:30:00+08:00")), 13.5);
+        assert_eq!(start_local_h(Some("2025-08-20T00:00:00Z")), 0.0);
+        assert_eq!(start_local_h(None), 0.0);
+        assert_eq!(start_local_h(Some("2025-08-20")), 0.0);
+        assert_eq!(start_local_h(Some("2025-08-20T25:00:00+08:00")), 0.0);
+    }
+
+    #[test]
+    fn nights_fall_at_the_local_hours_after_the_ignition() {
+        let text = "(at_h: 0.5, ignition_x: 0.0, ignition_y: 0.0, wind_speed_m_s: 5.0, \
+                    wind_from_deg: 200.0, moisture: (dead_1h: 6.0, dead_10h: 7.0, \
+                    dead_100h: 8.0, live_herb: 60.0, live_woody: 90.0))";
+        let f: Fire<f64> = ron::from_str(text).unwrap();
+        // Ignition 13:30; night 20:00–08:00: from 6.5 h after, for 12 h.
+        let c = night_cycle(Some("2025-08-20T13:00:00+08:00"), &f);
+        assert_eq!(c.night_from_s, 6.5 * 3600.0);
+        assert_eq!(c.night_len_s, 12.0 * 3600.0);
+        assert_eq!(c.period_s, 86_400.0);
+        // Ignition at 23:00: in the night, which started 3 h before.
+        let c = night_cycle(Some("2025-08-20T22:30:00+08:00"), &f);
+        assert_eq!(c.night_from_s, 21.0 * 3600.0);
+        // Equal hours: no night.
+        let mut g = f.clone();
+        g.night.until_local_h = g.night.from_local_h;
+        assert_eq!(night_cycle(None, &g).night_len_s, 0.0);
     }
 }

@@ -71,9 +71,10 @@ fn a_release_inside_a_zone_hurts_the_people_around_it() {
 
 #[test]
 fn each_hazard_hurts_under_its_own_cause() {
-    // Rates raised so that a few hundred people give certain counts.
+    // Rates raised so that a few hundred people give certain counts (and
+    // no shallow-water taper: the valley's water is shallow).
     let rates = "casualties: (flood_mortality_mu: 0.0, flood_mortality_sigma: 1.0, \
-                 fire_death_rate: 0.2, fire_injury_rate: 0.3),";
+                 flood_mortality_onset_m: 0.0, fire_death_rate: 0.2, fire_injury_rate: 0.3),";
     let flood = run(valley_with(
         FLOOD,
         ALL_CREWS,
