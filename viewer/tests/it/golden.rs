@@ -122,6 +122,7 @@ fn small() -> Scenario {
         targets,
         injects: Vec::new(),
         hazards: Vec::new(),
+        trips: None,
     };
     Scenario {
         name: "small".into(),
@@ -130,6 +131,7 @@ fn small() -> Scenario {
         network: Arc::new(Network::from_region(&region)),
         region: Arc::new(region),
         plan: Arc::new(Plan::default()),
+        trips: Default::default(),
         rasters: Default::default(),
         file,
     }
