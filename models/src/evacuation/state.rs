@@ -270,7 +270,7 @@ pub struct Evacuation {
     /// The trip origins counted in each zone (origin indices).
     zone_origins: Vec<Vec<u32>>,
     /// Whether each trip vehicle (the first vehicles) is bound to a shelter
-    /// of its own rather than the nearest with room.
+    /// of its own rather than the nearest with room (empty when none is).
     fixed: Vec<bool>,
     households: Vec<u64>,
     warned: Vec<bool>,
@@ -417,10 +417,14 @@ impl Evacuation {
             }
             pending.sort_unstable_by(|a: &(f64, u32), b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         }
+        if !fixed.contains(&true) {
+            // None bound to a shelter of its own: nothing to skip per tick.
+            fixed.clear();
+        }
         let mut traffic = Traffic::new(net, &origin_node, e.stuck_timeout_s);
         traffic.add_vehicles(trip_origins);
         for (v, trip) in scenario.trips.iter().enumerate() {
-            if fixed[v]
+            if fixed.get(v).copied().unwrap_or(false)
                 && let Some(d) = trip.dest.and_then(|d| net.node(d))
                 && let Some(s) = agents.shelter_node.iter().position(|&x| x == d)
             {
@@ -671,7 +675,7 @@ impl Evacuation {
         // Trips bound to a shelter of their own keep it.
         let fixed = &self.fixed;
         let owned: Vec<u32>;
-        let vehicles = if fixed.iter().any(|&f| f) {
+        let vehicles = if !fixed.is_empty() {
             owned = vehicles
                 .iter()
                 .copied()
