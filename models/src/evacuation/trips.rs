@@ -138,20 +138,23 @@ mod tests {
         let net = Network::from_parts(nodes, Vec::new());
         let zone_node: Vec<NodeIx> = (0..120).collect();
         let g = NearestZone::new(&net, &zone_node);
+        let scan = |x: f64, y: f64| {
+            (0..120u32).min_by(|&a, &b| {
+                let d = |z: u32| {
+                    let p = &net.nodes[z as usize];
+                    (p.x - x).powi(2) + (p.y - y).powi(2)
+                };
+                d(a).total_cmp(&d(b)).then(a.cmp(&b))
+            })
+        };
         for n in 0..300usize {
             let (x, y) = (net.nodes[n].x, net.nodes[n].y);
-            let scan = (0..120u32)
-                .min_by(|&a, &b| {
-                    let d = |z: u32| {
-                        let p = &net.nodes[z as usize];
-                        (p.x - x).powi(2) + (p.y - y).powi(2)
-                    };
-                    d(a).total_cmp(&d(b)).then(a.cmp(&b))
-                })
-                .unwrap();
-            assert_eq!(g.nearest(x, y), Some(scan), "node {n}");
+            assert_eq!(g.nearest(x, y), scan(x, y), "node {n}");
         }
-        assert_eq!(g.nearest(-5000.0, 9e3).is_some(), true);
+        // Points outside the zones' bounds.
+        for (x, y) in [(-5000.0, 9e3), (2e4, -30.0), (500.0, 1e5)] {
+            assert_eq!(g.nearest(x, y), scan(x, y), "({x}, {y})");
+        }
         assert_eq!(NearestZone::new(&net, &[]).nearest(1.0, 1.0), None);
     }
 }
