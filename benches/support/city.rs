@@ -185,6 +185,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
             }],
             route_interval_min,
             stuck_timeout_s: 10.0,
+            trips: None,
         },
         ..Plan::default()
     };
@@ -206,6 +207,7 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
         },
         injects: Vec::new(),
         hazards: Vec::new(),
+        trips: None,
     };
     let network = Network::from_region(&region);
     Arc::new(Scenario {
@@ -217,5 +219,6 @@ pub fn city_of(rows: u32, cols: u32, zones: u32, route_interval_min: Option<f64>
         plan: Arc::new(plan),
         rasters: Default::default(),
         file,
+        trips: Default::default(),
     })
 }

@@ -1,11 +1,12 @@
 //! The whole-process benchmark world of issue 21, after the SUMO comparison
 //! it describes: a 100 × 100 street grid (10,000 nodes, 39,600 directed
 //! links), `trips` vehicles leaving from random nodes on logistic departure
-//! times for the nearest of 20 shelters. Demand is given the only way the
-//! scenario format has today: one zone per trip and one evacuation rule per
-//! departure minute (its zones leave at that minute). Written as RON files,
-//! so a run measures what a user's run costs: reading, validating, building,
-//! simulating and writing outputs.
+//! times for the nearest of 20 shelters. Demand is given in one of two forms
+//! ([`Form`]): as zones (one zone per trip, one evacuation rule per
+//! departure minute), or as a trip list (`trips.csv`, departures to the
+//! second, 100 zones of 10 × 10 blocks to count people in). Written as
+//! files, so a run measures what a user's run costs: reading, validating,
+//! building, simulating and writing outputs.
 //!
 //! All of it is synthetic (200 m blocks, 50 km/h, one lane of 1,800 veh/h
 //! each way; departures logistic with a 30 min half-time and a 10 min
@@ -33,9 +34,19 @@ impl Mix {
     }
 }
 
-/// Write `region.ron`, `plan.ron` and `scenario.ron` for `trips` vehicles
-/// into `dir` (created). Returns the scenario's path.
-pub fn write(dir: &Path, trips: u32) -> std::io::Result<std::path::PathBuf> {
+/// How the world gives its demand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
+pub enum Form {
+    /// One zone per trip, one evacuation rule per departure minute.
+    Zones,
+    /// A trip list, `trips.csv`.
+    Trips,
+}
+
+/// Write `region.ron`, `plan.ron`, `scenario.ron` (and `trips.csv`) for
+/// `trips` vehicles into `dir` (created). Returns the scenario's path.
+pub fn write(dir: &Path, trips: u32, form: Form) -> std::io::Result<std::path::PathBuf> {
     std::fs::create_dir_all(dir)?;
     let id = |r: u32, c: u32| r * SIDE + c + 1;
     let mut rng = Mix(21);
@@ -74,18 +85,36 @@ pub fn write(dir: &Path, trips: u32) -> std::io::Result<std::path::PathBuf> {
     }
     region.push_str("    ],\n    zones: [\n");
     let mut by_minute: Vec<Vec<u32>> = vec![Vec::new(); 121];
+    let mut csv = String::from("vehicle,origin,departure_s,people,destination\n");
+    if form == Form::Trips {
+        // 100 zones, one per 10 × 10 block, at its centre, nobody living there.
+        for b in 0..100 {
+            let _ = writeln!(
+                region,
+                "        (id: {}, name: \"block {}\", population: 0, households: 0, node: {}),",
+                b + 1,
+                b + 1,
+                id((b / 10) * 10 + 5, (b % 10) * 10 + 5)
+            );
+        }
+    }
     for z in 1..=trips {
         let node = 1 + (rng.unit() * f64::from(SIDE * SIDE)) as u32;
-        let _ = writeln!(
-            region,
-            "        (id: {z}, name: \"trip {z}\", population: 1, households: 1, node: {node}),"
-        );
         // Logistic: half-time 30 min, scale 10 min, cut to 0–120 min.
         let u = rng.unit().clamp(1e-9, 1.0 - 1e-9);
-        let minute = (30.0 + 10.0 * (u / (1.0 - u)).ln())
-            .round()
-            .clamp(0.0, 120.0) as usize;
-        by_minute[minute].push(z);
+        let minutes = (30.0 + 10.0 * (u / (1.0 - u)).ln()).clamp(0.0, 120.0);
+        match form {
+            Form::Zones => {
+                let _ = writeln!(
+                    region,
+                    "        (id: {z}, name: \"trip {z}\", population: 1, households: 1, node: {node}),"
+                );
+                by_minute[minutes.round() as usize].push(z);
+            }
+            Form::Trips => {
+                let _ = writeln!(csv, "v{z},{node},{},1,nearest", (minutes * 60.0).round());
+            }
+        }
     }
     region.push_str("    ],\n    facilities: [\n");
     for s in 0..SHELTERS {
@@ -108,7 +137,12 @@ pub fn write(dir: &Path, trips: u32) -> std::io::Result<std::path::PathBuf> {
     for s in 1..=SHELTERS {
         let _ = write!(plan, "{s}, ");
     }
-    plan.push_str("],\n    evacuation: (rules: [\n");
+    plan.push_str("],\n    evacuation: (");
+    if form == Form::Trips {
+        plan.push_str("trips: Some(\"trips.csv\"), ");
+        std::fs::write(dir.join("trips.csv"), csv)?;
+    }
+    plan.push_str("rules: [\n");
     for (minute, zones) in by_minute.iter().enumerate() {
         if zones.is_empty() {
             continue;

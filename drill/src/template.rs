@@ -252,6 +252,7 @@ pub fn realise_file(t: &DrillTemplate, seed: &[u8; 32]) -> ScenarioFile {
         targets: t.targets.clone(),
         injects,
         hazards: vec![hazard],
+        trips: None,
     }
 }
 

@@ -12,6 +12,7 @@ mod model;
 mod osm;
 mod plan_init;
 mod stress;
+mod trips;
 mod viewer;
 mod zhangye;
 

@@ -3,6 +3,7 @@
 //! reported, not just the first (see [`LoadError`]).
 
 use super::RasterSet;
+use super::trips::{self, Trip};
 use super::types::{Part, Plan, Region, ScenarioFile};
 use super::{Problem, Scenario};
 use super::{cache, validate};
@@ -11,6 +12,7 @@ use qilian_hazardlib::grid::Grid;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Cursor};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -37,6 +39,13 @@ pub trait Source: Sync {
     /// Keep `bytes` as the binary cache of region file `path`. Best effort:
     /// a failure is ignored.
     fn write_cache(&self, _path: &Path, _bytes: &[u8]) {}
+
+    /// `path` opened for reading line by line (a trip list), or a message
+    /// saying why it cannot be; with the most bytes to read from it.
+    fn open(&self, path: &Path) -> Result<(Box<dyn BufRead + '_>, u64), String> {
+        let text = self.read(path)?;
+        Ok((Box::new(Cursor::new(text.into_bytes())), u64::MAX))
+    }
 }
 
 /// Files on disk.
@@ -53,6 +62,12 @@ impl Source for FileSystem {
 
     fn write_cache(&self, path: &Path, bytes: &[u8]) {
         cache::write(path, bytes);
+    }
+
+    fn open(&self, path: &Path) -> Result<(Box<dyn BufRead + '_>, u64), String> {
+        let limit = crate::input::limit();
+        let file = crate::input::open(path, limit).map_err(|e| e.reason())?;
+        Ok((Box::new(BufReader::with_capacity(1 << 16, file)), limit))
     }
 }
 
@@ -120,6 +135,7 @@ pub fn load_from(source: &dyn Source, path: &Path) -> Result<Scenario, LoadError
         });
     };
     let rasters = files.rasters(source, &region_path, &region);
+    let trips = files.trips(source, path, &file, &plan_path, &region, &plan);
     let mut problems = std::mem::take(&mut files.problems);
     problems.extend(validate::scenario(
         path,
@@ -149,6 +165,7 @@ pub fn load_from(source: &dyn Source, path: &Path) -> Result<Scenario, LoadError
         plan: Arc::new(plan),
         rasters: Arc::new(rasters),
         file,
+        trips: Arc::new(trips),
     })
 }
 
@@ -300,6 +317,56 @@ impl Files {
 }
 
 impl Files {
+    /// Read and check the trip list the scenario file or its plan names
+    /// (paths relative to the file naming it); none when neither does.
+    fn trips(
+        &mut self,
+        source: &dyn Source,
+        scenario_path: &Path,
+        file: &ScenarioFile,
+        plan_path: &Path,
+        region: &Region,
+        plan: &Plan,
+    ) -> Vec<Trip> {
+        let named = match (&file.trips, &plan.evacuation.trips) {
+            (None, None) => return Vec::new(),
+            (Some(_), Some(_)) => {
+                self.problems.push(Problem::new(
+                    scenario_path,
+                    "trips: the scenario and its plan both name a trip list; name one",
+                ));
+                return Vec::new();
+            }
+            (Some(p), None) => (scenario_path, p),
+            (None, Some(p)) => (plan_path, p),
+        };
+        let path = normalize(&named.0.parent().unwrap_or(Path::new("")).join(named.1));
+        let (reader, limit) = match source.open(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                self.problems.push(Problem::new(
+                    named.0,
+                    format!("trips: {}: {e}", path.display()),
+                ));
+                return Vec::new();
+            }
+        };
+        match trips::read(reader, &path, limit, region, plan, &mut self.hash) {
+            Ok(list) if !list.is_empty() && region.zones.is_empty() => {
+                self.problems.push(Problem::new(
+                    &path,
+                    "the region has no zone to count the trips' people in (each trip counts in the zone nearest its origin)",
+                ));
+                Vec::new()
+            }
+            Ok(list) => list,
+            Err(problems) => {
+                self.problems.extend(problems);
+                Vec::new()
+            }
+        }
+    }
+
     /// Like [`Files::part`] for the region, through its binary cache when
     /// the source keeps one and it matches the text (see [`super::cache`]).
     fn region_part(
@@ -356,12 +423,28 @@ pub fn with_plan_file(
             problems: files.problems,
         });
     };
-    let problems = validate::plan(path, &plan, Some(&scenario.region));
+    let mut problems = validate::plan(path, &plan, Some(&scenario.region));
+    // The new plan's own trip list, else the scenario file's (kept).
+    let trips = if plan.evacuation.trips.is_some() || scenario.file.trips.is_some() {
+        let list = files.trips(
+            source,
+            &scenario.path,
+            &scenario.file,
+            path,
+            &scenario.region,
+            &plan,
+        );
+        problems.append(&mut files.problems);
+        Arc::new(list)
+    } else {
+        Arc::default()
+    };
     if !problems.is_empty() {
         return Err(LoadError { problems });
     }
     let hash = files.hash;
     let mut s = scenario.with_plan(Arc::new(plan));
+    s.trips = trips;
     s.sha256 = hex(&hash.finalize());
     Ok(s)
 }

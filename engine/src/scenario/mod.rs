@@ -9,6 +9,7 @@ mod hazard;
 mod load;
 mod names;
 mod part;
+pub mod trips;
 mod types;
 mod validate;
 
@@ -48,6 +49,9 @@ pub struct Scenario {
     pub rasters: Arc<RasterSet>,
     /// The scenario file itself (targets, injects, horizon…).
     pub file: ScenarioFile,
+    /// The trip list the scenario or its plan names, read and checked
+    /// (empty when neither names one).
+    pub trips: Arc<Vec<trips::Trip>>,
 }
 
 impl Scenario {
@@ -92,7 +96,8 @@ pub struct RasterSet {
 pub struct Problem {
     /// The file.
     pub file: PathBuf,
-    /// Line and column (1-based), for syntax and type errors.
+    /// Line and column (1-based), for syntax and type errors; column 0 for
+    /// a whole line (a CSV row).
     pub at: Option<(usize, usize)>,
     /// What is wrong, naming the item's kind and id where there is one.
     pub message: String,
@@ -112,6 +117,7 @@ impl Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.at {
+            Some((l, 0)) => write!(f, "{}:{l}: {}", self.file.display(), self.message),
             Some((l, c)) => write!(f, "{}:{l}:{c}: {}", self.file.display(), self.message),
             None => write!(f, "{}: {}", self.file.display(), self.message),
         }

@@ -46,6 +46,10 @@ pub struct ScenarioFile {
     /// Hazards that strike the region.
     #[serde(default)]
     pub hazards: Vec<super::Hazard>,
+    /// A trip list (CSV, a path relative to this file) to evacuate beside
+    /// the plan's rules; or the plan names one (`evacuation.trips`), not both.
+    #[serde(default)]
+    pub trips: Option<String>,
 }
 
 fn default_tick_s() -> u64 {
@@ -481,6 +485,10 @@ pub struct Evacuation {
     /// (ASSUMPTION: chosen from that rule, not calibrated), lets links down
     /// to 60 veh/h queue (MATSim's 10 s only those of 360 veh/h and more).
     pub stuck_timeout_s: f64,
+    /// A trip list (CSV, a path relative to the plan file): vehicles that
+    /// leave at given seconds from given nodes, beside the rules' zones
+    /// (docs/scenario-files.md#trip-lists).
+    pub trips: Option<String>,
 }
 
 impl Default for Evacuation {
@@ -489,6 +497,7 @@ impl Default for Evacuation {
             rules: Vec::new(),
             route_interval_min: None,
             stuck_timeout_s: 60.0,
+            trips: None,
         }
     }
 }

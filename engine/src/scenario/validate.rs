@@ -1067,6 +1067,7 @@ mod tests {
                 ],
                 route_interval_min: Some(0.0),
                 stuck_timeout_s: 0.0,
+                trips: None,
             },
             ..Plan::default()
         };

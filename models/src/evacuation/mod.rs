@@ -17,6 +17,8 @@
 //! - `routing` (crate-private): shortest-path trees toward each shelter,
 //!   shared by every vehicle bound there, computed in parallel;
 //! - [`exposure`]: the [`HazardReach`] hook and who counts as exposed;
+//! - `trips` (crate-private): a trip list's vehicles, counted in the zone
+//!   nearest their origin;
 //! - [`state`]: the [`Evacuation`] resource tying them together.
 //!
 //! Per tick: `Hazard` applies `Expose` injects to [`HazardReach`]; `Damage`
@@ -56,6 +58,7 @@ pub mod exposure;
 pub(crate) mod queue;
 pub(crate) mod routing;
 pub mod state;
+pub(crate) mod trips;
 
 pub use exposure::HazardReach;
 pub use state::{Counts, Evacuation, Status};

@@ -489,7 +489,7 @@ pub(crate) struct Traffic {
     blocked: Vec<u32>,
     listed: Vec<bool>,
     cars: Vec<Car>,
-    /// Per vehicle: its origin (zone index).
+    /// Per vehicle: its origin (a zone's index, or a trip origin's after them).
     origin_of: Vec<u32>,
     cal: Calendar,
     stuck_s: f64,
@@ -582,6 +582,11 @@ impl Traffic {
             self.cars.len(),
             self.origins.len(),
         ));
+    }
+
+    /// The origin vehicle `v` leaves from.
+    pub fn origin(&self, v: u32) -> u32 {
+        self.origin_of[v as usize]
     }
 
     /// Vehicle `v` sets off at `t` (≥ the current event time).

@@ -18,6 +18,7 @@ use super::departure::{self, load_vehicles};
 use super::exposure::HazardReach;
 use super::queue::{NONE, Router, Step, Traffic};
 use super::routing::Routes;
+use super::trips::NearestZone;
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx, Network, NodeIx};
 use qilian_engine::scenario::{DamageState, DepartureCurve, EvacuationRule, FacilityKind, Trigger};
 use qilian_engine::{EventKind, FacilityId, Scenario, SimTime, Streams, ZoneId};
@@ -263,7 +264,14 @@ pub struct Evacuation {
     parameters: Vec<(String, f64)>,
     /// Rule index of each zone (dense zone index).
     zone_rule: Vec<Option<usize>>,
-    zone_node: Vec<NodeIx>,
+    /// The node of each origin: the zones' nodes, then the trip list's
+    /// origins (in order of first use).
+    origin_node: Vec<NodeIx>,
+    /// The trip origins counted in each zone (origin indices).
+    zone_origins: Vec<Vec<u32>>,
+    /// Whether each trip vehicle (the first vehicles) is bound to a shelter
+    /// of its own rather than the nearest with room (empty when none is).
+    fixed: Vec<bool>,
     households: Vec<u64>,
     warned: Vec<bool>,
     reached: Vec<bool>,
@@ -330,7 +338,7 @@ impl Evacuation {
             })
             .collect();
         let n = region.zones.len();
-        let agents = Agents {
+        let mut agents = Agents {
             zone: Vec::new(),
             people: Vec::new(),
             status: Vec::new(),
@@ -360,10 +368,73 @@ impl Evacuation {
         let e = &plan.evacuation;
         let mut parameters = Vec::new();
         let departures = e.realise_departures(&streams, &mut parameters);
+        // The trip list: vehicles from the start, in file order.
+        let mut origin_node = zone_node.clone();
+        let mut zone_origins = vec![Vec::new(); n];
+        let mut pending = Vec::with_capacity(scenario.trips.len());
+        let mut fixed = Vec::with_capacity(scenario.trips.len());
+        let mut trip_origins = Vec::with_capacity(scenario.trips.len());
+        if !scenario.trips.is_empty() {
+            let nearest = NearestZone::new(net, &zone_node);
+            // Origin index of each node used, by node index.
+            let mut origin_of: Vec<u32> = vec![u32::MAX; net.nodes.len()];
+            let mut origin_zone: Vec<u32> = Vec::new();
+            let shelter_at: BTreeMap<NodeIx, u32> = agents
+                .shelter_node
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, &node)| (node, i as u32))
+                .collect();
+            for (v, trip) in scenario.trips.iter().enumerate() {
+                let node = net
+                    .node(trip.origin)
+                    .expect("validated: trip origin exists");
+                if origin_of[node as usize] == u32::MAX {
+                    let p = &net.nodes[node as usize];
+                    let z = nearest.nearest(p.x, p.y).expect("validated: a zone exists");
+                    origin_of[node as usize] = origin_node.len() as u32;
+                    zone_origins[z as usize].push(origin_node.len() as u32);
+                    origin_node.push(node);
+                    origin_zone.push(z);
+                }
+                let o = origin_of[node as usize];
+                let z = origin_zone[(o as usize) - n];
+                let p = u64::from(trip.people);
+                agents.zone.push(z);
+                agents.people.push(trip.people);
+                agents.status.push(Status::Waiting);
+                agents.to_depart[z as usize] += 1;
+                agents.zones[z as usize].residents += p;
+                agents.zones[z as usize].at_home += p;
+                trip_origins.push(o);
+                let dest = trip
+                    .dest
+                    .and_then(|d| net.node(d))
+                    .and_then(|d| shelter_at.get(&d).copied());
+                fixed.push(dest.is_some());
+                pending.push((trip.depart_s, v as u32));
+            }
+            pending.sort_unstable_by(|a: &(f64, u32), b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        }
+        if !fixed.contains(&true) {
+            // None bound to a shelter of its own: nothing to skip per tick.
+            fixed.clear();
+        }
+        let mut traffic = Traffic::new(net, &origin_node, e.stuck_timeout_s);
+        traffic.add_vehicles(trip_origins);
+        for (v, trip) in scenario.trips.iter().enumerate() {
+            if fixed.get(v).copied().unwrap_or(false)
+                && let Some(d) = trip.dest.and_then(|d| net.node(d))
+                && let Some(s) = agents.shelter_node.iter().position(|&x| x == d)
+            {
+                traffic.set_dest(v as u32, s as u32);
+            }
+        }
         Evacuation {
             departures,
             parameters,
-            traffic: Traffic::new(net, &zone_node, e.stuck_timeout_s),
+            traffic,
             routes: Routes::default(),
             interval_s: e
                 .route_interval_min
@@ -373,13 +444,15 @@ impl Evacuation {
             reached: vec![false; n],
             in_place: vec![false; n],
             first_warning_s: None,
-            pending: Vec::new(),
+            pending,
             cursor: 0,
             links_seen: 0,
             stayed_in_place: 0,
             caught_on_road: vec![0; n],
             zone_rule,
-            zone_node,
+            origin_node,
+            zone_origins,
+            fixed,
             agents,
             streams,
             scenario,
@@ -431,8 +504,11 @@ impl Evacuation {
                     a.expose(v as usize);
                 }
             }
-            for v in self.traffic.clear_origin(z as u32) {
-                people += a.expose(v as usize) as u64;
+            let origins = std::iter::once(z as u32).chain(self.zone_origins[z].iter().copied());
+            for o in origins {
+                for v in self.traffic.clear_origin(o) {
+                    people += a.expose(v as usize) as u64;
+                }
             }
             let home = a.zones[z].at_home;
             a.zones[z].at_home = 0;
@@ -596,12 +672,25 @@ impl Evacuation {
         if vehicles.is_empty() {
             return;
         }
-        let (agents, routes) = (&self.agents, &self.routes);
-        let zone_node = &self.zone_node;
+        // Trips bound to a shelter of their own keep it.
+        let fixed = &self.fixed;
+        let owned: Vec<u32>;
+        let vehicles = if !fixed.is_empty() {
+            owned = vehicles
+                .iter()
+                .copied()
+                .filter(|&v| !fixed.get(v as usize).copied().unwrap_or(false))
+                .collect();
+            &owned[..]
+        } else {
+            vehicles
+        };
+        let (agents, routes, traffic) = (&self.agents, &self.routes, &self.traffic);
+        let origin_node = &self.origin_node;
         let chosen: Vec<u32> = vehicles
             .par_iter()
             .map(|&v| {
-                let at = zone_node[agents.zone[v as usize] as usize];
+                let at = origin_node[traffic.origin(v) as usize];
                 agents.choose(routes, at).map_or(NONE, |s| s as u32)
             })
             .collect();
@@ -620,9 +709,17 @@ impl Evacuation {
             self.first_warning_s = Some(self.first_warning_s.map_or(at, |f| f.min(at)));
             // A warned zone without a rule of its own leaves as the first rule says.
             let rule = self.zone_rule[z].or((!rules.is_empty()).then_some(0));
+            // The zone's residents still at home, not counting trip
+            // vehicles (which leave on their own): none once the hazard
+            // reached it, else all (a zone is warned once).
+            let home = if self.reached[z] {
+                0
+            } else {
+                region.zones[z].population as u64
+            };
             let (leaving, loads) = match rule {
                 Some(r) => load_vehicles(
-                    self.agents.zones[z].at_home,
+                    home,
                     self.households[z],
                     rules[r].compliance,
                     rules[r].persons_per_vehicle,
@@ -809,7 +906,7 @@ impl Evacuation {
         for l in 0..self.scenario.network.links.len() as u32 {
             queued += self.traffic.vehicles_on(l).len();
         }
-        for o in 0..n as u32 {
+        for o in 0..self.origin_node.len() as u32 {
             queued += self.traffic.waiting_at(o).len();
         }
         if queued != on_road {
@@ -831,7 +928,12 @@ impl Evacuation {
         let a = &self.agents;
         let people: u64 = a.people.iter().map(|&p| p as u64).sum();
         let t = self.totals();
-        let start = self.first_warning_s.unwrap_or(0.0);
+        // Trips leave at seconds from the scenario start: times count from it.
+        let start = if self.scenario.trips.is_empty() {
+            self.first_warning_s.unwrap_or(0.0)
+        } else {
+            0.0
+        };
         let quantile = |q: f64| -> Option<f64> {
             if people == 0 {
                 return None;

@@ -160,6 +160,7 @@ impl Builder {
             },
             injects: self.injects.clone(),
             hazards: Vec::new(),
+            trips: None,
         };
         let text = ron::to_string(&file).expect("serialises");
         match qilian_engine::scenario::load_from(&Mem(text), Path::new("test.ron")) {

@@ -123,6 +123,7 @@ fn small() -> Scenario {
         targets,
         injects: Vec::new(),
         hazards: Vec::new(),
+        trips: None,
     };
     Scenario {
         name: "small".into(),
@@ -131,6 +132,7 @@ fn small() -> Scenario {
         network: Arc::new(Network::from_region(&region)),
         region: Arc::new(region),
         plan: Arc::new(Plan::default()),
+        trips: Default::default(),
         rasters: Default::default(),
         file,
     }
