@@ -135,6 +135,9 @@ enum Command {
         /// Also try priority orders one adjacent swap from the plan's.
         #[arg(long)]
         priorities: bool,
+        /// Crew kinds to try as new groups (0 to --max-crews, default 2, at any allowed depot).
+        #[arg(long, value_delimiter = ',', value_parser = optimise::parse_kind)]
+        add_kinds: Vec<qilian_engine::scenario::CrewKind>,
         #[command(flatten)]
         common: Common,
         /// Race only candidates K, K+N, …; merge the shards with `qilian merge`.
@@ -419,6 +422,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             depots,
             max_crews,
             priorities,
+            add_kinds,
             common,
             shard,
             out,
@@ -434,6 +438,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 depots,
                 max_crews,
                 priorities,
+                add_kinds,
                 shard,
                 out,
             };

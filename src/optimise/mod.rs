@@ -49,6 +49,8 @@ pub struct Args {
     pub max_crews: Option<u32>,
     /// Also vary the priority order.
     pub priorities: bool,
+    /// Kinds to try as new groups.
+    pub add_kinds: Vec<CrewKind>,
     /// This shard.
     pub shard: Option<Shard>,
     /// Output directory.
@@ -180,6 +182,7 @@ pub fn optimise(scenario: Arc<Scenario>, args: &Args) -> Result<(), Failure> {
             .collect(),
         max_crews: args.max_crews,
         priorities: args.priorities,
+        add_kinds: args.add_kinds.clone(),
     };
     let space = Space::new(&scenario.plan, &spec).map_err(Failure::Input)?;
     let shard = args.shard.unwrap_or(Shard { k: 0, n: 1 });

@@ -114,6 +114,8 @@ pub struct SpaceSpec {
     pub max_crews: Option<u32>,
     /// Also try the priority orders one adjacent swap from the plan's.
     pub priorities: bool,
+    /// Kinds to try as new groups (0 crews in the starting plan).
+    pub add_kinds: Vec<CrewKind>,
 }
 
 /// One varying crew group: which plan group, its count range and depots.
@@ -151,7 +153,8 @@ impl Space {
     /// The space over `base` as `spec` says; an error names a kind or depot
     /// the plan does not have.
     pub fn new(base: &Plan, spec: &SpaceSpec) -> Result<Space, String> {
-        let in_plan: BTreeSet<CrewKind> = base.crews.iter().map(|g| g.kind).collect();
+        let mut in_plan: BTreeSet<CrewKind> = base.crews.iter().map(|g| g.kind).collect();
+        in_plan.extend(spec.add_kinds.iter().copied());
         for k in &spec.kinds {
             if !in_plan.contains(k) {
                 return Err(format!(
@@ -179,11 +182,37 @@ impl Space {
                 .filter(|d| spec.depots.contains(d))
                 .collect()
         };
+        // New groups of `add_kinds`: 0 crews at the first allowed depot in
+        // the start (so left out of its plan), with the first group's shift.
+        let mut base = base.clone();
+        let mut next_id = base
+            .crews
+            .iter()
+            .chain(base.mutual_aid.iter().map(|m| &m.crews))
+            .map(|g| g.id)
+            .max()
+            .unwrap_or(0);
+        let shift = base.crews.first().and_then(|g| g.shift);
+        for &kind in &spec.add_kinds {
+            let Some(&depot) = depots.first() else {
+                return Err("--add-kinds: the plan has no depot to station crews at".into());
+            };
+            next_id += 1;
+            base.crews.push(qilian_engine::scenario::CrewGroup {
+                id: next_id,
+                kind,
+                depot,
+                count: 0,
+                show_up: 1.0,
+                shift,
+            });
+        }
+        let added = base.crews.len() - spec.add_kinds.len();
         let genes: Vec<Gene> = base
             .crews
             .iter()
             .enumerate()
-            .filter(|(_, g)| spec.kinds.is_empty() || spec.kinds.contains(&g.kind))
+            .filter(|(i, g)| *i >= added || spec.kinds.is_empty() || spec.kinds.contains(&g.kind))
             .map(|(i, g)| Gene {
                 group: i,
                 max: spec.max_crews.unwrap_or(g.count + 2).clamp(1, 999),
@@ -203,7 +232,7 @@ impl Space {
             1
         };
         Ok(Space {
-            base: base.clone(),
+            base,
             genes,
             depots,
             priority_orders,
@@ -440,7 +469,7 @@ impl Space {
                 ));
                 continue;
             }
-            if new_depot != old.depot {
+            if new_depot != old.depot && old.count > 0 {
                 lines.push(qilian_i18n::t!(
                     lang,
                     "optimise.diff_move",
@@ -502,5 +531,88 @@ impl SplitMix {
     /// Uniform below `n` (> 0), by multiply-shift.
     pub fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn baseline() -> Plan {
+        ron::from_str(include_str!("../../scenarios/plans/ganzhou-baseline.ron")).unwrap()
+    }
+
+    fn spec() -> SpaceSpec {
+        SpaceSpec {
+            kinds: vec![CrewKind::Power],
+            depots: vec![],
+            max_crews: None,
+            priorities: false,
+            add_kinds: vec![CrewKind::Medical],
+        }
+    }
+
+    #[test]
+    fn a_new_kind_starts_at_zero_and_can_be_added() {
+        let base = baseline();
+        let s = Space::new(&base, &spec()).unwrap();
+        // Power (count 4 → 0..=6) and the new medical group (0..=2), 5 depots.
+        assert_eq!(s.size(), (1 + 6 * 5) * (1 + 2 * 5));
+        let start = s.plan(&s.start());
+        assert_eq!(start.crews.len(), base.crews.len());
+        assert!(start.crews.iter().all(|g| g.kind != CrewKind::Medical));
+        let one_more = s
+            .neighbours(&s.start())
+            .into_iter()
+            .find(|c| c.genes[1].0 == 1)
+            .unwrap();
+        let p = s.plan(&one_more);
+        let medical: Vec<_> = p
+            .crews
+            .iter()
+            .filter(|g| g.kind == CrewKind::Medical)
+            .collect();
+        assert_eq!(medical.len(), 1);
+        assert_eq!(medical[0].count, 1);
+        assert_eq!(
+            s.diff(&one_more, Lang::En),
+            vec![format!("add 1 medical crew at {}", base.depots[0].name)]
+        );
+        assert!(s.diff(&one_more, Lang::ZhCn)[0].contains("医疗"));
+        // Costs: one medical crew more than the start.
+        let c = CostTable::load(None).unwrap();
+        assert!((c.of(&p) - c.of(&start) - c.crew[&CrewKind::Medical]).abs() < 1e-9);
+    }
+
+    #[test]
+    fn enumeration_and_sampling_stay_within_budget_and_are_seeded() {
+        let s = Space::new(&baseline(), &spec()).unwrap();
+        let c = CostTable::load(None).unwrap();
+        let budget = c.of(&s.plan(&s.start())) + 100.0;
+        let a = s.candidates(&c, budget, 40, 1);
+        assert_eq!(a, s.candidates(&c, budget, 40, 1));
+        assert_ne!(a, s.candidates(&c, budget, 40, 2));
+        assert_eq!(a[0], s.start());
+        assert!(a.iter().all(|x| c.of(&s.plan(x)) <= budget));
+        // Small enough to enumerate: every plan within the budget.
+        let all = s.candidates(&c, budget, 10_000, 1);
+        let n = (0..s.size())
+            .filter(|&i| c.of(&s.plan(&s.nth(i))) <= budget)
+            .count();
+        assert_eq!(all.len(), n);
+    }
+
+    #[test]
+    fn costs_files_are_checked() {
+        let e =
+            CostTable::load(Some(("c.ron", "Costs(\n  crew: { Plumber: 1.0 },\n)"))).unwrap_err();
+        assert!(e.starts_with("c.ron:2:"), "{e}");
+        let e = CostTable::load(Some(("c.ron", "Costs(depot: -1.0)"))).unwrap_err();
+        assert!(e.contains("depot cost"), "{e}");
+        let t =
+            CostTable::load(Some(("c.ron", "Costs(crew: { Power: 1.5 }, depot: 2.0)"))).unwrap();
+        assert_eq!(t.crew[&CrewKind::Power], 1.5);
+        assert_eq!(t.depot, 2.0);
+        assert!(t.crew[&CrewKind::Road] > 0.0, "defaults kept");
     }
 }
