@@ -185,21 +185,21 @@ impl Space {
         // New groups of `add_kinds`: 0 crews at the first allowed depot in
         // the start (so left out of its plan), with the first group's shift.
         let mut base = base.clone();
-        let mut next_id = base
+        let first_id = base
             .crews
             .iter()
             .chain(base.mutual_aid.iter().map(|m| &m.crews))
             .map(|g| g.id)
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            + 1;
         let shift = base.crews.first().and_then(|g| g.shift);
-        for &kind in &spec.add_kinds {
+        for (id, &kind) in (first_id..).zip(&spec.add_kinds) {
             let Some(&depot) = depots.first() else {
                 return Err("--add-kinds: the plan has no depot to station crews at".into());
             };
-            next_id += 1;
             base.crews.push(qilian_engine::scenario::CrewGroup {
-                id: next_id,
+                id,
                 kind,
                 depot,
                 count: 0,
@@ -459,6 +459,9 @@ impl Space {
             let new_depot = self.depots[d];
             let (k, at) = (kind(old.kind), depot_name(old.depot));
             if n == 0 {
+                if old.count == 0 {
+                    continue;
+                }
                 lines.push(qilian_i18n::t!(
                     lang,
                     "optimise.diff_drop",
@@ -560,6 +563,10 @@ mod tests {
         assert_eq!(s.size(), (1 + 6 * 5) * (1 + 2 * 5));
         let start = s.plan(&s.start());
         assert_eq!(start.crews.len(), base.crews.len());
+        assert_eq!(
+            s.diff(&s.start(), Lang::En),
+            vec!["no change from the starting plan".to_string()]
+        );
         assert!(start.crews.iter().all(|g| g.kind != CrewKind::Medical));
         let one_more = s
             .neighbours(&s.start())
