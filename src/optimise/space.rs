@@ -610,6 +610,37 @@ mod tests {
     }
 
     #[test]
+    fn priority_swaps_change_the_order_and_say_so() {
+        let base = baseline();
+        let s = Space::new(
+            &base,
+            &SpaceSpec {
+                priorities: true,
+                add_kinds: vec![],
+                ..spec()
+            },
+        )
+        .unwrap();
+        assert_eq!(s.size(), (1 + 6 * 5) * base.priorities.len() as u128);
+        let swap = s
+            .neighbours(&s.start())
+            .into_iter()
+            .find(|c| c.priorities == 2)
+            .unwrap();
+        let p = s.plan(&swap);
+        assert_eq!(p.priorities[1], base.priorities[2]);
+        assert_eq!(p.priorities[2], base.priorities[1]);
+        assert_eq!(p.priorities[0], base.priorities[0]);
+        assert_eq!(
+            s.diff(&swap, Lang::En),
+            vec![format!(
+                "put {:?} before {:?} in the priorities",
+                base.priorities[2], base.priorities[1]
+            )]
+        );
+    }
+
+    #[test]
     fn costs_files_are_checked() {
         let e =
             CostTable::load(Some(("c.ron", "Costs(\n  crew: { Plumber: 1.0 },\n)"))).unwrap_err();
