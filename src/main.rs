@@ -17,6 +17,7 @@ macro_rules! sayln {
 }
 
 mod hindcast;
+mod optimise;
 mod output;
 mod plan_init;
 mod stock;
@@ -68,6 +69,9 @@ enum Command {
     Run {
         /// Scenario file (RON).
         scenario: PathBuf,
+        /// Plan file to run instead of the scenario's own (e.g. the plan.ron of `optimise`).
+        #[arg(long)]
+        plan: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
         /// Output directory for summary.json, timeseries.csv, journal.jsonl, charts, maps, report.html, GeoJSON and CSV.
@@ -96,7 +100,54 @@ enum Command {
         #[arg(long, default_value = "qilian-out")]
         out: PathBuf,
     },
-    /// Merge the shard directories of one stress run into its stress.json.
+    /// Search crew counts, depots and priorities for the plan within a budget
+    /// that meets every target most often with the fewest deaths.
+    Optimise {
+        /// Scenario file (RON); its plan is the starting plan.
+        scenario: PathBuf,
+        /// Budget, 万元 (10,000 CNY) a year; plans costing more are left out.
+        #[arg(long, allow_hyphen_values = true)]
+        budget: f64,
+        /// Costs file (RON; default scenarios/optimise-costs.ron, built in).
+        #[arg(long)]
+        costs: Option<PathBuf>,
+        /// Selection replicates each finalist gets (earlier rungs get fewer).
+        #[arg(long, default_value_t = 32)]
+        runs: u32,
+        /// Fresh replicates for the finalists' intervals (default: --runs).
+        #[arg(long)]
+        fresh: Option<u32>,
+        /// Halving stops when this many candidates remain (the finalists).
+        #[arg(long, default_value_t = 6)]
+        keep: usize,
+        /// Candidates at most (every plan when the space is no larger).
+        #[arg(long, default_value_t = 200)]
+        candidates: usize,
+        /// Crew kinds whose groups vary (comma-separated; default all in the plan).
+        #[arg(long, value_delimiter = ',', value_parser = optimise::parse_kind)]
+        kinds: Vec<qilian_engine::scenario::CrewKind>,
+        /// Depot ids groups may be stationed at (comma-separated; default all).
+        #[arg(long, value_delimiter = ',')]
+        depots: Vec<u32>,
+        /// Highest count per crew group (default: its count + 2).
+        #[arg(long)]
+        max_crews: Option<u32>,
+        /// Also try priority orders one adjacent swap from the plan's.
+        #[arg(long)]
+        priorities: bool,
+        /// Crew kinds to try as new groups (0 to --max-crews, default 2, at any allowed depot).
+        #[arg(long, value_delimiter = ',', value_parser = optimise::parse_kind)]
+        add_kinds: Vec<qilian_engine::scenario::CrewKind>,
+        #[command(flatten)]
+        common: Common,
+        /// Race only candidates K, K+N, …; merge the shards with `qilian merge`.
+        #[arg(long)]
+        shard: Option<stress::Shard>,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Merge the shard directories of one stress or optimise run.
     Merge {
         /// Shard output directories (each holds shard.json).
         #[arg(required = true)]
@@ -345,13 +396,58 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Run {
             scenario,
+            plan,
             common,
             out,
         } => {
             if let Some(out) = &out {
                 output::check_out(out).map_err(Failure::Input)?;
             }
-            run_and_report(common.load(&FileSystem, &scenario)?, out.as_deref())
+            let s = common.load(&FileSystem, &scenario)?;
+            let s = match plan {
+                Some(p) => stress::plans(s, &[p])?.remove(0).1,
+                None => s,
+            };
+            run_and_report(s, out.as_deref())
+        }
+        Command::Optimise {
+            scenario,
+            budget,
+            costs,
+            runs,
+            fresh,
+            keep,
+            candidates,
+            kinds,
+            depots,
+            max_crews,
+            priorities,
+            add_kinds,
+            common,
+            shard,
+            out,
+        } => {
+            let args = optimise::Args {
+                budget,
+                costs,
+                runs,
+                fresh,
+                keep,
+                candidates,
+                kinds,
+                depots,
+                max_crews,
+                priorities,
+                add_kinds,
+                shard,
+                out,
+            };
+            if !(budget.is_finite() && budget > 0.0) {
+                return Err(Failure::Input(format!(
+                    "--budget must be a positive number (万元 a year), got {budget}"
+                )));
+            }
+            optimise::optimise(common.load(&FileSystem, &scenario)?, &args)
         }
         Command::Stress {
             scenario,
@@ -368,6 +464,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Merge { dirs, out } => {
             output::check_out(&out).map_err(Failure::Input)?;
+            if dirs.iter().all(|d| optimise::is_shard_dir(d)) {
+                return optimise::merge(&dirs, &out);
+            }
             stress::merge(&dirs, &out)
         }
         Command::Compare {

@@ -173,8 +173,9 @@ pub fn render(
 
 /// Files whose presence marks a directory as one of our output folders,
 /// which a new run may replace.
-const OURS: [&str; 6] = [
+const OURS: [&str; 7] = [
     "summary.json",
+    "optimise-shard.json",
     "stress.json",
     "shard.json",
     "compare.json",

@@ -9,6 +9,7 @@ mod hazards;
 mod hindcast;
 mod hostile;
 mod model;
+mod optimise;
 mod osm;
 mod plan_init;
 mod stress;

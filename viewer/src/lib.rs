@@ -30,6 +30,7 @@ pub mod csv;
 pub mod events;
 mod figure;
 pub mod fonts;
+pub mod front;
 pub mod geojson;
 pub mod maps;
 pub mod replay;
