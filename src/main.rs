@@ -108,7 +108,7 @@ enum Command {
         /// Budget, 万元 (10,000 CNY) a year; plans costing more are left out.
         #[arg(long, allow_hyphen_values = true)]
         budget: f64,
-        /// Costs file (RON; default scenarios/optimise-costs.ron, built in).
+        /// Costs file (RON; default scenarios/plans/optimise-costs.ron, built in).
         #[arg(long)]
         costs: Option<PathBuf>,
         /// Selection replicates each finalist gets (earlier rungs get fewer).

@@ -8,8 +8,8 @@ use qilian_i18n::Lang;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The default costs (`scenarios/optimise-costs.ron`, each figure marked).
-pub const DEFAULT_COSTS: &str = include_str!("../../scenarios/optimise-costs.ron");
+/// The default costs (`scenarios/plans/optimise-costs.ron`, each figure marked).
+pub const DEFAULT_COSTS: &str = include_str!("../../scenarios/plans/optimise-costs.ron");
 
 /// A costs file: 万元 a year per crew (by kind), per staffed depot, per
 /// person-day of stock. Kinds left out keep the default.
@@ -66,7 +66,7 @@ impl CostTable {
     /// The defaults, overridden by `file` (its name and text) if given.
     /// Errors name the file, line and column.
     pub fn load(file: Option<(&str, &str)>) -> Result<CostTable, String> {
-        let d = parse_costs("scenarios/optimise-costs.ron", DEFAULT_COSTS)?;
+        let d = parse_costs("scenarios/plans/optimise-costs.ron", DEFAULT_COSTS)?;
         let mut t = CostTable {
             crew: d.crew,
             depot: d.depot.unwrap_or(0.0),
