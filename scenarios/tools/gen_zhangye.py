@@ -778,6 +778,12 @@ def plan_text(key, title, why, hazard_response, shelters, rules, priorities):
         fire = 1 if t == "Sunan" else 2
         crews += [(gid, "Fire", depot, fire), (gid + 1, "Road", depot, 1), (gid + 2, "Power", depot, 1)]
         gid += 3
+    # Rescue (search and rescue of trapped people): four crews of the
+    # Zhangye fire rescue detachment and one at each county depot. ASSUMPTION:
+    # the regional plan names the forces (fire rescue, 50 rescue service
+    # stations) but not their crew counts.
+    crews += [(gid, "Rescue", 5, 4)]
+    crews += [(gid + 1 + k, "Rescue", 6 + k, 1) for k in range(5)]
     for i, kind, depot, count in crews:
         p(f"        (id: {i}, kind: {kind}, depot: {depot}, count: {count}, "
           "shift: Some((on_h: 12.0, rest_h: 8.0))),")
@@ -788,8 +794,11 @@ def plan_text(key, title, why, hazard_response, shelters, rules, priorities):
     for line in hazard_response:
         p(f"        {line}")
     p("    ),")
-    p("    // Two power crews and one road crew from Jiuquan arrive a day later (ASSUMPTION).")
+    p("    // Two power crews and one road crew from Jiuquan arrive a day later; the")
+    p("    // provincial fire rescue corps' earthquake rescue team (six crews) comes")
+    p("    // from Lanzhou, about 500 km by road, 8 h after the onset (ASSUMPTIONS).")
     p("    mutual_aid: [")
+    p("        (at_h: 8.0, crews: (id: 43, kind: Rescue, depot: 5, count: 6)),")
     p("        (at_h: 24.0, crews: (id: 41, kind: Power, depot: 1, count: 2)),")
     p("        (at_h: 24.0, crews: (id: 42, kind: Road, depot: 4, count: 1)),")
     p("    ],")
@@ -868,7 +877,7 @@ def write_plans():
     ], ["road_close_depth_m: 0.3,"], all_shelters,
         [f"(zones: {riverside}, trigger: AtHour(2.0), persons_per_vehicle: 3.0,",
          " departure: Logistic(alpha_per_h: 2.2, half_h: 1.0), compliance: 0.6),"],
-        repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
+        ["Rescue"] + repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
     plan_text("earthquake", "Minle-Shandan earthquake", [
         "After the shock, the households of Minle and Shandan county towns whose",
         "homes are unsafe (15 %, ASSUMPTION) go to shelters.",
@@ -876,7 +885,7 @@ def write_plans():
         [f"(zones: [{zone_of('Shandan county town')}, {zone_of('Minle county town')}], "
          "trigger: AtHour(1.0), persons_per_vehicle: 3.0,",
          " departure: Rayleigh(sigma_h: 0.5), compliance: 0.15),"],
-        repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
+        ["Rescue"] + repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
     mountain = [zone_of("Mati"), zone_of("Anyang"), zone_of("Huazhai")]
     plan_text("fire", "Qilian forest fire", [
         "Fire crews go out when a front is 6 h from a township and hold a 1 km",
@@ -885,7 +894,7 @@ def write_plans():
     ], ["fire_task_lead_h: 6.0,", "fire_line_radius_m: 1000.0,"], all_shelters,
         [f"(zones: {mountain}, trigger: OnOrder, persons_per_vehicle: 3.0,",
          " departure: Rayleigh(sigma_h: 0.75), compliance: 0.9),"],
-        ["FireLine"] + repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
+        ["FireLine", "Rescue"] + repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
     near_park = [z[0] for z in zones
                  if math.hypot(nodes[z[3]][0] - nodes[PARK][0], nodes[z[3]][1] - nodes[PARK][1]) < 12000.0]
     sip = [z for z in near_park if z < 10]
@@ -897,7 +906,7 @@ def write_plans():
     ], [f"shelter_in_place: {sip},", "shelter_factor: 0.2,"], all_shelters,
         [f"(zones: {out}, trigger: OnOrder, persons_per_vehicle: 3.0,",
          " departure: Rayleigh(sigma_h: 0.4), compliance: 0.8),"],
-        ["StopLeak"] + repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
+        ["StopLeak", "Rescue"] + repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
     plan_text("cascade", "earthquake, landslides and chemical leak", [
         "The earthquake plan plus the chemical one: hazmat crews stop the leak",
         f"first; the city districts {sip} shelter in place, the townships",
@@ -909,7 +918,7 @@ def write_plans():
          f"(zones: [{zone_of('Dangzhai')}, {zone_of('Daman')}, {zone_of('Anyang')}], "
          "trigger: AtHour(1.0), persons_per_vehicle: 3.0,",
          " departure: Rayleigh(sigma_h: 0.5), compliance: 0.1),"],
-        ["StopLeak"] + repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
+        ["StopLeak", "Rescue"] + repairs_first + ["MainRoad", "Bridge", "Road", "Cleanup"])
 
 
 if __name__ == "__main__":
