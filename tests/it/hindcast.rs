@@ -77,6 +77,44 @@ fn bad_libraries_are_input_errors() {
     }
 }
 
+/// Runs one event of the hindcast library alone (its own entry, observed
+/// figures and sources) with `runs` replicates; returns the hindcast rows
+/// (deaths, then injuries) and the command's stdout.
+fn one_event(
+    dir: &str,
+    event: &str,
+    scenario: &str,
+    runs: &str,
+) -> (Vec<serde_json::Value>, String) {
+    let dir = scratch(dir);
+    let lib = std::fs::read_to_string(repo("scenarios/hindcasts/hindcasts.ron")).unwrap();
+    let start = lib
+        .find(&format!("        (\n            event: \"{event}"))
+        .unwrap();
+    let end = start + lib[start..].find("\n        ),\n").unwrap() + "\n        ),\n".len();
+    let entry = lib[start..end].replace(
+        &format!("scenario: \"{scenario}\""),
+        &format!(
+            "scenario: {:?}",
+            repo(&format!("scenarios/hindcasts/{scenario}"))
+        ),
+    );
+    std::fs::write(
+        dir.join("hindcasts.ron"),
+        format!("Hindcasts(events: [\n{entry}])\n"),
+    )
+    .unwrap();
+    let o = qilian(&dir, &["hindcast", ".", "--runs", runs, "--out", "hc"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let rows: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("hc/hindcast.json")).unwrap()).unwrap();
+    let rows = rows.as_array().unwrap().clone();
+    let kpis: Vec<&str> = rows.iter().map(|r| r["kpi"].as_str().unwrap()).collect();
+    assert_eq!(kpis, ["casualties.deaths", "casualties.injuries"], "{out}");
+    (rows, out)
+}
+
 /// The model against the Jishishan 2023 hindcast, fast enough for every
 /// test run: the 30 replicates of the README table on the small Jishishan
 /// region (a few seconds in debug; fewer replicates leave the median to
@@ -85,34 +123,13 @@ fn bad_libraries_are_input_errors() {
 /// library is judged by (scenarios/hindcasts/README.md).
 #[test]
 fn jishishan_2023_deaths_and_injuries_are_within_a_factor_of_3() {
-    let dir = scratch("hindcast-jishishan");
-    let lib = std::fs::read_to_string(repo("scenarios/hindcasts/hindcasts.ron")).unwrap();
-    // The library's own Jishishan entry (observed figures and sources), alone.
-    let start = lib
-        .find("        (\n            event: \"2023-12-18 Jishishan")
-        .unwrap();
-    let end = start + lib[start..].find("\n        ),\n").unwrap() + "\n        ),\n".len();
-    let entry = lib[start..end].replace(
-        "scenario: \"jishishan-2023.ron\"",
-        &format!(
-            "scenario: {:?}",
-            repo("scenarios/hindcasts/jishishan-2023.ron")
-        ),
+    let (rows, out) = one_event(
+        "hindcast-jishishan",
+        "2023-12-18 Jishishan",
+        "jishishan-2023.ron",
+        "30",
     );
-    std::fs::write(
-        dir.join("hindcasts.ron"),
-        format!("Hindcasts(events: [\n{entry}])\n"),
-    )
-    .unwrap();
-    let o = qilian(&dir, &["hindcast", ".", "--runs", "30", "--out", "hc"]);
-    let (out, err) = text(&o);
-    assert!(o.status.success(), "{err}");
-    let rows: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("hc/hindcast.json")).unwrap()).unwrap();
-    let rows = rows.as_array().unwrap();
-    let kpis: Vec<&str> = rows.iter().map(|r| r["kpi"].as_str().unwrap()).collect();
-    assert_eq!(kpis, ["casualties.deaths", "casualties.injuries"], "{out}");
-    for r in rows {
+    for r in &rows {
         let ratio = r["ratio"].as_f64().unwrap();
         assert!(
             (1.0 / 3.0..=3.0).contains(&ratio) && r["within_factor_3"] == true,
@@ -132,33 +149,13 @@ fn jishishan_2023_deaths_and_injuries_are_within_a_factor_of_3() {
 /// and fewer deaths than injuries.
 #[test]
 fn graniteville_2005_chlorine_kills_and_injures_within_a_factor_of_10() {
-    let dir = scratch("hindcast-graniteville");
-    let lib = std::fs::read_to_string(repo("scenarios/hindcasts/hindcasts.ron")).unwrap();
-    let start = lib
-        .find("        (\n            event: \"2005-01-06 Graniteville")
-        .unwrap();
-    let end = start + lib[start..].find("\n        ),\n").unwrap() + "\n        ),\n".len();
-    let entry = lib[start..end].replace(
-        "scenario: \"graniteville-2005.ron\"",
-        &format!(
-            "scenario: {:?}",
-            repo("scenarios/hindcasts/graniteville-2005.ron")
-        ),
+    let (rows, out) = one_event(
+        "hindcast-graniteville",
+        "2005-01-06 Graniteville",
+        "graniteville-2005.ron",
+        "10",
     );
-    std::fs::write(
-        dir.join("hindcasts.ron"),
-        format!("Hindcasts(events: [\n{entry}])\n"),
-    )
-    .unwrap();
-    let o = qilian(&dir, &["hindcast", ".", "--runs", "10", "--out", "hc"]);
-    let (out, err) = text(&o);
-    assert!(o.status.success(), "{err}");
-    let rows: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("hc/hindcast.json")).unwrap()).unwrap();
-    let rows = rows.as_array().unwrap();
-    let kpis: Vec<&str> = rows.iter().map(|r| r["kpi"].as_str().unwrap()).collect();
-    assert_eq!(kpis, ["casualties.deaths", "casualties.injuries"], "{out}");
-    for r in rows {
+    for r in &rows {
         let ratio = r["ratio"].as_f64().unwrap();
         assert!(
             (0.1..=10.0).contains(&ratio),

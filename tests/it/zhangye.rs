@@ -169,19 +169,23 @@ fn each_zhangye_baseline_plan_meets_the_regional_plan_figures() {
     for hazard in ["flood", "earthquake", "fire", "chemical", "cascade"] {
         let plan = repo(&format!("scenarios/zhangye/plans/zhangye-{hazard}.ron"));
         let o = qilian(&dir, &["audit", &plan, "--region", &repo(REGION), "--json"]);
-        // The regional plan's eight figures are met; the crew checks are
-        // not (no rescue or medical crews in these plans): exit 3.
+        // The regional plan's eight figures are met, and the rescue crews
+        // (the plan's own and the provincial team); the medical crew check
+        // is not (no medical crews in these plans): exit 3.
         assert_eq!(o.status.code(), Some(3), "{hazard}: {}", text(&o).1);
         let checks: Value = serde_json::from_slice(&o.stdout).unwrap();
         let checks = checks.as_array().unwrap();
         assert_eq!(checks.len(), 11, "{hazard}");
-        for c in &checks[..8] {
+        for c in &checks[..9] {
             assert_eq!(c["passed"], true, "{hazard}: {c}");
         }
-        for c in &checks[8..10] {
-            assert_eq!(c["passed"], false, "{hazard}: {c}");
-            assert!(c["add"].as_str().unwrap().starts_with("add 12 "), "{c}");
-        }
+        assert_eq!(checks[8]["name"], "rescue crews for the population");
+        let medical = &checks[9];
+        assert_eq!(medical["passed"], false, "{hazard}: {medical}");
+        assert!(
+            medical["add"].as_str().unwrap().starts_with("add 12 "),
+            "{medical}"
+        );
         let shelter = checks
             .iter()
             .find(|c| c["name"] == "shelter places")
