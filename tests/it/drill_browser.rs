@@ -392,7 +392,7 @@ fn a_drill_in_chinese_from_start_to_inject() {
     // its map: click the crew, then the task, then confirm.
     go(&d, &sp, &format!("{base}/team#token={team}"));
     let mut pick = None;
-    wait_for("a reported task with an idle crew", 120, || {
+    wait_for("a reported task with an idle crew", 300, || {
         let v: Value =
             serde_json::from_str(&http(&srv.addr, "GET", "/api/state", team, "").1).unwrap();
         for t in v["tasks"].as_array().unwrap() {

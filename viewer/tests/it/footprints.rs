@@ -46,7 +46,7 @@ const CASES: [(&str, &str, &[&str], &str); 4] = [
             "AEGL-2 (≥ 2 ppm)",
             "AEGL-3 (≥ 20 ppm)",
         ],
-        "AEGL-3 (≥ 20 ppm)",
+        "AEGL-2 (≥ 2 ppm)",
     ),
     (
         "ganzhou-earthquake",
