@@ -139,7 +139,7 @@ fn row<'a>(line: &'a str, refs: &Refs) -> Result<(&'a str, Trip), String> {
 /// Read and check the trip list `path` from `reader`, against the region's
 /// nodes and links and the plan's shelters, feeding every byte read to
 /// `hash`. `limit` bounds the bytes read. Returns the trips in file order,
-/// or every problem (the first [`MAX_PROBLEMS`], then a count of the rest).
+/// or every problem (the first 20, then a count of the rest).
 pub fn read(
     mut reader: impl BufRead,
     path: &Path,
