@@ -112,11 +112,11 @@ fn text_of(d: &Driver, s: &str, css: &str) -> String {
 }
 
 /// Click; the live page may rebuild the element between finding and
-/// clicking it, so a stale or covered element is looked up again (a few
-/// times).
+/// clicking it, so a stale or covered element is looked up again (for up
+/// to about 10 s: a loaded machine redraws the live map slowly).
 fn click(d: &Driver, s: &str, css: &str) {
     let mut last = String::new();
-    for _ in 0..20 {
+    for _ in 0..100 {
         let e = element(d, s, css);
         let url = format!("/session/{s}/element/{e}/click");
         let (status, text) = http(&d.addr, "POST", &url, "", "{}");
