@@ -278,6 +278,39 @@ fn ok_json(v: Value) -> Response {
 }
 
 /// The pages' words: public (the login form needs them), no drill data.
+/// A controller's request body: the token checked first, then the body
+/// parsed strictly; or the response to answer.
+fn controller_body<T: serde::de::DeserializeOwned + serde::Serialize>(
+    app: &App,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, Response> {
+    controller(app, headers)?;
+    json_body(body)
+}
+
+/// Run one change on the locked drill; when the session accepts it, wake
+/// the event streams and answer with `answer`, else answer the rejection.
+fn change<R>(
+    app: &App,
+    act: impl FnOnce(&mut Session) -> Result<R, Rejected>,
+    answer: impl FnOnce(R, &Session) -> Response,
+) -> Response {
+    let mut s = app.lock();
+    match act(&mut s) {
+        Ok(r) => {
+            app.notify(&s);
+            answer(r, &s)
+        }
+        Err(r) => rejected(r),
+    }
+}
+
+/// 202 Accepted with the drill clock's second.
+fn accepted_at(s: &Session) -> Response {
+    (StatusCode::ACCEPTED, axum::Json(json!({ "at_s": s.now() }))).into_response()
+}
+
 async fn strings(State(app): State<Shared>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -409,50 +442,31 @@ async fn orders(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> R
         Ok(o) => o,
         Err(r) => return r,
     };
-    let mut s = app.lock();
-    match s.order(team, order) {
-        Ok(id) => {
-            app.notify(&s);
-            (StatusCode::ACCEPTED, axum::Json(json!({ "order_id": id }))).into_response()
-        }
-        Err(r) => rejected(r),
-    }
+    change(
+        &app,
+        |s| s.order(team, order),
+        |id, _| (StatusCode::ACCEPTED, axum::Json(json!({ "order_id": id }))).into_response(),
+    )
 }
 
 async fn control(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = controller(&app, &headers) {
-        return r;
-    }
-    let c: Control = match json_body(&body) {
+    let c: Control = match controller_body(&app, &headers, &body) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let mut s = app.lock();
-    match s.control(c) {
-        Ok(()) => {
-            app.notify(&s);
-            ok_json(json!({ "clock": s.clock() }))
-        }
-        Err(r) => rejected(r),
-    }
+    change(
+        &app,
+        |s| s.control(c),
+        |(), s| ok_json(json!({ "clock": s.clock() })),
+    )
 }
 
 async fn injects(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = controller(&app, &headers) {
-        return r;
-    }
-    let inj: Inject = match json_body(&body) {
+    let inj: Inject = match controller_body(&app, &headers, &body) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    let mut s = app.lock();
-    match s.inject(inj) {
-        Ok(()) => {
-            app.notify(&s);
-            (StatusCode::ACCEPTED, axum::Json(json!({ "at_s": s.now() }))).into_response()
-        }
-        Err(r) => rejected(r),
-    }
+    change(&app, |s| s.inject(inj), |(), s| accepted_at(s))
 }
 
 /// `POST /api/hoax`: a rumour or hoax call to one team.
@@ -464,21 +478,11 @@ struct HoaxCall {
 }
 
 async fn hoax(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = controller(&app, &headers) {
-        return r;
-    }
-    let h: HoaxCall = match json_body(&body) {
+    let h: HoaxCall = match controller_body(&app, &headers, &body) {
         Ok(h) => h,
         Err(r) => return r,
     };
-    let mut s = app.lock();
-    match s.hoax(h.team, h.hoax) {
-        Ok(()) => {
-            app.notify(&s);
-            (StatusCode::ACCEPTED, axum::Json(json!({ "at_s": s.now() }))).into_response()
-        }
-        Err(r) => rejected(r),
-    }
+    change(&app, |s| s.hoax(h.team, h.hoax), |(), s| accepted_at(s))
 }
 
 /// `POST /api/msel`: a timed inject.
@@ -497,21 +501,15 @@ struct MselTime {
 }
 
 async fn msel_add(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = controller(&app, &headers) {
-        return r;
-    }
-    let m: MselNew = match json_body(&body) {
+    let m: MselNew = match controller_body(&app, &headers, &body) {
         Ok(m) => m,
         Err(r) => return r,
     };
-    let mut s = app.lock();
-    match s.msel_add(m.fire_s, m.inject) {
-        Ok(id) => {
-            app.notify(&s);
-            (StatusCode::CREATED, axum::Json(json!({ "id": id }))).into_response()
-        }
-        Err(r) => rejected(r),
-    }
+    change(
+        &app,
+        |s| s.msel_add(m.fire_s, m.inject),
+        |id, _| (StatusCode::CREATED, axum::Json(json!({ "id": id }))).into_response(),
+    )
 }
 
 /// The MSEL entry number in a URL, or the 404 to answer.
@@ -537,14 +535,11 @@ async fn msel_time(
         Ok(m) => m,
         Err(r) => return r,
     };
-    let mut s = app.lock();
-    match s.msel_time(id, m.fire_s) {
-        Ok(()) => {
-            app.notify(&s);
-            ok_json(json!({ "id": id, "fire_s": m.fire_s }))
-        }
-        Err(r) => rejected(r),
-    }
+    change(
+        &app,
+        |s| s.msel_time(id, m.fire_s),
+        |(), _| ok_json(json!({ "id": id, "fire_s": m.fire_s })),
+    )
 }
 
 async fn msel_delete(
@@ -559,14 +554,11 @@ async fn msel_delete(
         Ok(id) => id,
         Err(r) => return r,
     };
-    let mut s = app.lock();
-    match s.msel_delete(id) {
-        Ok(()) => {
-            app.notify(&s);
-            ok_json(json!({ "id": id }))
-        }
-        Err(r) => rejected(r),
-    }
+    change(
+        &app,
+        |s| s.msel_delete(id),
+        |(), _| ok_json(json!({ "id": id })),
+    )
 }
 
 #[derive(serde::Deserialize)]
