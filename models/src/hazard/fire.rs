@@ -45,6 +45,7 @@ use qilian_engine::scenario::{DamageState, Fire, Hazard, WorkKind};
 use qilian_engine::units::round6;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
 use qilian_hazardlib::grid::Grid;
+use qilian_i18n::clock::Clock as LocalClock;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -198,19 +199,11 @@ fn burn(number: u32, f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Optio
 }
 
 /// Local hour of day (0–24) at a scenario's start (`2025-08-20T13:00:00+08:00`
-/// → 13.0); midnight when there is none or it has no readable time.
+/// → 13.0), read by the scenario clock every page and report uses; midnight
+/// when there is none or the clock cannot read it.
 pub(crate) fn start_local_h(start: Option<&str>) -> f64 {
-    let Some(t) = start.and_then(|s| s.get(11..16)) else {
-        return 0.0;
-    };
-    let (h, m) = (t.get(0..2), t.get(3..5));
-    match (
-        h.and_then(|h| h.parse::<u8>().ok()),
-        m.and_then(|m| m.parse::<u8>().ok()),
-    ) {
-        (Some(h), Some(m)) if h < 24 && m < 60 => h as f64 + m as f64 / 60.0,
-        _ => 0.0,
-    }
+    let (h, m, _) = LocalClock::new(start).at(0).hms;
+    f64::from(h) + f64::from(m) / 60.0
 }
 
 /// The fire's day–night cycle on its arrival-time clock (seconds after the
