@@ -15,7 +15,8 @@
 //!   ground deformation (lateral spread, settlement) it causes;
 //! - [`plume`]: Gaussian plume, Briggs rural / McElroy–Pooler urban σ,
 //!   Pasquill–Gifford classes; [`puff`]: Gaussian puffs for releases under
-//!   changing wind;
+//!   changing wind; [`dense`]: Britter & McQuaid's spreading of a dense
+//!   gas cloud, which widens the puffs of a heavy release;
 //! - [`toxic`]: chlorine AEGLs, toxic load, Withers & Lees probit;
 //! - [`depth_damage`]: JRC (Huizinga et al. 2017) flood depth–damage curves;
 //! - [`fire`]: Rothermel surface spread (BehavePlus conventions), fuel
@@ -40,6 +41,7 @@
 pub mod cases;
 pub mod csv;
 pub mod damage;
+pub mod dense;
 pub mod depth_damage;
 pub mod fire;
 pub mod flood;

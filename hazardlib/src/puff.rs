@@ -17,10 +17,15 @@
 //! is a Riemann sum of ∫ exp(−s²/2σ²) ds / (√(2π) σ) = 1, leaving
 //! Q/(2π u σy σz)·… (tested against [`crate::plume::plume`]).
 //!
+//! A puff of a dense gas (a release that [`crate::dense`] finds dense) takes
+//! σy = max(passive σy, the dense plume's σy) at its travel distance, so the
+//! train spreads as wide as the slumping cloud; σz stays passive.
+//!
 //! Units: kg, m, kg/m³. Valid where the plume coefficients are (100 m–10 km
-//! of travel, extrapolated outside); a puff with zero travel has zero σ and
-//! contributes nothing away from its centre.
+//! of travel, extrapolated outside); a passive puff with zero travel has
+//! zero σ and contributes nothing away from its centre.
 
+use crate::dense::DensePlume;
 use crate::plume::{PgClass, Terrain};
 use crate::units::{KgPerCubicMetre, Metres};
 
@@ -37,6 +42,21 @@ pub struct Puff {
     pub travel_m: f64,
     /// Stability when it was released.
     pub stability: PgClass,
+    /// The dense plume it belongs to, when the release was dense.
+    pub dense: Option<DensePlume>,
+}
+
+impl Puff {
+    /// (σy, σz) now, m: the stability class's at the travel distance, σy
+    /// widened to the dense plume's where that is wider.
+    pub fn sigmas(&self, terrain: Terrain) -> (f64, f64) {
+        let s = self.stability.sigmas(terrain, Metres(self.travel_m));
+        let sy = match self.dense {
+            Some(d) if self.travel_m > 0.0 => s.y.0.max(d.sigma_y_m(self.travel_m)),
+            _ => s.y.0,
+        };
+        (sy, s.z.0)
+    }
 }
 
 /// Concentration of one puff at a receptor (rx, ry, rz) for a release at
@@ -49,8 +69,7 @@ pub fn puff_concentration(
     ry: f64,
     rz: f64,
 ) -> KgPerCubicMetre {
-    let s = p.stability.sigmas(terrain, Metres(p.travel_m));
-    let (sy, sz) = (s.y.0, s.z.0);
+    let (sy, sz) = p.sigmas(terrain);
     if !(sy > 0.0 && sz > 0.0) {
         return KgPerCubicMetre(0.0);
     }
@@ -90,6 +109,7 @@ mod tests {
                     y: 0.0,
                     travel_m: travel,
                     stability: class,
+                    dense: None,
                 };
                 c += puff_concentration(&p, Terrain::Rural, h, x, y, 0.0).0;
             }
@@ -112,5 +132,45 @@ mod tests {
             // σ varies along the train, so the sum is close, not exact.
             assert!((c / want - 1.0).abs() < 0.01, "x {x} y {y}: {c} vs {want}");
         }
+    }
+
+    /// A dense puff spreads wider than a passive one: lower at the centre,
+    /// higher far off the axis, and the same mass over the ground.
+    #[test]
+    fn a_dense_puff_is_wider() {
+        let passive = Puff {
+            mass_kg: 100.0,
+            x: 500.0,
+            y: 0.0,
+            travel_m: 500.0,
+            stability: PgClass::One(Stability::F),
+            dense: None,
+        };
+        let dense = Puff {
+            dense: crate::dense::DensePlume::new(19.0, 4.0, 2.0),
+            ..passive
+        };
+        let c = |p: &Puff, y: f64| puff_concentration(p, Terrain::Rural, 1.0, 500.0, y, 0.0).0;
+        let (sy_p, _) = passive.sigmas(Terrain::Rural);
+        let (sy_d, _) = dense.sigmas(Terrain::Rural);
+        assert!(sy_d > 5.0 * sy_p, "{sy_d} vs {sy_p}");
+        assert!(c(&dense, 0.0) < c(&passive, 0.0) / 25.0);
+        assert!(c(&dense, 150.0) > 1e6 * c(&passive, 150.0));
+        // Ground integral (over x and y) of the puff is the same: 2·M/(√(2π) σz)
+        // for a ground-level puff.
+        let integral = |p: &Puff| {
+            let (sy, _) = p.sigmas(Terrain::Rural);
+            let step = sy / 20.0;
+            let mut sum = 0.0;
+            for i in -200..=200 {
+                for j in -200..=200 {
+                    let (dx, dy) = (i as f64 * step, j as f64 * step);
+                    sum += puff_concentration(p, Terrain::Rural, 1.0, 500.0 + dx, dy, 0.0).0;
+                }
+            }
+            sum * step * step
+        };
+        let (a, b) = (integral(&passive), integral(&dense));
+        assert!((a / b - 1.0).abs() < 1e-3, "{a} vs {b}");
     }
 }

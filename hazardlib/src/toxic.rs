@@ -69,6 +69,14 @@ impl Chemical {
         }
     }
 
+    /// Normal boiling point, K (Cl₂: −34.04 °C, NIST Chemistry WebBook,
+    /// SRD 69): the temperature of the gas boiling off a liquefied spill.
+    pub fn boiling_point_k(self) -> f64 {
+        match self {
+            Chemical::Chlorine => 239.11,
+        }
+    }
+
     /// The lethality probit of this chemical.
     pub fn lethality_probit(self) -> Probit {
         match self {

@@ -18,9 +18,9 @@ fn the_library_runs_and_reports_every_observation() {
     let rows: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("hc/hindcast.json")).unwrap()).unwrap();
     let rows = rows.as_array().unwrap();
-    // Minle–Shandan, Jishishan and Graniteville: deaths and injuries;
-    // Menyuan: deaths.
-    assert_eq!(rows.len(), 7, "{rows:?}");
+    // Minle–Shandan, Jishishan, Graniteville and Huai'an: deaths and
+    // injuries; Menyuan: deaths.
+    assert_eq!(rows.len(), 9, "{rows:?}");
     for r in rows {
         assert_eq!(r["runs"], 10);
         let (p10, p50, p90) = (
@@ -41,8 +41,9 @@ fn the_library_runs_and_reports_every_observation() {
     }
     assert!(out.contains("Menyuan"), "{out}");
     assert!(out.contains("Graniteville"), "{out}");
+    assert!(out.contains("Huai'an"), "{out}");
     let csv = std::fs::read_to_string(dir.join("hc/hindcast.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 8, "{csv}");
+    assert_eq!(csv.lines().count(), 10, "{csv}");
 }
 
 #[test]
@@ -141,25 +142,25 @@ fn jishishan_2023_deaths_and_injuries_are_within_a_factor_of_3() {
     }
 }
 
-/// The Graniteville 2005 chlorine hindcast: 54.9 t released at the edge of
-/// the people now kills and injures some of them (one point per zone, at
-/// the wreck, met no gas and nobody died). It does not yet pass the factor
-/// of 3 (scenarios/hindcasts/README.md); this checks that the model gives
-/// deaths and injuries of the event's order (within ×10 of the observed)
-/// and fewer deaths than injuries.
+/// The Graniteville 2005 chlorine hindcast: 54.9 t released in the middle
+/// of 5,400 sheltering people. With the dense cloud's spreading the
+/// injuries are within the factor of 3 (about 2× high); the deaths are not
+/// yet (about 4.5× high, scenarios/hindcasts/README.md). This checks the
+/// injuries against ×3, the deaths against ×10, and fewer deaths than
+/// injuries.
 #[test]
-fn graniteville_2005_chlorine_kills_and_injures_within_a_factor_of_10() {
+fn graniteville_2005_chlorine_injures_within_a_factor_of_3() {
     let (rows, out) = one_event(
         "hindcast-graniteville",
         "2005-01-06 Graniteville",
         "graniteville-2005.ron",
         "10",
     );
-    for r in &rows {
+    for (r, factor) in rows.iter().zip([10.0, 3.0]) {
         let ratio = r["ratio"].as_f64().unwrap();
         assert!(
-            (0.1..=10.0).contains(&ratio),
-            "{} median {} against {} observed (ratio {ratio:.2}):\n{out}",
+            (1.0 / factor..=factor).contains(&ratio),
+            "{} median {} against {} observed (ratio {ratio:.2}, factor {factor}):\n{out}",
             r["kpi"],
             r["median"],
             r["observed"]
@@ -167,4 +168,27 @@ fn graniteville_2005_chlorine_kills_and_injures_within_a_factor_of_10() {
     }
     let median = |k: usize| rows[k]["median"].as_f64().unwrap();
     assert!(median(0) < median(1), "{out}");
+}
+
+/// The Huai'an 2005 chlorine hindcast, 20 t spilt beside 10,000 unwarned
+/// villagers: deaths and injuries within the factor of 3. Without the dense
+/// cloud's spreading the narrow passive plume missed most of the villages.
+#[test]
+fn huaian_2005_chlorine_kills_and_injures_within_a_factor_of_3() {
+    let (rows, out) = one_event(
+        "hindcast-huaian",
+        "2005-03-29 Huai'an",
+        "huaian-2005.ron",
+        "20",
+    );
+    for r in &rows {
+        let ratio = r["ratio"].as_f64().unwrap();
+        assert!(
+            (1.0 / 3.0..=3.0).contains(&ratio) && r["within_factor_3"] == true,
+            "{} median {} against {} observed (ratio {ratio:.2}):\n{out}",
+            r["kpi"],
+            r["median"],
+            r["observed"]
+        );
+    }
 }

@@ -6,6 +6,12 @@
 //! is dense compared with σy at the zones) of mass Q·Δt at the source; every
 //! puff moves with the wind of the current period and spreads with the
 //! Briggs/McElroy–Pooler σ of its travel distance ([`qilian_hazardlib::puff`]).
+//! A heavy gas slumps: when the release is dense by Britter & McQuaid's
+//! criterion (chlorine boiling off at −34 °C into air at 15 °C, its volume
+//! flux Q / ρ at the boiling point, the wind of the period it leaves in),
+//! each puff's σy is at least the dense plume's at its travel distance
+//! ([`qilian_hazardlib::dense`]): the cloud of a tonne-scale spill in a
+//! light wind is hundreds of metres wide near the source, not tens.
 //!
 //! **People by distance.** A zone's people are not at one point: they are
 //! spread evenly over a disc around the zone's node, whose radius is half the
@@ -55,13 +61,21 @@ use qilian_engine::scenario::{
 };
 use qilian_engine::units::round6;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime};
+use qilian_hazardlib::dense::{self, DensePlume};
 use qilian_hazardlib::plume::{self, Insolation, PgClass, Stability, Terrain};
 use qilian_hazardlib::puff::{Puff, puff_concentration};
 use qilian_hazardlib::toxic::{AeglLevel, Chemical, Probit, aegl, injury_given_survival};
-use qilian_hazardlib::units::{KgPerCubicMetre, Metres, MetresPerSecond, Minutes};
+use qilian_hazardlib::units::{KgPerCubicMetre, MetresPerSecond, Minutes};
 use serde_json::json;
 use std::sync::Arc;
 
+/// Air temperature for the dense-gas spreading, K (15 °C, the ISO 2533
+/// standard atmosphere; ASSUMPTION: the scenario gives no air temperature).
+const AIR_K: f64 = 288.15;
+/// Pressure at which the boiled-off gas's volume is reckoned, Pa (sea
+/// level, ISO 2533; ASSUMPTION: at Zhangye's 1,500 m the gas takes ~17 %
+/// more volume and spreads a little wider).
+const AIR_PA: f64 = 101_325.0;
 /// Wind run between two puffs, m.
 const PUFF_SPACING_M: f64 = 20.0;
 /// Puffs farther than this from the source are dropped, m (beyond the
@@ -216,6 +230,18 @@ impl Leak {
             .unwrap_or(&self.wind[0])
     }
 
+    /// The Britter–McQuaid plume of this release in a wind of `speed`
+    /// (module doc), `None` when it is not dense.
+    fn dense_plume(&self, speed: f64) -> Option<DensePlume> {
+        let (m, tb) = (
+            self.chemical.molar_mass_g_mol(),
+            self.chemical.boiling_point_k(),
+        );
+        let g0 = dense::reduced_gravity(m, tb, AIR_K);
+        let q0 = self.rate / dense::gas_density_kg_m3(m, tb, AIR_PA);
+        DensePlume::new(g0, q0, speed)
+    }
+
     fn releasing(&self, t_s: f64) -> bool {
         t_s >= self.start_s && t_s < self.end_s
     }
@@ -241,6 +267,7 @@ impl Leak {
                     y: self.source.1 + w.toward.1 * w.speed * age,
                     travel_m: w.speed * age,
                     stability: w.class,
+                    dense: self.dense_plume(w.speed),
                 });
             }
             self.next_emit_s = te + interval;
@@ -257,8 +284,7 @@ impl Leak {
             .puffs
             .iter()
             .filter_map(|p| {
-                let s = p.stability.sigmas(self.terrain, Metres(p.travel_m));
-                let (sy, sz) = (s.y.0, s.z.0);
+                let (sy, sz) = p.sigmas(self.terrain);
                 if !(sy > 0.0 && sz > 0.0) {
                     return None;
                 }
@@ -680,7 +706,7 @@ pub(crate) fn record_plume(
             // thousandth of the trace level, so even a thousand overlapping
             // tails stay under it), and never beyond the 8 σy at which
             // `puff_concentration` stops.
-            let sy = p.stability.sigmas(lk.terrain, Metres(p.travel_m)).y.0;
+            let (sy, _) = p.sigmas(lk.terrain);
             let centre =
                 puff_concentration(p, lk.terrain, lk.height, p.x, p.y, 0.0).0 * ppm_per_kg_m3;
             if !(sy > 0.0 && centre > PUFF_CUTOFF_PPM) {
