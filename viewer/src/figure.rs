@@ -2,9 +2,10 @@
 //! from the same plotters code. Also the palette every chart and map shares.
 //!
 //! Drawing code implements [`Draw`] once, generic over the plotters backend;
-//! [`render`] runs it on an `SVGBackend` and on a `BitMapBackend` and encodes
-//! the bitmap as PNG. Both outputs depend only on the input data: plotters
-//! draws at integer pixel positions and the SVG carries no ids or dates.
+//! [`render`] runs it on an `SVGBackend`, draws the text as glyph outlines
+//! (`fonts`), and rasterises that SVG with resvg for the PNG, so the two
+//! show the same picture. Both outputs depend only on the input data: the
+//! SVG carries no ids or dates and resvg draws it the same on every run.
 
 use crate::fonts;
 use image::ImageEncoder as _;
@@ -73,13 +74,7 @@ pub(crate) fn render(name: &str, title: &str, d: &impl Draw) -> Result<Figure, D
         root.present().map_err(|e| err(e.to_string()))?;
     }
     let svg = fonts::outline_svg_text(&svg);
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
-        d.draw(&root).map_err(|e| err(e.to_string()))?;
-        root.present().map_err(|e| err(e.to_string()))?;
-    }
+    let rgb = rasterise(&svg, w, h).map_err(err)?;
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new_with_quality(
         &mut png,
@@ -94,6 +89,30 @@ pub(crate) fn render(name: &str, title: &str, d: &impl Draw) -> Result<Figure, D
         svg,
         png,
     })
+}
+
+/// The outlined SVG drawn into an RGB buffer of `w` × `h` by resvg: the PNG
+/// shows exactly what the SVG does, its text in the embedded font's glyph
+/// outlines with their own advances and kerning (plotters' bitmap text
+/// drops each glyph's side bearing and so spaces letters unevenly). The
+/// invisible `<text>` copies are skipped: resvg is built without text.
+fn rasterise(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, String> {
+    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default())
+        .map_err(|e| format!("reading the SVG back: {e}"))?;
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(w, h).ok_or_else(|| format!("no {w} × {h} pixmap"))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    // Opaque white under everything: the premultiplied RGBA is plain RGBA.
+    Ok(pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect())
 }
 
 thread_local! {
