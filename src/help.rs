@@ -9,9 +9,10 @@
 //!
 //! In Chinese the headings clap writes itself ("Usage", "Commands",
 //! "Arguments", "Options"), its `--help`/`--version`/`help` texts and the
-//! `[default: …]` notes are replaced too. clap's own parse errors ("error:
-//! unexpected argument …") stay in English: clap has no way to translate
-//! them.
+//! `[default: …]` notes are replaced too. clap cannot translate its parse
+//! errors ("error: unexpected argument …"); [`print_error`] replaces the
+//! phrases of the common ones in its rendered text, so an error clap words
+//! differently some day stays English rather than wrong.
 
 use clap::{Arg, Command};
 use qilian_i18n::{Lang, text};
@@ -37,6 +38,63 @@ pub fn lang_of_args(args: &[std::ffi::OsString]) -> Lang {
         }
     }
     found.unwrap_or_else(Lang::from_env)
+}
+
+/// Print clap's error or help. clap writes its errors in English only; in
+/// Chinese the phrases of the common ones ("error:", "unexpected argument",
+/// "Usage:" …) are replaced, the names and values in them kept.
+pub fn print_error(e: &clap::Error, lang: Lang) {
+    let help = matches!(
+        e.kind(),
+        clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayVersion
+            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if lang == Lang::En || help {
+        let _ = e.print();
+        return;
+    }
+    eprint!("{}", zh_error(&e.render().to_string()));
+}
+
+/// clap's English error phrases in Chinese (see [`print_error`]).
+fn zh_error(en: &str) -> String {
+    const PHRASES: [(&str, &str); 20] = [
+        ("error: ", "错误："),
+        (
+            "the following required arguments were not provided:",
+            "缺少以下必需的参数：",
+        ),
+        ("' found; no more were expected", "'，不应再有值"),
+        ("unexpected value '", "意外的值 '"),
+        ("unexpected argument '", "意外的参数 '"),
+        ("' found", "'"),
+        ("unrecognized subcommand '", "无法识别的子命令 '"),
+        ("invalid value '", "无效的值 '"),
+        ("' for '", "'，用于 '"),
+        ("a value is required for '", "参数 '"),
+        ("' but none was supplied", "' 需要一个值，但没有给出"),
+        ("the argument '", "参数 '"),
+        ("' cannot be used multiple times", "' 不能多次使用"),
+        ("' cannot be used with", "' 不能与以下参数同时使用"),
+        (
+            "tip: a similar subcommand exists: ",
+            "提示：有相近的子命令：",
+        ),
+        ("tip: a similar argument exists: ", "提示：有相近的参数："),
+        ("tip: ", "提示："),
+        ("[possible values: ", "[可选值："),
+        ("Usage:", "用法:"),
+        (
+            "For more information, try '--help'.",
+            "更多信息请用 '--help'。",
+        ),
+    ];
+    let mut out = en.to_string();
+    for (e, z) in PHRASES {
+        out = out.replace(e, z);
+    }
+    out
 }
 
 /// The catalogue key of a command: `help.cmd` for `qilian`, `help.cmd.run`,
@@ -293,6 +351,33 @@ mod tests {
             }
         }
         assert!(render(Lang::ZhCn, &["qilian", "stress", "--help"]).contains("[默认: 100]"));
+    }
+
+    #[test]
+    fn clap_errors_are_put_in_chinese() {
+        let cmd = || localise(crate::Cli::command(), Lang::ZhCn);
+        for args in [
+            &["qilian", "run"][..],
+            &["qilian", "fly"],
+            &["qilian", "run", "x.ron", "--threads", "many"],
+            &["qilian", "demo", "--wat"],
+            &["qilian", "stress", "x.ron", "--runs"],
+        ] {
+            let e = cmd().try_get_matches_from(args).unwrap_err();
+            let zh = zh_error(&e.render().to_string());
+            assert!(zh.starts_with("错误："), "{args:?}: {zh}");
+            for english in [
+                "error:",
+                "Usage",
+                "For more",
+                "required",
+                "invalid value",
+                "unexpected",
+                "unrecognized",
+            ] {
+                assert!(!zh.contains(english), "{english:?} in {args:?}: {zh}");
+            }
+        }
     }
 
     #[test]

@@ -150,7 +150,7 @@ pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure
                 ("hindcast.csv", csv(&rows).into_bytes()),
             ],
         )
-        .with_context(|| format!("writing results to {}", out.display()))?;
+        .with_context(|| t!(lang(), "cli.err.writing", dir = out.display()))?;
         sayln!(
             "{}",
             qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = out.display())
@@ -179,34 +179,39 @@ fn num(v: Option<f64>) -> String {
 }
 
 fn table(rows: &[Row]) -> String {
+    let l = lang();
     let mut t = String::new();
     let mut last = "";
     for r in rows {
         if r.event != last {
-            let _ = writeln!(t, "{} ({} runs)", r.event, r.runs);
+            let _ = writeln!(
+                t,
+                "{}",
+                t!(l, "cli.hindcast.event", event = r.event, runs = r.runs)
+            );
             last = &r.event;
         }
         let ratio = r.ratio.map_or("—".into(), |x| format!("{x:.2}×"));
-        let _ = writeln!(
-            t,
-            "  {:<22} observed {:>8}  model median {:>8} (P10–P90 {}–{})  ratio {:>8}  {}  {}",
-            r.kpi,
-            num(Some(r.observed)),
-            num(r.median),
-            num(r.p10),
-            num(r.p90),
-            ratio,
-            if r.within_factor_3 {
-                "within ×3"
+        let row = t!(
+            l,
+            "cli.hindcast.row",
+            observed = format!("{:>8}", num(Some(r.observed))),
+            median = format!("{:>8}", num(r.median)),
+            p10 = num(r.p10),
+            p90 = num(r.p90),
+            ratio = format!("{ratio:>8}"),
+            within = if r.within_factor_3 {
+                t!(l, "cli.hindcast.within")
             } else {
-                "NOT within ×3"
+                t!(l, "cli.hindcast.not_within")
             },
-            if r.observed_in_p10_p90 {
-                "observed inside P10–P90"
+            inside = if r.observed_in_p10_p90 {
+                t!(l, "cli.hindcast.inside")
             } else {
-                "observed outside P10–P90"
-            },
+                t!(l, "cli.hindcast.outside")
+            }
         );
+        let _ = writeln!(t, "  {:<22} {row}", r.kpi);
     }
     t
 }

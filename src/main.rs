@@ -356,6 +356,8 @@ fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The language first, so that help and every message use it.
     let language = help::lang_of_args(&args);
+    // Set before parsing: value parsers (`--shard`) already speak it.
+    output::set_lang(language);
     if let Some(v) = std::env::var_os(qilian_engine::input::LIMIT_ENV) {
         match v.to_str().and_then(|v| v.trim().parse::<u64>().ok()) {
             Some(n) if n > 0 => qilian_engine::input::set_limit(n),
@@ -379,7 +381,7 @@ fn main() -> ExitCode {
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            help::print_error(&e, language);
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -387,8 +389,8 @@ fn main() -> ExitCode {
             };
         }
     };
-    // The same as `language` (both read `--lang`), now checked by clap.
-    output::set_lang(cli.lang.unwrap_or(language));
+    // clap read the same `--lang` as `lang_of_args` (given at most once).
+    debug_assert!(cli.lang.is_none_or(|l| l == language));
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
@@ -768,7 +770,7 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
     if let Some(dir) = out {
         let files = output::render(&run, &summary, &footprints)?;
         output::write_dir(dir, &files)
-            .with_context(|| format!("writing results to {}", dir.display()))?;
+            .with_context(|| t!(lang(), "cli.err.writing", dir = dir.display()))?;
         sayln!(
             "{}",
             qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())
@@ -784,7 +786,7 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
 fn drill(command: DrillCommand) -> Result<(), Failure> {
     let fail = |e: qilian_drill::DrillError| {
         if e.is_bad_input() {
-            Failure::Input(e.to_string())
+            Failure::Input(messages::drill_error(&e))
         } else {
             Failure::Other(anyhow::anyhow!(e.to_string()))
         }

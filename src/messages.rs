@@ -104,6 +104,21 @@ pub fn import_error(e: &qilian_osm::ImportError) -> String {
     }
 }
 
+/// A drill command's error: its template's problems and unreadable files
+/// framed like the others; the rest (the drill's own checks) as written.
+pub fn drill_error(e: &qilian_drill::DrillError) -> String {
+    match e {
+        qilian_drill::DrillError::Load(l) => problems(&l.problems),
+        qilian_drill::DrillError::Io(file, why) => t!(
+            lang(),
+            "cli.problem.file",
+            file = file.display(),
+            detail = reason(lang(), why)
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// What `import osm` kept and dropped, for standard error.
 pub fn import_report(r: &qilian_osm::Report) -> String {
     let l = lang();

@@ -2,7 +2,7 @@
 //! their merge, and plan comparison on common random numbers.
 
 use crate::Failure;
-use crate::output::write_dir;
+use crate::output::{lang, write_dir};
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use qilian_engine::Scenario;
@@ -173,7 +173,8 @@ pub fn stress(
                 )?);
             }
         }
-        write_dir(&dir, &files).with_context(|| format!("writing {}", dir.display()))?;
+        write_dir(&dir, &files)
+            .with_context(|| t!(lang(), "cli.err.writing", dir = dir.display()))?;
         sayln!(
             "{}",
             qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())
@@ -194,6 +195,26 @@ fn crew_kinds(s: &Scenario) -> usize {
     kinds.sort();
     kinds.dedup();
     kinds.len()
+}
+
+/// Text padded to a width in terminal columns, a Chinese character taking
+/// two (`{:<12}` pads by characters, which misaligns Chinese columns). For
+/// ASCII the same as the plain string.
+pub(crate) struct Cols<'a>(pub &'a str);
+
+impl std::fmt::Display for Cols<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let wide = |c: char| {
+            matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3
+                | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+        };
+        let cols: usize = self.0.chars().map(|c| if wide(c) { 2 } else { 1 }).sum();
+        let pad = " ".repeat(f.width().unwrap_or(0).saturating_sub(cols));
+        match f.align() {
+            Some(std::fmt::Alignment::Right) => write!(f, "{pad}{}", self.0),
+            _ => write!(f, "{}{pad}", self.0),
+        }
+    }
 }
 
 /// A target's name: as in the files in English (`main_roads`, what
@@ -228,16 +249,16 @@ fn print_report(r: &stress::StressReport) {
     );
     sayln!(
         "{:<12} {:>8} {:>17} {:>24}",
-        t!(l, "cli.col.target"),
+        Cols(&t!(l, "cli.col.target")),
         "P(met)",
-        t!(l, "cli.col.interval"),
-        t!(l, "cli.col.met_at_pcts")
+        Cols(&t!(l, "cli.col.interval")),
+        Cols(&t!(l, "cli.col.met_at_pcts"))
     );
     let f = |x: Option<f64>| x.map_or("—".to_string(), |h| format!("{h:.1}"));
     for t in &r.targets {
         sayln!(
             "{:<12} {:>8.3} {:>8.3}–{:<8.3} {:>24}",
-            target(&t.name),
+            Cols(&target(&t.name)),
             t.p_met,
             t.p_met_ci95[0],
             t.p_met_ci95[1],
@@ -251,16 +272,16 @@ fn print_report(r: &stress::StressReport) {
     }
     sayln!(
         "{:<19} {:>10} {:>21} {:>24}",
-        t!(l, "cli.col.life"),
-        t!(l, "cli.col.mean"),
-        t!(l, "cli.col.interval"),
+        Cols(&t!(l, "cli.col.life")),
+        Cols(&t!(l, "cli.col.mean")),
+        Cols(&t!(l, "cli.col.interval")),
         "P10/P50/P90"
     );
     let f1 = |x: Option<f64>| x.map_or("—".to_string(), |h| format!("{h:.1}"));
     for o in &r.life_safety {
         sayln!(
             "{:<19} {:>10} {:>21} {:>24}",
-            outcome(&o.name),
+            Cols(&outcome(&o.name)),
             f1(o.mean),
             o.mean_ci95
                 .map_or("—".to_string(), |[lo, hi]| format!("{lo:.1}–{hi:.1}")),
@@ -306,17 +327,17 @@ pub fn compare_table(c: &stress::Comparison) -> String {
     let _ = writeln!(
         t,
         "{:<19} {:>8} {:>8}  {:<28} {}",
-        t!(l, "cli.col.target"),
+        Cols(&t!(l, "cli.col.target")),
         "P(met) A",
         "B",
-        t!(l, "cli.compare.col_p"),
+        Cols(&t!(l, "cli.compare.col_p")),
         t!(l, "cli.compare.col_met_at")
     );
     for d in &c.targets {
         let _ = writeln!(
             t,
             "{:<19} {:>8.3} {:>8.3}  {:<28} {}",
-            target(&d.name),
+            Cols(&target(&d.name)),
             d.p_met_a,
             d.p_met_b,
             diff(d.met.as_ref(), 3),
@@ -326,8 +347,8 @@ pub fn compare_table(c: &stress::Comparison) -> String {
     let _ = writeln!(
         t,
         "{:<19} {:>8} {:>8}  {}",
-        t!(l, "cli.col.life"),
-        t!(l, "cli.compare.col_mean_a"),
+        Cols(&t!(l, "cli.col.life")),
+        Cols(&t!(l, "cli.compare.col_mean_a")),
         "B",
         t!(l, "cli.compare.col_per_run")
     );
@@ -336,7 +357,7 @@ pub fn compare_table(c: &stress::Comparison) -> String {
         let _ = writeln!(
             t,
             "{:<19} {:>8} {:>8}  {}",
-            outcome(&d.name),
+            Cols(&outcome(&d.name)),
             m(d.mean_a),
             m(d.mean_b),
             diff(d.diff.as_ref(), 2)
@@ -371,7 +392,7 @@ fn print_bottleneck(b: &stress::Bottleneck) {
             .find(|d| d.name == "deaths");
         sayln!(
             "  +1 {:<8} {}",
-            kind(k.kind),
+            Cols(&kind(k.kind)),
             t!(
                 l,
                 "cli.bottleneck.deaths",
@@ -412,7 +433,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
         &rows,
         crate::output::lang(),
     )?);
-    write_dir(out, &files).with_context(|| format!("writing {}", out.display()))?;
+    write_dir(out, &files).with_context(|| t!(lang(), "cli.err.writing", dir = out.display()))?;
     sayln!(
         "{}",
         qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = out.display())
@@ -464,7 +485,8 @@ pub fn compare(
             qilian_evaluator::VERSION,
             crate::output::lang(),
         )?);
-        write_dir(dir, &files).with_context(|| format!("writing {}", dir.display()))?;
+        write_dir(dir, &files)
+            .with_context(|| t!(lang(), "cli.err.writing", dir = dir.display()))?;
         sayln!(
             "{}",
             qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())

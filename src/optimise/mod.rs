@@ -204,7 +204,8 @@ pub fn optimise(scenario: Arc<Scenario>, args: &Args) -> Result<(), Failure> {
             )
         );
     }
-    write_dir(&args.out, &files).with_context(|| format!("writing {}", args.out.display()))?;
+    write_dir(&args.out, &files)
+        .with_context(|| t!(lang(), "cli.err.writing", dir = args.out.display()))?;
     sayln!(
         "{}",
         qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = args.out.display())
@@ -395,7 +396,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let mut files: Vec<ShardFile> = shards.into_iter().map(|(_, s)| s).collect();
     files.sort_by_key(|s| s.shard.0);
     let out_files = finish(&files, None)?;
-    write_dir(out, &out_files).with_context(|| format!("writing {}", out.display()))?;
+    write_dir(out, &out_files)
+        .with_context(|| t!(lang(), "cli.err.writing", dir = out.display()))?;
     sayln!(
         "{}",
         qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = out.display())

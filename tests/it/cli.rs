@@ -406,5 +406,24 @@ fn help_follows_the_language() {
         "{out}"
     );
     assert!(out.contains("Print help") && !out.contains("用法"), "{out}");
+    // clap's usage errors too, still exit 2; and a value parser that fails
+    // speaks the language of a `--lang` given after it.
+    let o = qilian(&dir, &["fly", "--lang", "zh-CN"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("错误：无法识别的子命令 'fly'"), "{err}");
+    let o = qilian(
+        &dir,
+        &["stress", "x.ron", "--shard", "5/4", "--lang", "zh-CN"],
+    );
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("须满足 0 ≤ K < N"), "{err}");
+    let o = qilian(&dir, &["fly"]);
+    assert!(
+        text(&o)
+            .1
+            .starts_with("error: unrecognized subcommand 'fly'")
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
