@@ -12,11 +12,12 @@
 //! input.
 
 use crate::Failure;
-use crate::output::write_dir;
+use crate::output::{lang, write_dir};
 use anyhow::Context as _;
 use qilian_engine::scenario;
 use qilian_evaluator::stats::percentile;
 use qilian_evaluator::stress::run_rows;
+use qilian_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -72,27 +73,33 @@ const FACTOR: f64 = 3.0;
 /// `qilian hindcast DIR --runs N [--out DIR]`.
 pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure> {
     if runs == 0 {
-        return Err(Failure::Input("--runs must be at least 1".into()));
+        return Err(Failure::Input(t!(lang(), "cli.err.runs")));
     }
     let path = dir.join("hindcasts.ron");
-    let text =
-        qilian_engine::input::read_to_string(&path).map_err(|e| Failure::Input(e.to_string()))?;
+    let text = qilian_engine::input::read_to_string(&path)
+        .map_err(|e| Failure::Input(crate::messages::input(&e)))?;
     let library: Hindcasts = ron::from_str(&text).map_err(|e| {
-        Failure::Input(format!(
-            "{}:{}:{}: {}",
-            path.display(),
-            e.span.start.line,
-            e.span.start.col,
-            e.code
+        Failure::Input(t!(
+            lang(),
+            "cli.problem.syntax",
+            file = path.display(),
+            line = e.span.start.line,
+            col = e.span.start.col,
+            detail = e.code
         ))
     })?;
     if library.events.is_empty() {
-        return Err(Failure::Input(format!("{}: no events", path.display())));
+        return Err(Failure::Input(t!(
+            lang(),
+            "cli.err.no_events",
+            file = path.display()
+        )));
     }
     let mut rows = Vec::new();
     for ev in &library.events {
         let file = dir.join(&ev.scenario);
-        let s = scenario::load(&file).map_err(|e| Failure::Input(e.to_string()))?;
+        let s = scenario::load(&file)
+            .map_err(|e| Failure::Input(crate::messages::problems(&e.problems)))?;
         let s = Arc::new(s);
         let replicates: Vec<u32> = (0..runs).collect();
         let bar = crate::stress::progress(u64::from(runs));
@@ -103,11 +110,12 @@ pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure
             let values: Vec<Option<f64>> =
                 reps.iter().map(|r| r.kpis.get(&o.kpi).copied()).collect();
             if values.iter().all(Option::is_none) {
-                return Err(Failure::Input(format!(
-                    "{}: event {:?}: the runs have no KPI `{}`",
-                    path.display(),
-                    ev.event,
-                    o.kpi
+                return Err(Failure::Input(t!(
+                    lang(),
+                    "cli.err.no_kpi",
+                    file = path.display(),
+                    event = format!("{:?}", ev.event),
+                    kpi = o.kpi
                 )));
             }
             let (p10, median, p90) = (
@@ -142,7 +150,7 @@ pub fn hindcast(dir: &Path, runs: u32, out: Option<&Path>) -> Result<(), Failure
                 ("hindcast.csv", csv(&rows).into_bytes()),
             ],
         )
-        .with_context(|| format!("writing results to {}", out.display()))?;
+        .with_context(|| t!(lang(), "cli.err.writing", dir = out.display()))?;
         sayln!(
             "{}",
             qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = out.display())
@@ -171,34 +179,39 @@ fn num(v: Option<f64>) -> String {
 }
 
 fn table(rows: &[Row]) -> String {
+    let l = lang();
     let mut t = String::new();
     let mut last = "";
     for r in rows {
         if r.event != last {
-            let _ = writeln!(t, "{} ({} runs)", r.event, r.runs);
+            let _ = writeln!(
+                t,
+                "{}",
+                t!(l, "cli.hindcast.event", event = r.event, runs = r.runs)
+            );
             last = &r.event;
         }
         let ratio = r.ratio.map_or("—".into(), |x| format!("{x:.2}×"));
-        let _ = writeln!(
-            t,
-            "  {:<22} observed {:>8}  model median {:>8} (P10–P90 {}–{})  ratio {:>8}  {}  {}",
-            r.kpi,
-            num(Some(r.observed)),
-            num(r.median),
-            num(r.p10),
-            num(r.p90),
-            ratio,
-            if r.within_factor_3 {
-                "within ×3"
+        let row = t!(
+            l,
+            "cli.hindcast.row",
+            observed = format!("{:>8}", num(Some(r.observed))),
+            median = format!("{:>8}", num(r.median)),
+            p10 = num(r.p10),
+            p90 = num(r.p90),
+            ratio = format!("{ratio:>8}"),
+            within = if r.within_factor_3 {
+                t!(l, "cli.hindcast.within")
             } else {
-                "NOT within ×3"
+                t!(l, "cli.hindcast.not_within")
             },
-            if r.observed_in_p10_p90 {
-                "observed inside P10–P90"
+            inside = if r.observed_in_p10_p90 {
+                t!(l, "cli.hindcast.inside")
             } else {
-                "observed outside P10–P90"
-            },
+                t!(l, "cli.hindcast.outside")
+            }
         );
+        let _ = writeln!(t, "  {:<22} {row}", r.kpi);
     }
     t
 }

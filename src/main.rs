@@ -16,7 +16,9 @@ macro_rules! sayln {
     ($($t:tt)*) => { $crate::output::say(format_args!("{}\n", format_args!($($t)*))) };
 }
 
+mod help;
 mod hindcast;
+mod messages;
 mod optimise;
 mod output;
 mod plan_init;
@@ -24,9 +26,11 @@ mod stock;
 mod stress;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use output::lang;
 use qilian_engine::scenario::{self, FileSystem, Source};
 use qilian_engine::{RunResult, Scenario};
+use qilian_i18n::t;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -349,22 +353,35 @@ impl From<anyhow::Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language first, so that help and every message use it.
+    let language = help::lang_of_args(&args);
+    // Set before parsing: value parsers (`--shard`) already speak it.
+    output::set_lang(language);
     if let Some(v) = std::env::var_os(qilian_engine::input::LIMIT_ENV) {
         match v.to_str().and_then(|v| v.trim().parse::<u64>().ok()) {
             Some(n) if n > 0 => qilian_engine::input::set_limit(n),
             _ => {
                 eprintln!(
-                    "{}: must be a positive number of bytes, got {v:?}",
-                    qilian_engine::input::LIMIT_ENV
+                    "{}",
+                    t!(
+                        language,
+                        "cli.err.limit_env",
+                        var = qilian_engine::input::LIMIT_ENV,
+                        value = format!("{v:?}")
+                    )
                 );
                 return ExitCode::from(2);
             }
         }
     }
-    let cli = match Cli::try_parse() {
+    let parsed = help::localise(Cli::command(), language)
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            help::print_error(&e, language);
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -372,7 +389,8 @@ fn main() -> ExitCode {
             };
         }
     };
-    output::set_lang(cli.lang.unwrap_or_else(qilian_i18n::Lang::from_env));
+    // clap read the same `--lang` as `lang_of_args` (given at most once).
+    debug_assert!(cli.lang.is_none_or(|l| l == language));
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
@@ -380,7 +398,7 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Other(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", t!(lang(), "cli.err.other", detail = format!("{e:#}")));
             ExitCode::from(1)
         }
         Err(Failure::ChecksFailed) => ExitCode::from(3),
@@ -443,9 +461,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 out,
             };
             if !(budget.is_finite() && budget > 0.0) {
-                return Err(Failure::Input(format!(
-                    "--budget must be a positive number (万元 a year), got {budget}"
-                )));
+                return Err(Failure::Input(t!(lang(), "cli.err.budget", got = budget)));
             }
             optimise::optimise(common.load(&FileSystem, &scenario)?, &args)
         }
@@ -477,9 +493,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             out,
         } => {
             if plans.len() != 2 {
-                return Err(Failure::Input(
-                    "compare needs exactly two --plan files".into(),
-                ));
+                return Err(Failure::Input(t!(lang(), "cli.err.compare_two")));
             }
             if let Some(out) = &out {
                 output::check_out(out).map_err(Failure::Input)?;
@@ -494,7 +508,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Audit { plan, region, json } => {
             let (region, plan) = scenario::load_region_and_plan(&FileSystem, &region, &plan)
-                .map_err(|e| Failure::Input(e.to_string()))?;
+                .map_err(|e| Failure::Input(messages::problems(&e.problems)))?;
             let checks = qilian_evaluator::audit::audit(&plan, &region);
             if json {
                 sayln!(
@@ -502,9 +516,21 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                     serde_json::to_string_pretty(&checks).context("encoding checks")?
                 );
             } else {
-                sayln!("audit of {} for {}", plan.name, region.name);
+                sayln!(
+                    "{}",
+                    t!(
+                        lang(),
+                        "cli.audit.title",
+                        plan = plan.name,
+                        region = region.name
+                    )
+                );
                 for c in &checks {
-                    let mark = if c.passed { "pass" } else { "FAIL" };
+                    let mark = if c.passed {
+                        t!(lang(), "cli.audit.pass")
+                    } else {
+                        t!(lang(), "cli.audit.fail")
+                    };
                     sayln!("{mark}  {:<48} {}", c.name, c.detail);
                     if let Some(add) = &c.add {
                         sayln!("      {:<48} → {add}", "");
@@ -512,9 +538,13 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 }
                 let failed = checks.iter().filter(|c| !c.passed).count();
                 sayln!(
-                    "{} of {} checks passed",
-                    checks.len() - failed,
-                    checks.len()
+                    "{}",
+                    t!(
+                        lang(),
+                        "cli.audit.passed",
+                        passed = checks.len() - failed,
+                        n = checks.len()
+                    )
                 );
             }
             if checks.iter().any(|c| !c.passed) {
@@ -543,12 +573,11 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             }
             if problems.is_empty() {
                 for f in &files {
-                    sayln!("{}: ok", f.display());
+                    sayln!("{}", t!(lang(), "cli.validate.ok", file = f.display()));
                 }
                 Ok(())
             } else {
-                let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                Err(Failure::Input(lines.join("\n")))
+                Err(Failure::Input(messages::problems(&problems)))
             }
         }
         Command::Model { name, input } => model(&name, input.as_deref()),
@@ -568,19 +597,24 @@ fn import_osm(
     let bbox = bbox
         .map(|b| b.parse::<qilian_osm::BBox>())
         .transpose()
-        .map_err(|m| Failure::Input(format!("--bbox: {m}")))?;
+        .map_err(|m| Failure::Input(t!(lang(), "cli.err.bbox", detail = m)))?;
     let opts = qilian_osm::Options { bbox, zones, name };
-    let import = qilian_osm::import(file, &opts).map_err(|e| Failure::Input(e.to_string()))?;
+    let import =
+        qilian_osm::import(file, &opts).map_err(|e| Failure::Input(messages::import_error(&e)))?;
     qilian_osm::write_atomic(out, &import.to_ron())
         .map_err(|e| Failure::Other(anyhow::Error::new(e)))?;
-    eprintln!("{}", import.report);
+    eprintln!("{}", messages::import_report(&import.report));
     sayln!(
-        "wrote {} ({} nodes, {} links, {} zones, {} facilities)",
-        out.display(),
-        import.region.nodes.len(),
-        import.region.edges.len(),
-        import.region.zones.len(),
-        import.region.facilities.len()
+        "{}",
+        t!(
+            lang(),
+            "cli.import.wrote",
+            file = out.display(),
+            nodes = import.region.nodes.len(),
+            links = import.region.edges.len(),
+            zones = import.region.zones.len(),
+            facilities = import.region.facilities.len()
+        )
     );
     if let Some(plan) = plan {
         let region_file = out.file_name().map_or_else(
@@ -601,13 +635,17 @@ fn import_osm(
 fn plan_init(region_path: &Path, out: Option<&Path>) -> Result<(), Failure> {
     let problems = scenario::validate_file(&FileSystem, region_path);
     if !problems.is_empty() {
-        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        return Err(Failure::Input(lines.join("\n")));
+        return Err(Failure::Input(messages::problems(&problems)));
     }
     let text = qilian_engine::input::read_to_string(region_path)
-        .map_err(|e| Failure::Input(e.to_string()))?;
+        .map_err(|e| Failure::Input(messages::input(&e)))?;
     let region: scenario::Region = ron::from_str(&text).map_err(|e| {
-        Failure::Input(format!("{}: not a region file: {e}", region_path.display()))
+        Failure::Input(t!(
+            lang(),
+            "cli.err.not_region",
+            file = region_path.display(),
+            detail = e
+        ))
     })?;
     let name = region_path.file_name().map_or_else(
         || region_path.display().to_string(),
@@ -638,12 +676,16 @@ fn write_plan(out: &Path, text: &str) -> Result<(), Failure> {
     qilian_osm::write_atomic(out, text).map_err(|e| Failure::Other(anyhow::Error::new(e)))?;
     let crews: u32 = plan.crews.iter().map(|g| g.count).sum();
     sayln!(
-        "wrote {} ({} depots, {} crews, {} shelters, {} evacuation rule(s)); every figure is commented: edit it",
-        out.display(),
-        plan.depots.len(),
-        crews,
-        plan.shelters.len(),
-        plan.evacuation.rules.len()
+        "{}",
+        t!(
+            lang(),
+            "cli.plan.wrote",
+            file = out.display(),
+            depots = plan.depots.len(),
+            crews = crews,
+            shelters = plan.shelters.len(),
+            rules = plan.evacuation.rules.len()
+        )
     );
     Ok(())
 }
@@ -654,7 +696,7 @@ fn model(name: &str, input: Option<&Path>) -> Result<(), Failure> {
     let (what, text) = match input {
         Some(path) => {
             let text = qilian_engine::input::read_to_string(path)
-                .map_err(|e| Failure::Input(e.to_string()))?;
+                .map_err(|e| Failure::Input(messages::input(&e)))?;
             (path.display().to_string(), text)
         }
         None => {
@@ -664,14 +706,17 @@ fn model(name: &str, input: Option<&Path>) -> Result<(), Failure> {
                 &mut std::io::Read::take(std::io::stdin(), limit.saturating_add(1)),
                 &mut text,
             )
-            .map_err(|e| Failure::Input(format!("standard input: {e}")))?;
+            .map_err(|e| Failure::Input(t!(lang(), "cli.err.stdin", detail = e)))?;
             if text.len() as u64 > limit {
-                return Err(Failure::Input(format!(
-                    "standard input: larger than the input limit of {limit} bytes; set {} to raise it",
-                    qilian_engine::input::LIMIT_ENV
-                )));
+                let detail = t!(
+                    lang(),
+                    "cli.input.too_large",
+                    limit = limit,
+                    var = qilian_engine::input::LIMIT_ENV
+                );
+                return Err(Failure::Input(t!(lang(), "cli.err.stdin", detail = detail)));
             }
-            ("standard input".to_string(), text)
+            (t!(lang(), "cli.stdin"), text)
         }
     };
     match qilian_hazardlib::cases::run_model(name, &text) {
@@ -682,7 +727,12 @@ fn model(name: &str, input: Option<&Path>) -> Result<(), Failure> {
         Err(e @ qilian_hazardlib::cases::CaseError::UnknownModel { .. }) => {
             Err(Failure::Input(e.to_string()))
         }
-        Err(e) => Err(Failure::Input(format!("{what}: {e}"))),
+        Err(e) => Err(Failure::Input(t!(
+            lang(),
+            "cli.problem.file",
+            file = what,
+            detail = e
+        ))),
     }
 }
 
@@ -691,14 +741,15 @@ impl Common {
     fn load(&self, source: &dyn Source, path: &Path) -> Result<Arc<Scenario>, Failure> {
         if let Some(n) = self.threads {
             if n == 0 {
-                return Err(Failure::Input("--threads must be at least 1".into()));
+                return Err(Failure::Input(t!(lang(), "cli.err.threads")));
             }
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build_global()
                 .context("setting up the thread pool")?;
         }
-        let mut s = scenario::load_from(source, path).map_err(|e| Failure::Input(e.to_string()))?;
+        let mut s = scenario::load_from(source, path)
+            .map_err(|e| Failure::Input(messages::problems(&e.problems)))?;
         if let Some(seed) = self.seed {
             s.file.seed = seed;
         }
@@ -719,16 +770,13 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
     if let Some(dir) = out {
         let files = output::render(&run, &summary, &footprints)?;
         output::write_dir(dir, &files)
-            .with_context(|| format!("writing results to {}", dir.display()))?;
+            .with_context(|| t!(lang(), "cli.err.writing", dir = dir.display()))?;
         sayln!(
             "{}",
             qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())
         );
     } else {
-        eprintln!(
-            "{}",
-            qilian_i18n::text(output::lang(), "cli.no_files_written")
-        );
+        eprintln!("{}", t!(lang(), "cli.no_files_written"));
     }
     Ok(())
 }
@@ -738,7 +786,7 @@ fn run_and_report(scenario: Arc<Scenario>, out: Option<&Path>) -> Result<(), Fai
 fn drill(command: DrillCommand) -> Result<(), Failure> {
     let fail = |e: qilian_drill::DrillError| {
         if e.is_bad_input() {
-            Failure::Input(e.to_string())
+            Failure::Input(messages::drill_error(&e))
         } else {
             Failure::Other(anyhow::anyhow!(e.to_string()))
         }
@@ -753,11 +801,23 @@ fn drill(command: DrillCommand) -> Result<(), Failure> {
                 .map_err(|e| fail(qilian_drill::DrillError::Load(e)))?;
             let seal = qilian_drill::seal::create(&t, teams, &out).map_err(fail)?;
             sayln!(
-                "drill created in {} for {teams} team(s); seal (SHA-256 of the seed): {}",
-                out.display(),
-                seal.seed_sha256
+                "{}",
+                t!(
+                    lang(),
+                    "cli.drill.created",
+                    dir = out.display(),
+                    n = teams,
+                    seal = seal.seed_sha256
+                )
             );
-            sayln!("tokens: {}", out.join("tokens.json").display());
+            sayln!(
+                "{}",
+                t!(
+                    lang(),
+                    "cli.drill.tokens",
+                    file = out.join("tokens.json").display()
+                )
+            );
             Ok(())
         }
         DrillCommand::Serve {
@@ -780,14 +840,11 @@ fn drill(command: DrillCommand) -> Result<(), Failure> {
             let out = out.unwrap_or_else(|| dir.join("review.html"));
             let (html, running) = qilian_drill::review::review(&dir, force).map_err(fail)?;
             if running.is_some() {
-                eprintln!(
-                    "warning: --force: the drill is still running and this review reveals its seed \
-                     (演练仍在进行, 复盘已公开种子); do not show it to the teams before the drill ends"
-                );
+                eprintln!("{}", t!(lang(), "cli.drill.force_warning"));
             }
             std::fs::write(&out, html)
                 .map_err(|e| Failure::Other(anyhow::anyhow!("{}: {e}", out.display())))?;
-            sayln!("review: {}", out.display());
+            sayln!("{}", t!(lang(), "cli.drill.review", file = out.display()));
             Ok(())
         }
     }

@@ -37,7 +37,7 @@ pub fn say(args: std::fmt::Arguments<'_>) {
     if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
         CLOSED.store(true, Ordering::Relaxed);
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("standard output: {e}");
+            eprintln!("{}", qilian_i18n::t!(lang(), "cli.err.stdout", detail = e));
         }
     }
 }
@@ -102,16 +102,19 @@ pub fn table(s: &Summary) -> String {
         };
         let _ = writeln!(
             t,
-            "evacuation: {} people in {} vehicles; sheltered 50 % {}, 90 % {}, 100 % {} after \
-             the first warning; {} sheltered, {} over capacity, {} exposed",
-            e["people"],
-            e["vehicles"],
-            h("t50_h"),
-            h("t90_h"),
-            h("t100_h"),
-            e["sheltered"],
-            e["shelter_overflow"],
-            e["exposed"],
+            "{}",
+            t!(
+                l,
+                "cli.evacuation",
+                people = e["people"],
+                vehicles = e["vehicles"],
+                t50 = h("t50_h"),
+                t90 = h("t90_h"),
+                t100 = h("t100_h"),
+                sheltered = e["sheltered"],
+                overflow = e["shelter_overflow"],
+                exposed = e["exposed"]
+            )
         );
     }
     if let Some(c) = s.kpis.get("casualties") {
@@ -126,17 +129,21 @@ pub fn table(s: &Summary) -> String {
                 .collect();
             let _ = writeln!(
                 t,
-                "casualties: {} deaths ({}), {} injured; {} trapped: {} rescued, {} died trapped",
-                n("deaths"),
-                if causes.is_empty() {
-                    "none".to_string()
-                } else {
-                    causes.join(", ")
-                },
-                n("injuries"),
-                n("trapped"),
-                n("rescued"),
-                n("died_trapped"),
+                "{}",
+                t!(
+                    l,
+                    "cli.casualties",
+                    deaths = n("deaths"),
+                    causes = if causes.is_empty() {
+                        t!(l, "cli.import.none")
+                    } else {
+                        causes.join(", ")
+                    },
+                    injuries = n("injuries"),
+                    trapped = n("trapped"),
+                    rescued = n("rescued"),
+                    died = n("died_trapped")
+                )
             );
         }
     }
@@ -201,16 +208,17 @@ fn replaceable(dir: &Path) -> std::io::Result<bool> {
 /// or holds earlier results. The message says what is wrong.
 pub fn check_out(dir: &Path) -> Result<(), String> {
     if dir.exists() && !dir.is_dir() {
-        return Err(format!(
-            "--out {}: exists and is not a folder",
-            dir.display()
+        return Err(qilian_i18n::t!(
+            lang(),
+            "cli.err.out_not_folder",
+            dir = dir.display()
         ));
     }
     if dir.is_dir() && !replaceable(dir).map_err(|e| format!("--out {}: {e}", dir.display()))? {
-        return Err(format!(
-            "--out {}: holds other files and no earlier results, and results replace the whole \
-             folder; give an empty or new folder",
-            dir.display()
+        return Err(qilian_i18n::t!(
+            lang(),
+            "cli.err.out_other_files",
+            dir = dir.display()
         ));
     }
     Ok(())

@@ -2,12 +2,13 @@
 //! their merge, and plan comparison on common random numbers.
 
 use crate::Failure;
-use crate::output::write_dir;
+use crate::output::{lang, write_dir};
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use qilian_engine::Scenario;
 use qilian_engine::scenario::{FileSystem, with_plan_file};
 use qilian_evaluator::stress::{self, ReplicateRow, ShardFile, StressMeta};
+use qilian_i18n::t;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,17 +24,20 @@ pub struct Shard {
 impl std::str::FromStr for Shard {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 0/4")?;
+        let l = crate::output::lang();
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| t!(l, "cli.err.shard_form"))?;
         let k: u32 = k
             .trim()
             .parse()
-            .map_err(|_| format!("bad shard index {k:?}"))?;
+            .map_err(|_| t!(l, "cli.err.shard_index", got = format!("{k:?}")))?;
         let n: u32 = n
             .trim()
             .parse()
-            .map_err(|_| format!("bad shard count {n:?}"))?;
+            .map_err(|_| t!(l, "cli.err.shard_count", got = format!("{n:?}")))?;
         if n == 0 || k >= n {
-            return Err(format!("shard {k}/{n}: need 0 ≤ K < N"));
+            return Err(t!(l, "cli.err.shard_range", k = k, count = n));
         }
         Ok(Shard { k, n })
     }
@@ -43,8 +47,11 @@ impl std::str::FromStr for Shard {
 pub(crate) fn progress(total: u64) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs, eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:40}}] {}",
+            t!(crate::output::lang(), "cli.progress")
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
 }
@@ -72,8 +79,8 @@ pub fn plans(
     plans
         .iter()
         .map(|p| {
-            let s =
-                with_plan_file(&FileSystem, p, &base).map_err(|e| Failure::Input(e.to_string()))?;
+            let s = with_plan_file(&FileSystem, p, &base)
+                .map_err(|e| Failure::Input(crate::messages::problems(&e.problems)))?;
             let stem = p
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -92,12 +99,13 @@ pub fn stress(
     out: &Path,
 ) -> Result<(), Failure> {
     if runs == 0 {
-        return Err(Failure::Input("--runs must be at least 1".into()));
+        return Err(Failure::Input(t!(crate::output::lang(), "cli.err.runs")));
     }
     if shard.is_some() && with_bottleneck {
-        return Err(Failure::Input(
-            "--bottleneck needs the whole run, not a shard".into(),
-        ));
+        return Err(Failure::Input(t!(
+            crate::output::lang(),
+            "cli.err.bottleneck_shard"
+        )));
     }
     let many = scenarios.len() > 1;
     for (stem, _) in &scenarios {
@@ -142,11 +150,15 @@ pub fn stress(
                 let file = ShardFile::new(meta, s.k, s.n, rows);
                 files.push(("shard.json".into(), json(&file)?));
                 sayln!(
-                    "{}: shard {}/{} — {} replicates",
-                    scenario.plan.name,
-                    s.k,
-                    s.n,
-                    replicates.len()
+                    "{}",
+                    t!(
+                        crate::output::lang(),
+                        "cli.stress.shard",
+                        plan = scenario.plan.name,
+                        k = s.k,
+                        count = s.n,
+                        n = replicates.len()
+                    )
                 );
             }
             None => {
@@ -161,7 +173,8 @@ pub fn stress(
                 )?);
             }
         }
-        write_dir(&dir, &files).with_context(|| format!("writing {}", dir.display()))?;
+        write_dir(&dir, &files)
+            .with_context(|| t!(lang(), "cli.err.writing", dir = dir.display()))?;
         sayln!(
             "{}",
             qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())
@@ -184,26 +197,68 @@ fn crew_kinds(s: &Scenario) -> usize {
     kinds.len()
 }
 
+/// Text padded to a width in terminal columns, a Chinese character taking
+/// two (`{:<12}` pads by characters, which misaligns Chinese columns). For
+/// ASCII the same as the plain string.
+pub(crate) struct Cols<'a>(pub &'a str);
+
+impl std::fmt::Display for Cols<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let wide = |c: char| {
+            matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3
+                | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+        };
+        let cols: usize = self.0.chars().map(|c| if wide(c) { 2 } else { 1 }).sum();
+        let pad = " ".repeat(f.width().unwrap_or(0).saturating_sub(cols));
+        match f.align() {
+            Some(std::fmt::Alignment::Right) => write!(f, "{pad}{}", self.0),
+            _ => write!(f, "{}{pad}", self.0),
+        }
+    }
+}
+
+/// A target's name: as in the files in English (`main_roads`, what
+/// scripts look for), in words otherwise.
+fn target(name: &str) -> String {
+    match crate::output::lang() {
+        qilian_i18n::Lang::En => name.to_string(),
+        l => qilian_viewer::report::target_name(l, name),
+    }
+}
+
+/// A life-safety outcome's name for the terminal.
+fn outcome(name: &str) -> String {
+    match crate::output::lang() {
+        qilian_i18n::Lang::En => stress::outcome_label(name).to_string(),
+        l => qilian_viewer::report::outcome_name(l, name),
+    }
+}
+
 fn print_report(r: &stress::StressReport) {
+    let l = crate::output::lang();
     sayln!(
-        "{} — plan {}, {} runs, seed {}",
-        r.meta.scenario,
-        r.meta.plan,
-        r.meta.runs,
-        r.meta.seed
+        "{}",
+        t!(
+            l,
+            "cli.stress.header",
+            scenario = r.meta.scenario,
+            plan = r.meta.plan,
+            runs = r.meta.runs,
+            seed = r.meta.seed
+        )
     );
     sayln!(
         "{:<12} {:>8} {:>17} {:>24}",
-        "target",
+        Cols(&t!(l, "cli.col.target")),
         "P(met)",
-        "95 % interval",
-        "met at P10/P50/P90 (h)"
+        Cols(&t!(l, "cli.col.interval")),
+        Cols(&t!(l, "cli.col.met_at_pcts"))
     );
     let f = |x: Option<f64>| x.map_or("—".to_string(), |h| format!("{h:.1}"));
     for t in &r.targets {
         sayln!(
             "{:<12} {:>8.3} {:>8.3}–{:<8.3} {:>24}",
-            t.name,
+            Cols(&target(&t.name)),
             t.p_met,
             t.p_met_ci95[0],
             t.p_met_ci95[1],
@@ -217,16 +272,16 @@ fn print_report(r: &stress::StressReport) {
     }
     sayln!(
         "{:<19} {:>10} {:>21} {:>24}",
-        "life safety",
-        "mean",
-        "95 % interval",
+        Cols(&t!(l, "cli.col.life")),
+        Cols(&t!(l, "cli.col.mean")),
+        Cols(&t!(l, "cli.col.interval")),
         "P10/P50/P90"
     );
     let f1 = |x: Option<f64>| x.map_or("—".to_string(), |h| format!("{h:.1}"));
     for o in &r.life_safety {
         sayln!(
             "{:<19} {:>10} {:>21} {:>24}",
-            stress::outcome_label(&o.name),
+            Cols(&outcome(&o.name)),
             f1(o.mean),
             o.mean_ci95
                 .map_or("—".to_string(), |[lo, hi]| format!("{lo:.1}–{hi:.1}")),
@@ -239,9 +294,13 @@ fn print_report(r: &stress::StressReport) {
         .filter(|t| t.p_not_reached_by_horizon > 0.0)
     {
         sayln!(
-            "{}: not reached by the horizon in {:.1} % of runs (deadline past the horizon; not counted as met)",
-            t.name,
-            100.0 * t.p_not_reached_by_horizon
+            "{}",
+            t!(
+                l,
+                "cli.stress.not_reached",
+                target = target(&t.name),
+                pct = format!("{:.1}", 100.0 * t.p_not_reached_by_horizon)
+            )
         );
     }
 }
@@ -263,17 +322,22 @@ fn diff(d: Option<&stress::Diff>, decimals: usize) -> String {
 /// outcome with its paired difference B − A and 95 % interval.
 pub fn compare_table(c: &stress::Comparison) -> String {
     use std::fmt::Write as _;
+    let l = crate::output::lang();
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{:<19} {:>8} {:>8}  {:<28} B − A met at, h [95 % CI]",
-        "target", "P(met) A", "B", "B − A P(met) [95 % CI]"
+        "{:<19} {:>8} {:>8}  {:<28} {}",
+        Cols(&t!(l, "cli.col.target")),
+        "P(met) A",
+        "B",
+        Cols(&t!(l, "cli.compare.col_p")),
+        t!(l, "cli.compare.col_met_at")
     );
     for d in &c.targets {
         let _ = writeln!(
             t,
             "{:<19} {:>8.3} {:>8.3}  {:<28} {}",
-            d.name,
+            Cols(&target(&d.name)),
             d.p_met_a,
             d.p_met_b,
             diff(d.met.as_ref(), 3),
@@ -282,15 +346,18 @@ pub fn compare_table(c: &stress::Comparison) -> String {
     }
     let _ = writeln!(
         t,
-        "{:<19} {:>8} {:>8}  B − A per run [95 % CI]",
-        "life safety", "mean A", "B"
+        "{:<19} {:>8} {:>8}  {}",
+        Cols(&t!(l, "cli.col.life")),
+        Cols(&t!(l, "cli.compare.col_mean_a")),
+        "B",
+        t!(l, "cli.compare.col_per_run")
     );
     let m = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{x:.1}"));
     for d in &c.life_safety {
         let _ = writeln!(
             t,
             "{:<19} {:>8} {:>8}  {}",
-            stress::outcome_label(&d.name),
+            Cols(&outcome(&d.name)),
             m(d.mean_a),
             m(d.mean_b),
             diff(d.diff.as_ref(), 2)
@@ -301,26 +368,36 @@ pub fn compare_table(c: &stress::Comparison) -> String {
 
 /// The bottleneck's findings, for the terminal.
 fn print_bottleneck(b: &stress::Bottleneck) {
-    let targets = b
-        .limiting
-        .map_or("no extra crew raises P(met)".to_string(), |k| {
-            format!("one more {} crew raises P(met) most", k.name())
-        });
+    let l = crate::output::lang();
+    let kind = |k: qilian_engine::scenario::CrewKind| match l {
+        qilian_i18n::Lang::En => k.name().to_string(),
+        _ => qilian_viewer::events::crew_kind(l, k).to_string(),
+    };
+    let targets = b.limiting.map_or(t!(l, "cli.bottleneck.p_none"), |k| {
+        t!(l, "cli.bottleneck.p", kind = kind(k))
+    });
     let lives = b
         .saves_most_lives
-        .map_or("no extra crew saves lives".to_string(), |k| {
-            format!("one more {} crew saves most lives", k.name())
+        .map_or(t!(l, "cli.bottleneck.lives_none"), |k| {
+            t!(l, "cli.bottleneck.lives", kind = kind(k))
         });
-    sayln!("bottleneck: {targets}; {lives}");
+    sayln!(
+        "{}",
+        t!(l, "cli.bottleneck.line", targets = targets, lives = lives)
+    );
     for k in &b.kinds {
         let deaths = k
             .one_more_crew_life_safety
             .iter()
             .find(|d| d.name == "deaths");
         sayln!(
-            "  +1 {:<8} deaths per run {}",
-            k.kind.name(),
-            diff(deaths.and_then(|d| d.diff.as_ref()), 1)
+            "  +1 {:<8} {}",
+            Cols(&kind(k.kind)),
+            t!(
+                l,
+                "cli.bottleneck.deaths",
+                diff = diff(deaths.and_then(|d| d.diff.as_ref()), 1)
+            )
         );
     }
 }
@@ -330,9 +407,16 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let mut shards = Vec::new();
     for d in dirs {
         let path = d.join("shard.json");
-        let bytes = qilian_engine::input::read(&path).map_err(|e| Failure::Input(e.to_string()))?;
-        let shard: ShardFile = serde_json::from_slice(&bytes)
-            .map_err(|e| Failure::Input(format!("{}: not a shard file: {e}", path.display())))?;
+        let bytes = qilian_engine::input::read(&path)
+            .map_err(|e| Failure::Input(crate::messages::input(&e)))?;
+        let shard: ShardFile = serde_json::from_slice(&bytes).map_err(|e| {
+            Failure::Input(t!(
+                crate::output::lang(),
+                "cli.err.not_shard",
+                file = path.display(),
+                detail = e
+            ))
+        })?;
         shards.push((path.display().to_string(), shard));
     }
     let (meta, rows) = stress::merge(&shards).map_err(|e| Failure::Input(e.to_string()))?;
@@ -349,7 +433,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
         &rows,
         crate::output::lang(),
     )?);
-    write_dir(out, &files).with_context(|| format!("writing {}", out.display()))?;
+    write_dir(out, &files).with_context(|| t!(lang(), "cli.err.writing", dir = out.display()))?;
     sayln!(
         "{}",
         qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = out.display())
@@ -365,7 +449,7 @@ pub fn compare(
     out: Option<&Path>,
 ) -> Result<(), Failure> {
     if runs == 0 {
-        return Err(Failure::Input("--runs must be at least 1".into()));
+        return Err(Failure::Input(t!(crate::output::lang(), "cli.err.runs")));
     }
     let replicates: Vec<u32> = (0..runs).collect();
     let bar = progress(2 * runs as u64);
@@ -376,12 +460,16 @@ pub fn compare(
     let meta = StressMeta::of(&a.1, runs);
     let c = stress::compare(&a.1.plan.name, &rows_a, &b.1.plan.name, &rows_b, &meta);
     sayln!(
-        "{} — {} runs, seed {}: A = {}, B = {}",
-        c.scenario,
-        c.runs,
-        c.seed,
-        c.plan_a,
-        c.plan_b
+        "{}",
+        t!(
+            crate::output::lang(),
+            "cli.compare.header",
+            scenario = c.scenario,
+            runs = c.runs,
+            seed = c.seed,
+            a = c.plan_a,
+            b = c.plan_b
+        )
     );
     say!("{}", compare_table(&c));
     for s in &c.statements {
@@ -397,7 +485,8 @@ pub fn compare(
             qilian_evaluator::VERSION,
             crate::output::lang(),
         )?);
-        write_dir(dir, &files).with_context(|| format!("writing {}", dir.display()))?;
+        write_dir(dir, &files)
+            .with_context(|| t!(lang(), "cli.err.writing", dir = dir.display()))?;
         sayln!(
             "{}",
             qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = dir.display())

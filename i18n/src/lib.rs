@@ -508,8 +508,14 @@ mod tests {
             undefined.is_empty(),
             "keys the sources use but no catalogue has: {undefined:#?}"
         );
+        // The help of each command and argument (`help.cmd…`, `help.arg…`)
+        // is looked up by its place in the command tree; the binary's own
+        // test checks that each is used.
         let unused: Vec<&str> = keys(Lang::En)
             .map(|k| k.strip_suffix(".one").unwrap_or(k))
+            .filter(|k| {
+                !(*k == "help.cmd" || k.starts_with("help.cmd.") || k.starts_with("help.arg."))
+            })
             .filter(|k| !text.contains(&format!("\"{k}\"")))
             .collect();
         assert!(unused.is_empty(), "keys no source uses: {unused:#?}");

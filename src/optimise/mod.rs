@@ -14,13 +14,14 @@ pub mod search;
 pub mod space;
 
 use crate::Failure;
+use crate::output::lang;
 use crate::output::write_dir;
 use crate::stress::Shard;
 use anyhow::Context as _;
 use qilian_engine::Scenario;
 use qilian_engine::scenario::{CrewKind, Plan};
 use qilian_evaluator::stress::{ReplicateRow, run_each};
-use qilian_i18n::Lang;
+use qilian_i18n::{Lang, t};
 use search::{Estimate, Obs, Schedule};
 use serde::{Deserialize, Serialize};
 use space::{CostTable, Space, SpaceSpec};
@@ -150,24 +151,23 @@ fn plan_ron(plan: &Plan) -> anyhow::Result<String> {
 /// `qilian optimise SCENARIO …`.
 pub fn optimise(scenario: Arc<Scenario>, args: &Args) -> Result<(), Failure> {
     if !(args.budget.is_finite() && args.budget > 0.0) {
-        return Err(Failure::Input(format!(
-            "--budget must be a positive number (万元 a year), got {}",
-            args.budget
+        return Err(Failure::Input(t!(
+            lang(),
+            "cli.err.budget",
+            got = args.budget
         )));
     }
     if args.runs < 2 {
-        return Err(Failure::Input("--runs must be at least 2".into()));
+        return Err(Failure::Input(t!(lang(), "cli.err.runs_2")));
     }
     if args.keep == 0 || args.candidates == 0 {
-        return Err(Failure::Input(
-            "--keep and --candidates must be at least 1".into(),
-        ));
+        return Err(Failure::Input(t!(lang(), "cli.err.keep")));
     }
     crate::output::check_out(&args.out).map_err(Failure::Input)?;
     let costs = match &args.costs {
         Some(p) => {
             let text = qilian_engine::input::read_to_string(p)
-                .map_err(|e| Failure::Input(e.to_string()))?;
+                .map_err(|e| Failure::Input(crate::messages::input(&e)))?;
             CostTable::load(Some((&p.display().to_string(), &text)))
         }
         None => CostTable::load(None),
@@ -192,15 +192,20 @@ pub fn optimise(scenario: Arc<Scenario>, args: &Args) -> Result<(), Failure> {
         files.extend(finish(&[shard_file], Some(&scenario))?);
     } else {
         sayln!(
-            "{}: optimise shard {}/{} — {} candidates raced, {} runs",
-            scenario.name,
-            shard.k,
-            shard.n,
-            shard_file.raced,
-            shard_file.runs_made
+            "{}",
+            t!(
+                lang(),
+                "cli.optimise.shard",
+                scenario = scenario.name,
+                k = shard.k,
+                count = shard.n,
+                raced = shard_file.raced,
+                runs = shard_file.runs_made
+            )
         );
     }
-    write_dir(&args.out, &files).with_context(|| format!("writing {}", args.out.display()))?;
+    write_dir(&args.out, &files)
+        .with_context(|| t!(lang(), "cli.err.writing", dir = args.out.display()))?;
     sayln!(
         "{}",
         qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = args.out.display())
@@ -232,9 +237,11 @@ fn race(
     let eligible_all: Vec<bool> = all.iter().map(|c| cost_of(c) <= args.budget).collect();
     if !eligible_all.iter().any(|&e| e) {
         let cheapest = all.iter().map(cost_of).fold(f64::INFINITY, f64::min);
-        return Err(Failure::Input(format!(
-            "no plan in the search space is within the budget {} (the cheapest tried costs {:.1}); raise --budget or widen the space",
-            args.budget, cheapest
+        return Err(Failure::Input(t!(
+            lang(),
+            "cli.err.over_budget",
+            budget = args.budget,
+            cheapest = format!("{cheapest:.1}")
         )));
     }
     // This shard's slice: candidates k, k+n, …; the start always (as the
@@ -329,17 +336,22 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let mut shards = Vec::new();
     for d in dirs {
         let path = d.join("optimise-shard.json");
-        let bytes = qilian_engine::input::read(&path).map_err(|e| Failure::Input(e.to_string()))?;
+        let bytes = qilian_engine::input::read(&path)
+            .map_err(|e| Failure::Input(crate::messages::input(&e)))?;
         let s: ShardFile = serde_json::from_slice(&bytes).map_err(|e| {
-            Failure::Input(format!(
-                "{}: not an optimise shard file: {e}",
-                path.display()
+            Failure::Input(t!(
+                lang(),
+                "cli.problem.file",
+                file = path.display(),
+                detail = t!(lang(), "cli.err.not_optimise_shard_because", detail = e)
             ))
         })?;
         if s.kind != SHARD_KIND {
-            return Err(Failure::Input(format!(
-                "{}: not an optimise shard file",
-                path.display()
+            return Err(Failure::Input(t!(
+                lang(),
+                "cli.problem.file",
+                file = path.display(),
+                detail = t!(lang(), "cli.err.not_optimise_shard")
             )));
         }
         shards.push((path, s));
@@ -355,32 +367,37 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
             && s.candidates == first.candidates
             && s.shard.1 == first.shard.1;
         if !same {
-            return Err(Failure::Input(format!(
-                "{} and {} are shards of different optimise runs",
-                p0.display(),
-                p.display()
+            return Err(Failure::Input(t!(
+                lang(),
+                "cli.err.shards_differ",
+                a = p0.display(),
+                b = p.display()
             )));
         }
         let k = s.shard.0 as usize;
         if k >= seen.len() || seen[k] {
-            return Err(Failure::Input(format!(
-                "{}: shard {} twice or out of range",
-                p.display(),
-                k
+            return Err(Failure::Input(t!(
+                lang(),
+                "cli.err.shard_twice",
+                file = p.display(),
+                k = k
             )));
         }
         seen[k] = true;
     }
     if let Some(k) = seen.iter().position(|s| !s) {
-        return Err(Failure::Input(format!(
-            "shard {k}/{} is missing",
-            first.shard.1
+        return Err(Failure::Input(t!(
+            lang(),
+            "cli.err.shard_missing",
+            k = k,
+            count = first.shard.1
         )));
     }
     let mut files: Vec<ShardFile> = shards.into_iter().map(|(_, s)| s).collect();
     files.sort_by_key(|s| s.shard.0);
     let out_files = finish(&files, None)?;
-    write_dir(out, &out_files).with_context(|| format!("writing {}", out.display()))?;
+    write_dir(out, &out_files)
+        .with_context(|| t!(lang(), "cli.err.writing", dir = out.display()))?;
     sayln!(
         "{}",
         qilian_i18n::t!(crate::output::lang(), "cli.wrote", dir = out.display())
@@ -467,7 +484,7 @@ fn finish(
             )
         })
     else {
-        return Err(Failure::Input("no finalist within the budget".into()));
+        return Err(Failure::Input(t!(lang(), "cli.err.no_finalist")));
     };
     let start = fin.iter().position(|f| f.start).unwrap_or(0);
     // The fronts, on the selection estimates (selection decides; the fresh

@@ -42,12 +42,27 @@ fn parse_costs(name: &str, text: &str) -> Result<Costs, String> {
     let c: Costs = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str(text)
-        .map_err(|e| format!("{name}:{e}"))?;
+        .map_err(|e| {
+            qilian_i18n::t!(
+                crate::output::lang(),
+                "cli.problem.syntax",
+                file = name,
+                line = e.span.start.line,
+                col = e.span.start.col,
+                detail = e.code
+            )
+        })?;
     let bad = |what: String, v: f64| {
         if v.is_finite() && v >= 0.0 {
             Ok(())
         } else {
-            Err(format!("{name}: {what} cost must be a number ≥ 0, got {v}"))
+            Err(qilian_i18n::t!(
+                crate::output::lang(),
+                "cli.err.cost",
+                file = name,
+                what = what,
+                got = v
+            ))
         }
     };
     for (k, v) in &c.crew {
@@ -157,10 +172,11 @@ impl Space {
         in_plan.extend(spec.add_kinds.iter().copied());
         for k in &spec.kinds {
             if !in_plan.contains(k) {
-                return Err(format!(
-                    "--kinds: the plan has no {} crews (it has {})",
-                    k.name(),
-                    in_plan
+                return Err(qilian_i18n::t!(
+                    crate::output::lang(),
+                    "cli.err.kinds",
+                    kind = k.name(),
+                    has = in_plan
                         .iter()
                         .map(|k| k.name())
                         .collect::<Vec<_>>()
@@ -171,7 +187,11 @@ impl Space {
         let all: Vec<DepotId> = base.depots.iter().map(|d| d.id).collect();
         for d in &spec.depots {
             if !all.contains(d) {
-                return Err(format!("--depots: the plan has no depot {}", d.0));
+                return Err(qilian_i18n::t!(
+                    crate::output::lang(),
+                    "cli.err.depots",
+                    depot = d.0
+                ));
             }
         }
         let mut depots: Vec<DepotId> = if spec.depots.is_empty() {

@@ -330,3 +330,100 @@ fn lang_chooses_the_report_language_and_defaults_from_the_locale() {
         "{err}"
     );
 }
+
+/// In Chinese every message of bad input is Chinese around the engine's
+/// detail, still naming the file, line and column, and still exits 2.
+#[test]
+fn bad_input_in_chinese_names_file_line_and_column() {
+    let dir = scratch("zh-errors");
+    let zh = |args: &[&str]| {
+        let mut a = vec!["--lang", "zh-CN"];
+        a.extend_from_slice(args);
+        qilian(&dir, &a)
+    };
+    let o = zh(&["validate", "missing.ron"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("文件 missing.ron：文件不存在"), "{err}");
+    std::fs::write(dir.join("bad.ron"), "Scenario(name: \"x\",, )").unwrap();
+    for cmd in [&["validate", "bad.ron"][..], &["run", "bad.ron"]] {
+        let o = zh(cmd);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}: {err}");
+        assert!(
+            err.starts_with("文件 bad.ron 第1行第") && err.contains("列：格式错误："),
+            "{cmd:?}: {err}"
+        );
+    }
+    let o = zh(&["demo", "--threads", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("--threads 至少为 1"), "{}", text(&o).1);
+    let o = zh(&["stress", &repo(DEMO), "--runs", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("--runs 至少为 1"), "{}", text(&o).1);
+    // The same in English, as it always was.
+    let o = qilian(&dir, &["validate", "missing.ron"]);
+    assert_eq!(text(&o).1.trim(), "missing.ron: no such file");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `--help` follows `--lang` (and the locale); English help is unchanged.
+#[test]
+fn help_follows_the_language() {
+    let dir = scratch("zh-help");
+    let o = qilian(&dir, &["--lang", "zh-CN", "--help"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    for w in [
+        "灾害演练",
+        "用法:",
+        "命令:",
+        "选项:",
+        "运行一个情景一次",
+        "打印帮助",
+    ] {
+        assert!(out.contains(w), "{w} not in\n{out}");
+    }
+    let o = qilian(&dir, &["stress", "--help", "--lang=zh"]);
+    let (out, _) = text(&o);
+    assert!(
+        out.contains("[默认: 100]") && !out.contains("Replicates"),
+        "{out}"
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_qilian"))
+        .args(["run", "--help"])
+        .current_dir(&dir)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(text(&o).0.contains("情景文件"), "{}", text(&o).0);
+    let o = qilian(&dir, &["--help"]);
+    let (out, _) = text(&o);
+    assert!(
+        out.starts_with("Disaster drills and emergency-plan evaluation\n\nUsage: qilian"),
+        "{out}"
+    );
+    assert!(out.contains("Print help") && !out.contains("用法"), "{out}");
+    // clap's usage errors too, still exit 2; and a value parser that fails
+    // speaks the language of a `--lang` given after it.
+    let o = qilian(&dir, &["fly", "--lang", "zh-CN"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("错误：无法识别的子命令 'fly'"), "{err}");
+    let o = qilian(
+        &dir,
+        &["stress", "x.ron", "--shard", "5/4", "--lang", "zh-CN"],
+    );
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("须满足 0 ≤ K < N"), "{err}");
+    let o = qilian(&dir, &["fly"]);
+    assert!(
+        text(&o)
+            .1
+            .starts_with("error: unrecognized subcommand 'fly'")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
