@@ -104,6 +104,7 @@ pub fn source_of(kind: &EventKind) -> (Source, Option<ZoneId>) {
     match kind {
         HazardStarted { .. }
         | HazardEnded { .. }
+        | WeatherChanged { .. }
         | FacilityDamaged { .. }
         | BatteryDepleted { .. } => (Source::Sensor, None),
         EdgeClosed { .. } | EdgeDamaged { .. } | VehiclesCaught { .. } | ShelterFull { .. } => {
@@ -126,7 +127,10 @@ pub fn source_of(kind: &EventKind) -> (Source, Option<ZoneId>) {
         | FacilityRepaired { .. }
         | EdgeOpened { .. }
         | ZoneCleaned { .. } => (Source::Crew, None),
-        CrewDispatched { .. } | MutualAidArrived { .. } | ZoneWarned { .. } => (Source::Own, None),
+        // The aid's own coordinators tell the team of a delay at once.
+        CrewDispatched { .. } | MutualAidArrived { .. } | ZoneWarned { .. } | AidDelayed { .. } => {
+            (Source::Own, None)
+        }
     }
 }
 

@@ -644,7 +644,8 @@ impl Session {
     }
 
     /// Whether the controller may send `inject`: one of the library's kinds,
-    /// on a facility, road or zone of the region.
+    /// on a facility, road or zone of the region; an aftershock, aid delay
+    /// or weather change the scenario can take (engine's `inject_problem`).
     fn check_inject(&self, inject: &Inject) -> Result<(), Rejected> {
         let sc = &self.scenario;
         let fac = |f: &FacilityId| sc.region.facilities.iter().any(|x| x.id == *f);
@@ -661,6 +662,11 @@ impl Session {
             Inject::Contaminate { zone: z, .. } | Inject::Expose { zone: z } if !zone(z) => {
                 return Err(reject(422, format!("unknown zone {}", z.0)));
             }
+            Inject::Aftershock { .. } | Inject::DelayAid { .. } | Inject::Weather { .. } => {
+                if let Some(why) = qilian_engine::scenario::inject_problem(&sc.file, inject) {
+                    return Err(reject(422, why));
+                }
+            }
             Inject::Damage { .. }
             | Inject::CloseEdge { .. }
             | Inject::OpenEdge { .. }
@@ -669,7 +675,8 @@ impl Session {
             _ => {
                 return Err(reject(
                     422,
-                    "controller injects are Damage, CloseEdge, OpenEdge, Contaminate or Expose",
+                    "controller injects are Damage, CloseEdge, OpenEdge, Contaminate, Expose, \
+                     Aftershock, DelayAid or Weather",
                 ));
             }
         }

@@ -259,7 +259,8 @@ pub enum EventKind {
     SheltersOverflowing,
     /// A hazard of the scenario began.
     HazardStarted {
-        /// 1-based position in the scenario's `hazards`.
+        /// 1-based position in the scenario's `hazards`; an aftershock
+        /// (an inject) numbers on after them.
         hazard: u32,
         /// What it is.
         what: Arc<str>,
@@ -279,6 +280,21 @@ pub enum EventKind {
         hazard: u32,
         /// Why.
         why: Arc<str>,
+    },
+    /// Mutual aid not yet arrived was held up (a `DelayAid` inject).
+    AidDelayed {
+        /// By how many hours.
+        hours: f64,
+        /// Crews still to arrive that it holds up.
+        crews: u32,
+    },
+    /// The wind changed (a `Weather` inject): fires and releases follow it
+    /// from now on.
+    WeatherChanged {
+        /// Wind speed, m/s.
+        wind_speed_m_s: f64,
+        /// Direction it blows from, degrees clockwise from north.
+        wind_from_deg: f64,
     },
 }
 

@@ -372,8 +372,14 @@ impl Sim {
     }
 }
 
-/// Move the injects due in this tick from the queue to [`DueInjects`].
-fn release_injects(clock: Res<Clock>, mut queue: ResMut<InjectQueue>, mut due: ResMut<DueInjects>) {
+/// Move the injects due in this tick from the queue to [`DueInjects`]
+/// (first in the Inject phase; a model system reading them in that phase
+/// runs `.after(release_injects)`).
+pub fn release_injects(
+    clock: Res<Clock>,
+    mut queue: ResMut<InjectQueue>,
+    mut due: ResMut<DueInjects>,
+) {
     due.0.clear();
     let end = clock.tick_end();
     while queue.pending.last().is_some_and(|(t, _, _)| *t < end) {

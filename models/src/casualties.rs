@@ -542,15 +542,12 @@ fn assess(
     }
     // Earthquakes that struck: people at home in damaged buildings.
     if let Some(quakes) = quakes {
-        for (number, event) in quakes.struck() {
+        // Aftershocks (injects) take this path too, with their own number.
+        for (number, event, vs30_default) in quakes.struck() {
             if cas.quakes_seen.contains(&number) {
                 continue;
             }
             cas.quakes_seen.push(number);
-            let vs30_default = match hazards.get(number as usize - 1) {
-                Some(Hazard::Earthquake(e)) => e.vs30_default_mps,
-                _ => continue,
-            };
             for (z, zone) in s.region.zones.iter().enumerate() {
                 let Some(n) = s.network.node(zone.node) else {
                     continue;
@@ -571,7 +568,15 @@ fn assess(
                     vs30,
                 );
                 let p = quake_chances(&cas.rates, pga);
-                let people = evac.zone(z).at_home;
+                let mut people = evac.zone(z).at_home;
+                if number as usize > hazards.len() {
+                    // An aftershock (an inject, numbered after the
+                    // scenario's hazards) finds the dead and the trapped
+                    // of the earlier shaking no longer at risk in their
+                    // homes; the injured and unhurt are, again.
+                    let t = &cas.toll[z][Cause::Earthquake as usize];
+                    people = people.saturating_sub(t.deaths + t.still_trapped);
+                }
                 let k = key(4, zone.id.0, (number as u64) << 24 | tick);
                 cas.apply(z, Cause::Earthquake, people, p, &streams, k);
             }

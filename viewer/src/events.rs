@@ -29,7 +29,7 @@ use qilian_i18n::{Lang, count, t, text};
 use std::collections::BTreeMap;
 
 /// Every event kind's id, in the journal's order of declaration.
-pub const KINDS: [&str; 28] = [
+pub const KINDS: [&str; 30] = [
     "facility_damaged",
     "facility_repaired",
     "edge_closed",
@@ -58,6 +58,8 @@ pub const KINDS: [&str; 28] = [
     "hazard_started",
     "hazard_reached_zone",
     "hazard_ended",
+    "aid_delayed",
+    "weather_changed",
 ];
 
 /// The id of an event's kind (`"facility_damaged"`), one of [`KINDS`].
@@ -95,6 +97,8 @@ fn kind_index(k: &EventKind) -> usize {
         EventKind::HazardStarted { .. } => 25,
         EventKind::HazardReachedZone { .. } => 26,
         EventKind::HazardEnded { .. } => 27,
+        EventKind::AidDelayed { .. } => 28,
+        EventKind::WeatherChanged { .. } => 29,
     }
 }
 
@@ -130,9 +134,21 @@ pub fn kind_label(lang: Lang, kind: &str) -> String {
         "hazard_started" => "kind.hazard_started",
         "hazard_reached_zone" => "kind.hazard_reached_zone",
         "hazard_ended" => "kind.hazard_ended",
+        "aid_delayed" => "kind.aid_delayed",
+        "weather_changed" => "kind.weather_changed",
         other => return other.to_string(),
     };
     text(lang, key).to_string()
+}
+
+/// A wind by the direction it blows from, on eight points ("西北风",
+/// "northwest wind"); `from_deg` clockwise from north.
+pub fn wind_name(lang: Lang, from_deg: f64) -> &'static str {
+    const KEYS: [&str; 8] = [
+        "wind.n", "wind.ne", "wind.e", "wind.se", "wind.s", "wind.sw", "wind.w", "wind.nw",
+    ];
+    let k = (from_deg.rem_euclid(360.0) / 45.0).round() as usize % 8;
+    text(lang, KEYS[k])
 }
 
 /// A crew kind's name ("电力抢修", "power").
@@ -447,6 +463,12 @@ impl Narrator {
                 None => t!(l, "hazard_text.quake", mag = rest),
             };
         }
+        if let Some(rest) = s.strip_prefix("aftershock Mw ") {
+            return match rest.strip_suffix(": liquefaction") {
+                Some(m) => t!(l, "hazard_text.aftershock_liquefaction", mag = m),
+                None => t!(l, "hazard_text.aftershock", mag = rest),
+            };
+        }
         if let Some((chem, rate)) = s.split_once(" release ")
             && let Some(rate) = rate.strip_suffix(" kg/s")
         {
@@ -694,6 +716,22 @@ impl Narrator {
             EventKind::HazardEnded { why, .. } => {
                 t!(l, "event.hazard_ended", why = self.free(why))
             }
+            EventKind::AidDelayed { hours, crews } => t!(
+                l,
+                "event.aid_delayed",
+                hours = count((hours * 10.0).round() / 10.0),
+                n = crews
+            ),
+            EventKind::WeatherChanged {
+                wind_speed_m_s,
+                wind_from_deg,
+            } => t!(
+                l,
+                "event.weather_changed",
+                wind = wind_name(l, *wind_from_deg),
+                speed = count((wind_speed_m_s * 10.0).round() / 10.0),
+                deg = count(wind_from_deg.round())
+            ),
         }
     }
 }

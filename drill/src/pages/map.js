@@ -148,11 +148,11 @@ Q.source = (s) => Q.tk("source", s);
 // ---- Event sentences ------------------------------------------------------
 Q.GROUPS = ["hazard", "infra", "roads", "tasks", "crews", "people"];
 Q.group = function (kind) {
-  if (/^Hazard|ZoneContaminated|ZoneExposed|ZoneCleaned/.test(kind)) return "hazard";
+  if (/^Hazard|ZoneContaminated|ZoneExposed|ZoneCleaned|WeatherChanged/.test(kind)) return "hazard";
   if (/^Facility|Battery|^Service/.test(kind)) return "infra";
   if (/^Edge|VehiclesCaught/.test(kind)) return "roads";
   if (kind === "TaskCreated") return "tasks";
-  if (/^Crew|OrderDropped|TaskFinished|MutualAid/.test(kind)) return "crews";
+  if (/^Crew|OrderDropped|TaskFinished|MutualAid|AidDelayed/.test(kind)) return "crews";
   return "people";
 };
 // Tasks by id, as reported (for sentences about a task).

@@ -1235,3 +1235,98 @@ async fn views_carry_the_narrators_sentences_and_crew_names_in_the_asked_languag
     let (s, _) = f.call("GET", "/api/truth?colour=red", Some(&c), "").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn aftershock_delay_and_weather_injects_are_posted_or_refused_cleanly() {
+    let f = fixture("hazard-injects", 2);
+    let c = f.tokens.controller.clone();
+    let step = || f.call("POST", "/api/control", Some(&c), r#"{"action":"step"}"#);
+    // Past the main shock (its onset is at most 0.2 h).
+    for _ in 0..13 {
+        step().await;
+    }
+    // Refused with a reason, changing nothing: out of range, or a weather
+    // change in a drill with neither a fire nor a chemical release.
+    let before = std::fs::read(f.dir.join("journal.jsonl")).unwrap();
+    for (body, why) in [
+        (
+            r#"{"Aftershock":{"magnitude":12.0,"epicentre_x":14000.0,"epicentre_y":-20000.0}}"#,
+            "Aftershock magnitude must be in 4…9.5",
+        ),
+        (
+            r#"{"DelayAid":{"hours":0.0}}"#,
+            "DelayAid hours must be > 0",
+        ),
+        (
+            r#"{"Weather":{"wind_speed_m_s":8.0,"wind_from_deg":315.0}}"#,
+            "acts on fires and chemical releases",
+        ),
+    ] {
+        let (s, b) = f.call("POST", "/api/injects", Some(&c), body).await;
+        assert_eq!(s.as_u16(), 422, "{body}: {b}");
+        assert!(b.contains(why), "{body}: {b}");
+        let (s, b) = f
+            .call(
+                "POST",
+                "/api/msel",
+                Some(&c),
+                &format!(r#"{{"fire_s":3600,"inject":{body}}}"#),
+            )
+            .await;
+        assert_eq!(s.as_u16(), 422, "MSEL {body}: {b}");
+    }
+    assert_eq!(std::fs::read(f.dir.join("journal.jsonl")).unwrap(), before);
+    // Accepted: an aftershock now, a delay of the aid from the MSEL.
+    let (s, b) = f
+        .call(
+            "POST",
+            "/api/injects",
+            Some(&c),
+            r#"{"Aftershock":{"magnitude":5.8,"epicentre_x":12000.0,"epicentre_y":-19000.0}}"#,
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{b}");
+    let (s, b) = f
+        .call(
+            "POST",
+            "/api/msel",
+            Some(&c),
+            r#"{"fire_s":900,"inject":{"DelayAid":{"hours":3.0}}}"#,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    for _ in 0..4 {
+        step().await;
+    }
+    let (_, truth) = f.call("GET", "/api/truth", Some(&c), "").await;
+    let v: Value = serde_json::from_str(&truth).unwrap();
+    for t in v["teams"].as_array().unwrap() {
+        let events = t["events"].as_array().unwrap();
+        assert!(
+            events.iter().any(|e| e["kind"] == "HazardStarted"
+                && e["hazard"] == 2
+                && e["what"] == "aftershock Mw 5.8"),
+            "every team's world has the aftershock: {events:?}"
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| e["kind"] == "AidDelayed" && e["t_s"] == 900 && e["hours"] == 3.0),
+            "and the delay: {events:?}"
+        );
+    }
+    let kinds: Vec<&str> = v["controller_injects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["inject"].as_object()?.keys().next().map(|k| k.as_str()))
+        .collect();
+    assert_eq!(kinds, ["Aftershock", "DelayAid"]);
+    // A team hears of both as its sensors and the aid's coordinators tell
+    // it, never of the controller's inject itself.
+    let (_, view) = f.call("GET", "/api/state", Some(&f.team(1)), "").await;
+    assert!(view.contains("aftershock Mw 5.8"), "{view}");
+    assert!(view.contains("AidDelayed"), "{view}");
+    assert!(!view.contains("Aftershock"), "{view}");
+    assert!(!view.contains("DelayAid"), "{view}");
+}

@@ -20,6 +20,7 @@ pub use load::{
     validate_file, with_plan_file,
 };
 pub use types::*;
+pub use validate::inject_problem;
 
 use crate::ids::NodeId;
 use crate::network::{Link, NetNode, Network, NodeIx};

@@ -841,6 +841,37 @@ pub enum Inject {
         /// Where it goes.
         node: NodeId,
     },
+    /// An aftershock: a new earthquake now, at this epicentre, with the
+    /// scenario's first earthquake's GMPE, rake and default Vs30 (a point
+    /// source). Refused when the scenario has no earthquake. Damage only
+    /// ever raises a site's state.
+    Aftershock {
+        /// Moment magnitude Mw (4–9.5, as for an `Earthquake`).
+        magnitude: f64,
+        /// Epicentre easting, m (the region's frame).
+        epicentre_x: f64,
+        /// Epicentre northing, m.
+        epicentre_y: f64,
+    },
+    /// Mutual aid is held up: every mutual-aid group (the plan's and those
+    /// called by `CallAid` orders) that has not yet arrived arrives `hours`
+    /// later than it would have.
+    DelayAid {
+        /// The delay, hours (> 0).
+        hours: f64,
+    },
+    /// The weather changes from now on: fires spread with this wind (the
+    /// burnt area stays, the front ahead moves with the new wind) and
+    /// chemical releases drift with it (a new wind period from now, which
+    /// replaces any later period of the scenario). Refused when the
+    /// scenario has no fire and no chemical release.
+    Weather {
+        /// Wind speed, m/s (0.5–50): 20 ft above the vegetation for fires,
+        /// at 10 m for releases, as their own wind fields are given.
+        wind_speed_m_s: f64,
+        /// Direction the wind blows from, degrees clockwise from north (0–360).
+        wind_from_deg: f64,
+    },
 }
 
 fn yes() -> bool {

@@ -613,6 +613,11 @@ pub(super) fn scenario(
                     ));
                 }
             }
+            Inject::Aftershock { .. } | Inject::DelayAid { .. } | Inject::Weather { .. } => {
+                if let Some(why) = inject_problem(s, &inj.event) {
+                    rep.add(format!("{item}: {why}"));
+                }
+            }
             Inject::Priorities { order } => {
                 let mut seen = BTreeSet::new();
                 if order.is_empty() || !order.iter().all(|w| seen.insert(*w)) {
@@ -710,6 +715,88 @@ pub(super) fn rasters(file: &Path, r: &Region, g: &RasterSet) -> Vec<Problem> {
         }
     }
     rep.problems
+}
+
+/// Longest `DelayAid`, hours: a year, as the longest horizon.
+const MAX_AID_DELAY_H: f64 = MAX_HORIZON_H;
+
+/// What is wrong with an `Aftershock`, `DelayAid` or `Weather` inject in
+/// scenario `s` (`None`: nothing; other injects are checked by the caller).
+/// Scenario validation and the drill's controller use it alike.
+pub fn inject_problem(s: &ScenarioFile, inject: &Inject) -> Option<String> {
+    let bad = |what: &str, v: f64, lo: f64, hi: f64| {
+        (!(v.is_finite() && (lo..=hi).contains(&v))).then(|| {
+            format!(
+                "{what} must be in {}…{}, got {}",
+                short(lo),
+                short(hi),
+                short(v)
+            )
+        })
+    };
+    match inject {
+        Inject::Aftershock {
+            magnitude,
+            epicentre_x,
+            epicentre_y,
+        } => {
+            let Some(first) = s.hazards.iter().find_map(|h| match h {
+                Hazard::Earthquake(e) => Some(e),
+                _ => None,
+            }) else {
+                return Some(
+                    "an Aftershock needs an earthquake in the scenario's hazards (it takes \
+                     that earthquake's GMPE, rake and Vs30); this scenario has none"
+                        .into(),
+                );
+            };
+            let range = bad("Aftershock magnitude", *magnitude, 4.0, 9.5)
+                .or_else(|| bad("Aftershock epicentre_x", *epicentre_x, -1e7, 1e7))
+                .or_else(|| bad("Aftershock epicentre_y", *epicentre_y, -1e7, 1e7));
+            if range.is_some() {
+                return range;
+            }
+            // The first earthquake's GMPE, named and ranged at load.
+            let m = qilian_hazardlib::gmpe::by_name(&first.gmpe)?;
+            (!m.validity().mag_ok(*magnitude)).then(|| {
+                format!(
+                    "Aftershock magnitude {} is outside the range {}–{} of {}, the GMPE of \
+                     the scenario's first earthquake",
+                    short(*magnitude),
+                    m.validity().mag.0,
+                    m.validity().mag.1,
+                    first.gmpe
+                )
+            })
+        }
+        Inject::DelayAid { hours } => {
+            if hours.is_finite() && *hours <= 0.0 {
+                return Some(format!("DelayAid hours must be > 0, got {}", short(*hours)));
+            }
+            bad("DelayAid hours", *hours, 0.0, MAX_AID_DELAY_H)
+        }
+        Inject::Weather {
+            wind_speed_m_s,
+            wind_from_deg,
+        } => {
+            let acts = s
+                .hazards
+                .iter()
+                .any(|h| matches!(h, Hazard::Fire(_) | Hazard::ChemicalLeak(_)));
+            if !acts {
+                return Some(
+                    "a Weather change acts on fires and chemical releases; this scenario's \
+                     hazards have neither"
+                        .into(),
+                );
+            }
+            // 0.5 m/s: the least wind a release's Gaussian plume takes (as
+            // for the scenario's wind periods).
+            bad("Weather wind_speed_m_s", *wind_speed_m_s, 0.5, 50.0)
+                .or_else(|| bad("Weather wind_from_deg", *wind_from_deg, 0.0, 360.0))
+        }
+        _ => None,
+    }
 }
 
 /// Range checks on one hazard (the models check names against their tables).

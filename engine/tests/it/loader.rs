@@ -189,3 +189,62 @@ fn open_shelter_and_move_crew_injects_are_checked() {
         "{m:?}"
     );
 }
+
+#[test]
+fn aftershock_delay_aid_and_weather_injects_are_checked() {
+    let inject = "injects: [(at_h: 1.0, event: Damage(facility: 10, state: Moderate))]";
+    let bad = "injects: [
+        (at_h: 1.0, event: Aftershock(magnitude: 6.0, epicentre_x: 500.0, epicentre_y: 500.0)),
+        (at_h: 1.0, event: Weather(wind_speed_m_s: 8.0, wind_from_deg: 315.0)),
+        (at_h: 1.0, event: DelayAid(hours: 0.0)),
+        (at_h: 1.0, event: DelayAid(hours: 2.5)),
+    ]";
+    assert!(SCENARIO.contains(inject));
+    let m = messages(&files(&SCENARIO.replace(inject, bad), REGION, PLAN));
+    assert_eq!(
+        m,
+        [
+            "s/scenario.ron: inject 1 (at 1 h): an Aftershock needs an earthquake in the \
+             scenario's hazards (it takes that earthquake's GMPE, rake and Vs30); this scenario \
+             has none",
+            "s/scenario.ron: inject 2 (at 1 h): a Weather change acts on fires and chemical \
+             releases; this scenario's hazards have neither",
+            "s/scenario.ron: inject 3 (at 1 h): DelayAid hours must be > 0, got 0",
+        ],
+        "{m:?}"
+    );
+    // With an earthquake and a chemical release, only the ranges are left.
+    let hazards = r#"hazards: [
+        Earthquake((at_h: 0.5, magnitude: 7.0, rake_deg: 90.0, epicentre_x: 0.0, epicentre_y: 0.0,
+            gmpe: "BooreAtkinson2008", vs30_default_mps: 300.0)),
+        ChemicalLeak((at_h: 1.0, source: Facility(10), rate_kg_s: 5.0, duration_h: 3.0,
+            chemical: "chlorine", terrain: Rural,
+            wind: [(from_h: 0.0, speed_m_s: 3.0, from_deg: 270.0, stability: Class(D))])),
+    ],
+    injects: ["#;
+    let ranges = "injects: [
+        (at_h: 1.0, event: Aftershock(magnitude: 6.0, epicentre_x: 500.0, epicentre_y: 500.0)),
+        (at_h: 1.0, event: Weather(wind_speed_m_s: 8.0, wind_from_deg: 315.0)),
+        (at_h: 2.0, event: Aftershock(magnitude: 10.0, epicentre_x: 500.0, epicentre_y: 500.0)),
+        (at_h: 2.0, event: Weather(wind_speed_m_s: 0.1, wind_from_deg: 315.0)),
+        (at_h: 2.0, event: Weather(wind_speed_m_s: 5.0, wind_from_deg: 400.0)),
+        (at_h: 2.0, event: DelayAid(hours: 9000.0)),
+        (at_h: 2.0, event: Aftershock(magnitude: 4.5, epicentre_x: 500.0, epicentre_y: 500.0)),
+    ]";
+    let text = SCENARIO
+        .replace(inject, ranges)
+        .replacen("injects: [", hazards, 1);
+    let m = messages(&files(&text, REGION, PLAN));
+    assert_eq!(
+        m,
+        [
+            "s/scenario.ron: inject 3 (at 2 h): Aftershock magnitude must be in 4…9.5, got 10",
+            "s/scenario.ron: inject 4 (at 2 h): Weather wind_speed_m_s must be in 0.5…50, got 0.1",
+            "s/scenario.ron: inject 5 (at 2 h): Weather wind_from_deg must be in 0…360, got 400",
+            "s/scenario.ron: inject 6 (at 2 h): DelayAid hours must be in 0…8760, got 9000",
+            "s/scenario.ron: inject 7 (at 2 h): Aftershock magnitude 4.5 is outside the range \
+             5–8 of BooreAtkinson2008, the GMPE of the scenario's first earthquake",
+        ],
+        "{m:?}"
+    );
+}

@@ -335,6 +335,28 @@ impl Leak {
 pub(crate) struct Leaks(Vec<Leak>);
 
 impl Leaks {
+    /// A `Weather` inject at `now_s` (s since the run's start): every
+    /// release drifts with this wind from then on, a new wind period that
+    /// replaces the periods of the scenario from then on. Its stability
+    /// class is the one in force at `now_s` (ASSUMPTION: the inject tells
+    /// the wind, not the sky).
+    pub(crate) fn set_wind(&mut self, now_s: f64, speed_m_s: f64, from_deg: f64) {
+        for lk in &mut self.0 {
+            let since = (now_s - lk.start_s).max(0.0);
+            let class = lk.wind_at(lk.start_s + since).class;
+            lk.wind.retain(|w| w.from_s < since);
+            let th = from_deg.to_radians();
+            lk.wind.push(Wind {
+                from_s: since,
+                speed: speed_m_s,
+                toward: (-th.sin(), -th.cos()),
+                class,
+            });
+        }
+    }
+}
+
+impl Leaks {
     /// Each release's chances per zone from the toxic loads so far: (hazard
     /// number, (death, injury) per zone), the means over the zone's sample
     /// points of the lethality probit and of the injury rule with

@@ -47,6 +47,14 @@
 //! directions, through `set_edge`), and the road crews' tasks follow from
 //! those states. A scenario without susceptible ground has no ground sites
 //! and its KPIs carry no ground-failure keys.
+//!
+//! **Aftershocks.** An `Aftershock` inject is one more earthquake at the
+//! tick it arrives: a point source at its epicentre with its magnitude, the
+//! first earthquake's GMPE and rake, and the same sites (Vs30 from that
+//! earthquake's default where the raster has none). It takes the next
+//! hazard number after the scenario's hazards, which keys its streams, so
+//! a seed gives the same aftershock every time. Its states only raise a
+//! facility's or link's damage, never lower it.
 
 use super::HazardStats;
 use super::effects::{damage_facility, set_link_pair};
@@ -54,7 +62,8 @@ use crate::infrastructure::Facilities;
 use bevy_ecs::prelude::*;
 use qilian_engine::dist::{std_normal, unit};
 use qilian_engine::network::{EdgeState, EdgeStates, LinkIx};
-use qilian_engine::scenario::{DamageState, Earthquake, Hazard, Region};
+use qilian_engine::scenario::{DamageState, Earthquake, Hazard, Inject, Region};
+use qilian_engine::sim::DueInjects;
 use qilian_engine::units::round6;
 use qilian_engine::{Clock, EventKind, Journal, ScenarioRes, Sim, SimTime, StreamTag, Streams};
 use qilian_hazardlib::fragility::{self, Demand, FragilityClass};
@@ -309,9 +318,15 @@ enum Target {
     Bridge(LinkIx),
 }
 
-/// One earthquake of the scenario with its sites.
+/// One earthquake of the scenario, or an aftershock inject, with its sites.
+#[derive(Clone)]
 struct Quake {
     number: u32,
+    /// "earthquake", or "aftershock" for an inject's: its name in the
+    /// journal, the reasons of closures and the KPIs.
+    kind: &'static str,
+    /// Vs30 (m/s) where the region's raster has none.
+    vs30_default_mps: f64,
     at: SimTime,
     event: Event,
     sites: Vec<ShakeSite>,
@@ -326,17 +341,25 @@ struct Quake {
     applied: bool,
 }
 
-/// The scenario's earthquakes.
+/// The scenario's earthquakes, then the aftershocks injected so far.
 #[derive(Resource, Default)]
 pub(crate) struct Quakes(Vec<Quake>);
 
 impl Quakes {
-    /// The earthquakes that have struck: (hazard number, event).
-    pub(crate) fn struck(&self) -> impl Iterator<Item = (u32, &Event)> {
+    /// The earthquakes that have struck: (hazard number, event, Vs30 (m/s)
+    /// where the region's raster has none).
+    pub(crate) fn struck(&self) -> impl Iterator<Item = (u32, &Event, f64)> {
         self.0
             .iter()
             .filter(|q| q.shaken.is_some())
-            .map(|q| (q.number, &q.event))
+            .map(|q| (q.number, &q.event, q.vs30_default_mps))
+    }
+
+    /// The hazard number the next aftershock takes: after the scenario's
+    /// `hazards` (`n_hazards` of them) and the aftershocks so far.
+    fn next_number(&self, n_hazards: usize) -> u32 {
+        let after = self.0.iter().map(|q| q.number).max().unwrap_or(0);
+        after.max(n_hazards as u32) + 1
     }
 }
 
@@ -490,6 +513,8 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
         }
         quakes.push(Quake {
             number: i as u32 + 1,
+            kind: "earthquake",
+            vs30_default_mps: e.vs30_default_mps,
             at: SimTime::from_hours(e.at_h),
             event,
             sites,
@@ -502,6 +527,53 @@ pub(crate) fn build(sim: &mut Sim, hazards: &[Hazard<f64>]) {
         });
     }
     sim.world_mut().insert_resource(Quakes(quakes));
+}
+
+/// Hazard phase, before [`shake_sites`]: each `Aftershock` inject of this
+/// tick becomes an earthquake now, a point source with the scenario's
+/// first earthquake's GMPE, rake and sites (their Vs30 from that
+/// earthquake's default), numbered after the scenario's hazards. Its draws
+/// come from streams keyed by that number, so a seed gives the same
+/// aftershock every time. Validation refuses an aftershock in a scenario
+/// without an earthquake; one that slips through is ignored.
+pub(crate) fn aftershocks(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    due: Res<DueInjects>,
+    mut quakes: ResMut<Quakes>,
+) {
+    for inj in &due.0 {
+        let Inject::Aftershock {
+            magnitude,
+            epicentre_x,
+            epicentre_y,
+        } = *inj
+        else {
+            continue;
+        };
+        let Some(first) = quakes.0.iter().find(|q| q.kind == "earthquake") else {
+            continue;
+        };
+        let p0 = (epicentre_x, epicentre_y);
+        let q = Quake {
+            number: quakes.next_number(scenario.0.file.hazards.len()),
+            kind: "aftershock",
+            at: clock.now,
+            event: Event {
+                gmpe: first.event.gmpe,
+                rupture: Rupture {
+                    mag: magnitude,
+                    rake: first.event.rupture.rake,
+                },
+                trace: [p0, p0],
+            },
+            shaken: None,
+            failed: Vec::new(),
+            applied: false,
+            ..first.clone()
+        };
+        quakes.0.push(q);
+    }
 }
 
 /// Hazard phase: shake the sites of every earthquake whose time has come.
@@ -523,7 +595,7 @@ pub(crate) fn shake_sites(
                 q.at.max(clock.now),
                 EventKind::HazardStarted {
                     hazard: q.number,
-                    what: Arc::from(format!("earthquake Mw {}", q.event.rupture.mag)),
+                    what: Arc::from(format!("{} Mw {}", q.kind, q.event.rupture.mag)),
                 },
             );
         }
@@ -550,10 +622,10 @@ pub(crate) fn damage(
         let mut by_state = [0u32; 5];
         let (mut bridges_closed, mut bridges_damaged) = (0u32, 0u32);
         let mut max_pga: f64 = 0.0;
-        let reason: Arc<str> = Arc::from(format!("earthquake Mw {}", q.event.rupture.mag));
+        let reason: Arc<str> = Arc::from(format!("{} Mw {}", q.kind, q.event.rupture.mag));
         let ground_reason: Arc<str> = Arc::from(format!(
-            "earthquake Mw {}: liquefaction",
-            q.event.rupture.mag
+            "{} Mw {}: liquefaction",
+            q.kind, q.event.rupture.mag
         ));
         // Ground-failure states of bridges and tunnels, merged below.
         let mut ground_of: BTreeMap<LinkIx, DamageState> = BTreeMap::new();
@@ -581,6 +653,11 @@ pub(crate) fn damage(
                     } else {
                         &reason
                     };
+                    // Damage only ever rises (an aftershock's lighter
+                    // state leaves a closed bridge closed).
+                    if state <= edges.physical(l).damage() {
+                        continue;
+                    }
                     let Some(new) = link_state(state, why) else {
                         continue;
                     };
@@ -599,6 +676,9 @@ pub(crate) fn damage(
             if net.links[l as usize].bridge.is_some() {
                 continue;
             }
+            if g.state <= edges.physical(l).damage() {
+                continue;
+            }
             let Some(new) = link_state(g.state, &ground_reason) else {
                 continue;
             };
@@ -609,11 +689,11 @@ pub(crate) fn damage(
             }
             set_link_pair(net, &mut edges, &mut journal, clock.now, l, &new);
         }
-        let hz = &scenario.0.file.hazards[q.number as usize - 1];
-        stats.set(q.number, hz, "sites", json!(q.sites.len()));
-        stats.set(q.number, hz, "max_pga_g", json!(round6(max_pga)));
-        stats.set(
-            q.number,
+        let (n, hz) = (q.number, q.kind);
+        stats.set_kind(n, hz, "sites", json!(q.sites.len()));
+        stats.set_kind(n, hz, "max_pga_g", json!(round6(max_pga)));
+        stats.set_kind(
+            n,
             hz,
             "facilities_by_state",
             json!({
@@ -621,11 +701,11 @@ pub(crate) fn damage(
                 "extensive": by_state[3], "complete": by_state[4],
             }),
         );
-        stats.set(q.number, hz, "bridges_closed", json!(bridges_closed));
-        stats.set(q.number, hz, "bridges_damaged_open", json!(bridges_damaged));
+        stats.set_kind(n, hz, "bridges_closed", json!(bridges_closed));
+        stats.set_kind(n, hz, "bridges_damaged_open", json!(bridges_damaged));
         if !q.ground.is_empty() {
-            stats.set(
-                q.number,
+            stats.set_kind(
+                n,
                 hz,
                 "ground_failure",
                 json!({
@@ -672,9 +752,6 @@ pub(crate) fn footprints(world: &World, out: &mut Vec<qilian_hazardlib::footprin
     };
     let s = &scenario.0;
     for q in quakes.0.iter().filter(|q| q.shaken.is_some()) {
-        let Some(Hazard::Earthquake(e)) = s.file.hazards.get(q.number as usize - 1) else {
-            continue;
-        };
         let eta = std_normal(&mut streams.stream(EVENT_TERM, q.number as u64));
         let rg = RegionGrid::of(s);
         let values = (0..rg.ncols * rg.nrows)
@@ -686,7 +763,7 @@ pub(crate) fn footprints(world: &World, out: &mut Vec<qilian_hazardlib::footprin
                     .vs30
                     .as_ref()
                     .and_then(|g| g.value_at(x, y))
-                    .unwrap_or(e.vs30_default_mps);
+                    .unwrap_or(q.vs30_default_mps);
                 let site = Site {
                     rjb: Km(q.event.rjb_km(x, y)),
                     vs30: MetresPerSecond(vs30),

@@ -23,6 +23,14 @@
 //! already burnt, with their own arrival times, so the past stays as it was
 //! and only the front ahead changes. A line, once held, stays.
 //!
+//! Weather (a `Weather` inject): from then on the fire spreads with the new
+//! wind (its night still scales it by `night.wind_factor`). Before the
+//! ignition the grid is simply rebuilt; after it, arrival times are
+//! recomputed on the new grid from every cell burnt by then, all starting
+//! at the change: the burnt area keeps its times, the unburnt cells get new
+//! ones, none earlier than the change (progress part-way across a cell at
+//! that moment is dropped, at most one cell of spread).
+//!
 //! Effects as the front passes (Damage phase): a road link whose end nodes or
 //! midpoint burn closes in both directions with damage Slight (burnt
 //! debris, signs and guard rails: a road crew must clear it); a zone whose
@@ -75,6 +83,9 @@ struct Burn {
     lines: u32,
     log_seen: usize,
     damage: DamageState,
+    /// The hazard as this replicate runs it (its wind changed by `Weather`
+    /// injects).
+    fire: Fire<f64>,
 }
 
 impl Burn {
@@ -93,7 +104,8 @@ impl Burn {
 #[derive(Resource, Default)]
 pub(crate) struct Burns(Vec<Burn>);
 
-fn burn(number: u32, f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Option<Burn> {
+/// The day–night spread grid of fire `f` over the region's fuel and DEM.
+fn fire_grid(f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Option<FireGrid> {
     let fuel_grid = scenario.rasters.fuel.as_ref()?;
     let dem = scenario.rasters.dem.as_ref()?;
     let spec = GridSpec {
@@ -161,10 +173,20 @@ fn burn(number: u32, f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Optio
     };
     let n = &f.night;
     let night = grid_at(n.wind_factor, n.dead_1h_rise_pct, n.dead_10h_rise_pct).ok()?;
-    let grid = grid_at(1.0, 0.0, 0.0)
+    grid_at(1.0, 0.0, 0.0)
         .ok()?
         .with_night(&night, night_cycle(scenario.file.start.as_deref(), f))
-        .ok()?;
+        .ok()
+}
+
+fn burn(number: u32, f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Option<Burn> {
+    let fuel_grid = scenario.rasters.fuel.as_ref()?;
+    let spec = GridSpec {
+        nrows: fuel_grid.nrows(),
+        ncols: fuel_grid.ncols(),
+        cellsize_m: fuel_grid.cellsize(),
+    };
+    let grid = fire_grid(f, scenario)?;
     let cell = |g: &Grid, x: f64, y: f64| g.cell_at(x, y).map(|(r, c)| r * g.ncols() + c);
     let net = &scenario.network;
     let node_cell = (0..net.nodes.len() as NodeIx)
@@ -195,7 +217,61 @@ fn burn(number: u32, f: &Fire<f64>, scenario: &qilian_engine::Scenario) -> Optio
         lines: 0,
         log_seen: 0,
         damage: f.facility_damage,
+        fire: f.clone(),
     })
+}
+
+/// Apply a `Weather` inject at `now` to every fire: the wind from now on
+/// is `speed_m_s` from `from_deg` (see the module's notes). A grid the
+/// rasters cannot build leaves the fire as it was.
+pub(crate) fn set_wind(
+    burns: &mut Burns,
+    scenario: &qilian_engine::Scenario,
+    arrival: &mut HazardArrival,
+    now: SimTime,
+    horizon: SimTime,
+    (speed_m_s, from_deg): (f64, f64),
+) {
+    for b in &mut burns.0 {
+        let mut f = b.fire.clone();
+        f.wind_speed_m_s = speed_m_s;
+        f.wind_from_deg = from_deg;
+        let Some(grid) = fire_grid(&f, scenario) else {
+            continue;
+        };
+        b.fire = f;
+        b.grid = grid;
+        if b.arrival.is_empty() {
+            continue;
+        }
+        let now_s = now.0.saturating_sub(b.at.0) as f64;
+        let horizon_s = horizon.0.saturating_sub(b.at.0) as f64;
+        refront(b, now_s, horizon_s, true);
+        forecast(b, scenario, arrival);
+    }
+}
+
+/// Recompute the arrival times of the cells not burnt by `now_s` (s after
+/// ignition) from every cell burnt by then: from its own arrival time
+/// (a fire line: the spread is the same, only barriers are new) or, with
+/// `from_now`, all from `now_s` (the spread itself changed at `now_s`).
+fn refront(b: &mut Burn, now_s: f64, horizon_s: f64, from_now: bool) {
+    let burning: Vec<(usize, f64)> = b
+        .arrival
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| **t <= now_s)
+        .map(|(i, t)| (i, if from_now { now_s } else { *t }))
+        .collect();
+    let fresh = b
+        .grid
+        .arrival_times(&burning, &b.barriers, horizon_s)
+        .unwrap_or_default();
+    for (old, new) in b.arrival.iter_mut().zip(fresh) {
+        if *old > now_s {
+            *old = new;
+        }
+    }
 }
 
 /// Local hour of day (0–24) at a scenario's start (`2025-08-20T13:00:00+08:00`
@@ -288,22 +364,7 @@ pub(crate) fn advance(
         b.log_seen = board.hazard_log.len();
         if new_line {
             let now_s = clock.now.0.saturating_sub(b.at.0) as f64;
-            let burning: Vec<(usize, f64)> = b
-                .arrival
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| **t <= now_s)
-                .map(|(i, t)| (i, *t))
-                .collect();
-            let fresh = b
-                .grid
-                .arrival_times(&burning, &b.barriers, horizon_s)
-                .unwrap_or_default();
-            for (old, new) in b.arrival.iter_mut().zip(fresh) {
-                if *old > now_s {
-                    *old = new;
-                }
-            }
+            refront(b, now_s, horizon_s, false);
             forecast(b, &scenario.0, &mut arrival);
         }
         // Ask for a fire crew where the front is near.

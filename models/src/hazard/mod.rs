@@ -30,7 +30,8 @@
 //!
 //! Glossary: a *site* is a place exposed to a hazard (a facility, a bridge, a
 //! zone's node); the *hazard number* is the 1-based position of the hazard in
-//! the scenario's `hazards` list.
+//! the scenario's `hazards` list; aftershocks (injects) number on after it,
+//! and have no entry in that list.
 
 pub mod chemical;
 pub mod earthquake;
@@ -99,7 +100,13 @@ pub struct HazardStats {
 impl HazardStats {
     /// Set KPI `key` of hazard number `n`.
     pub fn set<N>(&mut self, n: u32, hazard: &Hazard<N>, key: &str, value: Value) {
-        let name = format!("{n} {}", hazard.kind_name());
+        self.set_kind(n, hazard.kind_name(), key, value);
+    }
+
+    /// Set KPI `key` of hazard number `n` of kind `kind` (an aftershock
+    /// has no entry in the scenario's hazards).
+    pub fn set_kind(&mut self, n: u32, kind: &str, key: &str, value: Value) {
+        let name = format!("{n} {kind}");
         self.by_hazard
             .entry(name)
             .or_default()
@@ -167,7 +174,13 @@ impl SimPlugin for HazardPlugin {
         let after = crate::infrastructure::apply_damage_injects;
         let schedule = sim.schedule_mut();
         schedule.configure_sets(
-            (Step::Quake, Step::Leak, Step::Flood, Step::Fire)
+            (
+                Step::Weather,
+                Step::Quake,
+                Step::Leak,
+                Step::Flood,
+                Step::Fire,
+            )
                 .chain()
                 .in_set(Phase::Hazard),
         );
@@ -188,7 +201,12 @@ impl SimPlugin for HazardPlugin {
         let has = |kind: fn(&Hazard<f64>) -> bool| realised.hazards.iter().any(kind);
         if has(|h| matches!(h, Hazard::Earthquake(_))) {
             schedule.add_systems((
-                earthquake::shake_sites.in_set(Step::Quake),
+                (
+                    earthquake::aftershocks.in_set(qilian_engine::sim::OnInjects),
+                    earthquake::shake_sites,
+                )
+                    .chain()
+                    .in_set(Step::Quake),
                 earthquake::damage.in_set(Step::QuakeDamage),
             ));
         }
@@ -212,6 +230,13 @@ impl SimPlugin for HazardPlugin {
                 fire::damage.in_set(Step::FireDamage),
             ));
         }
+        if has(|h| matches!(h, Hazard::Fire(_) | Hazard::ChemicalLeak(_))) {
+            schedule.add_systems(
+                weather
+                    .in_set(Step::Weather)
+                    .in_set(qilian_engine::sim::OnInjects),
+            );
+        }
         schedule.add_systems((publish, feed_evacuation).chain().in_set(Step::Publish));
         let world = sim.world_mut();
         world.resource_mut::<Kpis>().add_parameters(&realised.drawn);
@@ -224,6 +249,7 @@ impl SimPlugin for HazardPlugin {
 /// then the shared state is published.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Step {
+    Weather,
     Quake,
     Leak,
     Flood,
@@ -233,6 +259,46 @@ enum Step {
     FloodDamage,
     FireDamage,
     Publish,
+}
+
+/// Hazard phase, first: each `Weather` inject of this tick changes the
+/// wind of every fire ([`fire::set_wind`]) and chemical release
+/// ([`chemical::Leaks::set_wind`]) from now on, journalled once as
+/// `WeatherChanged`.
+fn weather(
+    clock: Res<qilian_engine::Clock>,
+    scenario: Res<ScenarioRes>,
+    due: Res<qilian_engine::sim::DueInjects>,
+    mut burns: ResMut<fire::Burns>,
+    mut leaks: ResMut<chemical::Leaks>,
+    mut arrival: ResMut<HazardArrival>,
+    mut journal: ResMut<qilian_engine::Journal>,
+) {
+    for inj in &due.0 {
+        let qilian_engine::scenario::Inject::Weather {
+            wind_speed_m_s,
+            wind_from_deg,
+        } = *inj
+        else {
+            continue;
+        };
+        fire::set_wind(
+            &mut burns,
+            &scenario.0,
+            &mut arrival,
+            clock.now,
+            clock.horizon,
+            (wind_speed_m_s, wind_from_deg),
+        );
+        leaks.set_wind(clock.now.0 as f64, wind_speed_m_s, wind_from_deg);
+        journal.record(
+            clock.now,
+            qilian_engine::EventKind::WeatherChanged {
+                wind_speed_m_s,
+                wind_from_deg,
+            },
+        );
+    }
 }
 
 /// Position of a network node, m.

@@ -28,7 +28,7 @@ mod rest;
 mod tasks;
 mod work;
 
-pub use mutual_aid::{AidCall, CALLED_GROUP_BASE, CalledAid};
+pub use mutual_aid::{AidCall, CALLED_GROUP_BASE, CalledAid, PlannedAid};
 
 use bevy_ecs::prelude::*;
 use dispatch::RouteCache;
@@ -356,6 +356,7 @@ impl SimPlugin for RespondersPlugin {
         world.insert_resource(RouteCache::default());
         world.init_resource::<DispatchMode>();
         world.init_resource::<CalledAid>();
+        world.insert_resource(mutual_aid::PlannedAid::of(&scenario));
         let groups = plan.crews.iter().map(|g| (g, SimTime::ZERO)).chain(
             plan.mutual_aid
                 .iter()
@@ -365,7 +366,14 @@ impl SimPlugin for RespondersPlugin {
             mutual_aid::spawn_group(world, g, depots[&g.depot], from);
         }
         sim.schedule_mut().add_systems((
-            mutual_aid::mutual_aid_arrives.in_set(Phase::Inject),
+            (
+                mutual_aid::delay_aid
+                    .in_set(OnInjects)
+                    .after(qilian_engine::sim::release_injects),
+                mutual_aid::mutual_aid_arrives,
+            )
+                .chain()
+                .in_set(Phase::Inject),
             // Orders read the injects the engine released in the Inject
             // phase, and may name a task opened this tick.
             (tasks::create_tasks, orders::orders.in_set(OnInjects))

@@ -1,14 +1,13 @@
 //! Mutual aid: the plan's crews spawned at build time (those that show up in
-//! this replicate), crews called in by `CallAid` orders, and their arrival
-//! (Inject phase).
+//! this replicate), crews called in by `CallAid` orders, their arrival
+//! (Inject phase), and `DelayAid` injects that hold up those not yet there.
 
 use super::{Activity, Crew, Duty};
 use bevy_ecs::prelude::*;
 use qilian_engine::network::NodeIx;
 use qilian_engine::scenario::{CrewGroup, CrewKind};
 use qilian_engine::{
-    Clock, CrewId, DepotId, EventKind, Hours, Journal, Scenario, ScenarioRes, SimTime, StreamTag,
-    Streams,
+    Clock, CrewId, DepotId, EventKind, Hours, Journal, Scenario, SimTime, StreamTag, Streams,
 };
 
 /// One call for crews by an `Inject::CallAid` order.
@@ -27,6 +26,30 @@ pub struct AidCall {
 /// Crews called in by `Inject::CallAid` orders, in order of the calls.
 #[derive(Clone, Debug, Default, Resource)]
 pub struct CalledAid(pub Vec<AidCall>);
+
+/// The plan's mutual-aid groups and when they arrive (later than the
+/// plan's `at_h` once a `DelayAid` held them up), in plan order.
+#[derive(Clone, Debug, Default, Resource)]
+pub struct PlannedAid(pub Vec<AidCall>);
+
+impl PlannedAid {
+    /// The plan's groups at the plan's hours.
+    pub(super) fn of(scenario: &Scenario) -> PlannedAid {
+        PlannedAid(
+            scenario
+                .plan
+                .mutual_aid
+                .iter()
+                .map(|m| AidCall {
+                    group: m.crews.id,
+                    kind: m.crews.kind,
+                    count: m.crews.count,
+                    at: SimTime::from_hours(m.at_h),
+                })
+                .collect(),
+        )
+    }
+}
 
 /// Group ids of called crews start here, above any plan's groups (≤ 999
 /// crews each, see `CrewId::of_group`).
@@ -68,7 +91,7 @@ pub(super) fn spawn_group(world: &mut World, g: &CrewGroup, home: NodeIx, from: 
 /// arrives this tick is journalled.
 pub(super) fn mutual_aid_arrives(
     clock: Res<Clock>,
-    scenario: Res<ScenarioRes>,
+    planned: Res<PlannedAid>,
     called: Res<CalledAid>,
     mut crews: Query<(&Crew, &mut Activity)>,
     mut journal: ResMut<Journal>,
@@ -83,13 +106,7 @@ pub(super) fn mutual_aid_arrives(
     if !arrived {
         return;
     }
-    let planned = scenario.0.plan.mutual_aid.iter().map(|m| AidCall {
-        group: m.crews.id,
-        kind: m.crews.kind,
-        count: m.crews.count,
-        at: SimTime::from_hours(m.at_h),
-    });
-    for call in planned.chain(called.0.iter().copied()) {
+    for call in planned.0.iter().chain(&called.0).copied() {
         if call.at >= clock.now && call.at < clock.tick_end() {
             journal.record(
                 call.at,
@@ -156,5 +173,40 @@ pub(super) fn call_aid(
             Activity::Away,
             Duty::default(),
         ));
+    }
+}
+
+/// Inject phase, before [`mutual_aid_arrives`]: each `DelayAid` inject of
+/// this tick moves every mutual-aid arrival not yet due (at or after now:
+/// the plan's groups and the `CallAid` calls so far) `hours` later, and
+/// journals `AidDelayed` with the crews it held up. A call ordered in the
+/// same tick is made after it (orders are read in the Tasks phase) and is
+/// not delayed.
+pub(super) fn delay_aid(
+    clock: Res<Clock>,
+    due: Res<qilian_engine::sim::DueInjects>,
+    mut planned: ResMut<PlannedAid>,
+    mut called: ResMut<CalledAid>,
+    mut crews: Query<(&mut Crew, &Activity)>,
+    mut journal: ResMut<Journal>,
+) {
+    for inj in &due.0 {
+        let qilian_engine::scenario::Inject::DelayAid { hours } = *inj else {
+            continue;
+        };
+        let shift = (hours.max(0.0) * 3600.0).round() as u64;
+        let mut held = 0u32;
+        for (mut crew, act) in &mut crews {
+            if matches!(act, Activity::Away) && crew.from >= clock.now {
+                crew.from = crew.from.plus(shift);
+                held += 1;
+            }
+        }
+        for call in planned.0.iter_mut().chain(called.0.iter_mut()) {
+            if call.at >= clock.now {
+                call.at = call.at.plus(shift);
+            }
+        }
+        journal.record(clock.now, EventKind::AidDelayed { hours, crews: held });
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{first, run, scenario};
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
-use qilian_engine::{CrewId, EdgeId, EventKind, FacilityId};
+use qilian_engine::{CrewId, EdgeId, EventKind, FacilityId, RunResult};
 use qilian_testkit::leak;
 
 #[test]
@@ -417,4 +417,54 @@ fn duty_counts_hours_worked_not_idle_hours() {
     // rest.
     let finished = at(|k| matches!(k, K::TaskFinished { .. }));
     assert_eq!(finished, [arrivals[1] + (10_900 - t)], "rested at {t}");
+}
+
+#[test]
+fn delay_aid_holds_up_the_aid_not_yet_arrived_by_its_hours() {
+    // Plan aid at 0.25 h (arrived before the delay) and at 2 h; two road
+    // crews called at 0.5 h, due 2.5 h. The delay of 2.5 h at 1.5 h moves
+    // the last two, not the first.
+    let injects = "(at_h: 1.0, event: Damage(facility: 10, state: Moderate)),
+         (at_h: 0.5, event: CallAid(kind: Road, count: 2, depot: 1, delay_h: 2.0))";
+    let aid = "[(at_h: 0.25, crews: (id: 8, kind: Road, depot: 1, count: 1)),
+                (at_h: 2.0, crews: (id: 9, kind: Power, depot: 1, count: 1))]";
+    let arrivals = |r: &RunResult| -> Vec<(u32, u64)> {
+        r.events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::MutualAidArrived { group, .. } => Some((group, e.t_s)),
+                _ => None,
+            })
+            .collect()
+    };
+    let on_time = run(scenario(injects, aid));
+    assert_eq!(arrivals(&on_time), [(8, 900), (9, 7200), (4000, 9000)]);
+    let delayed = run(scenario(
+        &format!("{injects}, (at_h: 1.5, event: DelayAid(hours: 2.5))"),
+        aid,
+    ));
+    assert_eq!(
+        arrivals(&delayed),
+        [(8, 900), (9, 7200 + 9000), (4000, 9000 + 9000)]
+    );
+    let held = first(&delayed, |k| matches!(k, EventKind::AidDelayed { .. })).unwrap();
+    assert_eq!(held.t_s, 5400);
+    assert_eq!(
+        held.kind,
+        EventKind::AidDelayed {
+            hours: 2.5,
+            crews: 3
+        }
+    );
+    // The delayed power crew works only once it is there.
+    let d = first(&delayed, |k| {
+        matches!(
+            k,
+            EventKind::CrewDispatched {
+                crew: CrewId(9001),
+                ..
+            }
+        )
+    });
+    assert!(d.is_none_or(|d| d.t_s >= 16_200), "{d:?}");
 }

@@ -108,6 +108,14 @@ fn one_of_each() -> Vec<SimEvent> {
             hazard: 1,
             why: Arc::from("the release stopped"),
         },
+        EventKind::AidDelayed {
+            hours: 2.5,
+            crews: 6,
+        },
+        EventKind::WeatherChanged {
+            wind_speed_m_s: 8.0,
+            wind_from_deg: 315.0,
+        },
     ];
     kinds
         .into_iter()
@@ -294,4 +302,45 @@ fn a_named_road_is_called_by_its_name_and_an_unnamed_one_by_its_class() {
             "{lang}: {said}"
         );
     }
+}
+
+#[test]
+fn an_aid_delay_a_weather_change_and_an_aftershock_read_in_both_languages() {
+    let s = demo();
+    let ev = |kind| SimEvent { t_s: 3600, kind };
+    let delay = ev(EventKind::AidDelayed {
+        hours: 2.5,
+        crews: 6,
+    });
+    let wind = ev(EventKind::WeatherChanged {
+        wind_speed_m_s: 8.0,
+        wind_from_deg: 315.0,
+    });
+    let shock = ev(EventKind::HazardStarted {
+        hazard: 2,
+        what: Arc::from("aftershock Mw 5.8"),
+    });
+    let mut zh = Narrator::new(&s, Lang::ZhCn);
+    assert_eq!(
+        zh.sentence(&delay),
+        "增援延误：尚未到达的增援（6支队伍）推迟2.5小时到达"
+    );
+    assert_eq!(zh.sentence(&wind), "天气变化：西北风，风速8米/秒（315°）");
+    assert_eq!(zh.sentence(&shock), "灾害开始：5.8级余震");
+    let mut en = Narrator::new(&s, Lang::En);
+    assert_eq!(
+        en.sentence(&delay),
+        "Mutual aid delayed: the aid not yet arrived (6 crews) arrives 2.5 h later"
+    );
+    assert_eq!(
+        en.sentence(&wind),
+        "Weather changed: northwest wind, 8 m/s (315°)"
+    );
+    assert_eq!(en.sentence(&shock), "Hazard began: aftershock Mw 5.8");
+    // Eight points: 350° is a north wind, 100° an east wind.
+    assert_eq!(qilian_viewer::events::wind_name(Lang::ZhCn, 350.0), "北风");
+    assert_eq!(
+        qilian_viewer::events::wind_name(Lang::En, 100.0),
+        "east wind"
+    );
 }

@@ -5,4 +5,5 @@
 
 mod casualties;
 mod ground;
+mod injects;
 mod runs;
