@@ -220,6 +220,10 @@ fn io(e: std::io::Error) -> DrawError {
     }
 }
 
+/// A service, its deadline in hours and each zone's risk of being without
+/// it past the deadline.
+type Risk = (Service, f64, Vec<ZoneRisk>);
+
 /// Per service: its deadline and each zone's chance of being without it past
 /// the deadline.
 pub fn risks(r: &StressReport, rows: &[ReplicateRow]) -> Vec<(Service, f64, Vec<ZoneRisk>)> {
@@ -259,7 +263,7 @@ fn stress_in(
     let f = fan(rows.iter().map(|r| &r.curves));
     let risks = risks(r, rows);
     // The charts and each risk map on their own tasks, gathered in order.
-    let maps: Vec<(&Scenario, &(Service, f64, Vec<ZoneRisk>))> = scenario
+    let maps: Vec<(&Scenario, &Risk)> = scenario
         .into_iter()
         .flat_map(|s| risks.iter().map(move |r| (s, r)))
         .collect();
