@@ -231,7 +231,7 @@ pub fn check_out(dir: &Path) -> Result<(), String> {
 /// its place, so a failure never loses the old results. Missing parent
 /// directories are created. A `dir` holding other files (not an output
 /// folder of ours) is left alone and is an error.
-pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::Result<()> {
+pub fn write_dir<S: AsRef<str> + Sync>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::Result<()> {
     check_out(dir).map_err(anyhow::Error::msg)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -247,9 +247,15 @@ pub fn write_dir<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> anyhow::R
     let old = parent.join(format!(".{name}.old-{pid}"));
     let result = (|| -> anyhow::Result<()> {
         std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        for (f, bytes) in files {
+        // Written in parallel; the first failure in file order is reported.
+        use rayon::prelude::*;
+        let written: Vec<std::io::Result<()>> = files
+            .par_iter()
+            .map(|(f, bytes)| std::fs::write(tmp.join(f.as_ref()), bytes))
+            .collect();
+        for ((f, _), r) in files.iter().zip(written) {
             let f = f.as_ref();
-            std::fs::write(tmp.join(f), bytes).with_context(|| format!("writing {f}"))?;
+            r.with_context(|| format!("writing {f}"))?;
         }
         if dir.exists() {
             std::fs::rename(dir, &old)

@@ -94,7 +94,19 @@ fn a_trip_list_runs_end_to_end() {
         let o = qilian(&dir, &["run", "scenario.ron", "--threads", n, "--out", n]);
         assert!(o.status.success(), "{}", text(&o).1);
     }
-    for f in ["summary.json", "journal.jsonl", "timeseries.csv"] {
+    // Every file, the viewer's too (drawn and written in parallel), is the
+    // same on one thread and on two.
+    let files = qilian_testkit::file_names(&dir.join("1"));
+    assert_eq!(files, qilian_testkit::file_names(&dir.join("2")));
+    for f in [
+        "summary.json",
+        "journal.jsonl",
+        "timeseries.csv",
+        "report.html",
+    ] {
+        assert!(files.iter().any(|n| n == f), "{f} missing from {files:?}");
+    }
+    for f in &files {
         assert!(
             std::fs::read(dir.join("1").join(f)).unwrap()
                 == std::fs::read(dir.join("2").join(f)).unwrap(),

@@ -28,13 +28,15 @@ use qilian_evaluator::curves::{Curves, ZoneRisk, fan, zone_risk};
 use qilian_evaluator::stress::{Comparison, ReplicateRow, StressReport};
 use qilian_hazardlib::footprint::{Footprint, FootprintKind};
 use qilian_i18n::Lang;
+use rayon::prelude::*;
 
 /// Output files: name and bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
 
-fn push(files: &mut Files, f: &Figure) {
-    files.push((format!("{}.svg", f.name), f.svg.clone().into_bytes()));
-    files.push((format!("{}.png", f.name), f.png.clone()));
+/// A figure's two files, its bytes moved (not copied) into them.
+fn push(files: &mut Files, f: Figure) {
+    files.push((format!("{}.svg", f.name), f.svg.into_bytes()));
+    files.push((format!("{}.png", f.name), f.png));
 }
 
 /// The hours the run's maps show: (file stem, hour since start, caption).
@@ -92,73 +94,122 @@ pub fn run(
     crate::figure::in_lang(lang, || run_in(run, summary, footprints, lang))
 }
 
+/// One figure of a run's bundle, drawn by one parallel task.
+enum FigJob<'a> {
+    Restoration,
+    Evacuation,
+    Gantt,
+    Footprint(usize, &'a Footprint),
+    KeyHour(&'static str, f64, String),
+}
+
+/// The run's bundle. Every figure is drawn on its own task, and the GeoJSON
+/// layers and `zones.csv` beside them; the report follows the figures.
+/// Results are gathered in a fixed order and no artefact reads another's
+/// state, so the bytes do not depend on the number of threads.
 fn run_in(
     run: &RunResult,
     summary: &Summary,
     footprints: &[Footprint],
     lang: Lang,
 ) -> Result<Files, DrawError> {
-    let mut chart_figs = vec![charts::restoration(run, summary)?];
-    if let Some(f) = charts::evacuation(run) {
-        chart_figs.push(f?);
-    }
-    if let Some(f) = charts::gantt(run) {
-        chart_figs.push(f?);
-    }
     let layers: Vec<HazardLayer> = footprints.iter().map(HazardLayer::of_footprint).collect();
     let end = summary.horizon_h;
-    let hazard_figs = footprints
-        .iter()
-        .zip(&layers)
-        .map(|(f, layer)| {
-            maps::footprint_map(
+    let mut jobs = vec![FigJob::Restoration, FigJob::Evacuation, FigJob::Gantt];
+    jobs.extend(
+        footprints
+            .iter()
+            .enumerate()
+            .map(|(k, f)| FigJob::Footprint(k, f)),
+    );
+    jobs.extend(
+        key_hours(summary)
+            .into_iter()
+            .map(|(name, h, caption)| FigJob::KeyHour(name, h, caption)),
+    );
+    let draw = |job: &FigJob| -> Option<Result<Figure, DrawError>> {
+        crate::figure::in_lang(lang, || match job {
+            FigJob::Restoration => Some(charts::restoration(run, summary)),
+            FigJob::Evacuation => charts::evacuation(run),
+            FigJob::Gantt => charts::gantt(run),
+            FigJob::Footprint(k, f) => Some(maps::footprint_map(
                 &format!("map-hazard-{}-{}", f.hazard, f.kind.slug()),
                 &run.scenario,
-                &layer.at_hour(end),
+                &layers[*k].at_hour(end),
                 &footprint_title(f, end),
-            )
+            )),
+            FigJob::KeyHour(name, h, caption) => {
+                let at: Vec<HazardLayer> = layers.iter().map(|l| l.at_hour(*h)).collect();
+                Some(maps::state_map(
+                    name,
+                    &run.scenario,
+                    &run.events,
+                    *h,
+                    caption,
+                    &at,
+                ))
+            }
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let map_figs = key_hours(summary)
-        .into_iter()
-        .map(|(name, h, caption)| {
-            let at: Vec<HazardLayer> = layers.iter().map(|l| l.at_hour(h)).collect();
-            maps::state_map(name, &run.scenario, &run.events, h, &caption, &at)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    };
+    let pairs: Vec<(&Footprint, &HazardLayer)> = footprints.iter().zip(&layers).collect();
+    let (figures, data) = rayon::join(
+        || -> Result<(Vec<Figure>, usize, usize, String), DrawError> {
+            let drawn: Vec<Option<Result<Figure, DrawError>>> = jobs.par_iter().map(draw).collect();
+            let mut figs = Vec::new();
+            let (mut n_charts, mut n_hazards) = (0, 0);
+            for (job, f) in jobs.iter().zip(drawn) {
+                let Some(f) = f else { continue };
+                figs.push(f?);
+                match job {
+                    FigJob::Restoration | FigJob::Evacuation | FigJob::Gantt => n_charts += 1,
+                    FigJob::Footprint(..) => n_hazards += 1,
+                    FigJob::KeyHour(..) => {}
+                }
+            }
+            let (charts, rest) = figs.split_at(n_charts);
+            let (hazards, maps) = rest.split_at(n_hazards);
+            let html = report::run_report(lang, run, summary, charts, hazards, maps);
+            Ok((figs, n_charts, n_hazards, html))
+        },
+        || -> Result<Files, DrawError> {
+            let geo = geojson::RunLayers::new(run, summary, &pairs);
+            let mut names = vec![
+                "zones.geojson",
+                "zone-areas.geojson",
+                "roads.geojson",
+                "facilities.geojson",
+            ];
+            if !footprints.is_empty() {
+                names.push("hazards.geojson");
+            }
+            names.push("zones.csv");
+            names
+                .par_iter()
+                .map(|name| {
+                    let bytes = match *name {
+                        "zones.geojson" => geo.zones(),
+                        "zone-areas.geojson" => geo.zone_areas(),
+                        "roads.geojson" => geo.roads(),
+                        "facilities.geojson" => geo.facilities(),
+                        "hazards.geojson" => geojson::hazards(&run.scenario, &pairs),
+                        _ => {
+                            let mut zones = Vec::new();
+                            csv::write_zones_csv(&mut zones, run, summary).map_err(io)?;
+                            zones
+                        }
+                    };
+                    Ok((name.to_string(), bytes))
+                })
+                .collect()
+        },
+    );
+    let (figs, _, _, html) = figures?;
     let mut files = Files::new();
-    for f in chart_figs.iter().chain(&hazard_figs).chain(&map_figs) {
+    for f in figs {
         push(&mut files, f);
     }
-    files.push((
-        "report.html".into(),
-        report::run_report(lang, run, summary, &chart_figs, &hazard_figs, &map_figs).into_bytes(),
-    ));
-    let mut layers_geo = geojson::of_run(run, summary);
-    let pairs: Vec<(&Footprint, &HazardLayer)> = footprints.iter().zip(&layers).collect();
-    geojson::add_zone_hazards(&mut layers_geo.zones, &run.scenario, &pairs);
-    files.push(("zones.geojson".into(), geojson::to_bytes(&layers_geo.zones)));
-    files.push((
-        "zone-areas.geojson".into(),
-        geojson::to_bytes(&geojson::zone_areas(
-            &run.scenario.region,
-            &layers_geo.zones,
-        )),
-    ));
-    files.push(("roads.geojson".into(), geojson::to_bytes(&layers_geo.roads)));
-    files.push((
-        "facilities.geojson".into(),
-        geojson::to_bytes(&layers_geo.facilities),
-    ));
-    if !footprints.is_empty() {
-        files.push((
-            "hazards.geojson".into(),
-            geojson::to_bytes(&geojson::hazards(&run.scenario, &pairs)),
-        ));
-    }
-    let mut zones = Vec::new();
-    csv::write_zones_csv(&mut zones, run, summary).map_err(io)?;
-    files.push(("zones.csv".into(), zones));
+    files.push(("report.html".into(), html.into_bytes()));
+    files.extend(data?);
     Ok(files)
 }
 
@@ -168,6 +219,10 @@ fn io(e: std::io::Error) -> DrawError {
         message: e.to_string(),
     }
 }
+
+/// A service, its deadline in hours and each zone's risk of being without
+/// it past the deadline.
+type Risk = (Service, f64, Vec<ZoneRisk>);
 
 /// Per service: its deadline and each zone's chance of being without it past
 /// the deadline.
@@ -206,29 +261,36 @@ fn stress_in(
         .max()
         .map_or(1.0, |n| n.saturating_sub(1) as f64);
     let f = fan(rows.iter().map(|r| &r.curves));
-    let mut figs = vec![
-        charts::target_bars(r)?,
-        charts::fan("chart-fan", &f, &r.meta.plan, horizon_h)?,
-    ];
     let risks = risks(r, rows);
-    if let Some(s) = scenario {
-        for (svc, deadline, z) in &risks {
-            figs.push(maps::risk_map(
-                &format!("map-risk-{}", svc.name()),
-                s,
-                z,
-                &format!("P({} out beyond {deadline} h)", svc.name()),
-            )?);
-        }
-    }
+    // The charts and each risk map on their own tasks, gathered in order.
+    let maps: Vec<(&Scenario, &Risk)> = scenario
+        .into_iter()
+        .flat_map(|s| risks.iter().map(move |r| (s, r)))
+        .collect();
+    let figs = (0..2 + maps.len())
+        .into_par_iter()
+        .map(|k| {
+            crate::figure::in_lang(lang, || match k {
+                0 => charts::target_bars(r),
+                1 => charts::fan("chart-fan", &f, &r.meta.plan, horizon_h),
+                _ => {
+                    let (s, (svc, deadline, z)) = maps[k - 2];
+                    maps::risk_map(
+                        &format!("map-risk-{}", svc.name()),
+                        s,
+                        z,
+                        &format!("P({} out beyond {deadline} h)", svc.name()),
+                    )
+                }
+            })
+        })
+        .collect::<Result<Vec<Figure>, DrawError>>()?;
+    let html = report::stress_report(lang, r, &figs);
     let mut files = Files::new();
-    for f in &figs {
+    for f in figs {
         push(&mut files, f);
     }
-    files.push((
-        "report.html".into(),
-        report::stress_report(lang, r, &figs).into_bytes(),
-    ));
+    files.push(("report.html".into(), html.into_bytes()));
     let mut fan_csv = Vec::new();
     csv::write_fan_csv(&mut fan_csv, &f).map_err(io)?;
     files.push(("fan.csv".into(), fan_csv));
@@ -236,10 +298,7 @@ fn stress_in(
         let mut risk_csv = Vec::new();
         csv::write_zone_risk_csv(&mut risk_csv, s, &risks).map_err(io)?;
         files.push(("zone-risk.csv".into(), risk_csv));
-        files.push((
-            "zone-risk.geojson".into(),
-            geojson::to_bytes(&geojson::zone_risk(s, &risks)),
-        ));
+        files.push(("zone-risk.geojson".into(), geojson::zone_risk(s, &risks)));
     }
     Ok(files)
 }
@@ -268,13 +327,11 @@ pub fn compare(
             horizon_h,
         )?,
     ];
+    let html = report::compare_report(lang, c, &figs, version);
     let mut files = Files::new();
-    for f in &figs {
+    for f in figs {
         push(&mut files, f);
     }
-    files.push((
-        "report.html".into(),
-        report::compare_report(lang, c, &figs, version).into_bytes(),
-    ));
+    files.push(("report.html".into(), html.into_bytes()));
     Ok(files)
 }

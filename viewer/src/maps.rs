@@ -40,6 +40,17 @@ const H: i32 = 720;
 const PANEL: (i32, i32, i32, i32) = (12, 46, 712, 708);
 /// Hazard grids are drawn with at most this many cells along a side.
 const MAX_CELLS_PER_SIDE: usize = 160;
+/// Zones are drawn one marker each up to this many; above it, as one layer
+/// of [`ZONE_CELL_PX`] squares, each coloured by the worst zone in it (no
+/// reader tells thousands of overlapping markers apart, and a map's size
+/// then grows with its area, not with the zones).
+pub const MAX_ZONE_MARKERS: usize = 2_000;
+/// The side of a square of zones on a map of more than [`MAX_ZONE_MARKERS`].
+pub const ZONE_CELL_PX: i32 = 8;
+/// Road segments are drawn one line each up to this many; above it,
+/// straight runs of segments of one style are joined into one line (the
+/// same pixels, a fraction of the SVG).
+pub const MAX_ROAD_LINES: usize = 5_000;
 
 /// A regular grid of hazard values in the region's local metres.
 #[derive(Clone, Debug, PartialEq)]
@@ -686,6 +697,9 @@ fn roads(s: &Scenario, f: &Frame, state: Option<&StateAt>, prims: &mut Vec<Prim>
         .map(|((a, b), (st, main))| (*st, *main, *a, *b))
         .collect();
     order.sort();
+    let merge = order.len() > MAX_ROAD_LINES;
+    let mut group: Vec<[(i32, i32); 2]> = Vec::new();
+    let mut style: Option<(RGBColor, u32)> = None;
     for (st, main, a, b) in order {
         let (Some(&(ax, ay)), Some(&(bx, by))) = (xy.get(&a), xy.get(&b)) else {
             continue;
@@ -701,7 +715,62 @@ fn roads(s: &Scenario, f: &Frame, state: Option<&StateAt>, prims: &mut Vec<Prim>
             (false, RoadState::Open) => 1,
             (false, _) => 3,
         };
-        prims.push(Prim::Line(vec![f.px(ax, ay), f.px(bx, by)], c, w));
+        let seg = [f.px(ax, ay), f.px(bx, by)];
+        if !merge {
+            prims.push(Prim::Line(seg.to_vec(), c, w));
+            continue;
+        }
+        if style != Some((c, w)) {
+            if let Some((c, w)) = style {
+                straight_runs(&std::mem::take(&mut group), c, w, prims);
+            }
+            style = Some((c, w));
+        }
+        group.push(seg);
+    }
+    if let Some((c, w)) = style {
+        straight_runs(&group, c, w, prims);
+    }
+}
+
+/// Segments of one colour and width (in the order given) as lines, each
+/// straight run of them (segments meeting end to end in one direction, in
+/// pixels) joined into one line; segments shorter than a pixel are left
+/// out. The lines cover the same pixels as the segments one by one.
+fn straight_runs(segs: &[[(i32, i32); 2]], c: RGBColor, w: u32, prims: &mut Vec<Prim>) {
+    let segs: Vec<[(i32, i32); 2]> = segs.iter().copied().filter(|[a, b]| a != b).collect();
+    let mut at: BTreeMap<(i32, i32), Vec<usize>> = BTreeMap::new();
+    for (k, [a, b]) in segs.iter().enumerate() {
+        at.entry(*a).or_default().push(k);
+        at.entry(*b).or_default().push(k);
+    }
+    let mut used = vec![false; segs.len()];
+    // The unused segment at `p` going on in direction `d`, and its far end.
+    let next = |p: (i32, i32), d: (i32, i32), used: &[bool]| {
+        at.get(&p)?.iter().find_map(|&k| {
+            let [a, b] = segs[k];
+            let q = if a == p { b } else { a };
+            let e = (q.0 - p.0, q.1 - p.1);
+            let straight = d.0 * e.1 == d.1 * e.0 && d.0 * e.0 + d.1 * e.1 > 0;
+            (!used[k] && straight).then_some((k, q))
+        })
+    };
+    for k in 0..segs.len() {
+        if used[k] {
+            continue;
+        }
+        used[k] = true;
+        let [mut a, mut b] = segs[k];
+        let d = (b.0 - a.0, b.1 - a.1);
+        while let Some((j, q)) = next(b, d, &used) {
+            used[j] = true;
+            b = q;
+        }
+        while let Some((j, q)) = next(a, (-d.0, -d.1), &used) {
+            used[j] = true;
+            a = q;
+        }
+        prims.push(Prim::Line(vec![a, b], c, w));
     }
 }
 
@@ -729,6 +798,43 @@ fn zone_marks<'a>(s: &'a Scenario, f: &Frame) -> Vec<(&'a Zone, (i32, i32), i32)
             Some((z, f.px(x, y), zone_radius(z.population, max_pop)))
         })
         .collect()
+}
+
+/// Zones in squares of [`ZONE_CELL_PX`] pixels, for maps of more than
+/// [`MAX_ZONE_MARKERS`] zones: per square (its top-left pixel, in order),
+/// the `value`s of its zones merged by `worst`.
+fn zone_squares<T: Copy>(
+    marks: &[(&Zone, (i32, i32), i32)],
+    value: impl Fn(&Zone) -> T,
+    worst: impl Fn(T, T) -> T,
+) -> Vec<((i32, i32), T)> {
+    let mut cells: BTreeMap<(i32, i32), T> = BTreeMap::new();
+    for (z, (x, y), _) in marks {
+        let key = (y.div_euclid(ZONE_CELL_PX), x.div_euclid(ZONE_CELL_PX));
+        let v = value(z);
+        cells
+            .entry(key)
+            .and_modify(|w| *w = worst(*w, v))
+            .or_insert(v);
+    }
+    cells
+        .into_iter()
+        .map(|((r, c), v)| ((c * ZONE_CELL_PX, r * ZONE_CELL_PX), v))
+        .collect()
+}
+
+/// One square of zones: `fill`, edged with `ring`.
+fn zone_square(prims: &mut Vec<Prim>, (x, y): (i32, i32), fill: RGBColor, ring: RGBColor) {
+    let (a, b) = ((x, y), (x + ZONE_CELL_PX - 1, y + ZONE_CELL_PX - 1));
+    prims.push(Prim::Rect(a, b, fill, 1.0));
+    prims.push(Prim::Frame(a, b, ring));
+}
+
+/// The legend's note on a map whose zones are drawn as squares.
+fn zone_squares_note(legend: &mut Legend, n: usize) {
+    let l = lang();
+    legend.text(&t!(l, "map.legend.zone_cells", n = n, px = ZONE_CELL_PX));
+    legend.text(text(l, "map.legend.zone_cells_worst"));
 }
 
 /// A map's title, top left.
@@ -823,19 +929,39 @@ pub fn state_map(
         hazard(layer, &f, &mut prims, &mut legend);
     }
     roads(scenario, &f, Some(&state), &mut prims, false);
-    for (z, at, r) in zone_marks(scenario, &f) {
-        let (ring, w) = if state.contaminated.contains(&z.id) {
-            (palette::PURPLE, 3)
-        } else {
-            (palette::GREY, 1)
+    let marks = zone_marks(scenario, &f);
+    let squares = marks.len() > MAX_ZONE_MARKERS;
+    if squares {
+        let value = |z: &Zone| {
+            (
+                state.services_out(z.id).min(3),
+                state.contaminated.contains(&z.id),
+            )
         };
-        prims.push(Prim::Circle(
-            at,
-            r,
-            ZONE_FILL[state.services_out(z.id).min(3)],
-            ring,
-            w,
-        ));
+        let worst = |a: (usize, bool), b: (usize, bool)| (a.0.max(b.0), a.1 || b.1);
+        for (at, (out, dirty)) in zone_squares(&marks, value, worst) {
+            let ring = if dirty {
+                palette::PURPLE
+            } else {
+                palette::GREY
+            };
+            zone_square(&mut prims, at, ZONE_FILL[out], ring);
+        }
+    } else {
+        for (z, at, r) in marks.iter().copied() {
+            let (ring, w) = if state.contaminated.contains(&z.id) {
+                (palette::PURPLE, 3)
+            } else {
+                (palette::GREY, 1)
+            };
+            prims.push(Prim::Circle(
+                at,
+                r,
+                ZONE_FILL[state.services_out(z.id).min(3)],
+                ring,
+                w,
+            ));
+        }
     }
     let xy = node_xy(scenario);
     for fac in &scenario.region.facilities {
@@ -874,6 +1000,9 @@ pub fn state_map(
         );
     }
     legend.dot(WHITE, palette::PURPLE, 3, text(l, "map.legend.cleanup"));
+    if squares {
+        zone_squares_note(&mut legend, marks.len());
+    }
     prims.extend(legend.prims);
     render(name, &title, &MapDraw { prims })
 }
@@ -893,14 +1022,25 @@ pub fn footprint_map(
     title_text(&mut prims, title);
     hazard(layer, &f, &mut prims, &mut legend);
     roads(scenario, &f, None, &mut prims, true);
-    for (_, at, _) in zone_marks(scenario, &f) {
-        prims.push(Prim::Circle(at, 4, WHITE, palette::GREY, 1));
+    let marks = zone_marks(scenario, &f);
+    let squares = marks.len() > MAX_ZONE_MARKERS;
+    if squares {
+        for (at, ()) in zone_squares(&marks, |_| (), |(), ()| ()) {
+            zone_square(&mut prims, at, WHITE, palette::GREY);
+        }
+    } else {
+        for (_, at, _) in &marks {
+            prims.push(Prim::Circle(*at, 4, WHITE, palette::GREY, 1));
+        }
     }
     furniture(&f, &mut prims);
     let l = lang();
     legend.heading(text(l, "map.legend.region"));
     legend.line(palette::LIGHT, 2, text(l, "map.legend.road_network"));
     legend.dot(WHITE, palette::GREY, 1, text(l, "map.legend.zone"));
+    if squares {
+        zone_squares_note(&mut legend, marks.len());
+    }
     prims.extend(legend.prims);
     render(name, title, &MapDraw { prims })
 }
@@ -944,12 +1084,24 @@ pub fn risk_map(
     title_text(&mut prims, &title);
     roads(scenario, &f, None, &mut prims, true);
     let by_zone: BTreeMap<ZoneId, f64> = risks.iter().map(|r| (r.zone, r.p)).collect();
-    for (z, at, r) in zone_marks(scenario, &f) {
-        let fill = match by_zone.get(&z.id) {
-            Some(p) => RISK_FILL[risk_class(*p)],
-            None => WHITE,
+    let marks = zone_marks(scenario, &f);
+    let squares = marks.len() > MAX_ZONE_MARKERS;
+    let fill = |class: Option<usize>| class.map_or(WHITE, |k| RISK_FILL[k]);
+    if squares {
+        let value = |z: &Zone| by_zone.get(&z.id).map(|p| risk_class(*p));
+        // The worst class is the lowest; a zone without a risk does not count.
+        let worst = |a: Option<usize>, b: Option<usize>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         };
-        prims.push(Prim::Circle(at, r + 2, fill, palette::GREY, 1));
+        for (at, class) in zone_squares(&marks, value, worst) {
+            zone_square(&mut prims, at, fill(class), palette::GREY);
+        }
+    } else {
+        for (z, at, r) in marks.iter().copied() {
+            let class = by_zone.get(&z.id).map(|p| risk_class(*p));
+            prims.push(Prim::Circle(at, r + 2, fill(class), palette::GREY, 1));
+        }
     }
     furniture(&f, &mut prims);
     legend.heading(what);
@@ -957,6 +1109,9 @@ pub fn risk_map(
         legend.dot(RISK_FILL[k], palette::GREY, 1, label);
     }
     legend.dot(WHITE, palette::GREY, 1, "no data");
+    if squares {
+        zone_squares_note(&mut legend, marks.len());
+    }
     legend.heading("roads");
     legend.line(palette::LIGHT, 2, "road network");
     prims.extend(legend.prims);

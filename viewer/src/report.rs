@@ -203,7 +203,11 @@ impl Page {
         } else {
             String::new()
         };
-        self.html.replacen(FONT_SLOT, &font, 1)
+        // In place: a report inlines its figures, so a copy of it is not small.
+        if let Some(i) = self.html.find(FONT_SLOT) {
+            self.html.replace_range(i..i + FONT_SLOT.len(), &font);
+        }
+        self.html
     }
 }
 
@@ -369,10 +373,12 @@ fn timeline(page: &mut Page, run: &RunResult) {
     let mut per_kind = [0usize; KINDS.len()];
     let mut shown = 0usize;
     for e in &run.events {
-        let sentence = narrator.sentence(e);
         if shown >= TIMELINE_ROWS {
+            // Past the rows shown, only what later sentences need is kept.
+            narrator.learn(e);
             continue;
         }
+        let sentence = narrator.sentence(e);
         shown += 1;
         let id = kind_id(&e.kind);
         let ix = KINDS.iter().position(|k| *k == id).unwrap_or(0);

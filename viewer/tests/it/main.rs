@@ -7,6 +7,7 @@ mod events;
 mod footprints;
 mod gantt;
 mod golden;
+mod scale;
 
 use qilian_engine::{RunResult, Scenario, Series, SimTime};
 use qilian_evaluator::stress::{self, StressMeta};
