@@ -2,6 +2,7 @@
 //! Files are rendered in memory first and moved into place at the end, so a
 //! failure never leaves a half-written output directory.
 
+use crate::stress::Cols;
 use anyhow::Context as _;
 use qilian_engine::RunResult;
 use qilian_evaluator::Summary;
@@ -70,9 +71,9 @@ pub fn table(s: &Summary) -> String {
     let _ = writeln!(
         t,
         "{:<12} {:>10} {:>10}  {}",
-        text(l, "report.col.target"),
-        text(l, "report.col.deadline"),
-        text(l, "cli.met_at"),
+        Cols(text(l, "report.col.target")),
+        Cols(text(l, "report.col.deadline")),
+        Cols(text(l, "cli.met_at")),
         text(l, "report.col.result")
     );
     for r in &s.targets {
@@ -90,7 +91,9 @@ pub fn table(s: &Summary) -> String {
         let _ = writeln!(
             t,
             "{:<12} {:>8} h {:>10}  {verdict}",
-            name, r.deadline_h, at
+            Cols(&name),
+            r.deadline_h,
+            at
         );
     }
     if let Some(e) = s.kpis.get("evacuation")

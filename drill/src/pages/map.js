@@ -322,11 +322,16 @@ Q.Map.prototype.draw = function (o) {
     }
   }
   {
-    // Reported tasks: an orange diamond above the place.
+    // Reported tasks: an orange diamond above the place; several tasks at
+    // one place side by side, so each can be pointed at.
     const parts = this.selected && this.selected.what === "crew" ? top : under;
+    const count = new Map(), seen = new Map();
+    for (const t of o.tasks || []) if (t.xy) count.set(t.xy.join(","), (count.get(t.xy.join(",")) || 0) + 1);
     for (const t of o.tasks || []) {
       if (!t.xy) continue;
-      const p = this.px(t.xy), s = 8 * Math.max(k, 0.3), y = p[1] - 15 * Math.max(k, 0.3);
+      const key = t.xy.join(","), i = seen.get(key) || 0; seen.set(key, i + 1);
+      const s = 8 * Math.max(k, 0.3), y = this.px(t.xy)[1] - 15 * Math.max(k, 0.3);
+      const p = [this.px(t.xy)[0] + (i - (count.get(key) - 1) / 2) * 2.2 * s, 0];
       const sel = this.selected && this.selected.what === "task" && this.selected.id === t.task;
       parts.push(`<g data-pick="task" data-id="${t.task}" class="task"><title>${Q.esc(Q.taskLabel(t))}</title>` +
         `<path d="M${p[0]} ${y - s}L${p[0] + s} ${y}L${p[0]} ${y + s}L${p[0] - s} ${y}Z" fill="#ff9800" stroke="${sel ? "#00bcd4" : "#5d4037"}" stroke-width="${(sel ? 3 : 1) * Math.max(k, 0.3)}"/>` +
