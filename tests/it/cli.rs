@@ -1,6 +1,6 @@
 //! `demo`, `run` and `validate` as a new user meets them.
 
-use super::{qilian, repo, scratch, text};
+use super::{qilian, qilian_in_locale, repo, scratch, text};
 use qilian_testkit::file_names;
 
 const DEMO: &str = "scenarios/ganzhou-demo.ron";
@@ -304,14 +304,7 @@ fn lang_chooses_the_report_language_and_defaults_from_the_locale() {
         html.contains("<h2 id=\"life\">生命安全</h2>"),
         "Chinese life-safety heading"
     );
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_qilian"))
-        .args(["demo", "--out", "env"])
-        .current_dir(&dir)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "zh_CN.UTF-8")
-        .output()
-        .unwrap();
+    let o = qilian_in_locale(&dir, &["demo", "--out", "env"], "zh_CN.UTF-8");
     assert!(o.status.success());
     let html = std::fs::read_to_string(dir.join("env/report.html")).unwrap();
     assert!(
@@ -390,14 +383,7 @@ fn help_follows_the_language() {
         out.contains("[默认: 100]") && !out.contains("Replicates"),
         "{out}"
     );
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_qilian"))
-        .args(["run", "--help"])
-        .current_dir(&dir)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "zh_CN.UTF-8")
-        .output()
-        .unwrap();
+    let o = qilian_in_locale(&dir, &["run", "--help"], "zh_CN.UTF-8");
     assert!(text(&o).0.contains("情景文件"), "{}", text(&o).0);
     let o = qilian(&dir, &["--help"]);
     let (out, _) = text(&o);

@@ -24,11 +24,16 @@ use std::process::{Command, Output};
 /// Run the binary with `args` in directory `dir`, in an English locale
 /// (`--lang` overrides it).
 pub fn qilian(dir: &Path, args: &[&str]) -> Output {
+    qilian_in_locale(dir, args, "C.UTF-8")
+}
+
+/// [`qilian`] with `LANG` set to `lang` (and no `LC_ALL` or `LC_MESSAGES`).
+pub fn qilian_in_locale(dir: &Path, args: &[&str], lang: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qilian"))
         .args(args)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
+        .env("LANG", lang)
         .current_dir(dir)
         .output()
         .expect("binary runs")
