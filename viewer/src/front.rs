@@ -6,6 +6,7 @@
 use crate::figure::{Draw, DrawError, DrawResult, Figure, bold, font, palette, render};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use qilian_i18n::{Lang, text};
 
 /// One plan on the chart.
@@ -81,7 +82,7 @@ impl Draw for Front<'_> {
             let mut chart = ChartBuilder::on(area)
                 .margin(12)
                 .x_label_area_size(40)
-                .y_label_area_size(60)
+                .y_label_area_size(80)
                 .build_cartesian_2d(xs.clone(), ys)?;
             chart
                 .configure_mesh()
@@ -92,6 +93,14 @@ impl Draw for Front<'_> {
                     both("optimise.axis_p_met")
                 })
                 .label_style(font(12))
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .y_label_formatter(&|v| {
+                    if deaths {
+                        format!("{v:.0}")
+                    } else {
+                        format!("{v:.1}")
+                    }
+                })
                 .axis_desc_style(font(13))
                 .draw()?;
             let val = |p: &FrontPoint| if deaths { p.deaths } else { p.p_met };
@@ -136,11 +145,22 @@ impl Draw for Front<'_> {
                     } else {
                         "optimise.start"
                     };
-                    chart.draw_series(std::iter::once(Text::new(
-                        both(key),
-                        (p.cost, m),
-                        font(12),
-                    )))?;
+                    // Beside the point, not on it: to its right in the
+                    // left half of the axis, to its left in the right half
+                    // (so a label never runs off the plot), the chosen
+                    // plan's above and the start's below (they may share
+                    // a cost).
+                    let right_half = p.cost > (xs.start + xs.end) / 2.0;
+                    let (dx, h) = if right_half {
+                        (-10, HPos::Right)
+                    } else {
+                        (10, HPos::Left)
+                    };
+                    let dy = if p.chosen { -12 } else { 12 };
+                    let style = font(12).pos(Pos::new(h, VPos::Center));
+                    chart.draw_series(std::iter::once(
+                        EmptyElement::at((p.cost, m)) + Text::new(both(key), (dx, dy), style),
+                    ))?;
                 }
             }
         }
