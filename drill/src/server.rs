@@ -334,10 +334,12 @@ struct LangQuery {
 }
 
 fn lang_of(q: &Result<Query<LangQuery>, QueryRejection>, s: &Session) -> qilian_i18n::Lang {
-    q.as_ref()
-        .ok()
-        .and_then(|q| q.lang.as_deref())
-        .and_then(|l| qilian_i18n::Lang::parse(l).ok())
+    lang_or_drills(q.as_ref().ok().and_then(|q| q.lang.as_deref()), s)
+}
+
+/// A page's `lang` when it names a language, else the drill's.
+fn lang_or_drills(lang: Option<&str>, s: &Session) -> qilian_i18n::Lang {
+    lang.and_then(|l| qilian_i18n::Lang::parse(l).ok())
         .unwrap_or_else(|| s.language())
 }
 
@@ -348,16 +350,7 @@ async fn state(
 ) -> Response {
     match auth(&app, &headers) {
         Err(r) => r,
-        Ok(Role::Team(n)) => {
-            let view = {
-                let s = app.lock();
-                s.team_view_in(n, lang_of(&q, &s))
-            };
-            match view {
-                Some(v) => ok_json(v),
-                None => error(StatusCode::NOT_FOUND, "no such team"),
-            }
-        }
+        Ok(Role::Team(n)) => team_view(&app, n, &q),
         Ok(Role::Controller) => {
             let s = app.lock();
             ok_json(json!({
@@ -388,11 +381,7 @@ async fn truth(
     match q {
         Ok(Query(q)) => {
             let s = app.lock();
-            let lang = q
-                .lang
-                .as_deref()
-                .and_then(|l| qilian_i18n::Lang::parse(l).ok())
-                .unwrap_or_else(|| s.language());
+            let lang = lang_or_drills(q.lang.as_deref(), &s);
             ok_json(s.truth_page_in(q.since, lang))
         }
         Err(e) => error(
@@ -414,9 +403,14 @@ async fn team_state(
     let Ok(n) = n.parse::<u32>() else {
         return error(StatusCode::NOT_FOUND, "no such team");
     };
+    team_view(&app, n, &q)
+}
+
+/// Team `n`'s view in the query's language (else the drill's), or 404.
+fn team_view(app: &Shared, n: u32, q: &Result<Query<LangQuery>, QueryRejection>) -> Response {
     let view = {
         let s = app.lock();
-        s.team_view_in(n, lang_of(&q, &s))
+        s.team_view_in(n, lang_of(q, &s))
     };
     match view {
         Some(v) => ok_json(v),
