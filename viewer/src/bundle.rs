@@ -67,19 +67,20 @@ pub fn key_hours(summary: &Summary) -> Vec<(&'static str, f64, String)> {
     ]
 }
 
-/// The title of a footprint's own map, drawn at `end_h`.
-fn footprint_title(f: &Footprint, end_h: f64) -> String {
+/// The title of a footprint's own map, drawn at `end_h`, in `l`.
+fn footprint_title(f: &Footprint, end_h: f64, l: Lang) -> String {
+    use qilian_i18n::t;
     let what = match &f.kind {
-        FootprintKind::FloodDepth => "flood: maximum depth over the run".to_string(),
-        FootprintKind::FireArrival => {
-            format!("fire: arrival isochrones, perimeter at {end_h:.0} h")
-        }
-        FootprintKind::Plume { chemical, .. } => {
-            format!("{chemical} release: AEGL zones of the peak concentration")
-        }
-        FootprintKind::ShakingPga => "earthquake: PGA (median × this run's event term)".into(),
+        FootprintKind::FloodDepth => t!(l, "map.footprint.flood"),
+        FootprintKind::FireArrival => t!(l, "map.footprint.fire", h = format!("{end_h:.0}")),
+        FootprintKind::Plume { chemical, .. } => t!(
+            l,
+            "map.footprint.plume",
+            chemical = maps::chemical_name(l, chemical)
+        ),
+        FootprintKind::ShakingPga => t!(l, "map.footprint.shaking"),
     };
-    format!("Hazard {} — {what}", f.hazard)
+    t!(l, "map.footprint.title", hazard = f.hazard, what = what)
 }
 
 /// The files of one run, `report.html` in `lang`. `footprints` (from
@@ -136,7 +137,7 @@ fn run_in(
                 &format!("map-hazard-{}-{}", f.hazard, f.kind.slug()),
                 &run.scenario,
                 &layers[*k].at_hour(end),
-                &footprint_title(f, end),
+                &footprint_title(f, end, lang),
             )),
             FigJob::KeyHour(name, h, caption) => {
                 let at: Vec<HazardLayer> = layers.iter().map(|l| l.at_hour(*h)).collect();

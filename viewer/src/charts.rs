@@ -427,7 +427,9 @@ impl Gantt {
 
 impl Draw for Gantt {
     fn size(&self) -> (u32, u32) {
-        (900, 110 + 16 * self.crews.len() as u32)
+        // At least four rows high, so the legend's four activities fit
+        // beside even a single crew.
+        (900, 110 + 16 * self.crews.len().max(4) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult

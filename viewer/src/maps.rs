@@ -296,7 +296,12 @@ impl HazardLayer {
             FootprintKind::FloodDepth => t!(l, "map.layer.flood", hazard = hazard),
             FootprintKind::FireArrival => t!(l, "map.layer.fire", hazard = hazard),
             FootprintKind::Plume { chemical, .. } => {
-                t!(l, "map.layer.plume", hazard = hazard, chemical = chemical)
+                t!(
+                    l,
+                    "map.layer.plume",
+                    hazard = hazard,
+                    chemical = chemical_name(l, chemical)
+                )
             }
             FootprintKind::ShakingPga => t!(l, "map.layer.shaking", hazard = hazard),
         };
@@ -1116,6 +1121,15 @@ pub fn risk_map(
     legend.line(palette::LIGHT, 2, "road network");
     prims.extend(legend.prims);
     render(name, &title, &MapDraw { prims })
+}
+
+/// A chemical's name in `l` (氯气 for chlorine); a chemical the catalogue
+/// has no name for stays as the scenario gives it.
+pub(crate) fn chemical_name(l: qilian_i18n::Lang, chemical: &str) -> String {
+    match chemical.to_ascii_lowercase().as_str() {
+        "chlorine" | "cl2" => qilian_i18n::text(l, "chemical.chlorine").to_string(),
+        _ => chemical.to_string(),
+    }
 }
 
 #[cfg(test)]
